@@ -1,0 +1,35 @@
+// Flat config. The domain lib must stay pure: only its own files may be imported there.
+const tseslint = require('typescript-eslint');
+
+module.exports = tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'apps/web/dist/**', '.nx/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unsafe-function-type': 'off',
+    },
+  },
+  {
+    files: ['libs/domain/**/*.ts'],
+    ignores: ['libs/domain/**/*.spec.ts', 'libs/domain/src/testing-specification.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./)',
+              message: 'The domain is pure: no framework, database, network or Node imports; only sibling domain files.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['tools/*.js', '*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);
