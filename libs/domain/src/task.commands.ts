@@ -1,0 +1,30 @@
+import type { Actor, Attachment, Priority, TaskDetails } from './task.events';
+
+/** What callers ask of a task. `now` is passed in so the decider stays pure. */
+export type TaskCommand =
+  | {
+      type: 'CreateTask';
+      data: TaskDetails & {
+        taskId: string;
+        orgId: string;
+        taskType: string;
+        payload: Record<string, unknown>;
+        externalRef?: string;
+        idempotencyKey?: string;
+      };
+      by: Actor;
+      now: string;
+    }
+  | { type: 'ClaimTask'; by: Actor; now: string }
+  | { type: 'ReleaseTask'; by: Actor; now: string }
+  | { type: 'CompleteTask'; resolution: string; note?: string; by: Actor; now: string }
+  | { type: 'PutTaskOnHold'; reason?: string; by: Actor; now: string }
+  | { type: 'ResumeTask'; by: Actor; now: string }
+  | { type: 'CancelTask'; reason?: string; by: Actor; now: string }
+  | { type: 'CommentOnTask'; commentId: string; body: string; by: Actor; now: string }
+  | { type: 'UpdateTaskDetails'; changes: Partial<TaskDetails>; by: Actor; now: string }
+  | { type: 'AddTaskAttachment'; attachment: Attachment; by: Actor; now: string }
+  | { type: 'PostTaskInfo'; info: Record<string, unknown>; note?: string; by: Actor; now: string };
+
+export type TaskCommandType = TaskCommand['type'];
+export type { Priority };

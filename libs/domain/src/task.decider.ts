@@ -1,0 +1,381 @@
+import type { TaskCommand, TaskCommandType } from './task.commands';
+import {
+  ActionNotAllowed,
+  IllegalTransition,
+  InvalidTaskCommand,
+  NotTheClaimer,
+  TaskAlreadyClaimed,
+  TaskAlreadyExists,
+  TaskNotFound,
+  type TaskRejection,
+} from './task.errors';
+import type { Actor, TaskDetails, TaskEvent, TaskStatus } from './task.events';
+
+// The task's decider in the emmett style: decide(command, state) -> events, evolve(state, event) -> state.
+// Pure: no I/O, no clock (time comes from command.now), no exceptions (rejections are returned).
+
+/** A task folded from its stream: `{ exists: false }` until TaskCreated. */
+export type Task = { exists: false } | ExistingTask;
+
+export type ExistingTask = TaskDetails & {
+  exists: true;
+  id: string;
+  orgId: string;
+  taskType: string;
+  status: TaskStatus;
+  /** The user who claimed it; kept while waiting and after completion, cleared by release and cancel. */
+  processedBy?: string;
+  processedAt?: string;
+  /** Who created it (usually the sending service); the sender may cancel and update it. */
+  source: Actor;
+  payload: Record<string, unknown>;
+  externalRef?: string;
+  idempotencyKey?: string;
+  createdAt: string;
+  /** Time of the last event of any kind. */
+  updatedAt: string;
+  completedAt?: string;
+  cancelledAt?: string;
+  resolution?: string;
+  /** Number of events applied. */
+  version: number;
+};
+
+export type DecideResult = { ok: true; events: TaskEvent[] } | { ok: false; rejection: TaskRejection };
+
+/** What an actor can be offered on an existing task; `allowedActions` lists the ones `decide` would accept now. */
+export const taskActions = [
+  'claim',
+  'release',
+  'complete',
+  'hold',
+  'resume',
+  'cancel',
+  'comment',
+  'update',
+  'attach',
+  'post_info',
+] as const;
+
+export type TaskAction = (typeof taskActions)[number];
+
+export const RESOLUTION_MAX_LENGTH = 100;
+export const COMMENT_MAX_LENGTH = 10_000;
+
+export const taskStreamName = (taskId: string): string => `task-${taskId}`;
+
+export const isTerminal = (status: TaskStatus): boolean => status === 'completed' || status === 'cancelled';
+
+export const initialState = (): Task => ({ exists: false });
+
+export function evolve(state: Task, event: TaskEvent): Task {
+  if (event.type === 'TaskCreated') {
+    const { taskId, createdAt, ...created } = event.data;
+    return { ...created, exists: true, id: taskId, status: 'pending', createdAt, updatedAt: createdAt, version: 1 };
+  }
+  // Only TaskCreated starts a stream; anything else before it cannot come from decide.
+  if (!state.exists) return state;
+  const task: ExistingTask = { ...state, version: state.version + 1 };
+  switch (event.type) {
+    case 'TaskClaimed': {
+      const { by, claimedAt } = event.data;
+      return { ...task, status: 'processing', processedBy: by.id, processedAt: claimedAt, updatedAt: claimedAt };
+    }
+    case 'TaskReleased':
+      return {
+        ...task,
+        status: 'pending',
+        processedBy: undefined,
+        processedAt: undefined,
+        updatedAt: event.data.releasedAt,
+      };
+    case 'TaskStatusChanged':
+      return { ...task, status: event.data.to, updatedAt: event.data.changedAt };
+    case 'TaskCompleted': {
+      const { resolution, completedAt } = event.data;
+      return { ...task, status: 'completed', resolution, completedAt, updatedAt: completedAt };
+    }
+    case 'TaskCancelled': {
+      const { cancelledAt } = event.data;
+      return {
+        ...task,
+        status: 'cancelled',
+        processedBy: undefined,
+        processedAt: undefined,
+        cancelledAt,
+        updatedAt: cancelledAt,
+      };
+    }
+    case 'TaskUpdated':
+      return { ...task, ...event.data.changes, updatedAt: event.data.updatedAt };
+    case 'TaskCommented':
+      return { ...task, updatedAt: event.data.commentedAt };
+    case 'TaskAttachmentAdded':
+      return { ...task, updatedAt: event.data.addedAt };
+    case 'TaskInfoPosted':
+      return { ...task, updatedAt: event.data.postedAt };
+  }
+}
+
+const actionOf = {
+  ClaimTask: 'claim',
+  ReleaseTask: 'release',
+  CompleteTask: 'complete',
+  PutTaskOnHold: 'hold',
+  ResumeTask: 'resume',
+  CancelTask: 'cancel',
+  CommentOnTask: 'comment',
+  UpdateTaskDetails: 'update',
+  AddTaskAttachment: 'attach',
+  PostTaskInfo: 'post_info',
+} as const satisfies Record<Exclude<TaskCommandType, 'CreateTask'>, TaskAction>;
+
+/**
+ * Checks run in this order, and the first failure is returned: the task exists (or not, for
+ * CreateTask), the actor may do this at all, the status allows it and the actor holds the claim
+ * where needed (see `guard`), then the command's own input.
+ */
+export function decide(command: TaskCommand, state: Task): DecideResult {
+  if (command.type === 'CreateTask') {
+    if (state.exists) return reject(new TaskAlreadyExists());
+    if (isViewer(command.by)) return reject(viewersCannotAct());
+    const title = trimmed(command.data.title);
+    if (!title) return reject(new InvalidTaskCommand('title must not be empty'));
+    return accept({
+      type: 'TaskCreated',
+      data: { ...command.data, title, source: command.by, createdAt: command.now },
+    });
+  }
+  if (!state.exists) return reject(new TaskNotFound());
+
+  const refused = guard(actionOf[command.type], state, command.by);
+  if (refused) return reject(refused);
+
+  const { by, now } = command;
+  const taskId = state.id;
+  switch (command.type) {
+    case 'ClaimTask':
+      // The guard lets a processing task through only for its own claimer: a retried claim changes nothing.
+      if (state.status === 'processing') return accept();
+      return accept({ type: 'TaskClaimed', data: { taskId, by, claimedAt: now } });
+
+    case 'ReleaseTask': {
+      // The guard only lets a claimed task through.
+      const previousClaimer = state.processedBy!;
+      return accept({
+        type: 'TaskReleased',
+        data: { taskId, by, previousClaimer, forced: previousClaimer !== by.id, releasedAt: now },
+      });
+    }
+
+    case 'CompleteTask': {
+      const resolution = trimmed(command.resolution);
+      if (!resolution) return reject(new InvalidTaskCommand('resolution must not be empty'));
+      if (resolution.length > RESOLUTION_MAX_LENGTH) {
+        return reject(new InvalidTaskCommand(`resolution must be at most ${RESOLUTION_MAX_LENGTH} characters`));
+      }
+      return accept({
+        type: 'TaskCompleted',
+        data: { taskId, by, resolution, ...optionalText('note', command.note), completedAt: now },
+      });
+    }
+
+    case 'PutTaskOnHold':
+      return accept({
+        type: 'TaskStatusChanged',
+        data: {
+          taskId,
+          by,
+          from: state.status,
+          to: 'waiting',
+          ...optionalText('reason', command.reason),
+          changedAt: now,
+        },
+      });
+
+    case 'ResumeTask':
+      return accept({
+        type: 'TaskStatusChanged',
+        data: { taskId, by, from: 'waiting', to: state.processedBy ? 'processing' : 'pending', changedAt: now },
+      });
+
+    case 'CancelTask':
+      return accept({
+        type: 'TaskCancelled',
+        data: { taskId, by, ...optionalText('reason', command.reason), cancelledAt: now },
+      });
+
+    case 'CommentOnTask': {
+      const body = trimmed(command.body);
+      if (!body) return reject(new InvalidTaskCommand('comment body must not be empty'));
+      if (body.length > COMMENT_MAX_LENGTH) {
+        return reject(new InvalidTaskCommand(`comment body must be at most ${COMMENT_MAX_LENGTH} characters`));
+      }
+      return accept({
+        type: 'TaskCommented',
+        data: { taskId, by, commentId: command.commentId, body, commentedAt: now },
+      });
+    }
+
+    case 'UpdateTaskDetails': {
+      const { changes } = command;
+      if (changes.title !== undefined && !trimmed(changes.title)) {
+        return reject(new InvalidTaskCommand('title must not be empty'));
+      }
+      const changed = changedDetails(state, changes);
+      if (Object.keys(changed).length === 0) return accept();
+      return accept({ type: 'TaskUpdated', data: { taskId, by, changes: changed, updatedAt: now } });
+    }
+
+    case 'AddTaskAttachment': {
+      const { attachment } = command;
+      const name = trimmed(attachment.name);
+      const url = trimmed(attachment.url);
+      if (!name) return reject(new InvalidTaskCommand('attachment name must not be empty'));
+      if (!url) return reject(new InvalidTaskCommand('attachment url must not be empty'));
+      return accept({
+        type: 'TaskAttachmentAdded',
+        data: { taskId, by, attachment: { ...attachment, name, url }, addedAt: now },
+      });
+    }
+
+    case 'PostTaskInfo': {
+      const { info } = command;
+      if (!isNonEmptyObject(info)) return reject(new InvalidTaskCommand('info must be a non-empty object'));
+      return accept({
+        type: 'TaskInfoPosted',
+        data: { taskId, by, info, ...optionalText('note', command.note), postedAt: now },
+      });
+    }
+  }
+}
+
+/**
+ * The actions `decide` would accept from this actor now (given well-formed input) and that would
+ * record something. The SPA offers exactly these.
+ */
+export function allowedActions(task: Task, actor: Actor): TaskAction[] {
+  if (!task.exists) return [];
+  return taskActions.filter(
+    // Re-claiming one's own task is accepted, so a retried click succeeds, but is nothing to offer.
+    (action) => guard(action, task, actor) === undefined && !(action === 'claim' && task.status === 'processing'),
+  );
+}
+
+export const taskDecider = { decide, evolve, initialState };
+
+/** Who may take `action` on `task` in its current status; undefined when allowed. */
+function guard(action: TaskAction, task: ExistingTask, by: Actor): TaskRejection | undefined {
+  if (isViewer(by)) return viewersCannotAct();
+  const { status } = task;
+  // A claim only counts while the task is being worked on; a completed task keeps processedBy for the record.
+  const claimer = status === 'processing' || status === 'waiting' ? task.processedBy : undefined;
+  const isClaimer = by.kind === 'user' && claimer !== undefined && by.id === claimer;
+  const isAdmin = by.kind === 'user' && by.role === 'admin';
+  const isSender = by.kind === 'service' && task.source.kind === 'service' && by.id === task.source.id;
+
+  switch (action) {
+    case 'claim':
+      if (by.kind !== 'user') return workersOnly('claim');
+      if (status === 'pending') return undefined;
+      if (status === 'processing') return isClaimer ? undefined : new TaskAlreadyClaimed();
+      return new IllegalTransition('claim', status);
+
+    case 'release':
+      if (by.kind !== 'user') return workersOnly('release');
+      if (claimer === undefined) return new IllegalTransition('release', status);
+      return isClaimer || isAdmin ? undefined : new NotTheClaimer('release');
+
+    case 'complete':
+      if (by.kind !== 'user') return workersOnly('complete');
+      if (claimer === undefined) return new IllegalTransition('complete', status);
+      return isClaimer ? undefined : new NotTheClaimer('complete');
+
+    case 'hold':
+      if (by.kind !== 'user') return workersOnly('put on hold');
+      if (status === 'pending') return undefined;
+      if (status === 'processing') return isClaimer || isAdmin ? undefined : new NotTheClaimer('hold');
+      return new IllegalTransition('put on hold', status);
+
+    case 'resume':
+      if (by.kind !== 'user') return workersOnly('resume');
+      if (status !== 'waiting') return new IllegalTransition('resume', status);
+      if (claimer === undefined) return undefined;
+      return isClaimer || isAdmin ? undefined : new NotTheClaimer('resume');
+
+    case 'cancel':
+      if (!isAdmin && !isSender) {
+        return new ActionNotAllowed('Only an admin or the service that created the task may cancel it.');
+      }
+      return isTerminal(status) ? new IllegalTransition('cancel', status) : undefined;
+
+    case 'update':
+      if (by.kind === 'service' && !isSender) {
+        return new ActionNotAllowed('Only an admin, a member or the service that created the task may update it.');
+      }
+      return isTerminal(status) ? new IllegalTransition('update', status) : undefined;
+
+    case 'comment':
+    case 'attach':
+    case 'post_info':
+      return undefined;
+  }
+}
+
+const isViewer = (actor: Actor): boolean => actor.kind === 'user' && actor.role === 'viewer';
+
+const viewersCannotAct = (): ActionNotAllowed => new ActionNotAllowed('Viewers can read tasks but not change them.');
+
+const workersOnly = (action: string): ActionNotAllowed =>
+  new ActionNotAllowed(`Only an admin or a member may ${action} a task.`);
+
+const accept = (...events: TaskEvent[]): DecideResult => ({ ok: true, events });
+
+const reject = (rejection: TaskRejection): DecideResult => ({ ok: false, rejection });
+
+// Commands arrive from JSON; a missing or non-string field is treated as empty rather than thrown on.
+const trimmed = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
+
+/** `{ [key]: text }` when text has content, else nothing: events carry no empty optional strings. */
+function optionalText<K extends string>(key: K, text: string | undefined): { [P in K]?: string } {
+  const value = trimmed(text);
+  return value ? ({ [key]: value } as { [P in K]: string }) : {};
+}
+
+const isNonEmptyObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length > 0;
+
+// A Record so that a field added to TaskDetails fails to compile until it is listed here.
+const detailFields: Record<keyof TaskDetails, true> = {
+  title: true,
+  description: true,
+  dueAt: true,
+  priority: true,
+  tags: true,
+  assignees: true,
+  customerRef: true,
+  projectRef: true,
+  private: true,
+};
+
+/**
+ * The fields of `changes` that differ from the task (arrays by value; title trimmed). Undefined
+ * means "not given": it could not survive JSON in the stored event anyway. Unknown keys are dropped
+ * so an update can never touch status or ownership.
+ */
+function changedDetails(task: ExistingTask, changes: Partial<TaskDetails>): Partial<TaskDetails> {
+  const proposed = changes.title === undefined ? changes : { ...changes, title: trimmed(changes.title) };
+  const fields = Object.keys(detailFields) as (keyof TaskDetails)[];
+  return Object.fromEntries(
+    fields
+      .filter((field) => proposed[field] !== undefined && !sameValue(proposed[field], task[field]))
+      .map((field) => [field, proposed[field]]),
+  ) as Partial<TaskDetails>;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, index) => item === b[index]);
+  }
+  return a === b;
+}
