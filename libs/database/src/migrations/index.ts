@@ -1,0 +1,5 @@
+import { EventStoreSchema0000000000001 } from './0001-event-store';
+import { Auth0000000000002 } from './0002-auth';
+
+/** Every migration, in the order it runs. Files are numbered; each class name ends in its number. */
+export const migrations = [EventStoreSchema0000000000001, Auth0000000000002];

@@ -1,0 +1,131 @@
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomBytes } from 'node:crypto';
+import { Pool } from 'pg';
+import { AccountService, ApiKeyService, AuthModule, type Scope } from '@taskinbox/auth';
+import { type Config, ConfigModule, loadConfig } from '@taskinbox/config';
+import { DatabaseModule } from '@taskinbox/database';
+import type { Role } from '@taskinbox/domain';
+import { EventStoreModule } from '@taskinbox/event-store';
+import { createLogger, startService } from '@taskinbox/http';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export interface TestOrganisation {
+  id: string;
+  slug: string;
+  /** Bearer tokens of one user per role, and of one service API key with both scopes. */
+  tokens: Record<Role | 'service', string>;
+  userIds: Record<Role, string>;
+  serviceId: string;
+  /** Signs in one more user with `role` and returns their token. */
+  addUser(role: Role): Promise<{ id: string; token: string }>;
+  issueApiKey(scopes: Scope[]): Promise<{ id: string; key: string }>;
+}
+
+export interface TestApp {
+  url: string;
+  config: Readonly<Config>;
+  database: TestDatabase;
+  pool: Pool;
+  app: NestFastifyApplication;
+  createOrganisation(label?: string): Promise<TestOrganisation>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real application modules on a fresh test database, listening on a random port, with
+ * the NATS request/reply listener when `natsQueue` is given (use a unique queue per test file).
+ */
+export async function startTestApp(options: { imports: (Type<unknown> | DynamicModule)[]; natsQueue?: string; env?: NodeJS.ProcessEnv }): Promise<TestApp> {
+  const database = await createTestDatabase('app');
+  const config = loadConfig({
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    DATABASE_URL: database.url,
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...options.env,
+  });
+
+  @Module({})
+  class TestRootModule {}
+  const root: DynamicModule = {
+    module: TestRootModule,
+    imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, AuthModule, ...options.imports],
+  };
+  const app = await startService(root, config, createLogger(config.logLevel), { natsQueue: options.natsQueue });
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  const pool = new Pool({ connectionString: database.url, max: 2 });
+  const accounts = new AccountService(pool);
+  const apiKeys = new ApiKeyService(pool, config);
+
+  const login = async (email: string, password: string, organisationId: string): Promise<string> => {
+    const response = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password, organisationId }),
+    });
+    if (response.status !== 200) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { accessToken: string }).accessToken;
+  };
+
+  return {
+    url,
+    config,
+    database,
+    pool,
+    app,
+    async createOrganisation(label = 'org') {
+      const slug = `${label}-${randomBytes(4).toString('hex')}`;
+      const org = await accounts.createOrganisation(slug, label);
+      const addUser = async (role: Role) => {
+        const email = `${role}-${randomBytes(4).toString('hex')}@${slug}.test`;
+        const password = randomBytes(12).toString('hex');
+        const member = await accounts.addMember(org.id, { email, name: `${role} of ${slug}`, password, role });
+        return { id: member.id, token: await login(email, password, org.id) };
+      };
+      const [admin, member, viewer] = await Promise.all([addUser('admin'), addUser('member'), addUser('viewer')]);
+      const service = await apiKeys.issue(org.id, 'test service', ['tasks:write', 'tasks:read'], null);
+      return {
+        id: org.id,
+        slug,
+        tokens: { admin: admin.token, member: member.token, viewer: viewer.token, service: service.key },
+        userIds: { admin: admin.id, member: member.id, viewer: viewer.id },
+        serviceId: service.id,
+        addUser,
+        issueApiKey: (scopes: Scope[]) => apiKeys.issue(org.id, 'extra key', scopes, null),
+      };
+    },
+    async close() {
+      await app.close();
+      await pool.end();
+      await database.drop();
+    },
+  };
+}
+
+/** A small fetch wrapper for e2e tests: JSON in, status + JSON out. */
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined || options.rawBody !== undefined) headers['content-type'] ??= 'application/json';
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body, headers: response.headers };
+}
