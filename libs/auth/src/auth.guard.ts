@@ -1,0 +1,68 @@
+import {
+  type CanActivate,
+  type ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { NatsContext } from '@nestjs/microservices';
+import { ApiKeyService } from './api-keys/api-key.service';
+import { ACCESS_RULE, type AccessRule, type Principal, PUBLIC_ROUTE } from './principal';
+import { SessionService } from './sessions/session.service';
+
+/**
+ * Authenticates every HTTP request and NATS message (`Authorization: Bearer <api key or session token>`)
+ * and applies the handler's access rule. Handlers without a rule are refused, so a forgotten
+ * rule fails closed.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly apiKeys: ApiKeyService,
+    private readonly sessions: SessionService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+
+    const holder = this.holder(context);
+    const principal = await this.authenticate(holder.authorization);
+    if (!principal) throw new UnauthorizedException('Missing or invalid credentials: send Authorization: Bearer <token or API key>.');
+
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, targets);
+    if (!rule || !permits(rule, principal)) {
+      throw new ForbiddenException(
+        principal.actor.kind === 'user'
+          ? `Your role '${principal.actor.role}' may not do this.`
+          : `This API key lacks the scope for this (needs one of: ${rule?.scopes?.join(', ') || 'a user session'}).`,
+      );
+    }
+    holder.target.principal = principal;
+    return true;
+  }
+
+  private holder(context: ExecutionContext): { authorization: string | undefined; target: { principal?: Principal } } {
+    if (context.getType() === 'rpc') {
+      const nats = context.switchToRpc().getContext<NatsContext & { principal?: Principal }>();
+      return { authorization: nats.getHeaders()?.get('Authorization') || undefined, target: nats };
+    }
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
+    return { authorization: request.headers.authorization, target: request };
+  }
+
+  private async authenticate(authorization: string | undefined): Promise<Principal | null> {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    if (!match) return null;
+    const credential = match[1];
+    return credential.startsWith('tib_') ? this.apiKeys.verify(credential) : this.sessions.verify(credential);
+  }
+}
+
+function permits(rule: AccessRule, principal: Principal): boolean {
+  const { actor } = principal;
+  if (actor.kind === 'user') return rule.roles?.includes(actor.role) ?? false;
+  return rule.scopes?.some((scope) => principal.scopes.includes(scope)) ?? false;
+}

@@ -1,0 +1,38 @@
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Actor, Role } from '@taskinbox/domain';
+
+export type Scope = 'tasks:read' | 'tasks:write';
+export const scopes: readonly Scope[] = ['tasks:read', 'tasks:write'];
+
+/** Who is calling, always bound to exactly one organisation. */
+export interface Principal {
+  orgId: string;
+  actor: Actor;
+  /** Empty for users: their role decides. */
+  scopes: readonly Scope[];
+}
+
+export const actorRef = (actor: Actor): string => `${actor.kind}:${actor.id}`;
+
+export interface AccessRule {
+  /** Users with one of these roles may call. */
+  roles?: readonly Role[];
+  /** Services whose API key has one of these scopes may call. Omit to refuse services. */
+  scopes?: readonly Scope[];
+}
+
+export const ACCESS_RULE = 'taskinbox:access';
+export const PUBLIC_ROUTE = 'taskinbox:public';
+
+/** Every protected handler says who may call it; the guard refuses handlers without a rule. */
+export const Allow = (rule: AccessRule) => SetMetadata(ACCESS_RULE, rule);
+export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+
+export const workers: readonly Role[] = ['admin', 'member'];
+export const everyone: readonly Role[] = ['admin', 'member', 'viewer'];
+
+export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
+  const request =
+    context.getType() === 'rpc' ? context.switchToRpc().getContext() : context.switchToHttp().getRequest();
+  return request.principal as Principal;
+});

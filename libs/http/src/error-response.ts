@@ -1,0 +1,103 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import type { TaskRejection, TaskRejectionCode } from '@taskinbox/domain';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: unknown;
+  correlationId: string;
+}
+
+/** A command the domain refused; carried to the edge as an exception so Nest can map it. */
+export class RejectedCommand extends Error {
+  constructor(readonly rejection: TaskRejection) {
+    super(rejection.message);
+    this.name = 'RejectedCommand';
+  }
+}
+
+/** Anything else the application refuses on purpose carries a stable code and a status. */
+export interface CodedError {
+  code: string;
+  message: string;
+}
+
+const rejectionStatus = (code: TaskRejectionCode): number => {
+  switch (code) {
+    case 'task_not_found':
+      return HttpStatus.NOT_FOUND;
+    case 'task_already_exists':
+    case 'task_already_claimed':
+    case 'illegal_transition':
+      return HttpStatus.CONFLICT;
+    case 'not_the_claimer':
+    case 'action_not_allowed':
+      return HttpStatus.FORBIDDEN;
+    case 'invalid_task_command':
+      return HttpStatus.BAD_REQUEST;
+    default: {
+      const unhandled: never = code;
+      return unhandled;
+    }
+  }
+};
+
+const codedStatus: Record<string, number> = {
+  account_conflict: HttpStatus.CONFLICT,
+  wrong_expected_revision: HttpStatus.CONFLICT,
+  idempotency_key_reused: HttpStatus.UNPROCESSABLE_ENTITY,
+};
+
+// Fastify's refusals of bodies it cannot parse, said more plainly than its defaults.
+const fastifyMessages: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Malformed JSON body.',
+  FST_ERR_CTP_EMPTY_JSON_BODY: "Body is empty but Content-Type is 'application/json'.",
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Request body is larger than the limit.',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported Content-Type: send application/json.',
+};
+
+const reason = (status: number): string =>
+  (HttpStatus[status] ?? 'ERROR')
+    .toLowerCase()
+    .split('_')
+    .map((word) => word[0].toUpperCase() + word.slice(1))
+    .join(' ');
+
+/**
+ * The one place that turns any error into a status and a JSON body, for HTTP and NATS alike.
+ * `unexpected` is true for errors nobody planned for (logged with their stack, shown as 500).
+ */
+export function toErrorResponse(error: unknown, correlationId: string): { body: ErrorBody; unexpected: boolean } {
+  const make = (statusCode: number, message: string, details?: unknown) => ({
+    body: { statusCode, error: reason(statusCode), message, ...(details === undefined ? {} : { details }), correlationId },
+    unexpected: false,
+  });
+
+  if (error instanceof RejectedCommand) {
+    const { rejection } = error;
+    const details = 'status' in rejection ? { code: rejection.code, status: rejection.status } : { code: rejection.code };
+    return make(rejectionStatus(rejection.code), rejection.message, details);
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    // Nest wraps Fastify's own refusals (unparsable JSON, body too large) in an HttpException.
+    const fastifyCode = (error.cause as { code?: string } | undefined)?.code;
+    if (fastifyCode && fastifyCode in fastifyMessages) return make(status, fastifyMessages[fastifyCode]);
+    const response = error.getResponse();
+    if (typeof response === 'object' && response !== null) {
+      const { message, details } = response as { message?: unknown; details?: unknown };
+      const text = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message;
+      return make(status, text, details);
+    }
+    return make(status, String(response));
+  }
+  const coded = error as Partial<CodedError>;
+  if (typeof coded?.code === 'string' && coded.code in codedStatus) {
+    return make(codedStatus[coded.code], coded.message ?? coded.code);
+  }
+  return {
+    body: { statusCode: 500, error: 'Internal Server Error', message: 'Something went wrong on our side.', correlationId },
+    unexpected: true,
+  };
+}

@@ -1,0 +1,88 @@
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '@taskinbox/config';
+import { PlainJsonRequestDeserializer } from '@taskinbox/messaging';
+import { acceptCorrelationId } from './correlation';
+import { ErrorFilter } from './error.filter';
+import { NestPinoLogger } from './logger';
+import { validationPipe } from './validation.pipe';
+
+/**
+ * A Nest application on Fastify with the project's HTTP conventions: correlation ids,
+ * one error shape, validation, body limit, OpenAPI at /api/docs.
+ */
+export async function createHttpApp(
+  module: Type<unknown> | DynamicModule,
+  config: Pick<Config, 'bodyLimitBytes'>,
+  logger: Logger,
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    loggerInstance: logger,
+    // Fastify's per-request lines are replaced by the onResponse hook below.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
+    genReqId: (request: { headers: Record<string, unknown> }) => acceptCorrelationId(request.headers['x-correlation-id']),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    logger: new NestPinoLogger(logger),
+    bufferLogs: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    void reply.header('x-correlation-id', request.id);
+  });
+  fastify.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    const line = { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (reply.statusCode >= 400) request.log.info(line, 'request refused');
+    else request.log.debug(line, 'request');
+  });
+  app.useGlobalPipes(validationPipe);
+  app.useGlobalFilters(new ErrorFilter(logger));
+  app.enableShutdownHooks();
+  documentApi(app);
+  return app;
+}
+
+function documentApi(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('taskinbox')
+      .setDescription('Shared task inbox: post tasks, claim them, resolve them, hear about every change.')
+      .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A session token from /api/auth/login, or an API key (tib_…)' })
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+}
+
+/**
+ * Starts a service: HTTP on config.http and, when asked, the NATS request/reply listener
+ * (a queue group, so several replicas share the work). Pipes, guards and filters apply to both.
+ */
+export async function startService(
+  module: Type<unknown> | DynamicModule,
+  config: Config,
+  logger: Logger,
+  options: { natsQueue?: string } = {},
+): Promise<NestFastifyApplication> {
+  const app = await createHttpApp(module, config, logger);
+  if (options.natsQueue) {
+    app.connectMicroservice<MicroserviceOptions>(
+      {
+        transport: Transport.NATS,
+        options: { servers: [config.natsUrl], queue: options.natsQueue, deserializer: new PlainJsonRequestDeserializer() },
+      },
+      { inheritAppConfig: true },
+    );
+    await app.startAllMicroservices();
+  }
+  await app.listen(config.http.port, config.http.host);
+  return app;
+}

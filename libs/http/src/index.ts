@@ -1,0 +1,6 @@
+export * from './correlation';
+export * from './error-response';
+export * from './error.filter';
+export * from './http-app';
+export * from './logger';
+export * from './validation.pipe';
