@@ -1,0 +1,17 @@
+import 'reflect-metadata';
+import { loadConfig } from '@taskinbox/config';
+import { createLogger, startService } from '@taskinbox/http';
+import { IngestAppModule } from './ingest-app.module';
+
+// Migrations are run by the deployment's migrate job (npm run migrate), not by each replica.
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  await startService(IngestAppModule.forRoot(config), config, logger, { natsQueue: 'taskinbox.ingest' });
+  logger.info({ port: config.http.port }, 'ingest listening');
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

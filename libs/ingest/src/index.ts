@@ -1,0 +1,5 @@
+export * from './ingest.module';
+export * from './tasks/task-command.handler';
+export * from './tasks/task.dto';
+export * from './tasks/task.subjects';
+export * from './tasks/task.view';

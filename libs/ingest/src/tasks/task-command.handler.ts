@@ -1,0 +1,167 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { actorRef, type Principal } from '@taskinbox/auth';
+import {
+  type Actor,
+  type ExistingTask,
+  type Task,
+  type TaskCommand,
+  type TaskEvent,
+  TaskNotFound,
+  decide,
+  evolve,
+  initialState,
+  taskStreamName,
+} from '@taskinbox/domain';
+import {
+  type EventStore,
+  type ExpectedRevision,
+  InjectEventStore,
+  type RecordedEvent,
+  WrongExpectedRevisionError,
+} from '@taskinbox/event-store';
+import { RejectedCommand } from '@taskinbox/http';
+
+type CreateData = Extract<TaskCommand, { type: 'CreateTask' }>['data'];
+type TaskChange = (task: ExistingTask, by: Actor, now: string) => TaskCommand;
+
+export interface CommandOutcome {
+  task: ExistingTask;
+  /** Revision of the task's stream after the command (0-based); read models may wait for it. */
+  version: number;
+  /** True when a retried create found the task it made the first time. */
+  replayed: boolean;
+}
+
+export class IdempotencyKeyReused extends Error {
+  readonly code = 'idempotency_key_reused';
+  constructor() {
+    super('This Idempotency-Key was already used with a different request body.');
+  }
+}
+
+const maxAttempts = 20;
+
+/**
+ * Runs commands against a task: load its stream, decide, append at the revision that was
+ * read. When another writer got there first the append fails and the command is decided
+ * again on fresh state, so exactly one of many concurrent claims wins.
+ */
+@Injectable()
+export class TaskCommandHandler {
+  constructor(@InjectEventStore() private readonly store: EventStore) {}
+
+  async create(
+    principal: Principal,
+    data: Omit<CreateData, 'taskId' | 'orgId'>,
+    correlationId: string,
+    idempotencyKey?: string,
+  ): Promise<CommandOutcome> {
+    const taskId = idempotencyKey
+      ? await this.reserveIdempotencyKey(principal, idempotencyKey, data, correlationId)
+      : uuidv7();
+    const command: TaskCommand = {
+      type: 'CreateTask',
+      data: { ...data, taskId, orgId: principal.orgId, ...(idempotencyKey ? { idempotencyKey } : {}) },
+      by: principal.actor,
+      now: new Date().toISOString(),
+    };
+    const result = decide(command, initialState());
+    if (!result.ok) throw new RejectedCommand(result.rejection);
+    try {
+      await this.append(taskId, result.events, 'no_stream', principal, correlationId);
+      return { task: fold(initialState(), result.events) as ExistingTask, version: result.events.length - 1, replayed: false };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError) || !idempotencyKey) throw error;
+      // The first attempt with this key created the task; answer with it, append nothing.
+      const { task, version } = await this.load(principal, taskId);
+      return { task, version, replayed: true };
+    }
+  }
+
+  /** Decides `change` on the current task and appends its events; retried on concurrent writes. */
+  async execute(principal: Principal, taskId: string, change: TaskChange, correlationId: string): Promise<CommandOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      const { task, version } = await this.load(principal, taskId);
+      const result = decide(change(task, principal.actor, new Date().toISOString()), task);
+      if (!result.ok) throw new RejectedCommand(result.rejection);
+      if (result.events.length === 0) return { task, version, replayed: false };
+      try {
+        await this.append(taskId, result.events, BigInt(version), principal, correlationId);
+        return { task: fold(task, result.events) as ExistingTask, version: version + result.events.length, replayed: false };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= maxAttempts) throw error;
+      }
+    }
+  }
+
+  /** The task as its own stream says, only within the caller's organisation. */
+  async load(principal: Principal, taskId: string): Promise<{ task: ExistingTask; version: number }> {
+    const recorded = await this.store.readStream(taskStreamName(taskId));
+    const task = fold(initialState(), recorded.map(asTaskEvent));
+    // Another organisation's task is reported exactly like a missing one.
+    if (!task.exists || task.orgId !== principal.orgId) throw new RejectedCommand(new TaskNotFound());
+    return { task, version: recorded.length - 1 };
+  }
+
+  private async append(
+    taskId: string,
+    events: TaskEvent[],
+    expectedRevision: ExpectedRevision,
+    principal: Principal,
+    correlationId: string,
+  ): Promise<void> {
+    await this.store.appendToStream(
+      taskStreamName(taskId),
+      events.map((event) => ({
+        id: uuidv7(),
+        type: event.type,
+        data: event.data,
+        metadata: { orgId: principal.orgId, actor: actorRef(principal.actor), correlationId },
+      })),
+      { expectedRevision },
+    );
+  }
+
+  /**
+   * Binds an Idempotency-Key (per organisation and caller) to one task id, in a stream of its
+   * own so it works on every event store. A crash after this step is healed by the retry,
+   * which finds the reservation and creates the task under the reserved id.
+   */
+  private async reserveIdempotencyKey(
+    principal: Principal,
+    key: string,
+    data: unknown,
+    correlationId: string,
+  ): Promise<string> {
+    const scope = createHash('sha256').update(`${principal.orgId}\0${actorRef(principal.actor)}\0${key}`).digest('hex');
+    const stream = `idempotency-${scope.slice(0, 40)}`;
+    const requestHash = createHash('sha256').update(JSON.stringify(data)).digest('hex');
+    const taskId = uuidv7();
+    try {
+      await this.store.appendToStream(
+        stream,
+        [
+          {
+            id: uuidv7(),
+            type: 'IdempotencyKeyReserved',
+            data: { taskId, requestHash },
+            metadata: { orgId: principal.orgId, actor: actorRef(principal.actor), correlationId },
+          },
+        ],
+        { expectedRevision: 'no_stream' },
+      );
+      return taskId;
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      const [reservation] = await this.store.readStream(stream, { maxCount: 1 });
+      const reserved = reservation.data as { taskId: string; requestHash: string };
+      if (reserved.requestHash !== requestHash) throw new IdempotencyKeyReused();
+      return reserved.taskId;
+    }
+  }
+}
+
+const asTaskEvent = (event: RecordedEvent): TaskEvent => ({ type: event.type, data: event.data }) as TaskEvent;
+const fold = (task: Task, events: TaskEvent[]): Task => events.reduce(evolve, task);

@@ -1,0 +1,190 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import type { Priority, TaskStatus } from '@taskinbox/domain';
+
+const priorities: Priority[] = ['low', 'normal', 'high', 'urgent'];
+const statuses: TaskStatus[] = ['pending', 'processing', 'waiting', 'completed', 'cancelled'];
+
+/** The editable details of a task, shared by create and update. */
+export class TaskDetailsDto {
+  @ApiPropertyOptional({ maxLength: 10000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10000)
+  description?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-01T17:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  dueAt?: string;
+
+  @ApiPropertyOptional({ enum: priorities })
+  @IsOptional()
+  @IsIn(priorities)
+  priority?: Priority;
+
+  @ApiPropertyOptional({ type: [String], example: ['refund'] })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(50, { each: true })
+  tags?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'Suggested owners (user ids or emails); not a lock.' })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  assignees?: string[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  customerRef?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  projectRef?: string;
+
+  @ApiPropertyOptional({ description: 'Private tasks are hidden from end-user views.' })
+  @IsOptional()
+  @IsBoolean()
+  private?: boolean;
+}
+
+export class CreateTaskDto extends TaskDetailsDto {
+  @ApiProperty({ example: 'refund.approval', description: 'Task type: lower-case letters, digits, dots, dashes, underscores.' })
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'type must be 1-64 lower-case letters, digits, dots, dashes or underscores' })
+  type!: string;
+
+  @ApiProperty({ example: 'Refund order #1042', maxLength: 200 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  title!: string;
+
+  @ApiPropertyOptional({ description: 'Any JSON object the sender wants to attach.', example: { orderId: 1042, amount: 25 } })
+  @IsOptional()
+  @IsObject()
+  payload?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: "The sender's own id for the thing this task is about." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  externalRef?: string;
+}
+
+export class UpdateTaskDto extends TaskDetailsDto {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  title?: string;
+}
+
+export class ChangeStatusDto {
+  @ApiProperty({ enum: statuses, description: 'The status the task should move to.' })
+  @IsIn(statuses)
+  status!: TaskStatus;
+
+  @ApiPropertyOptional({ example: 'accepted', description: "Required with status 'completed'." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  resolution?: string;
+
+  @ApiPropertyOptional({ description: 'A note kept with the change (completion note, hold or cancel reason).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}
+
+export class CompleteTaskDto {
+  @ApiProperty({ example: 'accepted' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  resolution!: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}
+
+export class ReasonDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
+}
+
+export class CommentDto {
+  @ApiProperty({ maxLength: 10000 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10000)
+  body!: string;
+}
+
+export class PostInfoDto {
+  @ApiProperty({ example: { trackingNumber: 'ZX81' } })
+  @IsObject()
+  info!: Record<string, unknown>;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}
+
+export class AttachmentDto {
+  @ApiProperty({ example: 'receipt.pdf' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ example: 'https://files.example.com/receipt.pdf' })
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @MaxLength(2000)
+  url!: string;
+
+  @ApiPropertyOptional({ example: 'application/pdf' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  contentType?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  sizeBytes?: number;
+}

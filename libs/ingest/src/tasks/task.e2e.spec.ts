@@ -1,0 +1,259 @@
+import { SessionService } from '@taskinbox/auth';
+import { call, startTestApp, type TestApp, type TestOrganisation } from '@taskinbox/testing';
+import { IngestModule } from '../ingest.module';
+
+let t: TestApp;
+let acme: TestOrganisation;
+let globex: TestOrganisation;
+
+beforeAll(async () => {
+  t = await startTestApp({ imports: [IngestModule], env: { BODY_LIMIT_BYTES: '65536' } });
+  [acme, globex] = await Promise.all([t.createOrganisation('acme'), t.createOrganisation('globex')]);
+});
+afterAll(() => t?.close());
+
+const api = (method: string, path: string, token: string, body?: unknown, headers?: Record<string, string>) =>
+  call(t.url, method, path, { token, body, headers });
+const eventCount = async (): Promise<number> =>
+  Number((await t.pool.query('SELECT count(*) AS n FROM es_events')).rows[0].n);
+const newTask = async (org = acme, extra: Record<string, unknown> = {}) => {
+  const { status, body } = await api('POST', '/api/tasks', org.tokens.service, { type: 'refund.approval', title: 'Refund order 1042', ...extra });
+  expect(status).toBe(201);
+  return body as { id: string; status: string; version: number };
+};
+
+describe('creating tasks', () => {
+  it('answers 201 with the id, status pending and the stream version', async () => {
+    const { status, body } = await api('POST', '/api/tasks', acme.tokens.service, {
+      type: 'refund.approval',
+      title: 'Refund order 1042',
+      payload: { orderId: 1042, amount: 25 },
+      dueAt: '2026-12-01T17:00:00Z',
+      tags: ['refund'],
+    });
+    expect(status).toBe(201);
+    expect(body).toMatchObject({ status: 'pending', version: 0, title: 'Refund order 1042', payload: { orderId: 1042, amount: 25 } });
+    expect(body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/); // UUIDv7: sortable by creation time
+    expect(body.source).toMatchObject({ kind: 'service', id: acme.serviceId });
+  });
+
+  it('returns the same task and appends nothing when retried with the same Idempotency-Key', async () => {
+    const request = { type: 'refund.approval', title: 'Refund order 7' };
+    const first = await api('POST', '/api/tasks', acme.tokens.service, request, { 'idempotency-key': 'order-7-refund' });
+    const before = await eventCount();
+    const again = await api('POST', '/api/tasks', acme.tokens.service, request, { 'idempotency-key': 'order-7-refund' });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('refuses a reused Idempotency-Key with a different body (422)', async () => {
+    await api('POST', '/api/tasks', acme.tokens.service, { type: 'a', title: 'one' }, { 'idempotency-key': 'reused-key' });
+    const { status, body } = await api('POST', '/api/tasks', acme.tokens.service, { type: 'a', title: 'two' }, { 'idempotency-key': 'reused-key' });
+    expect(status).toBe(422);
+    expect(body.message).toMatch(/Idempotency-Key/);
+  });
+
+  it('keeps idempotency keys apart between organisations', async () => {
+    const mine = await api('POST', '/api/tasks', acme.tokens.service, { type: 'a', title: 'same' }, { 'idempotency-key': 'shared' });
+    const theirs = await api('POST', '/api/tasks', globex.tokens.service, { type: 'a', title: 'same' }, { 'idempotency-key': 'shared' });
+    expect(theirs.status).toBe(201);
+    expect(theirs.body.id).not.toBe(mine.body.id);
+  });
+});
+
+describe('bad input never reaches the event store', () => {
+  let before: number;
+  beforeEach(async () => {
+    before = await eventCount();
+  });
+  afterEach(async () => {
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('400 names each failing field', async () => {
+    const { status, body } = await api('POST', '/api/tasks', acme.tokens.service, { type: 'Not Valid!', title: '', dueAt: 'tomorrow', tags: 'x' });
+    expect(status).toBe(400);
+    const fields = body.details.map((detail: { field: string }) => detail.field).sort();
+    expect(fields).toEqual(['dueAt', 'tags', 'title', 'type']);
+    expect(body.message).toMatch(/title/);
+    expect(body.correlationId).toEqual(expect.any(String));
+  });
+
+  it('400 for a field the API does not know', async () => {
+    const { status, body } = await api('POST', '/api/tasks', acme.tokens.service, { type: 'a', title: 'x', status: 'completed' });
+    expect(status).toBe(400);
+    expect(body.message).toMatch(/property status should not exist/);
+  });
+
+  it('400 for malformed JSON', async () => {
+    const { status, body } = await call(t.url, 'POST', '/api/tasks', { token: acme.tokens.service, rawBody: '{"type": "a", title' });
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ statusCode: 400, message: 'Malformed JSON body.' });
+  });
+
+  it('413 for a body over the limit', async () => {
+    const { status, body } = await api('POST', '/api/tasks', acme.tokens.service, { type: 'a', title: 'big', description: 'x'.repeat(70_000) });
+    expect(status).toBe(413);
+    expect(body.statusCode).toBe(413);
+  });
+
+  it('401 without credentials or with a wrong key, 403 for a viewer', async () => {
+    const task = { type: 'a', title: 'x' };
+    expect((await call(t.url, 'POST', '/api/tasks', { body: task })).status).toBe(401);
+    expect((await api('POST', '/api/tasks', 'tib_AAAAAAAAAAAA_' + 'A'.repeat(43), task)).status).toBe(401);
+    expect((await api('POST', '/api/tasks', 'not-a-jwt', task)).status).toBe(401);
+    const viewer = await api('POST', '/api/tasks', acme.tokens.viewer, task);
+    expect(viewer.status).toBe(403);
+    expect(viewer.body.message).toMatch(/viewer/);
+  });
+
+  it('403 for an API key without the write scope', async () => {
+    const readOnly = await acme.issueApiKey(['tasks:read']);
+    expect((await api('POST', '/api/tasks', readOnly.key, { type: 'a', title: 'x' })).status).toBe(403);
+  });
+
+  it('404 for an unknown task, 400 for an id that is not a UUID', async () => {
+    expect((await api('POST', '/api/inbox/tasks/0190a0a0-0000-7000-8000-000000000000/claim', acme.tokens.admin)).status).toBe(404);
+    const bad = await api('POST', '/api/inbox/tasks/42/claim', acme.tokens.admin);
+    expect(bad.status).toBe(400);
+  });
+
+  it('echoes the caller correlation id in the error body and header', async () => {
+    const { body, headers } = await api('GET', '/api/tasks/0190a0a0-0000-7000-8000-000000000000', acme.tokens.admin, undefined, {
+      'x-correlation-id': 'trace-abc-123',
+    });
+    expect(body.correlationId).toBe('trace-abc-123');
+    expect(headers.get('x-correlation-id')).toBe('trace-abc-123');
+  });
+});
+
+describe('claiming', () => {
+  it('50 concurrent claims by 50 admins: exactly one 200 and 49 × 409', async () => {
+    const task = await newTask();
+    const sessions = t.app.get(SessionService);
+    const tokens = Array.from({ length: 50 }, (_, i) =>
+      sessions.issue(`0190a0a0-0000-7000-8000-${String(i).padStart(12, '0')}`, acme.id, 'admin').accessToken,
+    );
+    const results = await Promise.all(tokens.map((token) => api('POST', `/api/inbox/tasks/${task.id}/claim`, token)));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(49);
+    for (const loser of results.filter((r) => r.status === 409)) {
+      expect(loser.body.message).toBe('Task is already being processed by another user.');
+    }
+    const winner = results.find((r) => r.status === 200)!;
+    expect(winner.body).toMatchObject({ status: 'processing', processedBy: expect.any(String), processedAt: expect.any(String) });
+    // Exactly one TaskClaimed was recorded.
+    const { rows } = await t.pool.query("SELECT count(*)::int AS n FROM es_events WHERE stream_id = $1 AND event_type = 'TaskClaimed'", [`task-${task.id}`]);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('only the claimer completes (403 for others), then the task is terminal', async () => {
+    const task = await newTask();
+    expect((await api('POST', `/api/inbox/tasks/${task.id}/claim`, acme.tokens.member)).status).toBe(200);
+    const notMine = await api('PUT', `/api/inbox/tasks/${task.id}`, acme.tokens.admin, { status: 'completed', resolution: 'accepted' });
+    expect(notMine.status).toBe(403);
+    const done = await api('PUT', `/api/inbox/tasks/${task.id}`, acme.tokens.member, { status: 'completed', resolution: 'accepted' });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ status: 'completed', resolution: 'accepted', version: 2 });
+    const again = await api('POST', `/api/inbox/tasks/${task.id}/claim`, acme.tokens.admin);
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(/'completed'/);
+    // Terminal tasks still take comments.
+    expect((await api('POST', `/api/tasks/${task.id}/comments`, acme.tokens.admin, { body: 'refund sent' })).status).toBe(201);
+  });
+
+  it('completing an unclaimed task is a 409 that names the status', async () => {
+    const task = await newTask();
+    const { status, body } = await api('PUT', `/api/inbox/tasks/${task.id}`, acme.tokens.admin, { status: 'completed', resolution: 'done' });
+    expect(status).toBe(409);
+    expect(body.message).toMatch(/'pending'/);
+  });
+});
+
+describe('the rest of the life of a task', () => {
+  it('release, force-release by an admin, hold and resume', async () => {
+    const task = await newTask();
+    await api('POST', `/api/inbox/tasks/${task.id}/claim`, acme.tokens.member);
+    const other = await acme.addUser('member');
+    expect((await api('POST', `/api/tasks/${task.id}/release`, other.token)).status).toBe(403);
+    const forced = await api('POST', `/api/tasks/${task.id}/release`, acme.tokens.admin);
+    expect(forced.status).toBe(200);
+    expect(forced.body.status).toBe('pending');
+    expect(forced.body.processedBy).toBeUndefined();
+
+    await api('POST', `/api/inbox/tasks/${task.id}/claim`, other.token);
+    const held = await api('PUT', `/api/inbox/tasks/${task.id}`, other.token, { status: 'waiting', note: 'asked the customer' });
+    expect(held.body).toMatchObject({ status: 'waiting', processedBy: other.id });
+    const resumed = await api('POST', `/api/tasks/${task.id}/resume`, other.token);
+    expect(resumed.body.status).toBe('processing');
+    const released = await api('PUT', `/api/inbox/tasks/${task.id}`, other.token, { status: 'pending' });
+    expect(released.body.status).toBe('pending');
+  });
+
+  it('the sending service may cancel; another service may not', async () => {
+    const task = await newTask();
+    const thirdParty = await acme.issueApiKey(['tasks:write']);
+    const refused = await api('POST', `/api/tasks/${task.id}/cancel`, thirdParty.key, { reason: 'no' });
+    expect(refused.status).toBe(403);
+    const cancelled = await api('POST', `/api/tasks/${task.id}/cancel`, acme.tokens.service, { reason: 'customer withdrew' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+  });
+
+  it('details are updated, info is posted by a third party, attachments are listed', async () => {
+    const task = await newTask();
+    const updated = await api('PATCH', `/api/tasks/${task.id}`, acme.tokens.member, { priority: 'urgent', tags: ['vip'] });
+    expect(updated.body).toMatchObject({ priority: 'urgent', tags: ['vip'], version: 1 });
+    const vendor = await acme.issueApiKey(['tasks:write']);
+    const info = await api('POST', `/api/tasks/${task.id}/info`, vendor.key, { info: { trackingNumber: 'ZX81' } });
+    expect(info.status).toBe(201);
+    expect(info.body.version).toBe(2);
+    const attached = await api('POST', `/api/tasks/${task.id}/attachments`, acme.tokens.service, { name: 'receipt.pdf', url: 'https://files.example.com/r.pdf' });
+    expect(attached.status).toBe(201);
+    const { rows } = await t.pool.query('SELECT event_type FROM es_events WHERE stream_id = $1 ORDER BY stream_revision', [`task-${task.id}`]);
+    expect(rows.map((r: { event_type: string }) => r.event_type)).toEqual(['TaskCreated', 'TaskUpdated', 'TaskInfoPosted', 'TaskAttachmentAdded']);
+  });
+
+  it('lists only the actions the caller may take now', async () => {
+    const task = await newTask();
+    const asMember = await api('GET', `/api/tasks/${task.id}`, acme.tokens.member);
+    expect(asMember.body.allowedActions).toContain('claim');
+    const asViewer = await api('GET', `/api/tasks/${task.id}`, acme.tokens.viewer);
+    expect(asViewer.body.allowedActions).toEqual([]);
+  });
+});
+
+describe('organisations are sealed from each other', () => {
+  it('another organisation can neither read nor change a task', async () => {
+    const task = await newTask(acme);
+    const attempts = [
+      api('GET', `/api/tasks/${task.id}`, globex.tokens.admin),
+      api('GET', `/api/tasks/${task.id}`, globex.tokens.service),
+      api('POST', `/api/inbox/tasks/${task.id}/claim`, globex.tokens.admin),
+      api('PUT', `/api/inbox/tasks/${task.id}`, globex.tokens.admin, { status: 'cancelled' }),
+      api('POST', `/api/tasks/${task.id}/comments`, globex.tokens.service, { body: 'hello' }),
+      api('POST', `/api/tasks/${task.id}/cancel`, globex.tokens.service, {}),
+      api('PATCH', `/api/tasks/${task.id}`, globex.tokens.admin, { title: 'mine now' }),
+    ];
+    for (const attempt of await Promise.all(attempts)) {
+      expect(attempt.status).toBe(404);
+      expect(attempt.body.message).toBe('Task not found.');
+    }
+    const mine = await api('GET', `/api/tasks/${task.id}`, acme.tokens.admin);
+    expect(mine.body).toMatchObject({ status: 'pending', version: 0, title: 'Refund order 1042' });
+  });
+});
+
+describe('OpenAPI', () => {
+  it('describes the inbox contract at /api/docs', async () => {
+    const { status, body } = await call(t.url, 'GET', '/api/docs/openapi.json');
+    expect(status).toBe(200);
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining(['/api/tasks', '/api/inbox/tasks/{id}/claim', '/api/inbox/tasks/{id}', '/api/auth/login']),
+    );
+  });
+});
