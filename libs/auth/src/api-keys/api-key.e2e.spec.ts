@@ -1,0 +1,47 @@
+import { call, startTestApp, type TestApp, type TestOrganisation } from '@taskinbox/testing';
+
+let t: TestApp;
+let acme: TestOrganisation;
+let globex: TestOrganisation;
+
+beforeAll(async () => {
+  // No key cache, so a revocation is seen on the next request.
+  t = await startTestApp({ imports: [], env: { API_KEY_CACHE_MS: '0' } });
+  [acme, globex] = await Promise.all([t.createOrganisation('acme'), t.createOrganisation('globex')]);
+});
+afterAll(() => t?.close());
+
+describe('API keys', () => {
+  it('are shown once, stored only as a hash, listed without the secret, and stop working when revoked', async () => {
+    const created = await call(t.url, 'POST', '/api/api-keys', { token: acme.tokens.admin, body: { name: 'billing', scopes: ['tasks:read'] } });
+    expect(created.status).toBe(201);
+    const { id, key, prefix } = created.body;
+    expect(key).toMatch(/^tib_[A-Za-z0-9]{12}_[A-Za-z0-9_-]{43}$/);
+    expect(key.startsWith(prefix)).toBe(true);
+
+    const stored = await t.pool.query('SELECT * FROM api_keys WHERE id = $1', [id]);
+    expect(JSON.stringify(stored.rows[0])).not.toContain(key.split('_')[2]);
+
+    const listed = await call(t.url, 'GET', '/api/api-keys', { token: acme.tokens.admin });
+    expect(JSON.stringify(listed.body)).not.toContain(key);
+    expect(listed.body.find((k: { id: string }) => k.id === id)).toMatchObject({ name: 'billing', prefix, revokedAt: null });
+
+    expect((await call(t.url, 'GET', '/api/auth/me', { token: key })).status).toBe(200);
+    expect((await call(t.url, 'DELETE', `/api/api-keys/${id}`, { token: acme.tokens.admin })).status).toBe(204);
+    expect((await call(t.url, 'GET', '/api/auth/me', { token: key })).status).toBe(401);
+  });
+
+  it('are managed by admins only and never across organisations', async () => {
+    expect((await call(t.url, 'POST', '/api/api-keys', { token: acme.tokens.member, body: { name: 'x', scopes: ['tasks:read'] } })).status).toBe(403);
+    expect((await call(t.url, 'GET', '/api/api-keys', { token: acme.tokens.service })).status).toBe(403);
+    const theirs = await globex.issueApiKey(['tasks:read']);
+    expect((await call(t.url, 'DELETE', `/api/api-keys/${theirs.id}`, { token: acme.tokens.admin })).status).toBe(404);
+    expect((await call(t.url, 'GET', '/api/auth/me', { token: theirs.key })).status).toBe(200);
+  });
+
+  it('refuse unknown scopes with a 400 naming them', async () => {
+    const { status, body } = await call(t.url, 'POST', '/api/api-keys', { token: acme.tokens.admin, body: { name: 'x', scopes: ['tasks:delete'] } });
+    expect(status).toBe(400);
+    expect(body.details[0].field).toBe('scopes');
+  });
+});
