@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs npm dependencies when package-lock.json changed since the last install.
+# 'npm install', not 'npm ci': the registry mirror lacks some other platforms' optional
+# binaries (e.g. @swc/core-darwin-arm64 at our version), which the lock then omits and
+# 'npm ci' refuses; install honours the lock for everything that exists.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+stamp=node_modules/.taskinbox-lock
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  npm install --no-audit --no-fund --loglevel=error
+  want=$(sha256sum package-lock.json | cut -d' ' -f1)
+  echo "$want" > "$stamp"
+fi

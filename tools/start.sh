@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# npm start: everything taskinbox needs on a fresh machine, then the one-process server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash tools/services.sh
+bash tools/install.sh
+node tools/build.js
+
+# A local secret for session tokens, made once and kept out of git.
+mkdir -p .taskinbox
+[ -f .taskinbox/env ] || echo "JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" > .taskinbox/env
+set -a; . .taskinbox/env; set +a
+
+first=$(node dist/apps/cli/src/main.js bootstrap)
+if echo "$first" | grep -q '"created":true'; then echo "$first" > .taskinbox/first-admin.json; fi
+port=${HTTP_PORT:-3000}
+echo
+echo "taskinbox: http://localhost:${port}  (API docs: http://localhost:${port}/api/docs)"
+if [ -f .taskinbox/first-admin.json ]; then
+  node -e 'const a=require("./.taskinbox/first-admin.json");console.log(`log in: POST /api/auth/login {"email":"${a.email}","password":"${a.password}"}`)'
+fi
+echo "more users and API keys: npm run cli -- help"
+echo
+exec node --enable-source-maps dist/apps/taskinbox/src/main.js
