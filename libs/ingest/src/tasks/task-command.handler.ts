@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { actorRef, type Principal } from '@taskinbox/auth';
 import {
-  type Actor,
   type ExistingTask,
   type Task,
   type TaskCommand,
@@ -22,9 +21,9 @@ import {
   WrongExpectedRevisionError,
 } from '@taskinbox/event-store';
 import { RejectedCommand } from '@taskinbox/http';
+import type { TaskChange } from './task-change.command';
 
 type CreateData = Extract<TaskCommand, { type: 'CreateTask' }>['data'];
-type TaskChange = (task: ExistingTask, by: Actor, now: string) => TaskCommand;
 
 export interface CommandOutcome {
   task: ExistingTask;

@@ -1,9 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
-import { randomUUID } from 'node:crypto';
 import { Allow, CurrentPrincipal, everyone, type Principal, workers } from '@taskinbox/auth';
 import { correlationIdOf } from '@taskinbox/http';
-import { statusChange } from './status-change.command';
+import { type TaskChange, taskChanges } from './task-change.command';
 import { TaskCommandHandler } from './task-command.handler';
 import {
   AttachmentMessage,
@@ -20,7 +19,6 @@ import { taskSubjects } from './task.subjects';
 import { toTaskView, type TaskView } from './task.view';
 
 const writers = { roles: workers, scopes: ['tasks:write'] } as const;
-type Change = Parameters<TaskCommandHandler['execute']>[2];
 
 /** The same commands as the HTTP API, over NATS request/reply; see task.subjects.ts. */
 @Controller()
@@ -49,72 +47,72 @@ export class TaskNatsController {
   @Allow({ roles: workers })
   @MessagePattern(taskSubjects.claim)
   claim(@CurrentPrincipal() p: Principal, @Payload() body: TaskRefDto, @Ctx() c: NatsContext) {
-    return this.run(p, body.taskId, c, (_, by, now) => ({ type: 'ClaimTask', by, now }));
+    return this.run(p, body.taskId, c, taskChanges.claim());
   }
 
   @Allow({ roles: workers })
   @MessagePattern(taskSubjects.release)
   release(@CurrentPrincipal() p: Principal, @Payload() body: TaskRefDto, @Ctx() c: NatsContext) {
-    return this.run(p, body.taskId, c, (_, by, now) => ({ type: 'ReleaseTask', by, now }));
+    return this.run(p, body.taskId, c, taskChanges.release());
   }
 
   @Allow({ roles: workers })
   @MessagePattern(taskSubjects.changeStatus)
   changeStatus(@CurrentPrincipal() p: Principal, @Payload() body: ChangeStatusMessage, @Ctx() c: NatsContext) {
-    return this.run(p, body.taskId, c, (task, by, now) => statusChange(task, body, by, now));
+    return this.run(p, body.taskId, c, taskChanges.changeStatus(body));
   }
 
   @Allow({ roles: workers })
   @MessagePattern(taskSubjects.complete)
   complete(@CurrentPrincipal() p: Principal, @Payload() body: CompleteTaskMessage, @Ctx() c: NatsContext) {
-    return this.run(p, body.taskId, c, (_, by, now) => ({ type: 'CompleteTask', resolution: body.resolution, note: body.note, by, now }));
+    return this.run(p, body.taskId, c, taskChanges.complete(body));
   }
 
   @Allow({ roles: workers })
   @MessagePattern(taskSubjects.hold)
   hold(@CurrentPrincipal() p: Principal, @Payload() body: ReasonMessage, @Ctx() c: NatsContext) {
-    return this.run(p, body.taskId, c, (_, by, now) => ({ type: 'PutTaskOnHold', reason: body.reason, by, now }));
+    return this.run(p, body.taskId, c, taskChanges.hold(body));
   }
 
   @Allow({ roles: workers })
   @MessagePattern(taskSubjects.resume)
   resume(@CurrentPrincipal() p: Principal, @Payload() body: TaskRefDto, @Ctx() c: NatsContext) {
-    return this.run(p, body.taskId, c, (_, by, now) => ({ type: 'ResumeTask', by, now }));
+    return this.run(p, body.taskId, c, taskChanges.resume());
   }
 
   @Allow({ roles: ['admin'], scopes: ['tasks:write'] })
   @MessagePattern(taskSubjects.cancel)
   cancel(@CurrentPrincipal() p: Principal, @Payload() body: ReasonMessage, @Ctx() c: NatsContext) {
-    return this.run(p, body.taskId, c, (_, by, now) => ({ type: 'CancelTask', reason: body.reason, by, now }));
+    return this.run(p, body.taskId, c, taskChanges.cancel(body));
   }
 
   @Allow(writers)
   @MessagePattern(taskSubjects.comment)
   comment(@CurrentPrincipal() p: Principal, @Payload() body: CommentMessage, @Ctx() c: NatsContext) {
-    return this.run(p, body.taskId, c, (_, by, now) => ({ type: 'CommentOnTask', commentId: randomUUID(), body: body.body, by, now }));
+    return this.run(p, body.taskId, c, taskChanges.comment(body));
   }
 
   @Allow(writers)
   @MessagePattern(taskSubjects.update)
   update(@CurrentPrincipal() p: Principal, @Payload() body: UpdateTaskMessage, @Ctx() c: NatsContext) {
     const { taskId, ...changes } = body;
-    return this.run(p, taskId, c, (_, by, now) => ({ type: 'UpdateTaskDetails', changes, by, now }));
+    return this.run(p, taskId, c, taskChanges.update(changes));
   }
 
   @Allow(writers)
   @MessagePattern(taskSubjects.postInfo)
   postInfo(@CurrentPrincipal() p: Principal, @Payload() body: PostInfoMessage, @Ctx() c: NatsContext) {
-    return this.run(p, body.taskId, c, (_, by, now) => ({ type: 'PostTaskInfo', info: body.info, note: body.note, by, now }));
+    return this.run(p, body.taskId, c, taskChanges.postInfo(body));
   }
 
   @Allow(writers)
   @MessagePattern(taskSubjects.attach)
   attach(@CurrentPrincipal() p: Principal, @Payload() body: AttachmentMessage, @Ctx() c: NatsContext) {
     const { taskId, ...attachment } = body;
-    return this.run(p, taskId, c, (_, by, now) => ({ type: 'AddTaskAttachment', attachment: { id: randomUUID(), ...attachment }, by, now }));
+    return this.run(p, taskId, c, taskChanges.attach(attachment));
   }
 
-  private async run(principal: Principal, taskId: string, context: NatsContext, change: Change): Promise<TaskView> {
+  private async run(principal: Principal, taskId: string, context: NatsContext, change: TaskChange): Promise<TaskView> {
     const outcome = await this.tasks.execute(principal, taskId, change, correlationIdOf(context.getHeaders()));
     return toTaskView(outcome, principal.actor);
   }

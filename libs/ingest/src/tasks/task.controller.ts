@@ -1,7 +1,6 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { Allow, CurrentPrincipal, everyone, type Principal, workers } from '@taskinbox/auth';
 import {
   AttachmentDto,
@@ -13,8 +12,8 @@ import {
   ReasonDto,
   UpdateTaskDto,
 } from './task.dto';
-import { statusChange } from './status-change.command';
-import { type CommandOutcome, TaskCommandHandler } from './task-command.handler';
+import { type TaskChange, taskChanges } from './task-change.command';
+import { TaskCommandHandler } from './task-command.handler';
 import { toTaskView, type TaskView } from './task.view';
 
 const writers = { roles: workers, scopes: ['tasks:write'] } as const;
@@ -62,7 +61,7 @@ export class TaskController {
   @Post('inbox/tasks/:id/claim')
   @HttpCode(200)
   claim(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, (_, by, now) => ({ type: 'ClaimTask', by, now }));
+    return this.run(principal, id, request, taskChanges.claim());
   }
 
   @ApiOperation({ summary: "Move a task to a status: completed (with resolution), pending, waiting, processing, cancelled." })
@@ -74,14 +73,14 @@ export class TaskController {
     @Body() body: ChangeStatusDto,
     @Req() request: FastifyRequest,
   ) {
-    return this.run(principal, id, request, (task, by, now) => statusChange(task, body, by, now));
+    return this.run(principal, id, request, taskChanges.changeStatus(body));
   }
 
   @Allow({ roles: workers })
   @Post('tasks/:id/release')
   @HttpCode(200)
   release(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, (_, by, now) => ({ type: 'ReleaseTask', by, now }));
+    return this.run(principal, id, request, taskChanges.release());
   }
 
   @Allow({ roles: workers })
@@ -93,21 +92,21 @@ export class TaskController {
     @Body() body: CompleteTaskDto,
     @Req() request: FastifyRequest,
   ) {
-    return this.run(principal, id, request, (_, by, now) => ({ type: 'CompleteTask', resolution: body.resolution, note: body.note, by, now }));
+    return this.run(principal, id, request, taskChanges.complete(body));
   }
 
   @Allow({ roles: workers })
   @Post('tasks/:id/hold')
   @HttpCode(200)
   hold(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, (_, by, now) => ({ type: 'PutTaskOnHold', reason: body.reason, by, now }));
+    return this.run(principal, id, request, taskChanges.hold(body));
   }
 
   @Allow({ roles: workers })
   @Post('tasks/:id/resume')
   @HttpCode(200)
   resume(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, (_, by, now) => ({ type: 'ResumeTask', by, now }));
+    return this.run(principal, id, request, taskChanges.resume());
   }
 
   @ApiOperation({ summary: 'Cancel a task: an admin, or the service that created it.' })
@@ -115,20 +114,20 @@ export class TaskController {
   @Post('tasks/:id/cancel')
   @HttpCode(200)
   cancel(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, (_, by, now) => ({ type: 'CancelTask', reason: body.reason, by, now }));
+    return this.run(principal, id, request, taskChanges.cancel(body));
   }
 
   @Allow(writers)
   @Post('tasks/:id/comments')
   @HttpCode(201)
   comment(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: CommentDto, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, (_, by, now) => ({ type: 'CommentOnTask', commentId: randomUUID(), body: body.body, by, now }));
+    return this.run(principal, id, request, taskChanges.comment(body));
   }
 
   @Allow(writers)
   @Patch('tasks/:id')
   update(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateTaskDto, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, (_, by, now) => ({ type: 'UpdateTaskDetails', changes: { ...body }, by, now }));
+    return this.run(principal, id, request, taskChanges.update({ ...body }));
   }
 
   @ApiOperation({ summary: 'Post information to a task: the sender or a third-party service, or a team member.' })
@@ -136,23 +135,23 @@ export class TaskController {
   @Post('tasks/:id/info')
   @HttpCode(201)
   postInfo(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: PostInfoDto, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, (_, by, now) => ({ type: 'PostTaskInfo', info: body.info, note: body.note, by, now }));
+    return this.run(principal, id, request, taskChanges.postInfo(body));
   }
 
   @Allow(writers)
   @Post('tasks/:id/attachments')
   @HttpCode(201)
   attach(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: AttachmentDto, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, (_, by, now) => ({ type: 'AddTaskAttachment', attachment: { id: randomUUID(), ...body }, by, now }));
+    return this.run(principal, id, request, taskChanges.attach(body));
   }
 
   private async run(
     principal: Principal,
     id: string,
     request: FastifyRequest,
-    change: Parameters<TaskCommandHandler['execute']>[2],
+    change: TaskChange,
   ): Promise<TaskView> {
-    const outcome: CommandOutcome = await this.tasks.execute(principal, id, change, String(request.id));
+    const outcome = await this.tasks.execute(principal, id, change, String(request.id));
     return toTaskView(outcome, principal.actor);
   }
 }
