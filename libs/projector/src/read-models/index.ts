@@ -1,0 +1,5 @@
+export * from './inbox-task.entity';
+export * from './org-calendar.entity';
+export * from './read-models.module';
+export * from './task-fact.entity';
+export * from './timeline-entry.entity';
