@@ -8,13 +8,13 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { NatsContext } from '@nestjs/microservices';
 import { ApiKeyService } from './api-keys/api-key.service';
-import { ACCESS_RULE, type AccessRule, type Principal, PUBLIC_ROUTE } from './principal';
+import { ACCESS_RULE, type AccessRule, type Principal, PUBLIC_ROUTE, QUERY_TOKEN } from './principal';
 import { SessionService } from './sessions/session.service';
 
 /**
- * Authenticates every HTTP request and NATS message (`Authorization: Bearer <api key or session token>`)
- * and applies the handler's access rule. Handlers without a rule are refused, so a forgotten
- * rule fails closed.
+ * Authenticates every HTTP request and NATS message (`Authorization: Bearer <api key or session token>`,
+ * or `?access_token=` on routes marked AcceptQueryToken) and applies the handler's access rule.
+ * Handlers without a rule are refused, so a forgotten rule fails closed.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -28,7 +28,7 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
-    const holder = this.holder(context);
+    const holder = this.holder(context, this.reflector.getAllAndOverride<boolean>(QUERY_TOKEN, targets) ?? false);
     const principal = await this.authenticate(holder.authorization);
     if (!principal) throw new UnauthorizedException('Missing or invalid credentials: send Authorization: Bearer <token or API key>.');
 
@@ -44,13 +44,23 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private holder(context: ExecutionContext): { authorization: string | undefined; target: { principal?: Principal } } {
+  private holder(
+    context: ExecutionContext,
+    acceptQueryToken: boolean,
+  ): { authorization: string | undefined; target: { principal?: Principal } } {
     if (context.getType() === 'rpc') {
       const nats = context.switchToRpc().getContext<NatsContext & { principal?: Principal }>();
       return { authorization: nats.getHeaders()?.get('Authorization') || undefined, target: nats };
     }
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
-    return { authorization: request.headers.authorization, target: request };
+    const request = context.switchToHttp().getRequest<{
+      headers: Record<string, string | undefined>;
+      query?: Record<string, unknown>;
+      principal?: Principal;
+    }>();
+    const queryToken = acceptQueryToken ? request.query?.access_token : undefined;
+    const authorization =
+      request.headers.authorization ?? (typeof queryToken === 'string' ? `Bearer ${queryToken}` : undefined);
+    return { authorization, target: request };
   }
 
   private async authenticate(authorization: string | undefined): Promise<Principal | null> {

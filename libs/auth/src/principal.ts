@@ -23,10 +23,16 @@ export interface AccessRule {
 
 export const ACCESS_RULE = 'taskinbox:access';
 export const PUBLIC_ROUTE = 'taskinbox:public';
+export const QUERY_TOKEN = 'taskinbox:query-token';
 
 /** Every protected handler says who may call it; the guard refuses handlers without a rule. */
 export const Allow = (rule: AccessRule) => SetMetadata(ACCESS_RULE, rule);
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+/**
+ * Also accepts the credential as `?access_token=` on this route, for browsers' EventSource,
+ * which cannot send headers. Opt-in per route: URLs end up in logs and histories.
+ */
+export const AcceptQueryToken = () => SetMetadata(QUERY_TOKEN, true);
 
 export const workers: readonly Role[] = ['admin', 'member'];
 export const everyone: readonly Role[] = ['admin', 'member', 'viewer'];

@@ -12,7 +12,13 @@ export const InjectPool = (): ParameterDecorator => Inject(PG_POOL);
     {
       provide: PG_POOL,
       inject: [CONFIG],
-      useFactory: (config: Config) => new Pool({ connectionString: config.databaseUrl, max: config.databasePoolSize }),
+      useFactory: (config: Config) => {
+        const pool = new Pool({ connectionString: config.databaseUrl, max: config.databasePoolSize });
+        // An idle client dropped by the server (restart, terminated backend) must not crash the
+        // process; the pool replaces it and the next query reports any lasting failure.
+        pool.on('error', () => undefined);
+        return pool;
+      },
     },
   ],
   exports: [PG_POOL],

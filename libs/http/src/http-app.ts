@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '@taskinbox/config';
-import { PlainJsonRequestDeserializer } from '@taskinbox/messaging';
+import { PlainJsonRequestDeserializer } from './nats-request.deserializer';
 import { acceptCorrelationId } from './correlation';
 import { ErrorFilter } from './error.filter';
 import { NestPinoLogger } from './logger';
@@ -23,6 +23,8 @@ export async function createHttpApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
+    // Lets shutdown end keep-alive sockets instead of waiting for them to idle out.
+    forceCloseConnections: true,
     loggerInstance: logger,
     // Fastify's per-request lines are replaced by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
@@ -38,7 +40,8 @@ export async function createHttpApp(
     void reply.header('x-correlation-id', request.id);
   });
   fastify.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
-    const line = { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    // The path only: query strings may carry an access token (SSE).
+    const line = { method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
     if (reply.statusCode >= 400) request.log.info(line, 'request refused');
     else request.log.debug(line, 'request');
   });

@@ -4,3 +4,4 @@ export * from './error.filter';
 export * from './http-app';
 export * from './logger';
 export * from './validation.pipe';
+export * from './nats-request.deserializer';

@@ -1,1 +1,13 @@
-export * from './nats-request.deserializer';
+export * from './nats.connection';
+export * from './events/event-envelope';
+export * from './events/event-subjects';
+export * from './live/task-event.feed';
+export { duplicateWindowMs, ensureTaskEventsStream, type TaskEventsStreamSettings } from './relay/task-events.stream';
+export { RelayModule } from './relay/relay.module';
+export {
+  relayCheckpointName,
+  type RelayDependencies,
+  type RelayOptions,
+  type RelayRole,
+  RelayService,
+} from './relay/relay.service';

@@ -7,6 +7,12 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  */
 export class ReadModels0000000000003 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
+    // array_to_string is only STABLE (it calls element output functions), which a generated
+    // column refuses; for text[] the result cannot change, so this wrapper is truly IMMUTABLE.
+    await db.query(`
+      CREATE FUNCTION tags_text(p_tags text[]) RETURNS text
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE
+      AS $$ SELECT array_to_string(p_tags, ' ') $$`);
     await db.query(`
       CREATE TABLE inbox_tasks (
         task_id uuid PRIMARY KEY,
@@ -41,7 +47,7 @@ export class ReadModels0000000000003 implements MigrationInterface {
         state jsonb NOT NULL,
         search tsvector GENERATED ALWAYS AS (
           to_tsvector('simple', title || ' ' || coalesce(description, '') || ' ' || task_type || ' '
-            || coalesce(external_ref, '') || ' ' || coalesce(customer_ref, '') || ' ' || array_to_string(tags, ' '))
+            || coalesce(external_ref, '') || ' ' || coalesce(customer_ref, '') || ' ' || tags_text(tags))
         ) STORED
       );
       CREATE INDEX inbox_tasks_queue ON inbox_tasks (org_id, status_rank, created_at, task_id);
@@ -125,6 +131,7 @@ export class ReadModels0000000000003 implements MigrationInterface {
     await db.query(`
       DROP FUNCTION business_seconds(timestamptz, timestamptz, text, smallint[], time, time);
       DROP TABLE projection_checkpoints, org_calendars, task_facts, task_timeline, inbox_tasks;
+      DROP FUNCTION tags_text(text[]);
     `);
   }
 }

@@ -1,0 +1,16 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { type Config, ConfigModule } from '@taskinbox/config';
+import { DatabaseModule } from '@taskinbox/database';
+import { EventStoreModule } from '@taskinbox/event-store';
+import { RelayModule } from '@taskinbox/messaging';
+
+/** The relay alone: event store → JetStream TASK_EVENTS. Replicas stand by behind the active one. */
+@Module({})
+export class RelayAppModule {
+  static forRoot(config: Readonly<Config>): DynamicModule {
+    return {
+      module: RelayAppModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, RelayModule.forRoot()],
+    };
+  }
+}

@@ -1,0 +1,90 @@
+import type { TaskEvent, TaskEventType } from '@taskinbox/domain';
+import type { RecordedEvent } from '@taskinbox/event-store';
+
+/**
+ * The public name of each task event, as JetStream consumers, the SSE stream and webhooks see
+ * it (Standard Webhooks style `task.<past_tense>`). Typed against the domain's union, so a new
+ * event type does not compile until it has a public name here.
+ */
+export const publicEventTypes = {
+  TaskCreated: 'task.created',
+  TaskClaimed: 'task.claimed',
+  TaskReleased: 'task.released',
+  TaskStatusChanged: 'task.status_changed',
+  TaskCompleted: 'task.completed',
+  TaskCancelled: 'task.cancelled',
+  TaskCommented: 'task.commented',
+  TaskUpdated: 'task.updated',
+  TaskAttachmentAdded: 'task.attachment_added',
+  TaskInfoPosted: 'task.info_posted',
+} as const satisfies Record<TaskEventType, `task.${string}`>;
+
+export type PublicEventType = (typeof publicEventTypes)[TaskEventType];
+
+export function isTaskEventType(type: string): type is TaskEventType {
+  return Object.hasOwn(publicEventTypes, type);
+}
+
+export function publicEventType(eventType: TaskEventType): PublicEventType {
+  return publicEventTypes[eventType];
+}
+
+/** One task event as published on JetStream (message body) and sent over SSE (`data:`). */
+export interface TaskEventEnvelope {
+  /** The event id; also the JetStream `Nats-Msg-Id`, so consumers deduplicate on it. */
+  id: string;
+  type: PublicEventType;
+  eventType: TaskEventType;
+  orgId: string;
+  taskId: string;
+  taskType: string;
+  /** 0-based position of the event in its task's stream (the task's `version` after it). */
+  revision: number;
+  /** The event's position in the global log: opaque, compare as strings. */
+  position: string;
+  /** ISO 8601 time the event was recorded. */
+  occurredAt: string;
+  /** `user:<id>` or `service:<api key id>` */
+  actor: string;
+  correlationId: string;
+  /** The event's data (see TaskEvent in libs/domain); null only when `dataOmitted`. */
+  data: TaskEvent['data'] | null;
+  /** Set when the event was too large for one NATS message: read the task over the API instead. */
+  dataOmitted?: true;
+}
+
+export const taskStreamPrefix = 'task-';
+
+export function isTaskStream(streamId: string): boolean {
+  return streamId.startsWith(taskStreamPrefix);
+}
+
+/** The envelope of a recorded event of a task stream; `taskType` comes from the task's TaskCreated. */
+export function toEnvelope(event: RecordedEvent, taskType: string): TaskEventEnvelope {
+  if (!isTaskStream(event.streamId)) throw new Error(`${event.streamId} is not a task stream.`);
+  if (!isTaskEventType(event.type)) {
+    // Never skipped silently: a relay older than the writer must be upgraded, then it resumes here.
+    throw new Error(`Unknown task event type '${event.type}' (event ${event.id} in ${event.streamId}).`);
+  }
+  return {
+    id: event.id,
+    type: publicEventTypes[event.type],
+    eventType: event.type,
+    orgId: event.metadata.orgId,
+    taskId: event.streamId.slice(taskStreamPrefix.length),
+    taskType,
+    revision: Number(event.revision),
+    position: event.position,
+    occurredAt: event.createdAt.toISOString(),
+    actor: event.metadata.actor,
+    correlationId: event.metadata.correlationId,
+    data: event.data as TaskEvent['data'],
+  };
+}
+
+/** The task type a TaskCreated event names, if `event` is one. */
+export function createdTaskType(event: RecordedEvent): string | undefined {
+  if (event.type !== 'TaskCreated' || typeof event.data !== 'object' || event.data === null) return undefined;
+  const { taskType } = event.data as { taskType?: unknown };
+  return typeof taskType === 'string' ? taskType : undefined;
+}

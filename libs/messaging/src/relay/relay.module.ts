@@ -1,0 +1,55 @@
+import {
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  Module,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { Pool } from 'pg';
+import { CONFIG, type Config } from '@taskinbox/config';
+import { PG_POOL } from '@taskinbox/database';
+import { EVENT_STORE, type EventStore } from '@taskinbox/event-store';
+import { createLogger } from '@taskinbox/http';
+import { connectNats } from '../nats.connection';
+import { type RelayOptions, RelayService } from './relay.service';
+
+/**
+ * Runs the relay in this process: starts once the application is up and stops (finishing the
+ * batch in flight) before the event store and the pool close. Needs ConfigModule,
+ * DatabaseModule and EventStoreModule in the application.
+ */
+@Module({})
+export class RelayModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(private readonly relay: RelayService) {}
+
+  /** Options default to production (stream TASK_EVENTS, subjects taskinbox.events.>); tests pass their own. */
+  static forRoot(options: RelayOptions = {}): DynamicModule {
+    return {
+      module: RelayModule,
+      providers: [
+        {
+          provide: RelayService,
+          inject: [CONFIG, PG_POOL, EVENT_STORE],
+          useFactory: (config: Config, pool: Pool, store: EventStore) =>
+            new RelayService(
+              {
+                store,
+                pool,
+                logger: createLogger(config.logLevel),
+                connectNats: () => connectNats(config.natsUrl, 'taskinbox-relay'),
+              },
+              options,
+            ),
+        },
+      ],
+      exports: [RelayService],
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+  }
+}

@@ -1,0 +1,240 @@
+import { jetstream, type JetStreamClient, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { EventStore, RecordedEvent, Subscription } from '@taskinbox/event-store';
+import { isTaskStream, type TaskEventEnvelope, toEnvelope } from '../events/event-envelope';
+import { taskEventsStreamName, taskEventsSubjectPrefix, taskEventSubject } from '../events/event-subjects';
+import { RelayLease } from './relay.lease';
+import { ensureTaskEventsStream } from './task-events.stream';
+import { TaskTypeCache } from './task-type.cache';
+
+export interface RelayOptions {
+  /** JetStream stream; default TASK_EVENTS. */
+  streamName?: string;
+  /** Events go to `<prefix>.<orgId>.<EventType>.<taskType>`; default taskinbox.events. */
+  subjectPrefix?: string;
+  /**
+   * How long the stream keeps an event; default 30 days. Consumers (webhooks) replay from the
+   * stream, and the event store stays the source of truth for anything older.
+   */
+  maxAgeMs?: number;
+  /** Events read and published per round; default 100. */
+  batchSize?: number;
+  /** How often a standby relay tries to take over; default 5 s. */
+  standbyPollMs?: number;
+  /** Waits between attempts after a failure, doubling from min to max; default 0.5 s to 30 s. */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  /** How long to wait for a PubAck; default 10 s. */
+  publishTimeoutMs?: number;
+}
+
+export interface RelayDependencies {
+  store: EventStore;
+  /** Its settings open the relay's own lease connection. */
+  pool: Pool;
+  /** Opens a fresh NATS connection; called again after a connection was lost. */
+  connectNats: () => Promise<NatsConnection>;
+  logger: Logger;
+}
+
+/** 'retrying': waiting after a failure, without the lease. */
+export type RelayRole = 'stopped' | 'starting' | 'standby' | 'active' | 'retrying';
+
+/** Name of the relay's row in projection_checkpoints and of its advisory lock. */
+export const relayCheckpointName = 'relay';
+
+const day = 24 * 3600_000;
+// Headers (Nats-Msg-Id) and protocol overhead count against the server's max_payload too.
+const payloadHeadroomBytes = 4096;
+
+/**
+ * Publishes every task event of the event store to JetStream, in log order, from its own
+ * checkpoint. A batch is published concurrently and the checkpoint moves only once every
+ * PubAck is in, so a crash re-sends at most one batch; the event id is the message id, so
+ * JetStream drops those re-sent copies (within its 2-minute duplicate window). Only the relay
+ * holding the lease publishes; others stand by. Any failure (NATS, PostgreSQL) ends the round,
+ * and the relay starts again from the checkpoint after a growing pause.
+ */
+export class RelayService {
+  private readonly options: Required<RelayOptions>;
+  private readonly logger: Logger;
+  private readonly taskTypes: TaskTypeCache;
+  private currentRole: RelayRole = 'stopped';
+  private running?: Promise<void>;
+  private stopping = false;
+  private stopped: Promise<void> = Promise.resolve();
+  private signalStop: () => void = () => undefined;
+  private endPause?: () => void;
+
+  constructor(
+    private readonly deps: RelayDependencies,
+    options: RelayOptions = {},
+  ) {
+    this.options = {
+      streamName: options.streamName ?? taskEventsStreamName,
+      subjectPrefix: options.subjectPrefix ?? taskEventsSubjectPrefix,
+      maxAgeMs: options.maxAgeMs ?? 30 * day,
+      batchSize: options.batchSize ?? 100,
+      standbyPollMs: options.standbyPollMs ?? 5000,
+      retryMinMs: options.retryMinMs ?? 500,
+      retryMaxMs: options.retryMaxMs ?? 30_000,
+      publishTimeoutMs: options.publishTimeoutMs ?? 10_000,
+    };
+    this.logger = deps.logger.child({ component: 'relay', stream: this.options.streamName });
+    this.taskTypes = new TaskTypeCache(deps.store);
+  }
+
+  get role(): RelayRole {
+    return this.currentRole;
+  }
+
+  /** Starts relaying in the background; failures are logged and retried, never thrown. */
+  start(): void {
+    if (this.running) return;
+    this.stopping = false;
+    this.stopped = new Promise((resolve) => (this.signalStop = resolve));
+    this.currentRole = 'starting';
+    this.running = this.run();
+  }
+
+  /** Lets the batch in flight finish (publish and checkpoint), then releases NATS and the lease. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.stopping = true;
+    this.signalStop();
+    this.endPause?.();
+    await this.running;
+    this.running = undefined;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        const lease = await RelayLease.acquire(this.deps.pool, relayCheckpointName);
+        if (!lease) {
+          if (this.currentRole !== 'standby') this.logger.info('another relay is active; standing by');
+          this.currentRole = 'standby';
+          await this.pause(this.options.standbyPollMs);
+          continue;
+        }
+        this.currentRole = 'active';
+        try {
+          await this.relay(lease, () => (failures = 0));
+        } finally {
+          await lease.release();
+        }
+      } catch (error) {
+        // The lease is given up while waiting, so a standby may take over meanwhile.
+        this.currentRole = 'retrying';
+        failures += 1;
+        const retryInMs = this.backoff(failures);
+        this.logger.warn({ err: error, failures, retryInMs }, 'relay interrupted; resuming from the checkpoint');
+        await this.pause(retryInMs);
+      }
+    }
+    this.currentRole = 'stopped';
+    this.logger.info('relay stopped');
+  }
+
+  /** One round as the active relay; returns when asked to stop, throws when anything fails. */
+  private async relay(lease: RelayLease, onProgress: () => void): Promise<void> {
+    const nc = await this.deps.connectNats();
+    let subscription: Subscription | undefined;
+    try {
+      const { mismatch } = await ensureTaskEventsStream(await jetstreamManager(nc), {
+        name: this.options.streamName,
+        subjectPrefix: this.options.subjectPrefix,
+        maxAgeMs: this.options.maxAgeMs,
+      });
+      if (mismatch) this.logger.warn(mismatch);
+      const js = jetstream(nc, { timeout: this.options.publishTimeoutMs });
+      const after = await lease.checkpoint();
+      const maxBytes = (nc.info?.max_payload ?? 1024 * 1024) - payloadHeadroomBytes;
+      this.logger.info({ after: after ?? 'start' }, 'relay active');
+      subscription = this.deps.store.subscribeToAll(
+        async (events) => {
+          await this.publish(js, events, maxBytes);
+          await lease.saveCheckpoint(events[events.length - 1].position);
+          onProgress();
+        },
+        { after, batchSize: this.options.batchSize },
+      );
+      const interruption = await Promise.race([
+        subscription.done.then(() => undefined),
+        nc.closed().then((error) => error ?? new Error('The NATS connection was closed.')),
+        lease.lost,
+        this.stopped.then(() => undefined),
+      ]);
+      if (interruption) throw interruption;
+    } finally {
+      await subscription?.close();
+      await nc.close().catch(() => undefined);
+    }
+  }
+
+  /** Publishes the batch's task events concurrently and resolves once JetStream has acknowledged all. */
+  private async publish(js: JetStreamClient, events: RecordedEvent[], maxBytes: number): Promise<void> {
+    const messages: { subject: string; body: string; id: string }[] = [];
+    // In order and one at a time: a TaskCreated teaches the cache the type of the events after it.
+    for (const event of events) {
+      if (!isTaskStream(event.streamId)) continue;
+      let taskType = await this.taskTypes.typeOf(event);
+      if (taskType === undefined) {
+        this.logger.error(
+          { eventId: event.id, streamId: event.streamId },
+          'task stream does not start with TaskCreated',
+        );
+        taskType = 'unknown';
+      }
+      const envelope = toEnvelope(event, taskType);
+      messages.push({
+        subject: taskEventSubject(this.options.subjectPrefix, envelope),
+        body: this.encode(envelope, maxBytes),
+        id: envelope.id,
+      });
+    }
+    // Every publish settles before this returns, so none of them outlives a failed round.
+    const results = await Promise.allSettled(
+      messages.map((message) => js.publish(message.subject, message.body, { msgID: message.id })),
+    );
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
+    const duplicates = results.filter((result) => result.status === 'fulfilled' && result.value.duplicate).length;
+    if (duplicates > 0) this.logger.info({ duplicates }, 'JetStream dropped events re-sent after an interruption');
+  }
+
+  private encode(envelope: TaskEventEnvelope, maxBytes: number): string {
+    const body = JSON.stringify(envelope);
+    if (Buffer.byteLength(body) <= maxBytes) return body;
+    // A message NATS refuses would stop the relay for good; consumers read such a task over the API.
+    this.logger.warn(
+      { eventId: envelope.id, bytes: Buffer.byteLength(body) },
+      'event too large for NATS; published without its data',
+    );
+    return JSON.stringify({ ...envelope, data: null, dataOmitted: true } satisfies TaskEventEnvelope);
+  }
+
+  private backoff(failures: number): number {
+    const { retryMinMs, retryMaxMs } = this.options;
+    const delay = Math.min(retryMaxMs, retryMinMs * 2 ** Math.min(failures - 1, 20));
+    // Jitter, so relays restarted together do not retry in step.
+    return Math.round(delay * (0.8 + Math.random() * 0.4));
+  }
+
+  /** Waits `ms`, or less when stop() is called. */
+  private pause(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const end = (): void => {
+        clearTimeout(timer);
+        this.endPause = undefined;
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      this.endPause = end;
+    });
+  }
+}

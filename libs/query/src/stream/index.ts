@@ -1,0 +1,2 @@
+export { StreamModule } from './stream.module';
+export type { StreamOptions } from './stream.options';

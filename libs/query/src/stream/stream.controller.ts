@@ -1,0 +1,98 @@
+import {
+  type BeforeApplicationShutdown,
+  Controller,
+  Get,
+  Inject,
+  Req,
+  Res,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import { AcceptQueryToken, Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
+import { TaskEventFeed, type TaskEventEnvelope } from '@taskinbox/messaging';
+import { STREAM_OPTIONS, type StreamOptions } from './stream.options';
+
+const maxBufferedBytes = 1024 * 1024;
+
+/** One server-sent event per task event; the id is the log position (JSON has no raw newlines). */
+function toSseEvent(envelope: TaskEventEnvelope): string {
+  return `event: ${envelope.type}\nid: ${envelope.position}\ndata: ${JSON.stringify(envelope)}\n\n`;
+}
+
+@ApiTags('stream')
+@ApiBearerAuth()
+@Controller('api/stream')
+export class StreamController implements BeforeApplicationShutdown {
+  private readonly open = new Set<ServerResponse>();
+
+  constructor(
+    private readonly feed: TaskEventFeed,
+    @Inject(STREAM_OPTIONS) private readonly options: StreamOptions,
+  ) {}
+
+  @ApiOperation({
+    summary:
+      "Server-sent events of the caller's organisation's task changes, as they happen (no replay: load state, then follow). " +
+      '`event:` is the public type (task.claimed, …), `id:` the log position, `data:` the event envelope. ' +
+      'A comment line every 15 s keeps the connection open.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiQuery({
+    name: 'access_token',
+    required: false,
+    description: 'For EventSource, which cannot send headers: the session token or API key.',
+  })
+  @Allow({ roles: everyone, scopes: ['tasks:read'] })
+  @AcceptQueryToken()
+  @Get()
+  async stream(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const raw = reply.raw;
+    const send = (text: string): void => {
+      if (raw.writableEnded) return;
+      // A client that stopped reading is dropped rather than buffered without bound; EventSource reconnects.
+      if (raw.writableLength > maxBufferedBytes) raw.destroy();
+      else raw.write(text);
+    };
+    let unsubscribe: () => void;
+    try {
+      // Subscribed before the headers go out, so a refusal can still be an error response.
+      unsubscribe = await this.feed.subscribe(principal.orgId, (envelope) => send(toSseEvent(envelope)));
+    } catch {
+      throw new ServiceUnavailableException('Live updates are unavailable right now; try again shortly.');
+    }
+    // From here on the socket is ours, not Fastify's.
+    reply.hijack();
+    if (request.raw.socket.destroyed) {
+      unsubscribe();
+      return;
+    }
+    // Headers set earlier in the request (x-correlation-id) still go out.
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) raw.setHeader(name, value);
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      // nginx and similar proxies would otherwise buffer the stream.
+      'x-accel-buffering': 'no',
+    });
+    send(': connected\n\n');
+    const heartbeat = setInterval(() => send(': heartbeat\n\n'), this.options.heartbeatMs);
+    this.open.add(raw);
+    raw.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      this.open.delete(raw);
+    });
+  }
+
+  /** Open streams would keep the HTTP server from closing. */
+  beforeApplicationShutdown(): void {
+    for (const raw of this.open) raw.end();
+  }
+}

@@ -1,0 +1,227 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { randomBytes } from 'node:crypto';
+import { IngestModule } from '@taskinbox/ingest';
+import { RelayModule, TaskEventFeed } from '@taskinbox/messaging';
+import { call, startTestApp, type TestApp, type TestOrganisation } from '@taskinbox/testing';
+import { StreamModule } from './stream.module';
+
+// The whole path for real: HTTP command → event store → relay → JetStream → core NATS → SSE.
+// Stream name and subject prefix are this run's own, so nothing else on the machine interferes.
+jest.setTimeout(30_000);
+
+const run = randomBytes(4).toString('hex');
+const streamName = `TEST_SSE_EVENTS_${run}`;
+const subjectPrefix = `test.${run}.events`;
+
+let t: TestApp;
+let acme: TestOrganisation;
+let globex: TestOrganisation;
+let nc: NatsConnection;
+let appClosed = false;
+const openStreams: SseClient[] = [];
+
+beforeAll(async () => {
+  t = await startTestApp({
+    imports: [
+      IngestModule,
+      RelayModule.forRoot({ streamName, subjectPrefix, standbyPollMs: 100, retryMinMs: 50 }),
+      StreamModule.forRoot({ subjectPrefix, heartbeatMs: 300 }),
+    ],
+  });
+  [acme, globex] = await Promise.all([t.createOrganisation('acme'), t.createOrganisation('globex')]);
+  nc = await connect({ servers: t.config.natsUrl });
+});
+afterEach(() => {
+  for (const stream of openStreams.splice(0)) stream.close();
+});
+afterAll(async () => {
+  try {
+    if (!appClosed) await t?.close();
+  } finally {
+    if (nc) {
+      await (await jetstreamManager(nc)).streams.delete(streamName).catch(() => undefined);
+      await nc.close();
+    }
+  }
+});
+
+interface SseEvent {
+  event: string;
+  id: string;
+  data: any;
+}
+
+interface SseClient {
+  status: number;
+  headers: Headers;
+  events: SseEvent[];
+  comments: string[];
+  /** The server ended the response. */
+  ended: boolean;
+  waitFor(what: string, condition: () => boolean, timeoutMs?: number): Promise<void>;
+  close(): void;
+}
+
+/** A minimal EventSource: reads the response body and parses frames as they come. */
+async function openStream(path: string, token?: string): Promise<SseClient> {
+  const abort = new AbortController();
+  const response = await fetch(`${t.url}${path}`, {
+    headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    signal: abort.signal,
+  });
+  const client: SseClient = {
+    status: response.status,
+    headers: response.headers,
+    events: [],
+    comments: [],
+    ended: false,
+    async waitFor(what, condition, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!condition()) {
+        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    close: () => abort.abort(),
+  };
+  openStreams.push(client);
+  if (response.status !== 200 || !response.body) return client;
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  void (async () => {
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return void (client.ended = true);
+        buffer += value;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const frame = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const fields: Record<string, string> = {};
+          for (const line of frame.split('\n')) {
+            if (line.startsWith(':')) client.comments.push(line.slice(1).trim());
+            else fields[line.slice(0, line.indexOf(':'))] = line.slice(line.indexOf(':') + 1).trimStart();
+          }
+          if (fields.data !== undefined)
+            client.events.push({ event: fields.event, id: fields.id, data: JSON.parse(fields.data) });
+        }
+      }
+    } catch {
+      // aborted by the test
+    }
+  })();
+  await client.waitFor('the stream to open', () => client.comments.includes('connected'));
+  return client;
+}
+
+async function createTask(org: TestOrganisation, type: string): Promise<string> {
+  const created = await call(t.url, 'POST', '/api/tasks', {
+    token: org.tokens.service,
+    body: { type, title: `a ${type}` },
+  });
+  expect(created.status).toBe(201);
+  return created.body.id;
+}
+
+async function claimTask(org: TestOrganisation, taskId: string): Promise<void> {
+  expect((await call(t.url, 'POST', `/api/inbox/tasks/${taskId}/claim`, { token: org.tokens.admin })).status).toBe(200);
+}
+
+describe('GET /api/stream', () => {
+  it("sends a client its own organisation's task events, and never another's", async () => {
+    // EventSource style (query parameter) and header style, for users and for services.
+    const acmeViewer = await openStream(`/api/stream?access_token=${encodeURIComponent(acme.tokens.viewer)}`);
+    const acmeService = await openStream('/api/stream', acme.tokens.service);
+    const globexMember = await openStream('/api/stream', globex.tokens.member);
+    expect(acmeViewer.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(acmeViewer.headers.get('cache-control')).toMatch(/no-cache/);
+    expect(acmeViewer.headers.get('x-correlation-id')).toBeTruthy();
+
+    const acmeTask = await createTask(acme, 'refund.approval');
+    const globexTask = await createTask(globex, 'content-flag');
+    await claimTask(globex, globexTask);
+    // Published last: once it reaches acme's clients, anything of globex's would have too.
+    await claimTask(acme, acmeTask);
+
+    for (const client of [acmeViewer, acmeService]) {
+      await client.waitFor("acme's claim", () => client.events.some((event) => event.event === 'task.claimed'));
+      expect(client.events.map((event) => [event.event, event.data.taskId])).toEqual([
+        ['task.created', acmeTask],
+        ['task.claimed', acmeTask],
+      ]);
+      expect(client.events.every((event) => event.data.orgId === acme.id)).toBe(true);
+    }
+    const [created, claimed] = acmeViewer.events;
+    expect(claimed.id).toBe(claimed.data.position);
+    expect(created.id < claimed.id).toBe(true);
+    expect(created.data).toMatchObject({
+      type: 'task.created',
+      eventType: 'TaskCreated',
+      taskType: 'refund.approval',
+      revision: 0,
+    });
+    expect(claimed.data).toMatchObject({
+      type: 'task.claimed',
+      eventType: 'TaskClaimed',
+      taskType: 'refund.approval',
+      revision: 1,
+      actor: `user:${acme.userIds.admin}`,
+      data: { taskId: acmeTask, by: { kind: 'user', id: acme.userIds.admin } },
+    });
+
+    await globexMember.waitFor("globex's claim", () => globexMember.events.length === 2);
+    expect(globexMember.events.map((event) => [event.event, event.data.taskId])).toEqual([
+      ['task.created', globexTask],
+      ['task.claimed', globexTask],
+    ]);
+  });
+
+  it('refuses callers without valid credentials (401) and API keys without tasks:read (403)', async () => {
+    const anonymous = await call(t.url, 'GET', '/api/stream');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+    expect((await call(t.url, 'GET', '/api/stream?access_token=not-a-token')).status).toBe(401);
+    expect((await call(t.url, 'GET', '/api/stream', { token: 'tib_not_a_key' })).status).toBe(401);
+
+    const writeOnly = await acme.issueApiKey(['tasks:write']);
+    expect((await call(t.url, 'GET', '/api/stream', { token: writeOnly.key })).status).toBe(403);
+  });
+
+  it('takes ?access_token= only on the stream, not on other routes', async () => {
+    const token = encodeURIComponent(acme.tokens.viewer);
+    expect((await call(t.url, 'GET', `/api/auth/me?access_token=${token}`)).status).toBe(401);
+    expect((await call(t.url, 'GET', '/api/auth/me', { token: acme.tokens.viewer })).status).toBe(200);
+  });
+
+  it('sends heartbeats and unsubscribes from NATS when the client goes away', async () => {
+    const feed = t.app.get(TaskEventFeed, { strict: false });
+    const subscribe = feed.subscribe.bind(feed);
+    let unsubscribed = 0;
+    const spy = jest.spyOn(feed, 'subscribe').mockImplementation(async (orgId, onEvent) => {
+      const unsubscribe = await subscribe(orgId, onEvent);
+      return () => {
+        unsubscribed += 1;
+        unsubscribe();
+      };
+    });
+    try {
+      const client = await openStream('/api/stream', acme.tokens.viewer);
+      await client.waitFor('a heartbeat', () => client.comments.includes('heartbeat'));
+      expect(unsubscribed).toBe(0);
+      client.close();
+      await client.waitFor('the subscription to end', () => unsubscribed === 1, 5000);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  // Last: it shuts the application down.
+  it('ends open streams when the application shuts down, instead of holding it up', async () => {
+    const client = await openStream('/api/stream', acme.tokens.viewer);
+    await t.close();
+    appClosed = true;
+    await client.waitFor('the response to end', () => client.ended, 5000);
+  });
+});

@@ -1,0 +1,41 @@
+import { type DynamicModule, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { CONFIG, type Config } from '@taskinbox/config';
+import { createLogger } from '@taskinbox/http';
+import { connectNats, TaskEventFeed, taskEventsSubjectPrefix } from '@taskinbox/messaging';
+import { StreamController } from './stream.controller';
+import { STREAM_OPTIONS, type StreamOptions } from './stream.options';
+
+/** GET /api/stream: live task events over SSE. Needs ConfigModule and AuthModule in the application. */
+@Module({})
+export class StreamModule implements OnApplicationShutdown {
+  constructor(private readonly feed: TaskEventFeed) {}
+
+  /** Defaults: the relay's production subjects (taskinbox.events), a heartbeat every 15 s. */
+  static forRoot(options: Partial<StreamOptions> = {}): DynamicModule {
+    const settings: StreamOptions = {
+      subjectPrefix: options.subjectPrefix ?? taskEventsSubjectPrefix,
+      heartbeatMs: options.heartbeatMs ?? 15_000,
+    };
+    return {
+      module: StreamModule,
+      controllers: [StreamController],
+      providers: [
+        { provide: STREAM_OPTIONS, useValue: settings },
+        {
+          provide: TaskEventFeed,
+          inject: [CONFIG],
+          useFactory: (config: Config) =>
+            new TaskEventFeed(
+              () => connectNats(config.natsUrl, 'taskinbox-live'),
+              settings.subjectPrefix,
+              createLogger(config.logLevel).child({ component: 'live' }),
+            ),
+        },
+      ],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.feed.close();
+  }
+}
