@@ -1,0 +1,112 @@
+import type { RecordedEvent, SubscribeOptions, Subscription } from './event-store';
+
+/** What a catch-up subscription needs from an adapter. */
+export interface CatchUpSource {
+  /** Up to `maxCount` events after `after` (exclusive), in log order. */
+  readAll(options: { after?: string; maxCount: number }): Promise<RecordedEvent[]>;
+  /**
+   * Makes sure live wake-ups (wake()) flow before the next read, so an append that lands
+   * after that read still wakes the subscription. Must not throw: polling covers failures.
+   */
+  listen(): Promise<void>;
+  /**
+   * Whether committed events exist that reads do not return yet (PostgreSQL: behind an older
+   * open transaction). They appear without a wake-up of their own, so the loop looks again soon.
+   */
+  heldBack?(): Promise<boolean>;
+}
+
+const defaultBatchSize = 100;
+// First wait before reading again while events are held back; doubles up to the poll interval.
+const heldBackRetryMs = 20;
+
+/**
+ * Reads batches after a position and hands each to the handler, awaiting it before the next
+ * read. Once a read comes back empty it waits for wake() or, as a fallback, `pollIntervalMs`.
+ */
+export class CatchUpSubscription implements Subscription {
+  readonly caughtUp: Promise<void>;
+  readonly done: Promise<void>;
+  private closed = false;
+  // Set by wake(); cleared before each read, so a wake during a read triggers another read.
+  private woken = false;
+  private stopWaiting?: () => void;
+
+  constructor(
+    private readonly source: CatchUpSource,
+    private readonly handler: (events: RecordedEvent[]) => Promise<void>,
+    options: SubscribeOptions & { pollIntervalMs: number },
+    onEnd: () => void,
+  ) {
+    const batchSize = options.batchSize ?? defaultBatchSize;
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new RangeError(`batchSize must be a positive integer, got ${batchSize}.`);
+    let markCaughtUp!: () => void;
+    let failCaughtUp!: (error: unknown) => void;
+    this.caughtUp = new Promise((resolve, reject) => {
+      markCaughtUp = resolve;
+      failCaughtUp = reject;
+    });
+    // Callers may only watch `done`; a failure before catching up must not go unhandled here.
+    this.caughtUp.catch(() => undefined);
+    this.done = this.run(options.after, batchSize, options.pollIntervalMs, markCaughtUp)
+      .catch((error: unknown) => {
+        failCaughtUp(error);
+        throw error;
+      })
+      .finally(onEnd);
+  }
+
+  wake(): void {
+    this.woken = true;
+    this.stopWaiting?.();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.stopWaiting?.();
+    await this.done.catch(() => undefined);
+  }
+
+  private async run(
+    after: string | undefined,
+    batchSize: number,
+    pollIntervalMs: number,
+    markCaughtUp: () => void,
+  ): Promise<void> {
+    let position = after;
+    let retryMs = heldBackRetryMs;
+    while (!this.closed) {
+      await this.source.listen();
+      this.woken = false;
+      const events = await this.source.readAll({ after: position, maxCount: batchSize });
+      if (this.closed) return;
+      if (events.length > 0) {
+        await this.handler(events);
+        position = events[events.length - 1].position;
+        retryMs = heldBackRetryMs;
+        continue;
+      }
+      markCaughtUp();
+      if (await this.source.heldBack?.()) {
+        await this.waitForWake(retryMs);
+        retryMs = Math.min(retryMs * 2, pollIntervalMs);
+      } else {
+        await this.waitForWake(pollIntervalMs);
+      }
+    }
+  }
+
+  private waitForWake(pollIntervalMs: number): Promise<void> {
+    if (this.woken || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const stop = (): void => {
+        clearTimeout(timer);
+        this.stopWaiting = undefined;
+        resolve();
+      };
+      const timer = setTimeout(stop, pollIntervalMs);
+      this.stopWaiting = stop;
+    });
+  }
+}

@@ -1,0 +1,95 @@
+// The one interface every event store adapter implements (PostgreSQL, EventStoreDB).
+
+/** 'no_stream': the stream must not exist; 'stream_exists': it must; bigint: its last revision (0-based). */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
+
+export interface EventMetadata {
+  orgId: string;
+  /** `user:<id>` or `service:<api key id>` */
+  actor: string;
+  correlationId: string;
+  causationId?: string;
+  [key: string]: unknown;
+}
+
+export interface EventToAppend {
+  /** UUID; appending the same ids again is a no-op that returns the original result. */
+  id: string;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+export interface RecordedEvent {
+  id: string;
+  type: string;
+  streamId: string;
+  /** 0-based position of the event inside its stream. */
+  revision: bigint;
+  /** Opaque, totally ordered string: compare positions as strings. */
+  position: string;
+  data: unknown;
+  metadata: EventMetadata;
+  createdAt: Date;
+}
+
+export interface AppendResult {
+  nextExpectedRevision: bigint;
+  position: string;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events after this position. Omit to read from the start. */
+  after?: string;
+  maxCount?: number;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive start position; omit to start at the beginning of the log. */
+  after?: string;
+  /** Size of the batches handed to the handler while catching up. */
+  batchSize?: number;
+}
+
+/**
+ * Catch up from `after`, then follow live. The handler gets events in log order;
+ * the subscription waits for a handler call to settle before reading further.
+ */
+export interface Subscription {
+  /** Resolves once the subscription has delivered everything that existed when it started. */
+  readonly caughtUp: Promise<void>;
+  /** Stops reading; resolves when the running handler call (if any) has finished. */
+  close(): Promise<void>;
+  /** Rejects if reading or the handler fails; the subscription stops then. */
+  readonly done: Promise<void>;
+}
+
+export interface EventStore {
+  /** Rejects with RangeError when `events` is empty or the expected revision is a negative bigint. */
+  appendToStream(
+    streamId: string,
+    events: EventToAppend[],
+    options?: { expectedRevision?: ExpectedRevision },
+  ): Promise<AppendResult>;
+  /** All events of a stream in revision order; [] when it does not exist. */
+  readStream(streamId: string, options?: { fromRevision?: bigint; maxCount?: number }): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribeToAll(
+    handler: (events: RecordedEvent[]) => Promise<void>,
+    options?: SubscribeOptions,
+  ): Subscription;
+  close(): Promise<void>;
+}
+
+export class WrongExpectedRevisionError extends Error {
+  readonly code = 'wrong_expected_revision';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    /** The stream's last revision, or 'no_stream'. */
+    readonly actual: bigint | 'no_stream',
+  ) {
+    super(`Stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}.`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}

@@ -1,0 +1,235 @@
+import {
+  ANY,
+  type AllStreamSubscription,
+  type AppendExpectedRevision,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  type JSONType,
+  NO_STREAM,
+  type Position,
+  type RecordedEvent as EsdbRecordedEvent,
+  START,
+  STREAM_EXISTS,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  excludeSystemEvents,
+  jsonEvent,
+} from '@eventstore/db-client';
+import { assertAppendable } from './append.guard';
+import { CatchUpSubscription, type CatchUpSource } from './catch-up.subscription';
+import {
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+  WrongExpectedRevisionError,
+} from './event-store';
+import { formatPosition, parsePosition } from './position.codec';
+
+export interface EventStoreDbEventStoreOptions {
+  /** Used as given and left open by close(): the caller owns it. */
+  client: EventStoreDBClient;
+  /** How long an idle subscription waits for a live event before it reads anyway. Default 1000 ms. */
+  pollIntervalMs?: number;
+}
+
+const toEsdbRevision = (expected: ExpectedRevision): AppendExpectedRevision => {
+  switch (expected) {
+    case 'any':
+      return ANY;
+    case 'no_stream':
+      return NO_STREAM;
+    case 'stream_exists':
+      return STREAM_EXISTS;
+    default:
+      return expected;
+  }
+};
+
+/**
+ * The event store on EventStoreDB (@eventstore/db-client). Subscriptions share the catch-up
+ * loop of the PostgreSQL adapter: they read $all in batches and a live server subscription
+ * only wakes them, so batching and `caughtUp` behave the same on both backends.
+ */
+export class EventStoreDbEventStore implements EventStore {
+  private readonly client: EventStoreDBClient;
+  private readonly ownsClient: boolean;
+  private readonly pollIntervalMs: number;
+  private readonly subscriptions = new Set<CatchUpSubscription>();
+  private readonly source: CatchUpSource = {
+    readAll: (options) => this.readAll(options),
+    listen: () => this.listen(),
+  };
+  private live?: { subscription: AllStreamSubscription; ready: Promise<void> };
+  private liveRetryAt = 0;
+  private closing = false;
+
+  constructor(connection: string | EventStoreDbEventStoreOptions) {
+    if (typeof connection === 'string') {
+      this.client = EventStoreDBClient.connectionString(connection);
+      this.ownsClient = true;
+      this.pollIntervalMs = 1000;
+    } else {
+      this.client = connection.client;
+      this.ownsClient = false;
+      this.pollIntervalMs = connection.pollIntervalMs ?? 1000;
+    }
+  }
+
+  async appendToStream(
+    streamId: string,
+    events: EventToAppend[],
+    options: { expectedRevision?: ExpectedRevision } = {},
+  ): Promise<AppendResult> {
+    const expected = options.expectedRevision ?? 'any';
+    assertAppendable(events, expected);
+    try {
+      const result = await this.client.appendToStream(
+        streamId,
+        // The client serialises any JSON value; its JSONType is narrower than `unknown`.
+        events.map((event) =>
+          jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata: event.metadata }),
+        ),
+        { expectedRevision: toEsdbRevision(expected) },
+      );
+      // The server may leave the position out (seen on idempotent retries); the last event has it.
+      const position = result.position ?? (await this.positionAt(streamId, result.nextExpectedRevision));
+      return { nextExpectedRevision: result.nextExpectedRevision, position: toPositionString(position) };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) {
+        throw new WrongExpectedRevisionError(streamId, expected, error.actualVersion);
+      }
+      throw error;
+    }
+  }
+
+  async readStream(
+    streamId: string,
+    options: { fromRevision?: bigint; maxCount?: number } = {},
+  ): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    try {
+      const read = this.client.readStream(streamId, {
+        fromRevision: options.fromRevision ?? START,
+        maxCount: options.maxCount,
+        direction: FORWARDS,
+      });
+      for await (const resolved of read) if (resolved.event) events.push(toRecordedEvent(resolved.event));
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return events;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const limit = options.maxCount ?? Number.POSITIVE_INFINITY;
+    const events: RecordedEvent[] = [];
+    if (limit <= 0) return events;
+    const after = options.after;
+    const read = this.client.readAll({
+      fromPosition: after === undefined ? START : toPosition(after),
+      direction: FORWARDS,
+    });
+    // The read has no server-side filter in this client version, so system events are skipped
+    // here and the read streams on until enough events are collected.
+    for await (const resolved of read) {
+      const event = resolved.event;
+      if (!event || event.type.startsWith('$') || event.streamId.startsWith('$')) continue;
+      const recorded = toRecordedEvent(event);
+      // Reading $all from a position includes the event at that position.
+      if (after !== undefined && recorded.position <= after) continue;
+      events.push(recorded);
+      if (events.length >= limit) {
+        await read.cancel();
+        break;
+      }
+    }
+    return events;
+  }
+
+  subscribeToAll(handler: (events: RecordedEvent[]) => Promise<void>, options: SubscribeOptions = {}): Subscription {
+    if (this.closing) throw new Error('The event store is closed.');
+    const subscription = new CatchUpSubscription(
+      this.source,
+      handler,
+      { ...options, pollIntervalMs: this.pollIntervalMs },
+      () => this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    const live = this.live;
+    this.live = undefined;
+    await live?.subscription.unsubscribe();
+    if (this.ownsClient) await this.client.dispose();
+  }
+
+  private async positionAt(streamId: string, revision: bigint): Promise<Position> {
+    const [event] = await this.readStream(streamId, { fromRevision: revision, maxCount: 1 });
+    return toPosition(event.position);
+  }
+
+  /** One live subscription to $all per store, used only to wake the catch-up loops. */
+  private listen(): Promise<void> {
+    if (!this.live && !this.closing && Date.now() >= this.liveRetryAt) {
+      const subscription = this.client.subscribeToAll({ fromPosition: END, filter: excludeSystemEvents() });
+      const lose = (): void => {
+        if (this.live !== live) return;
+        this.live = undefined;
+        this.liveRetryAt = Date.now() + this.pollIntervalMs;
+        subscription.unsubscribe().catch(() => undefined);
+      };
+      // Wait for the server's confirmation, but never longer than one poll interval.
+      const ready = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.pollIntervalMs);
+        const settle = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        subscription.once('confirmation', settle);
+        subscription.once('error', settle);
+      });
+      const live = { subscription, ready };
+      subscription.on('data', () => {
+        for (const catchUp of this.subscriptions) catchUp.wake();
+      });
+      subscription.on('error', lose);
+      subscription.on('end', lose);
+      this.live = live;
+    }
+    return this.live?.ready ?? Promise.resolve();
+  }
+}
+
+const toPosition = (position: string): Position => {
+  const [commit, prepare] = parsePosition(position);
+  return { commit, prepare };
+};
+
+const toPositionString = (position: Position): string => formatPosition(position.commit, position.prepare);
+
+const toRecordedEvent = (event: EsdbRecordedEvent): RecordedEvent => {
+  if (!event.position)
+    throw new Error('EventStoreDB did not report event positions; it must be version 22.6 or later.');
+  return {
+    id: event.id,
+    type: event.type,
+    streamId: event.streamId,
+    revision: event.revision,
+    position: toPositionString(event.position),
+    data: event.data,
+    metadata: event.metadata as EventMetadata,
+    createdAt: event.created,
+  };
+};

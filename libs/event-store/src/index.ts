@@ -1,0 +1,4 @@
+export * from './event-store';
+export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
+export { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './eventstoredb-event-store';
+export * from './event-store.module';

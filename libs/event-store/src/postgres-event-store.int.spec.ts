@@ -1,0 +1,197 @@
+import { Client, Pool } from 'pg';
+import { createTestDatabase, type TestDatabase } from '@taskinbox/testing';
+import { WrongExpectedRevisionError } from './event-store';
+import { collector, describeEventStoreContract, newEvent, newStream, waitFor } from './event-store.contract';
+import { PostgresEventStore } from './postgres-event-store';
+
+describeEventStoreContract('PostgreSQL', async () => {
+  const database = await createTestDatabase('es');
+  const store = new PostgresEventStore(database.url);
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await database.drop();
+    },
+  };
+});
+
+// Commit order, gaps and wake-ups, driven by raw connections that hold transactions open.
+describe('PostgresEventStore', () => {
+  jest.setTimeout(20_000);
+  let database: TestDatabase;
+  let pool: Pool;
+  let store: PostgresEventStore;
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase('es');
+    pool = new Pool({ connectionString: database.url, max: 10 });
+    // pool.end() resolves before its backends exit; the forced DROP in afterAll may still kill one.
+    pool.on('error', () => undefined);
+    // A short fallback poll: raw appends below send no NOTIFY.
+    store = new PostgresEventStore({ pool, pollIntervalMs: 100 });
+  });
+  afterAll(async () => {
+    await store.close();
+    await Promise.all(clients.map((client) => client.end()));
+    await pool.end();
+    await database.drop();
+  });
+
+  const connect = async (): Promise<Client> => {
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    clients.push(client);
+    return client;
+  };
+
+  /** es_append inside the client's current transaction; returns the position it took. */
+  const rawAppend = async (client: Client, stream: string, id: string): Promise<string> => {
+    const { rows } = await client.query<{ last_position: string }>(
+      `SELECT last_position FROM es_append($1, -2, $2::uuid[], ARRAY['RawAppended'], ARRAY['{}']::jsonb[], ARRAY['{}']::jsonb[])`,
+      [stream, [id]],
+    );
+    return rows[0].last_position;
+  };
+
+  const marker = async (): Promise<string> => (await store.appendToStream(newStream(), [newEvent('Marker')])).position;
+  const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('delivers a transaction that took an earlier position but committed later, without skipping it', async () => {
+    const start = await marker();
+    const [early, late] = [newStream(), newStream()];
+    const seen = collector([early, late]);
+    const subscription = store.subscribeToAll(seen.handler, { after: start });
+    try {
+      await subscription.caughtUp;
+      const [t1, t2] = [await connect(), await connect()];
+      await t1.query('BEGIN');
+      const earlyEvent = newEvent();
+      const earlyPosition = await rawAppend(t1, early, earlyEvent.id);
+      await t2.query('BEGIN');
+      const lateEvent = newEvent();
+      const latePosition = await rawAppend(t2, late, lateEvent.id);
+      await t2.query('COMMIT');
+      expect(earlyPosition < latePosition).toBe(true);
+
+      // T2 is committed, but T1 could still add rows before it: nothing may be delivered yet.
+      await pause(500);
+      expect(seen.events).toEqual([]);
+      expect((await store.readAll({ after: start })).filter((event) => event.streamId === late)).toEqual([]);
+
+      await t1.query('COMMIT');
+      await waitFor(() => seen.events.length === 2);
+      expect(seen.events.map((event) => [event.id, event.position])).toEqual([
+        [earlyEvent.id, earlyPosition],
+        [lateEvent.id, latePosition],
+      ]);
+    } finally {
+      await subscription.close();
+    }
+  });
+
+  it('does not stall on the gap a rolled-back append leaves', async () => {
+    const start = await marker();
+    const stream = newStream();
+    const seen = collector([stream]);
+    const subscription = store.subscribeToAll(seen.handler, { after: start });
+    try {
+      await subscription.caughtUp;
+      const client = await connect();
+      await client.query('BEGIN');
+      const rolledBack = await rawAppend(client, stream, newEvent().id);
+      await client.query('ROLLBACK');
+
+      const kept = newEvent();
+      const result = await store.appendToStream(stream, [kept], { expectedRevision: 'no_stream' });
+      await waitFor(() => seen.events.length === 1);
+      expect(seen.events[0]).toMatchObject({ id: kept.id, revision: 0n, position: result.position });
+      expect(rolledBack.split(':')[1] < result.position.split(':')[1]).toBe(true);
+      expect((await store.readAll({ after: start })).some((event) => event.position === rolledBack)).toBe(false);
+    } finally {
+      await subscription.close();
+    }
+  });
+
+  it('holds delivery back while an older transaction writes, then delivers everything', async () => {
+    const start = await marker();
+    const [open, committed] = [newStream(), newStream()];
+    const seen = collector([open, committed]);
+    const subscription = store.subscribeToAll(seen.handler, { after: start });
+    try {
+      await subscription.caughtUp;
+      const client = await connect();
+      await client.query('BEGIN');
+      const openEvent = newEvent();
+      await rawAppend(client, open, openEvent.id);
+
+      const committedEvent = newEvent();
+      await store.appendToStream(committed, [committedEvent]);
+      await pause(500);
+      expect(seen.events).toEqual([]);
+
+      await client.query('COMMIT');
+      await waitFor(() => seen.events.length === 2);
+      expect(seen.events.map((event) => event.id)).toEqual([openEvent.id, committedEvent.id]);
+    } finally {
+      await subscription.close();
+    }
+  });
+
+  it('wakes a subscriber when another store instance appends (NOTIFY), well before the fallback poll', async () => {
+    // A 10 s fallback poll, so a fast delivery can only come from the notification. The median
+    // of three rounds tolerates one round held back by an unrelated transaction in the cluster.
+    const listening = new PostgresEventStore({ pool, pollIntervalMs: 10_000 });
+    const appending = new PostgresEventStore(database.url);
+    const stream = newStream();
+    const seen = collector([stream]);
+    const subscription = listening.subscribeToAll(seen.handler, { after: await marker() });
+    const latencies: number[] = [];
+    try {
+      await subscription.caughtUp;
+      for (let round = 1; round <= 3; round++) {
+        const appended = Date.now();
+        await appending.appendToStream(stream, [newEvent()]);
+        await waitFor(() => seen.events.length === round, 12_000);
+        latencies.push(Date.now() - appended);
+      }
+    } finally {
+      await listening.close();
+      await appending.close();
+    }
+    expect(latencies.sort((a, b) => a - b)[1]).toBeLessThan(500);
+    await expect(subscription.done).resolves.toBeUndefined();
+  });
+
+  it('resolves concurrent duplicates of one append to the same result', async () => {
+    for (const expectedRevision of ['any', 'no_stream', 'stream_exists'] as const) {
+      const stream = newStream();
+      if (expectedRevision === 'stream_exists') await store.appendToStream(stream, [newEvent()]);
+      const events = [newEvent(), newEvent()];
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => store.appendToStream(stream, events, { expectedRevision })),
+      );
+      expect(new Set(results.map((result) => `${result.nextExpectedRevision}@${result.position}`)).size).toBe(1);
+      await expect(store.readStream(stream)).resolves.toHaveLength(expectedRevision === 'stream_exists' ? 3 : 2);
+    }
+  });
+
+  it('refuses event ids already used in another stream', async () => {
+    const event = newEvent();
+    await store.appendToStream(newStream(), [event]);
+    const error = await store.appendToStream(newStream(), [event]).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(error).toMatchObject({ code: '23505', constraint: 'es_events_event_id_key' });
+  });
+
+  it('records the stream category (the id up to the first dash)', async () => {
+    const stream = `task-${newEvent().id}`;
+    await store.appendToStream(stream, [newEvent()]);
+    const { rows } = await pool.query('SELECT stream_type, revision::int FROM es_streams WHERE stream_id = $1', [
+      stream,
+    ]);
+    expect(rows).toEqual([{ stream_type: 'task', revision: 0 }]);
+  });
+});

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import { Client, DatabaseError, Pool } from 'pg';
+import { CatchUpSubscription, type CatchUpSource } from './catch-up.subscription';
+import {
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+  WrongExpectedRevisionError,
+} from './event-store';
+import { assertAppendable } from './append.guard';
+import { parsePosition } from './position.codec';
+
+export interface PostgresEventStoreOptions {
+  /** Used as given and left open by close(): the caller owns it. */
+  pool: Pool;
+  /** How long an idle subscription waits for a notification before it reads anyway. Default 1000 ms. */
+  pollIntervalMs?: number;
+}
+
+const channel = 'es_events';
+
+// Codes understood by es_append() (migration 0001); exact revisions are passed as themselves.
+const expectedCodes = { no_stream: '-1', any: '-2', stream_exists: '-4' } as const;
+
+const eventColumns = `es_position(tx_id, global_position) AS position, event_id, event_type, stream_id,
+  stream_revision::text AS stream_revision, data, metadata, created_at`;
+
+/** On a conflict, next_revision is the stream's actual revision (-1: no stream). */
+type AppendRow =
+  | { outcome: 'appended' | 'duplicate'; next_revision: string; last_position: string }
+  | { outcome: 'conflict'; next_revision: string; last_position: null };
+
+interface EventRow {
+  position: string;
+  event_id: string;
+  event_type: string;
+  stream_id: string;
+  stream_revision: string;
+  data: unknown;
+  metadata: EventMetadata;
+  created_at: Date;
+}
+
+/**
+ * The event store on PostgreSQL (schema: libs/database migration 0001). An append is one
+ * statement; readers only see transactions older than the oldest one still running, so the
+ * log never grows behind a reader's position.
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly pool: Pool;
+  private readonly ownsPool: boolean;
+  private readonly pollIntervalMs: number;
+  // Tags our own notifications so the listener does not wake local subscribers twice (a UUID: safe to inline).
+  private readonly instanceId = randomUUID();
+  private readonly subscriptions = new Set<CatchUpSubscription>();
+  private readonly source: CatchUpSource = {
+    readAll: (options) => this.readAll(options),
+    listen: () => this.listen(),
+    heldBack: () => this.heldBack(),
+  };
+  private listener?: { client: Client; ready: Promise<void> };
+  private listenRetryAt = 0;
+  private notifying?: Promise<void>;
+  private notifyAgain = false;
+  private closing = false;
+
+  constructor(connection: string | PostgresEventStoreOptions) {
+    if (typeof connection === 'string') {
+      this.pool = new Pool({ connectionString: connection });
+      // An idle connection that breaks is replaced on next use; without a listener it would crash the process.
+      this.pool.on('error', () => undefined);
+      this.ownsPool = true;
+      this.pollIntervalMs = 1000;
+    } else {
+      this.pool = connection.pool;
+      this.ownsPool = false;
+      this.pollIntervalMs = connection.pollIntervalMs ?? 1000;
+    }
+  }
+
+  async appendToStream(
+    streamId: string,
+    events: EventToAppend[],
+    options: { expectedRevision?: ExpectedRevision } = {},
+  ): Promise<AppendResult> {
+    const expected = options.expectedRevision ?? 'any';
+    assertAppendable(events, expected);
+    const values = [
+      streamId,
+      typeof expected === 'bigint' ? expected.toString() : expectedCodes[expected],
+      events.map((event) => event.id),
+      events.map((event) => event.type),
+      // undefined has no JSON form; store it as JSON null.
+      events.map((event) => JSON.stringify(event.data ?? null)),
+      events.map((event) => JSON.stringify(event.metadata)),
+    ];
+    let row: AppendRow;
+    try {
+      row = await this.append(values);
+    } catch (error) {
+      // A concurrent append of the same ids committed between es_append's look-up and its
+      // insert; running it again finds that append and returns its result.
+      if (!(error instanceof DatabaseError && error.constraint === 'es_events_event_id_key')) throw error;
+      row = await this.append(values);
+    }
+    if (row.outcome === 'conflict') {
+      const actual = row.next_revision === '-1' ? 'no_stream' : BigInt(row.next_revision);
+      throw new WrongExpectedRevisionError(streamId, expected, actual);
+    }
+    if (row.outcome === 'appended') this.announce();
+    return { nextExpectedRevision: BigInt(row.next_revision), position: row.last_position };
+  }
+
+  async readStream(
+    streamId: string,
+    options: { fromRevision?: bigint; maxCount?: number } = {},
+  ): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'es_read_stream',
+      text: `SELECT ${eventColumns} FROM es_events
+             WHERE stream_id = $1 AND stream_revision >= $2
+             ORDER BY stream_revision
+             LIMIT $3`,
+      values: [streamId, (options.fromRevision ?? 0n).toString(), options.maxCount ?? null],
+    });
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const [txId, globalPosition] = options.after === undefined ? [0n, 0n] : parsePosition(options.after);
+    // Rows of a transaction at or above the oldest running one may still be joined by rows of
+    // that older transaction at smaller (tx_id, global_position): wait until it finishes.
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'es_read_all',
+      text: `SELECT ${eventColumns} FROM es_events
+             WHERE (tx_id, global_position) > ($1::xid8, $2::bigint)
+               AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+             ORDER BY tx_id, global_position
+             LIMIT $3`,
+      // Decimal without leading zeros: xid8 input reads a leading 0 as octal.
+      values: [txId.toString(), globalPosition.toString(), options.maxCount ?? null],
+    });
+    return rows.map(toRecordedEvent);
+  }
+
+  subscribeToAll(handler: (events: RecordedEvent[]) => Promise<void>, options: SubscribeOptions = {}): Subscription {
+    if (this.closing) throw new Error('The event store is closed.');
+    const subscription = new CatchUpSubscription(
+      this.source,
+      handler,
+      { ...options, pollIntervalMs: this.pollIntervalMs },
+      () => this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.client.end().catch(() => undefined);
+    await this.notifying;
+    if (this.ownsPool) await this.pool.end();
+  }
+
+  /** Committed events that readAll() still hides because an older transaction is open. */
+  private async heldBack(): Promise<boolean> {
+    const { rows } = await this.pool.query<{ held: boolean }>({
+      name: 'es_held_back',
+      // max() reads one entry off the end of es_events_tx_pos; EXISTS would plan a sequential scan.
+      text: `SELECT coalesce(max(tx_id) >= pg_snapshot_xmin(pg_current_snapshot()), false) AS held FROM es_events`,
+    });
+    return rows[0].held;
+  }
+
+  private async append(values: unknown[]): Promise<AppendRow> {
+    const { rows } = await this.pool.query<AppendRow>({
+      name: 'es_append',
+      text: `SELECT outcome, next_revision::text AS next_revision, last_position
+             FROM es_append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])`,
+      values,
+    });
+    return rows[0];
+  }
+
+  /** Wakes local subscribers now and other processes' through a NOTIFY outside the append. */
+  private announce(): void {
+    for (const subscription of this.subscriptions) subscription.wake();
+    this.notifyAgain = true;
+    this.notifying ??= this.notify();
+  }
+
+  // At most one NOTIFY in flight; appends that finish meanwhile are covered by exactly one more.
+  private async notify(): Promise<void> {
+    while (this.notifyAgain) {
+      this.notifyAgain = false;
+      try {
+        // A plain statement (simple protocol, nothing to plan): measurably cheaper than pg_notify($1, $2).
+        await this.pool.query(`NOTIFY ${channel}, '${this.instanceId}'`);
+      } catch {
+        // Remote subscribers still poll; an append must not fail because its wake-up did.
+      }
+    }
+    this.notifying = undefined;
+  }
+
+  /** A dedicated LISTEN connection shared by this store's subscriptions; reconnects at most once per poll interval. */
+  private listen(): Promise<void> {
+    if (!this.listener && !this.closing && Date.now() >= this.listenRetryAt) {
+      const client = new Client(this.pool.options);
+      const listener = { client, ready: Promise.resolve() };
+      const lose = (): void => {
+        if (this.listener !== listener) return;
+        this.listener = undefined;
+        this.listenRetryAt = Date.now() + this.pollIntervalMs;
+        client.end().catch(() => undefined);
+      };
+      client.on('error', lose);
+      client.on('end', lose);
+      client.on('notification', (message) => {
+        if (message.payload === this.instanceId) return;
+        for (const subscription of this.subscriptions) subscription.wake();
+      });
+      listener.ready = client
+        .connect()
+        .then(() => client.query(`LISTEN ${channel}`))
+        .then(() => undefined, lose);
+      this.listener = listener;
+    }
+    return this.listener?.ready ?? Promise.resolve();
+  }
+}
+
+const toRecordedEvent = (row: EventRow): RecordedEvent => ({
+  id: row.event_id,
+  type: row.event_type,
+  streamId: row.stream_id,
+  revision: BigInt(row.stream_revision),
+  position: row.position,
+  data: row.data,
+  metadata: row.metadata,
+  createdAt: row.created_at,
+});
