@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 // Read and validated once at start; frozen afterwards. Every variable is documented
 // here and in README.md ("Configuration").
 
@@ -22,6 +24,26 @@ export interface Config {
   eventStore: { kind: 'postgres' } | { kind: 'eventstoredb'; url: string };
   /** LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent). */
   logLevel: string;
+  /** REDIS_URL: Redis for job queues (webhook deliveries); PostgreSQL stays the source of truth. */
+  redisUrl: string;
+  webhooks: {
+    /**
+     * WEBHOOK_SECRET_KEY: base64 of 32 bytes; encrypts endpoint signing secrets and headers at
+     * rest (AES-256-GCM). Optional here; the webhooks module refuses to start without it.
+     */
+    secretKey?: Buffer;
+    /**
+     * WEBHOOK_ALLOWED_HOSTS: comma-separated IPs/CIDRs that endpoints may reach although they are
+     * private, loopback and so on (e.g. `10.0.0.0/8,127.0.0.1`). Empty: public addresses only.
+     */
+    allowedHosts: string[];
+    /** WEBHOOK_DISABLE_AFTER_HOURS: an endpoint failing continuously this long is disabled. */
+    disableAfterHours: number;
+    /** WEBHOOK_MAX_IN_FLIGHT: concurrent requests to one endpoint, per worker process. */
+    maxInFlightPerEndpoint: number;
+    /** WEBHOOK_RATE_PER_SECOND: requests per second to one endpoint, per worker process. */
+    ratePerSecond: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -80,6 +102,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     problems.push(`EVENT_STORE must be 'postgres' or 'eventstoredb', got '${storeKind}'`);
   }
 
+  const secretKeyText = env.WEBHOOK_SECRET_KEY;
+  let webhookSecretKey: Buffer | undefined;
+  if (secretKeyText) {
+    webhookSecretKey = Buffer.from(secretKeyText, 'base64');
+    if (webhookSecretKey.length !== 32) problems.push('WEBHOOK_SECRET_KEY must be base64 of exactly 32 bytes');
+  }
+  const allowedHosts = (env.WEBHOOK_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of allowedHosts) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address);
+    const max = family === 4 ? 32 : 128;
+    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= max);
+    if (!family || !validBits || extra !== undefined) {
+      problems.push(`WEBHOOK_ALLOWED_HOSTS entries must be IP addresses or CIDRs, got '${entry}'`);
+    }
+  }
+
   const config: Config = {
     databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/taskinbox', ['postgres:', 'postgresql:']),
     databasePoolSize: int('DATABASE_POOL_SIZE', 20, 1, 500),
@@ -91,6 +133,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     apiKeyCacheMs: int('API_KEY_CACHE_MS', 10_000, 0, 300_000),
     eventStore,
     logLevel,
+    redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    webhooks: {
+      secretKey: webhookSecretKey,
+      allowedHosts,
+      disableAfterHours: int('WEBHOOK_DISABLE_AFTER_HOURS', 120, 1, 24 * 365),
+      maxInFlightPerEndpoint: int('WEBHOOK_MAX_IN_FLIGHT', 10, 1, 1000),
+      ratePerSecond: int('WEBHOOK_RATE_PER_SECOND', 50, 1, 100_000),
+    },
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

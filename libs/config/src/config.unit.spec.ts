@@ -11,6 +11,28 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('reads the webhook settings and refuses bad ones', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const config = loadConfig({ JWT_SECRET: secret, WEBHOOK_SECRET_KEY: key, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1, 10.0.0.0/8,::1' });
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.webhooks.secretKey?.equals(Buffer.alloc(32, 7))).toBe(true);
+    expect(config.webhooks.allowedHosts).toEqual(['127.0.0.1', '10.0.0.0/8', '::1']);
+    expect(config.webhooks.disableAfterHours).toBe(120);
+    expect(loadConfig({ JWT_SECRET: secret }).webhooks).toMatchObject({ secretKey: undefined, allowedHosts: [] });
+    expect(() =>
+      loadConfig({ JWT_SECRET: secret, WEBHOOK_SECRET_KEY: 'c2hvcnQ=', WEBHOOK_ALLOWED_HOSTS: 'example.com,10.0.0.0/33', REDIS_URL: 'http://x' }),
+    ).toThrow(
+      expect.objectContaining({
+        problems: [
+          'WEBHOOK_SECRET_KEY must be base64 of exactly 32 bytes',
+          "WEBHOOK_ALLOWED_HOSTS entries must be IP addresses or CIDRs, got 'example.com'",
+          "WEBHOOK_ALLOWED_HOSTS entries must be IP addresses or CIDRs, got '10.0.0.0/33'",
+          "REDIS_URL must use redis: or rediss:, got 'http://x'",
+        ],
+      }),
+    );
+  });
+
   it('names every bad variable at once', () => {
     try {
       loadConfig({ JWT_SECRET: 'short', HTTP_PORT: 'eighty', DATABASE_URL: 'mysql://x', EVENT_STORE: 'eventstoredb' });

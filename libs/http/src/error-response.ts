@@ -47,6 +47,9 @@ const codedStatus: Record<string, number> = {
   account_conflict: HttpStatus.CONFLICT,
   wrong_expected_revision: HttpStatus.CONFLICT,
   idempotency_key_reused: HttpStatus.UNPROCESSABLE_ENTITY,
+  webhook_url_refused: HttpStatus.BAD_REQUEST,
+  webhook_endpoint_not_found: HttpStatus.NOT_FOUND,
+  webhook_delivery_not_found: HttpStatus.NOT_FOUND,
 };
 
 // Fastify's refusals of bodies it cannot parse, said more plainly than its defaults.

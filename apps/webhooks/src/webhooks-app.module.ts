@@ -1,0 +1,16 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@taskinbox/auth';
+import { type Config, ConfigModule } from '@taskinbox/config';
+import { DatabaseModule } from '@taskinbox/database';
+import { WebhooksModule } from '@taskinbox/webhooks';
+
+/** Webhook delivery (JetStream → PostgreSQL → BullMQ → HTTP) with its API and /metrics. */
+@Module({})
+export class WebhooksAppModule {
+  static forRoot(config: Readonly<Config>): DynamicModule {
+    return {
+      module: WebhooksAppModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, AuthModule, WebhooksModule.forRoot()],
+    };
+  }
+}

@@ -1,0 +1,92 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
+import { DeliveryService } from '../delivery/delivery.service';
+import { CreateEndpointDto, ListAttemptsQuery, ListDeliveriesQuery, RecoverDto, UpdateEndpointDto } from './endpoint.dto';
+import { EndpointService } from './endpoint.service';
+
+const admins = { roles: ['admin'] as const };
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@Controller('api/webhooks/endpoints')
+export class EndpointController {
+  constructor(
+    private readonly endpoints: EndpointService,
+    private readonly deliveries: DeliveryService,
+  ) {}
+
+  @ApiOperation({ summary: 'Create an endpoint; the signing secret in the response is shown this once.' })
+  @Allow(admins)
+  @Post()
+  create(@CurrentPrincipal() principal: Principal, @Body() body: CreateEndpointDto) {
+    return this.endpoints.create(principal.orgId, body);
+  }
+
+  @Allow({ roles: everyone })
+  @Get()
+  list(@CurrentPrincipal() principal: Principal) {
+    return this.endpoints.list(principal.orgId);
+  }
+
+  @Allow({ roles: everyone })
+  @Get(':id')
+  get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.endpoints.get(principal.orgId, id);
+  }
+
+  @Allow(admins)
+  @Patch(':id')
+  update(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateEndpointDto) {
+    return this.endpoints.update(principal.orgId, id, body);
+  }
+
+  @Allow(admins)
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.endpoints.remove(principal.orgId, id);
+  }
+
+  @ApiOperation({ summary: 'A new signing secret, shown once; the old one keeps signing for 24 h.' })
+  @Allow(admins)
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  rotate(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.endpoints.rotateSecret(principal.orgId, id);
+  }
+
+  @ApiOperation({ summary: 'Messages (one per event) sent or to be sent to this endpoint, newest first.' })
+  @Allow({ roles: everyone })
+  @Get(':id/deliveries')
+  deliveriesOf(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: ListDeliveriesQuery) {
+    return this.deliveries.list(principal.orgId, id, { status: query.status, limit: query.limit ?? 50 });
+  }
+
+  @ApiOperation({ summary: 'Attempts (status, latency, error, first 20 KB of the response), newest first.' })
+  @Allow({ roles: everyone })
+  @Get(':id/attempts')
+  attemptsOf(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: ListAttemptsQuery) {
+    return this.deliveries.attemptsOf(principal.orgId, id, { deliveryId: query.deliveryId, limit: query.limit ?? 50 });
+  }
+
+  @ApiOperation({ summary: 'Send one message again, with the same webhook-id.' })
+  @Allow(admins)
+  @Post(':id/deliveries/:deliveryId/resend')
+  @HttpCode(202)
+  async resend(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('deliveryId', ParseUUIDPipe) deliveryId: string,
+  ): Promise<void> {
+    await this.deliveries.resend(principal.orgId, id, deliveryId);
+  }
+
+  @ApiOperation({ summary: 'Re-queue every failed or pending message created since `since`, oldest first.' })
+  @Allow(admins)
+  @Post(':id/recover')
+  @HttpCode(202)
+  recover(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: RecoverDto) {
+    return this.deliveries.recover(principal.orgId, id, body.since);
+  }
+}

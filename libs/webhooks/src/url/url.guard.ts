@@ -1,0 +1,143 @@
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+import { WebhookUrlRefused } from '../webhook.errors';
+
+export interface ResolvedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/** Resolves a host name to every address it has; injectable so tests can fake DNS. */
+export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
+
+export const systemResolver: Resolver = async (hostname) =>
+  (await lookup(hostname, { all: true, verbatim: true })).map(({ address, family }) => ({
+    address,
+    family: family === 6 ? 6 : 4,
+  }));
+
+// Checked in order, first match names the reason. Metadata addresses come first: they sit
+// inside link-local / unique-local ranges but deserve their own, clearer reason.
+const refusedRanges: [reason: string, cidr: string][] = [
+  ['metadata', '169.254.169.254/32'],
+  ['metadata', 'fd00:ec2::254/128'],
+  ['unspecified', '0.0.0.0/8'],
+  ['private', '10.0.0.0/8'],
+  ['cgnat', '100.64.0.0/10'],
+  ['loopback', '127.0.0.0/8'],
+  ['link-local', '169.254.0.0/16'],
+  ['private', '172.16.0.0/12'],
+  ['reserved', '192.0.0.0/24'],
+  ['documentation', '192.0.2.0/24'],
+  ['private', '192.168.0.0/16'],
+  ['benchmarking', '198.18.0.0/15'],
+  ['documentation', '198.51.100.0/24'],
+  ['documentation', '203.0.113.0/24'],
+  ['multicast', '224.0.0.0/4'],
+  ['reserved', '240.0.0.0/4'],
+  ['unspecified', '::/128'],
+  ['loopback', '::1/128'],
+  ['ipv4-mapped', '::ffff:0:0/96'],
+  ['ipv4-translated', '64:ff9b::/96'],
+  ['unique-local', 'fc00::/7'],
+  ['link-local', 'fe80::/10'],
+  ['multicast', 'ff00::/8'],
+  ['documentation', '2001:db8::/32'],
+];
+
+const familyOf = (address: string): 'ipv4' | 'ipv6' => (isIP(address) === 6 ? 'ipv6' : 'ipv4');
+
+function subnetList(cidrs: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const cidr of cidrs) {
+    const [address, bits] = cidr.split('/');
+    const type = familyOf(address);
+    if (bits === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, Number(bits), type);
+  }
+  return list;
+}
+
+const mapped = subnetList(['::ffff:0:0/96']);
+
+const ranges = refusedRanges.map(([reason, cidr]) => ({
+  reason,
+  type: familyOf(cidr.split('/')[0]),
+  list: subnetList([cidr]),
+}));
+
+/**
+ * Decides which addresses webhooks may reach: public ones, plus whatever the operator's
+ * allow-list (WEBHOOK_ALLOWED_HOSTS) names. Used when an endpoint is saved and again at
+ * every delivery on the freshly resolved addresses, which are then the ones connected to.
+ */
+export class UrlGuard {
+  private readonly allowed: BlockList;
+
+  constructor(
+    allowedHosts: readonly string[],
+    private readonly resolver: Resolver = systemResolver,
+  ) {
+    this.allowed = subnetList(allowedHosts);
+  }
+
+  /** Why `address` may not be reached, or undefined when it may. */
+  refusal(address: string): string | undefined {
+    const type = familyOf(address);
+    // Mapped addresses are refused outright: the allow-list would otherwise match them as IPv4.
+    if (type === 'ipv6' && mapped.check(address, 'ipv6')) return 'ipv4-mapped';
+    if (this.allowed.check(address, type)) return undefined;
+    return ranges.find((range) => range.type === type && range.list.check(address, type))?.reason;
+  }
+
+  /** Checks scheme and host of an endpoint URL when it is saved; a host that does not resolve yet is checked at delivery. */
+  async checkUrl(raw: string): Promise<URL> {
+    const url = this.parse(raw);
+    const host = hostOf(url);
+    if (isIP(host)) {
+      this.assertAllowed(host, host);
+      return url;
+    }
+    const addresses = await this.resolver(host).catch(() => []);
+    for (const { address } of addresses) this.assertAllowed(host, address);
+    return url;
+  }
+
+  /**
+   * The one address a delivery connects to: every address the host resolves to must be
+   * allowed (a name with one private address among public ones is refused), then the first is used.
+   */
+  async resolve(url: URL): Promise<ResolvedAddress> {
+    const host = hostOf(url);
+    const literal = isIP(host);
+    const addresses: ResolvedAddress[] = literal ? [{ address: host, family: literal === 6 ? 6 : 4 }] : await this.resolver(host);
+    if (addresses.length === 0) throw new Error(`${host} has no addresses`);
+    for (const { address } of addresses) this.assertAllowed(host, address);
+    return addresses[0];
+  }
+
+  parse(raw: string): URL {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new WebhookUrlRefused('invalid', 'not an absolute URL');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new WebhookUrlRefused('scheme', `only http and https are allowed, got ${url.protocol}`);
+    }
+    if (url.username || url.password) throw new WebhookUrlRefused('credentials', 'put credentials in headers, not in the URL');
+    return url;
+  }
+
+  private assertAllowed(host: string, address: string): void {
+    const reason = this.refusal(address);
+    if (reason) {
+      const via = host === address ? '' : ` (${host} resolves to it)`;
+      throw new WebhookUrlRefused(reason, `${address}${via} is a ${reason} address`);
+    }
+  }
+}
+
+/** The URL's host without IPv6 brackets. */
+const hostOf = (url: URL): string => url.hostname.replace(/^\[(.*)\]$/, '$1');

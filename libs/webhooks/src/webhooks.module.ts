@@ -1,0 +1,135 @@
+import {
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  Inject,
+  Module,
+  type OnApplicationBootstrap,
+  Optional,
+} from '@nestjs/common';
+import type { Pool } from 'pg';
+import { CONFIG, type Config } from '@taskinbox/config';
+import { PG_POOL } from '@taskinbox/database';
+import { createLogger } from '@taskinbox/http';
+import { connectNats } from '@taskinbox/messaging';
+import { DeliveryQueueService } from './delivery/delivery-queue.service';
+import { DeliveryService } from './delivery/delivery.service';
+import { DeliveryWorker } from './delivery/delivery.worker';
+import { WebhookEventConsumer } from './delivery/event.consumer';
+import { WebhookSender } from './delivery/webhook.sender';
+import { EndpointController } from './endpoints/endpoint.controller';
+import { EndpointService } from './endpoints/endpoint.service';
+import { MetricsController } from './metrics/metrics.controller';
+import { WebhookMetrics } from './metrics/webhook.metrics';
+import { SecretCipher } from './secrets/secret.cipher';
+import { UrlGuard } from './url/url.guard';
+import { WEBHOOKS_OPTIONS, type WebhooksOptions, webhooksOptions } from './webhooks.options';
+
+/**
+ * Outbound webhooks: the endpoint API (/api/webhooks/endpoints), /metrics and, unless
+ * `deliver: false`, the JetStream consumer, the BullMQ worker and the sweeper. Needs
+ * ConfigModule (with WEBHOOK_SECRET_KEY), DatabaseModule and AuthModule in the application.
+ */
+@Module({})
+export class WebhooksModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    @Inject(WEBHOOKS_OPTIONS) private readonly options: WebhooksOptions,
+    private readonly queue: DeliveryQueueService,
+    private readonly sender: WebhookSender,
+    @Optional() private readonly consumer?: WebhookEventConsumer,
+    @Optional() private readonly worker?: DeliveryWorker,
+  ) {}
+
+  static forRoot(overrides: Partial<WebhooksOptions> = {}): DynamicModule {
+    const options = webhooksOptions(overrides);
+    const logger = (config: Config) => createLogger(config.logLevel).child({ component: 'webhooks' });
+    return {
+      module: WebhooksModule,
+      controllers: [EndpointController, MetricsController],
+      providers: [
+        { provide: WEBHOOKS_OPTIONS, useValue: options },
+        WebhookMetrics,
+        {
+          provide: SecretCipher,
+          inject: [CONFIG],
+          useFactory: (config: Config) => {
+            if (!config.webhooks.secretKey) throw new Error('WEBHOOK_SECRET_KEY is required for webhooks.');
+            return new SecretCipher(config.webhooks.secretKey);
+          },
+        },
+        {
+          provide: UrlGuard,
+          inject: [CONFIG],
+          useFactory: (config: Config) => new UrlGuard(config.webhooks.allowedHosts, options.resolver),
+        },
+        {
+          provide: EndpointService,
+          inject: [PG_POOL, SecretCipher, UrlGuard],
+          useFactory: (pool: Pool, cipher: SecretCipher, guard: UrlGuard) =>
+            new EndpointService(pool, cipher, guard, options.rotationOverlapMs),
+        },
+        {
+          provide: DeliveryQueueService,
+          inject: [CONFIG],
+          useFactory: (config: Config) => new DeliveryQueueService(config.redisUrl, options.queueName, options.queuePrefix),
+        },
+        { provide: WebhookSender, inject: [UrlGuard], useFactory: (guard: UrlGuard) => new WebhookSender(guard, options) },
+        {
+          provide: DeliveryService,
+          inject: [CONFIG, PG_POOL, EndpointService, DeliveryQueueService, WebhookSender, WebhookMetrics],
+          useFactory: (
+            config: Config,
+            pool: Pool,
+            endpoints: EndpointService,
+            queue: DeliveryQueueService,
+            sender: WebhookSender,
+            metrics: WebhookMetrics,
+          ) =>
+            new DeliveryService(
+              pool,
+              endpoints,
+              queue,
+              sender,
+              metrics,
+              {
+                retrySchedule: options.retrySchedule,
+                maxRetryAfterMs: options.maxRetryAfterMs,
+                disableAfterMs: config.webhooks.disableAfterHours * 3600_000,
+                maxInFlightPerEndpoint: config.webhooks.maxInFlightPerEndpoint,
+                ratePerSecond: config.webhooks.ratePerSecond,
+              },
+              logger(config),
+            ),
+        },
+        ...(options.deliver
+          ? [
+              {
+                provide: WebhookEventConsumer,
+                inject: [CONFIG, DeliveryService, DeliveryQueueService],
+                useFactory: (config: Config, deliveries: DeliveryService, queue: DeliveryQueueService) =>
+                  new WebhookEventConsumer(() => connectNats(config.natsUrl, 'taskinbox-webhooks'), options, deliveries, queue, logger(config)),
+              },
+              {
+                provide: DeliveryWorker,
+                inject: [CONFIG, DeliveryQueueService, DeliveryService],
+                useFactory: (config: Config, queue: DeliveryQueueService, deliveries: DeliveryService) =>
+                  new DeliveryWorker(config.redisUrl, queue, deliveries, options, logger(config)),
+              },
+            ]
+          : []),
+      ],
+      exports: [EndpointService, DeliveryService, DeliveryQueueService, WebhookMetrics],
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker?.start();
+    this.consumer?.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+    await this.worker?.stop();
+    await this.queue.close();
+    this.sender.close();
+  }
+}
