@@ -2,7 +2,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { execSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import { ensureTaskEventsStream, type TaskEventEnvelope, taskEventSubject } from '@taskinbox/messaging';
@@ -28,6 +28,10 @@ interface Received {
 const received: Received[] = [];
 const secretsByPath = new Map<string, string[]>();
 let respond: (path: string, count: number) => number = () => 200;
+// Retry-After sent with a 429 or 503, by path; a 429 says 2 s unless set here.
+const retryAfterOf = new Map<string, string>();
+// Paths whose answer is written by hand instead of `respond`.
+const replies = new Map<string, (response: ServerResponse) => void>();
 let server: Server;
 let receiverUrl: string;
 let t: TestApp;
@@ -49,8 +53,11 @@ beforeAll(async () => {
         }
       });
       received.push({ path, headers: request.headers, body, verifiedBy });
+      const reply = replies.get(path);
+      if (reply) return reply(response);
       response.statusCode = respond(path, received.filter((r) => r.path === path).length);
-      if (response.statusCode === 429) response.setHeader('retry-after', '2');
+      const retryAfter = retryAfterOf.get(path) ?? (response.statusCode === 429 ? '2' : undefined);
+      if (retryAfter && (response.statusCode === 429 || response.statusCode === 503)) response.setHeader('retry-after', retryAfter);
       response.end('ok');
     });
   });
@@ -68,6 +75,8 @@ beforeAll(async () => {
         queueName,
         retrySchedule: [200, 300, 300, 300],
         sweepIntervalMs: 300,
+        maxRetryAfterMs: 1500,
+        disableAfterMs: 5000,
         resolver: async (host) =>
           host === 'internal.test' ? [{ address: '10.1.2.3', family: 4 }] : [{ address: '127.0.0.1', family: 4 }],
       }),
@@ -134,6 +143,23 @@ async function createEndpoint(path: string, extra: Record<string, unknown> = {})
 }
 
 const at = (path: string) => received.filter((r) => r.path === path);
+
+async function endpointView(id: string) {
+  const { status, body } = await call(t.url, 'GET', `/api/webhooks/endpoints/${id}`, { token: acme.tokens.viewer });
+  expect(status).toBe(200);
+  return body;
+}
+
+async function noticesOf(id: string): Promise<{ kind: string; reason: string | null }[]> {
+  const { status, body } = await call(t.url, 'GET', `/api/webhooks/endpoints/${id}/notices`, { token: acme.tokens.viewer });
+  expect(status).toBe(200);
+  return body.map((notice: { kind: string; reason: string | null }) => ({ kind: notice.kind, reason: notice.reason }));
+}
+
+async function deliveriesOf(id: string, status?: string): Promise<{ id: string; status: string; attempts: number }[]> {
+  const query = status ? `?status=${status}` : '';
+  return (await call(t.url, 'GET', `/api/webhooks/endpoints/${id}/deliveries${query}`, { token: acme.tokens.viewer })).body;
+}
 
 describe('webhook endpoints API', () => {
   it('lets admins manage endpoints, shows the secret once, and everyone read', async () => {
@@ -207,6 +233,11 @@ describe('delivery', () => {
       [500, false, 'http_status'],
     ]);
     expect(attempts.body[1].responseBody).toBe('ok');
+    expect(await noticesOf(endpoint.id)).toEqual([
+      { kind: 'recovered', reason: null },
+      { kind: 'failing', reason: null },
+    ]);
+    expect((await endpointView(endpoint.id)).health).toMatchObject({ state: 'healthy', reason: null });
   });
 
   it("keeps one task's events in order while an earlier one is retried", async () => {
@@ -262,6 +293,11 @@ describe('delivery', () => {
       return body.length === 2;
     });
     respond = () => 200;
+    const before = await call(t.url, 'POST', `/api/webhooks/endpoints/${endpoint.id}/recover`, {
+      token: acme.tokens.admin,
+      body: { since, until: since },
+    });
+    expect(before.body).toEqual({ queued: 0 });
     const recovered = await call(t.url, 'POST', `/api/webhooks/endpoints/${endpoint.id}/recover`, { token: acme.tokens.admin, body: { since } });
     expect(recovered.body).toEqual({ queued: 2 });
     await until('both delivered', () => at('/down').filter((r) => r.verifiedBy.length === 1).length === 10);
@@ -309,5 +345,115 @@ describe('delivery', () => {
     expect(text).toContain('webhook_attempts_total');
     expect(text).toContain('webhook_event_to_delivery_seconds');
     expect(text).toContain('webhook_queue_jobs');
+  });
+});
+
+describe('event consumer', () => {
+  it('records a burst in batches, and a malformed event in the batch holds back none of the others', async () => {
+    const endpoint = await createEndpoint('/burst');
+    const malformed = { id: randomUUID(), type: 'task.created', orgId: 'not-a-uuid', taskId: 'x', revision: 0, occurredAt: new Date().toISOString() };
+    const js = jetstream(nc);
+    const events = await Promise.all([
+      ...Array.from({ length: 20 }, () => publish(acme, randomUUID(), 'TaskCreated')),
+      js.publish(`${subjectPrefix}.malformed`, JSON.stringify(malformed), { msgID: malformed.id }),
+      ...Array.from({ length: 20 }, () => publish(acme, randomUUID(), 'TaskCreated')),
+    ]);
+    expect(events).toHaveLength(41);
+    await until('all forty', async () => (await deliveriesOf(endpoint.id, 'delivered')).length === 40);
+    expect(new Set(at('/burst').map((r) => r.headers['webhook-id'])).size).toBe(40);
+    // The malformed one was terminated, not left to be redelivered forever.
+    const jsm = await jetstreamManager(nc);
+    await until('nothing pending', async () => (await jsm.consumers.info(streamName, `webhooks_${run}`)).num_ack_pending === 0);
+  });
+});
+
+describe('endpoint health and limits', () => {
+  it('disables an endpoint that answers 410, notices it, and records no later event for it', async () => {
+    const gone = await createEndpoint('/gone');
+    const control = await createEndpoint('/gone-control');
+    respond = (path) => (path === '/gone' ? 410 : 200);
+    await publish(acme, randomUUID(), 'TaskCreated');
+    await until('disabled', async () => (await endpointView(gone.id)).health.state === 'disabled');
+    const reason = 'the endpoint answered 410 Gone';
+    expect(await endpointView(gone.id)).toMatchObject({ enabled: false, disabledReason: reason, health: { state: 'disabled', reason } });
+    expect(await noticesOf(gone.id)).toEqual([{ kind: 'disabled', reason }]);
+    expect((await deliveriesOf(gone.id)).map((d) => [d.status, d.attempts])).toEqual([['failed', 1]]);
+
+    const later = await publish(acme, randomUUID(), 'TaskCreated');
+    await until('the control delivery', () => at('/gone-control').some((r) => r.headers['webhook-id'] === later.id));
+    expect(at('/gone')).toHaveLength(1);
+    expect(await deliveriesOf(gone.id)).toHaveLength(1);
+    expect(await deliveriesOf(control.id)).toHaveLength(2);
+  });
+
+  it('waits as long as Retry-After says, but no longer than maxRetryAfterMs', async () => {
+    const honoured = await createEndpoint('/later');
+    const capped = await createEndpoint('/capped');
+    retryAfterOf.set('/later', '1');
+    retryAfterOf.set('/capped', '3600');
+    respond = (path, count) => (path === '/later' && count === 1 ? 503 : path === '/capped' && count === 1 ? 429 : 200);
+    await publish(acme, randomUUID(), 'TaskCreated');
+    const gapOf = async (id: string) => {
+      await until('delivered', async () => (await deliveriesOf(id, 'delivered')).length === 1);
+      const { body } = await call(t.url, 'GET', `/api/webhooks/endpoints/${id}/attempts`, { token: acme.tokens.viewer });
+      expect(body.map((a: { statusCode: number }) => a.statusCode)).toEqual([200, id === honoured.id ? 503 : 429]);
+      return Date.parse(body[0].attemptedAt) - Date.parse(body[1].attemptedAt);
+    };
+    // The schedule alone would wait 200 ms ± 20%.
+    const honouredGap = await gapOf(honoured.id);
+    expect(honouredGap).toBeGreaterThanOrEqual(950);
+    expect(honouredGap).toBeLessThan(1450);
+    const cappedGap = await gapOf(capped.id);
+    expect(cappedGap).toBeGreaterThanOrEqual(1450);
+    expect(cappedGap).toBeLessThan(3000);
+  });
+
+  it('reads at most 64 KB of a response and keeps the first 20 KB', async () => {
+    const endpoint = await createEndpoint('/endless');
+    // A body that never ends: only the read cap lets the attempt finish (the timeout is 15 s).
+    replies.set('/endless', (response) => {
+      response.statusCode = 200;
+      const chunk = 'x'.repeat(16 * 1024);
+      let open = true;
+      response.on('close', () => (open = false));
+      response.on('error', () => (open = false));
+      const pump = () => {
+        while (open && response.write(chunk));
+      };
+      response.on('drain', pump);
+      pump();
+    });
+    await publish(acme, randomUUID(), 'TaskCreated');
+    await until('delivered', async () => (await deliveriesOf(endpoint.id, 'delivered')).length === 1);
+    const { body } = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/attempts`, { token: acme.tokens.viewer });
+    expect(body).toHaveLength(1);
+    expect(body[0]).toMatchObject({ statusCode: 200, succeeded: true, errorClass: null });
+    expect(body[0].responseBody).toBe('x'.repeat(20 * 1024));
+    expect(body[0].latencyMs).toBeLessThan(5000);
+    replies.delete('/endless');
+  });
+
+  it('disables an endpoint failing continuously beyond the window (5 s here), and enabling it by hand makes it healthy', async () => {
+    const endpoint = await createEndpoint('/quiet');
+    respond = (path) => (path === '/quiet' ? 500 : 200);
+    await publish(acme, randomUUID(), 'TaskCreated');
+    await until('the first delivery failed', async () => (await deliveriesOf(endpoint.id, 'failed')).length === 1);
+    const failing = await endpointView(endpoint.id);
+    expect(failing).toMatchObject({ enabled: true, health: { state: 'failing', reason: null } });
+    expect(await noticesOf(endpoint.id)).toEqual([{ kind: 'failing', reason: null }]);
+
+    // Still failing once the window has passed: the next failed attempt disables it.
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(failing.health.since) + 5000 - Date.now()));
+    await publish(acme, randomUUID(), 'TaskCreated');
+    await until('disabled', async () => (await endpointView(endpoint.id)).health.state === 'disabled');
+    const [disabled] = await noticesOf(endpoint.id);
+    expect(disabled.kind).toBe('disabled');
+    expect(disabled.reason).toBe(`failing continuously since ${failing.health.since}`);
+    expect((await noticesOf(endpoint.id)).map((n) => n.kind)).toEqual(['disabled', 'failing']);
+    expect(await (await fetch(`${t.url}/metrics`)).text()).toMatch(/webhook_endpoint_notices_total\{kind="disabled"\} [1-9]/);
+
+    const enabled = await call(t.url, 'PATCH', `/api/webhooks/endpoints/${endpoint.id}`, { token: acme.tokens.admin, body: { enabled: true } });
+    expect(enabled.body).toMatchObject({ enabled: true, disabledReason: null, health: { state: 'healthy', reason: null } });
+    expect(Date.parse(enabled.body.health.since)).toBeGreaterThan(Date.parse(failing.health.since));
   });
 });

@@ -93,7 +93,7 @@ export class WebhooksModule implements OnApplicationBootstrap, BeforeApplication
               {
                 retrySchedule: options.retrySchedule,
                 maxRetryAfterMs: options.maxRetryAfterMs,
-                disableAfterMs: config.webhooks.disableAfterHours * 3600_000,
+                disableAfterMs: options.disableAfterMs ?? config.webhooks.disableAfterHours * 3600_000,
                 maxInFlightPerEndpoint: config.webhooks.maxInFlightPerEndpoint,
                 ratePerSecond: config.webhooks.ratePerSecond,
               },

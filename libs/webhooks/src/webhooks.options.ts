@@ -17,6 +17,10 @@ export interface WebhooksOptions {
   sweepIntervalMs: number;
   /** Requests in flight at once per worker process. */
   concurrency: number;
+  /** Most task events the JetStream consumer records in one INSERT. */
+  consumerBatchSize: number;
+  /** Overrides WEBHOOK_DISABLE_AFTER_HOURS (tests): failing continuously this long disables an endpoint. */
+  disableAfterMs?: number;
   /** How long a rotated-out secret keeps signing. */
   rotationOverlapMs: number;
   /** Longest honoured Retry-After. */
@@ -44,6 +48,7 @@ export function webhooksOptions(options: Partial<WebhooksOptions>): WebhooksOpti
     retrySchedule: defaultRetrySchedule,
     sweepIntervalMs: 5 * second,
     concurrency: 100,
+    consumerBatchSize: 256,
     rotationOverlapMs: 24 * hour,
     maxRetryAfterMs: hour,
     connectTimeoutMs: 5 * second,

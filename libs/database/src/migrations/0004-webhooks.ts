@@ -2,8 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Outbound webhooks: endpoints (secrets and extra headers encrypted by the application),
- * one delivery per (endpoint, event) and every attempt. PostgreSQL is the truth; the queue
- * only holds pointers to due deliveries.
+ * one delivery per (endpoint, event), every attempt and each endpoint's health notices.
+ * PostgreSQL is the truth; the queue only holds pointers to due deliveries.
  */
 export class Webhooks0000000000004 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
@@ -26,6 +26,8 @@ export class Webhooks0000000000004 implements MigrationInterface {
         previous_secret_expires_at timestamptz,
         -- start of the current run of failures; null once an attempt succeeds
         failing_since timestamptz,
+        -- when the endpoint last became healthy, failing or disabled (the health shown by the API)
+        health_since timestamptz NOT NULL DEFAULT now(),
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       );
@@ -69,10 +71,20 @@ export class Webhooks0000000000004 implements MigrationInterface {
       );
       CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_id, id);
       CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (endpoint_id, id);
+
+      -- what happened to an endpoint's health: it started failing, was disabled, or recovered
+      CREATE TABLE webhook_endpoint_notices (
+        id bigserial PRIMARY KEY,
+        endpoint_id uuid NOT NULL REFERENCES webhook_endpoints ON DELETE CASCADE,
+        kind text NOT NULL CHECK (kind IN ('failing', 'disabled', 'recovered')),
+        reason text,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX webhook_endpoint_notices_endpoint ON webhook_endpoint_notices (endpoint_id, id);
     `);
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query('DROP TABLE webhook_attempts, webhook_deliveries, webhook_endpoints');
+    await db.query('DROP TABLE webhook_endpoint_notices, webhook_attempts, webhook_deliveries, webhook_endpoints');
   }
 }

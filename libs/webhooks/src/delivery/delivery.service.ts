@@ -2,13 +2,14 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { TaskEventEnvelope } from '@taskinbox/messaging';
 import { WebhookDeliveryNotFound, WebhookEndpointNotFound } from '../webhook.errors';
-import type { EndpointService } from '../endpoints/endpoint.service';
+import type { EncryptedMaterial, EndpointService } from '../endpoints/endpoint.service';
 import type { WebhookMetrics } from '../metrics/webhook.metrics';
 import { signatureHeader, signingSecrets } from '../secrets/webhook.signer';
 import type { DeliveryQueueService } from './delivery-queue.service';
 import { EndpointThrottle } from './endpoint.throttle';
 import { parseRetryAfter, retryDelay } from './retry.schedule';
-import type { WebhookSender } from './webhook.sender';
+import type { SendResult, WebhookSender } from './webhook.sender';
+import { CallBatcher } from './call.batcher';
 
 export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'failed';
 
@@ -28,7 +29,7 @@ export type AttemptOutcome =
   /** Try again at this time (a retry or a throttled job); same job, moved to delayed. */
   | { kind: 'later'; at: number };
 
-interface DueDelivery {
+interface DueDelivery extends EncryptedMaterial {
   id: string;
   endpoint_id: string;
   event_id: string;
@@ -43,6 +44,29 @@ interface DueDelivery {
   ordered: boolean;
   failing_since: Date | null;
   blocked: boolean;
+}
+
+/** One finished attempt and what it decided, waiting to be written. */
+interface AttemptRecord {
+  delivery: DueDelivery;
+  attemptedAt: Date;
+  result: SendResult;
+  succeeded: boolean;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAt: Date | undefined;
+  lastError: string | null;
+  disable: string | undefined;
+}
+
+/** A change of an endpoint's health, recorded in webhook_endpoint_notices. */
+export type EndpointNoticeKind = 'failing' | 'disabled' | 'recovered';
+
+export interface EndpointNoticeView {
+  id: string;
+  kind: EndpointNoticeKind;
+  reason: string | null;
+  createdAt: string;
 }
 
 export interface DeliveryView {
@@ -91,6 +115,8 @@ export function webhookBody(envelope: TaskEventEnvelope): string {
 /** Deliveries in PostgreSQL (the truth) and the attempts that move them along. */
 export class DeliveryService {
   private readonly throttle: EndpointThrottle;
+  private readonly loads: CallBatcher<string, DueDelivery | undefined>;
+  private readonly records: CallBatcher<AttemptRecord, void>;
 
   constructor(
     private readonly pool: Pool,
@@ -102,30 +128,39 @@ export class DeliveryService {
     private readonly logger: Logger,
   ) {
     this.throttle = new EndpointThrottle(settings.maxInFlightPerEndpoint, settings.ratePerSecond);
+    // Jobs running side by side share their reads and writes: two statements per batch of
+    // attempts rather than per attempt, which is what bounds throughput.
+    this.loads = new CallBatcher((ids) => this.load(ids), 500);
+    this.records = new CallBatcher((records) => this.record(records), 500);
   }
 
   /**
-   * One delivery per enabled endpoint of the organisation that wants this event and existed
-   * when it happened; a repeated event adds nothing. Returns the ids of new deliveries.
+   * One delivery per enabled endpoint of the organisation that wants the event and existed
+   * when it happened, for a whole batch of events in one statement; a repeated event adds
+   * nothing. Returns the ids of new deliveries, in event order.
    */
-  async fanOut(envelope: TaskEventEnvelope): Promise<string[]> {
+  async fanOut(envelopes: readonly TaskEventEnvelope[]): Promise<string[]> {
+    if (envelopes.length === 0) return [];
     const { rows } = await this.pool.query<{ id: string }>(
       `INSERT INTO webhook_deliveries (id, endpoint_id, org_id, event_id, event_type, task_id, revision, occurred_at, body)
-       SELECT gen_random_uuid(), e.id, e.org_id, $2, $3, $4, $5, $6, $7 FROM webhook_endpoints e
-       WHERE e.org_id = $1 AND e.enabled AND e.created_at <= $6
-         AND (cardinality(e.event_types) = 0 OR $3 = ANY (e.event_types) OR 'task.*' = ANY (e.event_types))
-         AND (cardinality(e.task_types) = 0 OR $8 = ANY (e.task_types))
+       SELECT gen_random_uuid(), e.id, e.org_id, v.event_id, v.event_type, v.task_id, v.revision, v.occurred_at, v.body
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::text[])
+              WITH ORDINALITY AS v(org_id, event_id, event_type, task_id, revision, occurred_at, body, task_type, n)
+       JOIN webhook_endpoints e ON e.org_id = v.org_id AND e.enabled AND e.created_at <= v.occurred_at
+         AND (cardinality(e.event_types) = 0 OR v.event_type = ANY (e.event_types) OR 'task.*' = ANY (e.event_types))
+         AND (cardinality(e.task_types) = 0 OR v.task_type = ANY (e.task_types))
+       ORDER BY v.n
        ON CONFLICT (endpoint_id, event_id) DO NOTHING
        RETURNING id`,
       [
-        envelope.orgId,
-        envelope.id,
-        envelope.type,
-        envelope.taskId,
-        envelope.revision,
-        envelope.occurredAt,
-        webhookBody(envelope),
-        envelope.taskType,
+        envelopes.map((envelope) => envelope.orgId),
+        envelopes.map((envelope) => envelope.id),
+        envelopes.map((envelope) => envelope.type),
+        envelopes.map((envelope) => envelope.taskId),
+        envelopes.map((envelope) => envelope.revision),
+        envelopes.map((envelope) => envelope.occurredAt),
+        envelopes.map(webhookBody),
+        envelopes.map((envelope) => envelope.taskType),
       ],
     );
     return rows.map((row) => row.id);
@@ -150,15 +185,7 @@ export class DeliveryService {
 
   /** One attempt of one delivery, recorded; decides what happens next. */
   async attempt(deliveryId: string): Promise<AttemptOutcome> {
-    const { rows } = await this.pool.query<DueDelivery>(
-      `SELECT d.id, d.endpoint_id, d.event_id, d.task_id, d.revision, d.occurred_at, d.body, d.status, d.attempts,
-              e.url, e.enabled, e.ordered, e.failing_since,
-              EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.task_id = d.task_id
-                        AND p.revision < d.revision AND p.status IN ${open}) AS blocked
-       FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = $1`,
-      [deliveryId],
-    );
-    const delivery = rows[0];
+    const delivery = await this.loads.call(deliveryId);
     // Final, disabled or waiting for an earlier event of its task: the delivery that
     // unblocks it (or the sweeper, or a resend) enqueues it again.
     if (!delivery || !delivery.enabled || (delivery.status !== 'pending' && delivery.status !== 'retrying')) {
@@ -174,9 +201,23 @@ export class DeliveryService {
     }
   }
 
+  /** The deliveries (with endpoint and signing material) of the attempts starting now, in one query. */
+  private async load(ids: string[]): Promise<(DueDelivery | undefined)[]> {
+    const { rows } = await this.pool.query<DueDelivery>(
+      `SELECT d.id, d.endpoint_id, d.event_id, d.task_id, d.revision, d.occurred_at, d.body, d.status, d.attempts,
+              e.url, e.enabled, e.ordered, e.failing_since,
+              e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at, e.headers_encrypted,
+              EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.task_id = d.task_id
+                        AND p.revision < d.revision AND p.status IN ${open}) AS blocked
+       FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = ANY ($1::uuid[])`,
+      [ids],
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id));
+  }
+
   private async send(delivery: DueDelivery): Promise<AttemptOutcome> {
-    const material = await this.endpoints.secretsOf(delivery.endpoint_id);
-    if (!material) return { kind: 'skipped' };
+    const material = this.endpoints.decryptMaterial(delivery);
     const now = new Date();
     const timestamp = Math.floor(now.getTime() / 1000);
     const result = await this.sender.send({
@@ -218,55 +259,124 @@ export class DeliveryService {
         disable = `failing continuously since ${failingSince.toISOString()}`;
       }
     }
-    const lastError = succeeded ? null : result.statusCode ? `${result.errorClass} ${result.statusCode}` : (result.errorClass ?? null);
-
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(
-        `INSERT INTO webhook_attempts (delivery_id, endpoint_id, attempted_at, status_code, latency_ms, succeeded, error_class, response_body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [delivery.id, delivery.endpoint_id, now, result.statusCode ?? null, result.latencyMs, succeeded, result.errorClass ?? null, result.responseBody],
-      );
-      await client.query(
-        `UPDATE webhook_deliveries SET status = $2, attempts = $3, next_attempt_at = coalesce($4, next_attempt_at),
-           last_error = $5, delivered_at = CASE WHEN $2 = 'delivered' THEN now() ELSE delivered_at END, updated_at = now()
-         WHERE id = $1`,
-        [delivery.id, status, attempts, nextAt ?? null, lastError],
-      );
-      await client.query(
-        `UPDATE webhook_endpoints SET
-           failing_since = CASE WHEN $2 THEN NULL ELSE coalesce(failing_since, now()) END,
-           enabled = enabled AND $3::text IS NULL,
-           disabled_reason = coalesce($3, disabled_reason)
-         WHERE id = $1`,
-        [delivery.endpoint_id, succeeded, disable ?? null],
-      );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-    if (disable) this.logger.warn({ endpointId: delivery.endpoint_id, reason: disable }, 'webhook endpoint disabled');
+    await this.records.call({
+      delivery,
+      attemptedAt: now,
+      result,
+      succeeded,
+      status,
+      attempts,
+      nextAt,
+      lastError: succeeded ? null : result.statusCode ? `${result.errorClass} ${result.statusCode}` : (result.errorClass ?? null),
+      disable,
+    });
 
     if (status === 'retrying' && nextAt) return { kind: 'later', at: nextAt.getTime() };
     this.metrics.outcomes.inc({ outcome: status });
     if (status === 'delivered') this.metrics.lag.observe((Date.now() - delivery.occurred_at.getTime()) / 1000);
-    await this.enqueueNextOfTask(delivery);
     return { kind: 'done' };
   }
 
-  /** Once a delivery is final, the next event of its task for that endpoint may go. */
-  private async enqueueNextOfTask(delivery: DueDelivery): Promise<void> {
-    if (!delivery.ordered) return;
-    const { rows } = await this.pool.query<{ id: string }>(
-      `SELECT id FROM webhook_deliveries WHERE endpoint_id = $1 AND task_id = $2 AND revision > $3 AND status IN ${open}
-       ORDER BY revision LIMIT 1`,
-      [delivery.endpoint_id, delivery.task_id, delivery.revision],
+  /**
+   * Records the attempts that finished together in one statement (atomic on its own): the
+   * attempts, their deliveries, each endpoint's health and notice, and, for final deliveries
+   * of ordered endpoints, the next open event of the task, which is enqueued.
+   */
+  private async record(records: AttemptRecord[]): Promise<void[]> {
+    // An endpoint's health follows its last attempt in the batch; a disable anywhere wins.
+    const health = new Map<string, { succeeded: boolean; disable?: string }>();
+    for (const { delivery, succeeded, disable } of records) {
+      const before = health.get(delivery.endpoint_id);
+      health.set(delivery.endpoint_id, { succeeded, disable: before?.disable ?? disable });
+    }
+    const endpoints = [...health].map(([id, { succeeded, disable }]) => ({
+      id,
+      succeeded,
+      disable: disable ?? null,
+      kind: (disable ? 'disabled' : succeeded ? 'recovered' : 'failing') satisfies EndpointNoticeKind,
+    }));
+    // The endpoint row is only written when its health changes, so concurrent attempts to a
+    // healthy endpoint never queue on its row lock; the WHERE is re-checked under that lock,
+    // so each change is noticed once.
+    const { rows } = await this.pool.query<{ what: 'notice' | 'next'; id: string | null; kind: EndpointNoticeKind | null; reason: string | null }>(
+      `WITH a AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::int[], $5::int[], $6::boolean[], $7::text[],
+                              $8::text[], $9::text[], $10::int[], $11::timestamptz[], $12::text[], $13::boolean[], $14::text[], $15::int[])
+           AS a(delivery_id, endpoint_id, attempted_at, status_code, latency_ms, succeeded, error_class,
+                response_body, status, attempts, next_attempt_at, last_error, follow, task_id, revision)),
+       attempt AS (
+         INSERT INTO webhook_attempts (delivery_id, endpoint_id, attempted_at, status_code, latency_ms, succeeded, error_class, response_body)
+         SELECT delivery_id, endpoint_id, attempted_at, status_code, latency_ms, succeeded, error_class, response_body FROM a),
+       delivery AS (
+         UPDATE webhook_deliveries d SET status = a.status, attempts = a.attempts, next_attempt_at = coalesce(a.next_attempt_at, d.next_attempt_at),
+           last_error = a.last_error, delivered_at = CASE WHEN a.status = 'delivered' THEN now() ELSE d.delivered_at END, updated_at = now()
+         FROM a WHERE d.id = a.delivery_id),
+       h AS (SELECT * FROM unnest($16::uuid[], $17::boolean[], $18::text[], $19::text[]) AS h(endpoint_id, succeeded, disable, kind)),
+       endpoint AS (
+         UPDATE webhook_endpoints e SET
+           failing_since = CASE WHEN h.succeeded THEN NULL ELSE coalesce(e.failing_since, now()) END,
+           enabled = e.enabled AND h.disable IS NULL,
+           disabled_reason = coalesce(h.disable, e.disabled_reason),
+           health_since = now()
+         FROM h WHERE e.id = h.endpoint_id
+           AND CASE h.kind WHEN 'disabled' THEN e.enabled WHEN 'recovered' THEN e.failing_since IS NOT NULL ELSE e.failing_since IS NULL END
+         RETURNING e.id, h.kind, h.disable),
+       notice AS (
+         INSERT INTO webhook_endpoint_notices (endpoint_id, kind, reason) SELECT id, kind, disable FROM endpoint
+         RETURNING endpoint_id, kind, reason)
+       SELECT 'notice' AS what, endpoint_id::text AS id, kind, reason FROM notice
+       UNION ALL
+       SELECT 'next', (SELECT d.id::text FROM webhook_deliveries d
+                       WHERE d.endpoint_id = a.endpoint_id AND d.task_id = a.task_id AND d.revision > a.revision
+                         AND d.status IN ${open} ORDER BY d.revision LIMIT 1), NULL, NULL
+       FROM a WHERE a.follow`,
+      [
+        records.map((r) => r.delivery.id),
+        records.map((r) => r.delivery.endpoint_id),
+        records.map((r) => r.attemptedAt),
+        records.map((r) => r.result.statusCode ?? null),
+        records.map((r) => r.result.latencyMs),
+        records.map((r) => r.succeeded),
+        records.map((r) => r.result.errorClass ?? null),
+        records.map((r) => r.result.responseBody),
+        records.map((r) => r.status),
+        records.map((r) => r.attempts),
+        records.map((r) => r.nextAt ?? null),
+        records.map((r) => r.lastError),
+        // Once a delivery is final, the next event of its task for that endpoint may go.
+        records.map((r) => r.status !== 'retrying' && r.delivery.ordered),
+        records.map((r) => r.delivery.task_id),
+        records.map((r) => r.delivery.revision),
+        endpoints.map((e) => e.id),
+        endpoints.map((e) => e.succeeded),
+        endpoints.map((e) => e.disable),
+        endpoints.map((e) => e.kind),
+      ],
     );
-    if (rows[0]) await this.queue.enqueue([rows[0].id]).catch(() => undefined);
+    const next: string[] = [];
+    for (const row of rows) {
+      if (row.what === 'next' && row.id) next.push(row.id);
+      if (row.what === 'notice' && row.id && row.kind) this.noticed(row.id, row.kind, row.reason);
+    }
+    await this.queue.enqueue(next).catch(() => undefined);
+    return records.map(() => undefined);
+  }
+
+  private noticed(endpointId: string, kind: EndpointNoticeKind, reason: string | null): void {
+    this.metrics.notices.inc({ kind });
+    const fields = { endpointId, notice: kind, ...(reason ? { reason } : {}) };
+    if (kind === 'recovered') this.logger.info(fields, 'webhook endpoint recovered');
+    else this.logger.warn(fields, `webhook endpoint ${kind}`);
+  }
+
+  /** Health changes of an endpoint (failing, disabled, recovered), newest first. */
+  async notices(orgId: string, endpointId: string, limit: number): Promise<EndpointNoticeView[]> {
+    await this.assertEndpoint(orgId, endpointId);
+    const { rows } = await this.pool.query<{ id: string; kind: EndpointNoticeKind; reason: string | null; created_at: Date }>(
+      'SELECT id, kind, reason, created_at FROM webhook_endpoint_notices WHERE endpoint_id = $1 ORDER BY id DESC LIMIT $2',
+      [endpointId, limit],
+    );
+    return rows.map((row) => ({ id: String(row.id), kind: row.kind, reason: row.reason, createdAt: row.created_at.toISOString() }));
   }
 
   async list(orgId: string, endpointId: string, filter: { status?: DeliveryStatus; limit: number }): Promise<DeliveryView[]> {
@@ -345,16 +455,17 @@ export class DeliveryService {
     await this.queue.enqueue([deliveryId]).catch(() => undefined);
   }
 
-  /** Re-queues every failed or still-open delivery created since `since`, oldest first. */
-  async recover(orgId: string, endpointId: string, since: Date): Promise<{ queued: number }> {
+  /** Re-queues every failed or still-open delivery created since `since` (and before `until`), oldest first. */
+  async recover(orgId: string, endpointId: string, since: Date, until?: Date): Promise<{ queued: number }> {
     await this.assertEndpoint(orgId, endpointId);
     const { rows } = await this.pool.query<{ id: string }>(
       `WITH picked AS (
          UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), updated_at = now()
-         WHERE endpoint_id = $1 AND created_at >= $2 AND status IN ('failed', 'pending', 'retrying')
+         WHERE endpoint_id = $1 AND created_at >= $2 AND ($3::timestamptz IS NULL OR created_at < $3)
+           AND status IN ('failed', 'pending', 'retrying')
          RETURNING id, created_at, revision)
        SELECT id FROM picked ORDER BY created_at, revision`,
-      [endpointId, since],
+      [endpointId, since, until ?? null],
     );
     const ids = rows.map((row) => row.id);
     await this.queue.enqueue(ids).catch(() => undefined);

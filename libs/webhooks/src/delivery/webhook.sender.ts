@@ -34,13 +34,19 @@ class TotalTimeout extends Error {}
  */
 export class WebhookSender {
   // Keyed by the connected IP, so a pooled socket always leads to an address that was checked.
-  private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 50 });
-  private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 50 });
+  private readonly httpAgent: HttpAgent;
+  private readonly httpsAgent: HttpsAgent;
 
   constructor(
     private readonly guard: UrlGuard,
-    private readonly timeouts: { connectTimeoutMs: number; totalTimeoutMs: number },
-  ) {}
+    private readonly settings: { connectTimeoutMs: number; totalTimeoutMs: number; concurrency: number },
+  ) {
+    // As many kept-alive sockets per receiver as the worker has jobs in flight, so no job
+    // queues inside the agent (or opens a fresh connection per request) behind another.
+    const pool = { keepAlive: true, maxSockets: settings.concurrency, maxFreeSockets: settings.concurrency };
+    this.httpAgent = new HttpAgent(pool);
+    this.httpsAgent = new HttpsAgent(pool);
+  }
 
   async send(input: SendRequest): Promise<SendResult> {
     const started = performance.now();
@@ -79,11 +85,11 @@ export class WebhookSender {
         headers: { ...input.headers, host: url.host, 'content-length': Buffer.byteLength(input.body) },
         ...(secure && !isIP(hostname) ? { servername: hostname } : {}),
       });
-      const total = setTimeout(() => request.destroy(new TotalTimeout()), this.timeouts.totalTimeoutMs);
+      const total = setTimeout(() => request.destroy(new TotalTimeout()), this.settings.totalTimeoutMs);
       let connect: NodeJS.Timeout | undefined;
       request.on('socket', (socket) => {
         if (!socket.connecting) return;
-        connect = setTimeout(() => request.destroy(new ConnectTimeout()), this.timeouts.connectTimeoutMs);
+        connect = setTimeout(() => request.destroy(new ConnectTimeout()), this.settings.connectTimeoutMs);
         socket.once('connect', () => clearTimeout(connect));
       });
       const done = () => {

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
 import { DeliveryService } from '../delivery/delivery.service';
-import { CreateEndpointDto, ListAttemptsQuery, ListDeliveriesQuery, RecoverDto, UpdateEndpointDto } from './endpoint.dto';
+import { CreateEndpointDto, ListAttemptsQuery, ListDeliveriesQuery, ListNoticesQuery, RecoverDto, UpdateEndpointDto } from './endpoint.dto';
 import { EndpointService } from './endpoint.service';
 
 const admins = { roles: ['admin'] as const };
@@ -70,6 +70,13 @@ export class EndpointController {
     return this.deliveries.attemptsOf(principal.orgId, id, { deliveryId: query.deliveryId, limit: query.limit ?? 50 });
   }
 
+  @ApiOperation({ summary: "Changes of the endpoint's health (failing, disabled, recovered), newest first." })
+  @Allow({ roles: everyone })
+  @Get(':id/notices')
+  noticesOf(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: ListNoticesQuery) {
+    return this.deliveries.notices(principal.orgId, id, query.limit ?? 50);
+  }
+
   @ApiOperation({ summary: 'Send one message again, with the same webhook-id.' })
   @Allow(admins)
   @Post(':id/deliveries/:deliveryId/resend')
@@ -82,11 +89,11 @@ export class EndpointController {
     await this.deliveries.resend(principal.orgId, id, deliveryId);
   }
 
-  @ApiOperation({ summary: 'Re-queue every failed or pending message created since `since`, oldest first.' })
+  @ApiOperation({ summary: 'Re-queue every failed or pending message created since `since` (before `until`), oldest first.' })
   @Allow(admins)
   @Post(':id/recover')
   @HttpCode(202)
   recover(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: RecoverDto) {
-    return this.deliveries.recover(principal.orgId, id, body.since);
+    return this.deliveries.recover(principal.orgId, id, body.since, body.until);
   }
 }

@@ -108,6 +108,22 @@ export class RecoverDto {
   @Type(() => Date)
   @IsDate()
   since!: Date;
+
+  @ApiPropertyOptional({ example: '2026-01-02T00:00:00Z', description: 'Exclusive upper bound; absent: up to now.' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  until?: Date;
+}
+
+export class ListNoticesQuery {
+  @ApiPropertyOptional({ default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
 }
 
 export class ListDeliveriesQuery {

@@ -15,6 +15,24 @@ export interface EndpointInput {
   headers?: Record<string, string>;
 }
 
+/**
+ * healthy: delivering (or nothing to deliver); failing: every attempt since `since` failed;
+ * disabled: by hand or automatically (`reason`), since `since`.
+ */
+export interface EndpointHealth {
+  state: 'healthy' | 'failing' | 'disabled';
+  since: string;
+  reason: string | null;
+}
+
+/** The endpoint columns signing needs, as stored. */
+export interface EncryptedMaterial {
+  secret_encrypted: string;
+  previous_secret_encrypted: string | null;
+  previous_secret_expires_at: Date | null;
+  headers_encrypted: string | null;
+}
+
 /** An endpoint as the API shows it: header values and secrets stay hidden. */
 export interface EndpointView {
   id: string;
@@ -25,6 +43,7 @@ export interface EndpointView {
   enabled: boolean;
   ordered: boolean;
   disabledReason: string | null;
+  health: EndpointHealth;
   headerNames: string[];
   createdAt: string;
   updatedAt: string;
@@ -40,12 +59,14 @@ interface EndpointRow {
   ordered: boolean;
   disabled_reason: string | null;
   headers_encrypted: string | null;
+  failing_since: Date | null;
+  health_since: Date;
   created_at: Date;
   updated_at: Date;
 }
 
 const columns =
-  'id, url, description, event_types, task_types, enabled, ordered, disabled_reason, headers_encrypted, created_at, updated_at';
+  'id, url, description, event_types, task_types, enabled, ordered, disabled_reason, headers_encrypted, failing_since, health_since, created_at, updated_at';
 
 /** Endpoints of one organisation; every query is scoped by org_id, so another's endpoint looks missing. */
 export class EndpointService {
@@ -110,6 +131,7 @@ export class EndpointService {
          -- enabling by hand starts a fresh failure window
          disabled_reason = CASE WHEN $7 THEN NULL ELSE disabled_reason END,
          failing_since = CASE WHEN $7 THEN NULL ELSE failing_since END,
+         health_since = CASE WHEN $7 <> enabled OR ($7 AND failing_since IS NOT NULL) THEN now() ELSE health_since END,
          updated_at = now()
        WHERE org_id = $1 AND id = $2 RETURNING ${columns}`,
       [
@@ -151,18 +173,7 @@ export class EndpointService {
   }
 
   /** Decrypted signing material of an endpoint, for the sender only. */
-  async secretsOf(id: string): Promise<{ secrets: EndpointSecrets; headers: Record<string, string> } | undefined> {
-    const { rows } = await this.pool.query<{
-      secret_encrypted: string;
-      previous_secret_encrypted: string | null;
-      previous_secret_expires_at: Date | null;
-      headers_encrypted: string | null;
-    }>(
-      'SELECT secret_encrypted, previous_secret_encrypted, previous_secret_expires_at, headers_encrypted FROM webhook_endpoints WHERE id = $1',
-      [id],
-    );
-    const row = rows[0];
-    if (!row) return undefined;
+  decryptMaterial(row: EncryptedMaterial): { secrets: EndpointSecrets; headers: Record<string, string> } {
     const previous =
       row.previous_secret_encrypted && row.previous_secret_expires_at
         ? { secret: this.cipher.decrypt(row.previous_secret_encrypted), expiresAt: row.previous_secret_expires_at }
@@ -188,6 +199,11 @@ export class EndpointService {
       enabled: row.enabled,
       ordered: row.ordered,
       disabledReason: row.disabled_reason,
+      health: {
+        state: !row.enabled ? 'disabled' : row.failing_since ? 'failing' : 'healthy',
+        since: row.health_since.toISOString(),
+        reason: row.enabled ? null : row.disabled_reason,
+      },
       headerNames: Object.keys(headers),
       createdAt: row.created_at.toISOString(),
       updatedAt: row.updated_at.toISOString(),

@@ -27,6 +27,12 @@ export class WebhookMetrics {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60, 600, 3600, 36000],
     registers: [this.registry],
   });
+  readonly notices = new Counter({
+    name: 'webhook_endpoint_notices_total',
+    help: 'Endpoint health changes: failing (a run of failures began), disabled, recovered.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
   readonly queueDepth = new Gauge({
     name: 'webhook_queue_jobs',
     help: 'Jobs in the delivery queue by state.',
