@@ -6,6 +6,9 @@ import { AccountService, ApiKeyService, type Scope, scopes } from '@taskinbox/au
 import { loadConfig } from '@taskinbox/config';
 import { ensureDatabase, migrate } from '@taskinbox/database';
 import type { Role } from '@taskinbox/domain';
+import { EventStoreDbEventStore, PostgresEventStore } from '@taskinbox/event-store';
+import { createLogger } from '@taskinbox/http';
+import { rebuildReadModels } from '@taskinbox/projector';
 
 const usage = `taskinbox operator commands (npm run cli -- <command> [options])
 
@@ -16,7 +19,9 @@ const usage = `taskinbox operator commands (npm run cli -- <command> [options])
   api-key:create --org acme --name billing [--scopes tasks:write,tasks:read]
                                             issue an API key for a service; the key is printed once
   bootstrap                                 first start: create organisation 'default' and an admin
-                                            (only when there is no organisation yet)`;
+                                            (only when there is no organisation yet)
+  projections:rebuild                       replay the event log into fresh read models and swap them in
+                                            (readers and the running projector carry on meanwhile)`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -86,6 +91,17 @@ async function main(argv: string[]): Promise<void> {
         const email = values.email ?? 'admin@taskinbox.local';
         await accounts.addMember(org.id, { email, name: 'Admin', password, role: 'admin' });
         console.log(JSON.stringify({ created: true, organisation: org.slug, email, password }));
+        break;
+      }
+      case 'projections:rebuild': {
+        const store =
+          config.eventStore.kind === 'eventstoredb' ? new EventStoreDbEventStore(config.eventStore.url) : new PostgresEventStore({ pool });
+        try {
+          const result = await rebuildReadModels({ pool, store, logger: createLogger(config.logLevel) });
+          console.log(JSON.stringify(result));
+        } finally {
+          await store.close();
+        }
         break;
       }
       default:

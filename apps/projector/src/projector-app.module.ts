@@ -1,0 +1,16 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { type Config, ConfigModule } from '@taskinbox/config';
+import { DatabaseModule } from '@taskinbox/database';
+import { EventStoreModule } from '@taskinbox/event-store';
+import { ProjectorModule } from '@taskinbox/projector';
+
+/** The read-model projector alone, for deployments that run it separately (one active per database). */
+@Module({})
+export class ProjectorAppModule {
+  static forRoot(config: Readonly<Config>): DynamicModule {
+    return {
+      module: ProjectorAppModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, ProjectorModule],
+    };
+  }
+}

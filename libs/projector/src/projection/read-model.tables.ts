@@ -1,0 +1,128 @@
+import type { QueryResult, QueryResultRow } from 'pg';
+import { defaultCalendar } from '../read-models/org-calendar.entity';
+import { type ProjectedRows, type StoredTask, factColumns, inboxColumns, timelineColumns } from './read-model.rows';
+
+/** The one thing the projection needs of a connection; a pg Client fits, and tests wrap one. */
+export interface SqlClient {
+  query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
+}
+
+/** A set of projected tables: the live ones, or a rebuild's shadow copies. */
+export interface ReadModelTables {
+  inbox: string;
+  timeline: string;
+  facts: string;
+}
+
+export const liveTables: ReadModelTables = { inbox: 'inbox_tasks', timeline: 'task_timeline', facts: 'task_facts' };
+
+export const shadowTables: ReadModelTables = {
+  inbox: 'inbox_tasks_rebuild',
+  timeline: 'task_timeline_rebuild',
+  facts: 'task_facts_rebuild',
+};
+
+/** A NOTIFY sent by the statement that writes a batch, so it is delivered when the batch commits. */
+export interface Notification {
+  channel: string;
+  payload: string;
+}
+
+/**
+ * Reads and writes one table set. A batch's rows are written by one statement (one
+ * data-modifying CTE per table, rows travelling as jsonb arrays), which also sends the batch's
+ * NOTIFY when asked: one round trip for the whole write.
+ */
+export class ReadModelStatements {
+  private readonly load: string;
+  private readonly upsert: string;
+  private readonly upsertAndNotify: string;
+
+  constructor(readonly tables: ReadModelTables) {
+    const inbox = quote(tables.inbox);
+    this.load = `SELECT task_id::text AS task_id, state, comment_count, attachment_count
+                 FROM ${inbox} WHERE task_id = ANY($1::uuid[])`;
+
+    const inboxNames = Object.keys(inboxColumns).map(quote).join(', ');
+    const timelineNames = Object.keys(timelineColumns).map(quote).join(', ');
+    const writes = `WITH
+      inbox AS (
+        INSERT INTO ${inbox} AS t (${inboxNames})
+        SELECT ${inboxNames} FROM jsonb_to_recordset($1::jsonb) AS r(${definitions(inboxColumns)})
+        ON CONFLICT (task_id) DO UPDATE SET ${Object.keys(inboxColumns)
+          .filter((name) => name !== 'task_id')
+          .map((name) => `${quote(name)} = EXCLUDED.${quote(name)}`)
+          .join(', ')}
+      ),
+      -- The checkpoint already guarantees each event is applied once; DO NOTHING is only a backstop.
+      timeline AS (
+        INSERT INTO ${quote(tables.timeline)} (${timelineNames})
+        SELECT ${timelineNames} FROM jsonb_to_recordset($2::jsonb) AS r(${definitions(timelineColumns)})
+        ON CONFLICT (task_id, revision) DO NOTHING
+      ),
+      -- Durations are computed here, so business hours come from the org's calendar (or the
+      -- default one) in the same statement. A task's clock runs from creation to resolution,
+      -- waiting included.
+      facts AS (
+        INSERT INTO ${quote(tables.facts)} AS f (task_id, org_id, task_type, created_at, first_claimed_at,
+          first_response_at, resolved_at, outcome, resolution, resolution_seconds, business_seconds)
+        SELECT r.task_id, r.org_id, r.task_type, r.created_at, r.first_claimed_at, r.first_response_at,
+          r.resolved_at, r.outcome, r.resolution,
+          extract(epoch FROM r.resolved_at - r.created_at)::double precision,
+          CASE WHEN r.resolved_at IS NOT NULL THEN business_seconds(r.created_at, r.resolved_at,
+            coalesce(c.time_zone, $4), coalesce(c.working_days, $5::smallint[]),
+            coalesce(c.day_start, $6::time), coalesce(c.day_end, $7::time)) END
+        FROM jsonb_to_recordset($3::jsonb) AS r(${definitions(factColumns)})
+        LEFT JOIN org_calendars c ON c.org_id = r.org_id
+        ON CONFLICT (task_id) DO UPDATE SET
+          first_claimed_at = coalesce(f.first_claimed_at, EXCLUDED.first_claimed_at),
+          first_response_at = coalesce(f.first_response_at, EXCLUDED.first_response_at),
+          resolved_at = EXCLUDED.resolved_at,
+          outcome = EXCLUDED.outcome,
+          resolution = EXCLUDED.resolution,
+          resolution_seconds = EXCLUDED.resolution_seconds,
+          business_seconds = EXCLUDED.business_seconds
+      )`;
+    // Data-modifying CTEs run to completion whatever the main query reads.
+    this.upsert = `${writes} SELECT 1`;
+    this.upsertAndNotify = `${writes} SELECT pg_notify($8, $9)`;
+  }
+
+  /** The stored state of those of `taskIds` that have an inbox row. */
+  async loadTasks(db: SqlClient, taskIds: string[]): Promise<Map<string, StoredTask>> {
+    const { rows } = await db.query<{
+      task_id: string;
+      state: StoredTask['state'];
+      comment_count: number;
+      attachment_count: number;
+    }>(this.load, [taskIds]);
+    return new Map(
+      rows.map((row) => [
+        row.task_id,
+        { state: row.state, commentCount: row.comment_count, attachmentCount: row.attachment_count },
+      ]),
+    );
+  }
+
+  async writeRows(db: SqlClient, rows: ProjectedRows, notification?: Notification): Promise<void> {
+    const { timeZone, workingDays, dayStart, dayEnd } = defaultCalendar;
+    const values = [
+      JSON.stringify(rows.inbox),
+      JSON.stringify(rows.timeline),
+      JSON.stringify(rows.facts),
+      timeZone,
+      workingDays,
+      dayStart,
+      dayEnd,
+    ];
+    if (notification) await db.query(this.upsertAndNotify, [...values, notification.channel, notification.payload]);
+    else await db.query(this.upsert, values);
+  }
+}
+
+export const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`;
+
+const definitions = (columns: Record<string, string>): string =>
+  Object.entries(columns)
+    .map(([name, type]) => `${quote(name)} ${type}`)
+    .join(', ');

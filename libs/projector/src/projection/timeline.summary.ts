@@ -1,0 +1,83 @@
+import type { Actor, TaskEvent } from '@taskinbox/domain';
+
+/** A timeline line: who did it, one readable sentence, and the part of the event worth showing. */
+export interface TimelineLine {
+  actor: Actor;
+  occurredAt: string;
+  summary: string;
+  details: Record<string, unknown>;
+}
+
+const commentPreviewLength = 140;
+
+export function describeEvent(event: TaskEvent): TimelineLine {
+  switch (event.type) {
+    case 'TaskCreated': {
+      const { source, createdAt, title, taskType, externalRef } = event.data;
+      return line(source, createdAt, `Created by ${actorLabel(source)}`, { title, taskType, externalRef });
+    }
+    case 'TaskClaimed': {
+      const { by, claimedAt } = event.data;
+      return line(by, claimedAt, `Claimed by ${actorLabel(by)}`, {});
+    }
+    case 'TaskReleased': {
+      const { by, releasedAt, forced, previousClaimer } = event.data;
+      return line(by, releasedAt, forced ? 'Released (forced by an admin)' : `Released by ${actorLabel(by)}`, {
+        previousClaimer,
+        forced,
+      });
+    }
+    case 'TaskStatusChanged': {
+      const { by, changedAt, from, to, reason } = event.data;
+      const summary =
+        to === 'waiting'
+          ? withText('Put on hold', reason)
+          : from === 'waiting'
+            ? 'Resumed'
+            : `Status changed from ${from} to ${to}`;
+      return line(by, changedAt, summary, { from, to, reason });
+    }
+    case 'TaskCompleted': {
+      const { by, completedAt, resolution, note } = event.data;
+      return line(by, completedAt, `Completed: ${resolution}`, { resolution, note });
+    }
+    case 'TaskCancelled': {
+      const { by, cancelledAt, reason } = event.data;
+      return line(by, cancelledAt, withText('Cancelled', reason), { reason });
+    }
+    case 'TaskCommented': {
+      const { by, commentedAt, commentId, body } = event.data;
+      return line(by, commentedAt, `Comment: ${preview(body)}`, { commentId, body });
+    }
+    case 'TaskUpdated': {
+      const { by, updatedAt, changes } = event.data;
+      // Sorted: the stored event (jsonb) does not keep the order the fields were given in.
+      return line(by, updatedAt, `Details updated: ${Object.keys(changes).sort().join(', ')}`, { changes });
+    }
+    case 'TaskAttachmentAdded': {
+      const { by, addedAt, attachment } = event.data;
+      return line(by, addedAt, `Attachment added: ${attachment.name}`, { attachment });
+    }
+    case 'TaskInfoPosted': {
+      const { by, postedAt, info, note } = event.data;
+      return line(by, postedAt, `Info posted by ${actorLabel(by)}`, { info, note });
+    }
+  }
+}
+
+/** Services by name; events carry only a user's id (the query API can resolve it to a name). */
+const actorLabel = (actor: Actor): string => (actor.kind === 'service' ? actor.name : actor.id);
+
+const withText = (head: string, text: string | undefined): string => (text ? `${head}: ${text}` : head);
+
+// One line: whitespace folded, cut by code points so a surrogate pair is never split.
+function preview(text: string): string {
+  const chars = Array.from(text.replace(/\s+/g, ' ').trim());
+  return chars.length > commentPreviewLength ? `${chars.slice(0, commentPreviewLength).join('')}…` : chars.join('');
+}
+
+// Undefined fields are dropped here rather than by JSON, so details compare equal however they were stored.
+function line(actor: Actor, occurredAt: string, summary: string, details: Record<string, unknown>): TimelineLine {
+  const present = Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined));
+  return { actor, occurredAt, summary, details: present };
+}
