@@ -48,7 +48,7 @@ const storeEvent = (): EventToAppend => ({
   metadata: eventMetadata(),
 });
 
-/** Creates the database if it is missing and applies the real migrations (the store needs es_append). */
+/** Creates the database if it is missing and applies the real migrations (the store needs es_append_batch). */
 export async function prepareBenchDatabase(url: string): Promise<void> {
   await ensureDatabase(url);
   await migrate(url);

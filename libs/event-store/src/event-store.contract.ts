@@ -236,6 +236,77 @@ export function describeEventStoreContract(
       });
     });
 
+    // A store may commit concurrent appends together; each must still behave as if alone.
+    describe('concurrent appends', () => {
+      const settle = (error: unknown): unknown => error;
+
+      it('all succeed on distinct streams, each at its own revision', async () => {
+        const seeded = await Promise.all(Array.from({ length: 20 }, () => seed(2)));
+        const fresh = Array.from({ length: 20 }, () => newStream());
+        const results = await Promise.all([
+          ...seeded.map((stream) => store.appendToStream(stream, [newEvent()], { expectedRevision: 1n })),
+          ...fresh.map((stream) =>
+            store.appendToStream(stream, [newEvent(), newEvent()], { expectedRevision: 'no_stream' }),
+          ),
+        ]);
+        expect(results.map((result) => result.nextExpectedRevision)).toEqual([
+          ...seeded.map(() => 2n),
+          ...fresh.map(() => 1n),
+        ]);
+        expect(new Set(results.map((result) => result.position)).size).toBe(40);
+        const lengths = await Promise.all(
+          [...seeded, ...fresh].map(async (stream) => (await store.readStream(stream)).length),
+        );
+        expect(lengths).toEqual([...seeded.map(() => 3), ...fresh.map(() => 2)]);
+      });
+
+      it('lets exactly one of several appends at the same expected revision win', async () => {
+        const stream = await seed(1);
+        const outcomes = await Promise.all(
+          Array.from({ length: 8 }, () =>
+            store.appendToStream(stream, [newEvent()], { expectedRevision: 0n }).catch(settle),
+          ),
+        );
+        const winners = outcomes.filter((outcome) => !(outcome instanceof Error));
+        expect(winners).toEqual([expect.objectContaining({ nextExpectedRevision: 1n })]);
+        const losers = outcomes.filter((outcome) => outcome instanceof Error);
+        expect(losers).toHaveLength(7);
+        for (const loser of losers) {
+          expect(loser).toBeInstanceOf(WrongExpectedRevisionError);
+          expect(loser).toMatchObject({ streamId: stream, expected: 0n, actual: 1n });
+        }
+        await expect(store.readStream(stream)).resolves.toHaveLength(2);
+      });
+
+      it('lets valid appends succeed beside a conflicting one', async () => {
+        const conflicted = await seed(2);
+        const valid = Array.from({ length: 6 }, () => newStream());
+        const [conflict, ...results] = await Promise.all([
+          store.appendToStream(conflicted, [newEvent()], { expectedRevision: 0n }).catch(settle),
+          ...valid.map((stream) => store.appendToStream(stream, [newEvent()], { expectedRevision: 'no_stream' })),
+        ]);
+        expect(conflict).toMatchObject({ streamId: conflicted, actual: 1n });
+        expect(results.map((result) => result.nextExpectedRevision)).toEqual(valid.map(() => 0n));
+        await expect(store.readStream(conflicted)).resolves.toHaveLength(2);
+      });
+
+      it('returns one result to concurrent retries of an append among others', async () => {
+        const stream = await seed(1);
+        const events = [newEvent(), newEvent()];
+        const [first, ...rest] = await Promise.all([
+          store.appendToStream(stream, events, { expectedRevision: 0n }),
+          store.appendToStream(newStream(), [newEvent()]),
+          store.appendToStream(stream, events, { expectedRevision: 0n }),
+          store.appendToStream(newStream(), [newEvent()]),
+          store.appendToStream(stream, events, { expectedRevision: 0n }),
+        ]);
+        expect(first.nextExpectedRevision).toBe(2n);
+        expect(rest[1]).toEqual(first);
+        expect(rest[3]).toEqual(first);
+        expect(ids(await store.readStream(stream)).slice(1)).toEqual(ids(events));
+      });
+    });
+
     describe('readAll', () => {
       it('returns events after a position (exclusive) in log order', async () => {
         const start = await marker();

@@ -1,6 +1,6 @@
 import { Client, Pool } from 'pg';
 import { createTestDatabase, type TestDatabase } from '@taskinbox/testing';
-import { WrongExpectedRevisionError } from './event-store';
+import { type AppendResult, WrongExpectedRevisionError } from './event-store';
 import { collector, describeEventStoreContract, newEvent, newStream, waitFor } from './event-store.contract';
 import { PostgresEventStore } from './postgres-event-store';
 
@@ -46,10 +46,10 @@ describe('PostgresEventStore', () => {
     return client;
   };
 
-  /** es_append inside the client's current transaction; returns the position it took. */
+  /** es_append_batch inside the client's current transaction; returns the position it took. */
   const rawAppend = async (client: Client, stream: string, id: string): Promise<string> => {
     const { rows } = await client.query<{ last_position: string }>(
-      `SELECT last_position FROM es_append($1, -2, $2::uuid[], ARRAY['RawAppended'], ARRAY['{}']::jsonb[], ARRAY['{}']::jsonb[])`,
+      `SELECT last_position FROM es_append_batch(ARRAY[$1], ARRAY[-2], ARRAY[1], $2::uuid[], ARRAY['RawAppended'], ARRAY['{}']::jsonb[], ARRAY['{}']::jsonb[])`,
       [stream, [id]],
     );
     return rows[0].last_position;
@@ -175,6 +175,47 @@ describe('PostgresEventStore', () => {
       expect(new Set(results.map((result) => `${result.nextExpectedRevision}@${result.position}`)).size).toBe(1);
       await expect(store.readStream(stream)).resolves.toHaveLength(expectedRevision === 'stream_exists' ? 3 : 2);
     }
+  });
+
+  const txOf = (position: string): string => position.split(':')[0];
+  // Two appends fill the flush slots (maxFlushes), so the appends queued behind them share the next flush.
+  const fillFlushSlots = (): Promise<AppendResult>[] =>
+    [0, 1].map(() => store.appendToStream(newStream(), [newEvent()]));
+
+  it('still commits a lone append', async () => {
+    const stream = newStream();
+    const result = await store.appendToStream(stream, [newEvent()], { expectedRevision: 'no_stream' });
+    expect(result.nextExpectedRevision).toBe(0n);
+    await expect(store.readStream(stream)).resolves.toMatchObject([{ revision: 0n, position: result.position }]);
+  });
+
+  it("commits queued appends together, one stream's appends in queue order", async () => {
+    const stream = newStream();
+    const [first, second] = [newEvent(), newEvent()];
+    const [, , a, b, other] = await Promise.all([
+      ...fillFlushSlots(),
+      store.appendToStream(stream, [first]),
+      store.appendToStream(stream, [second], { expectedRevision: 0n }),
+      store.appendToStream(newStream(), [newEvent()], { expectedRevision: 'no_stream' }),
+    ]);
+    expect(new Set([a, b, other].map((result) => txOf(result.position))).size).toBe(1);
+    expect([a.nextExpectedRevision, b.nextExpectedRevision]).toEqual([0n, 1n]);
+    expect((await store.readStream(stream)).map((event) => event.id)).toEqual([first.id, second.id]);
+  });
+
+  it('fails only the append the database refuses when a batch fails, committing the others', async () => {
+    const used = newEvent();
+    await store.appendToStream(newStream(), [used]);
+    const valid = [newStream(), newStream(), newStream()];
+    const [, , ...outcomes] = await Promise.all([
+      ...fillFlushSlots(),
+      ...valid.map((stream) => store.appendToStream(stream, [newEvent()], { expectedRevision: 'no_stream' })),
+      store.appendToStream(newStream(), [used]).catch((caught: unknown) => caught),
+    ]);
+    expect(outcomes.slice(0, 3)).toEqual(valid.map(() => expect.objectContaining({ nextExpectedRevision: 0n })));
+    expect(outcomes[3]).toMatchObject({ code: '23505', constraint: 'es_events_event_id_key' });
+    const lengths = await Promise.all(valid.map(async (stream) => (await store.readStream(stream)).length));
+    expect(lengths).toEqual([1, 1, 1]);
   });
 
   it('refuses event ids already used in another stream', async () => {

