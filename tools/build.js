@@ -6,7 +6,7 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'dist');
-const skip = /(\.spec\.ts|\.d\.ts)$/;
+const skip = /(\.spec\.ts|\.fixture\.ts|\.d\.ts)$/; // tests and their fixtures stay out of dist
 
 function* sources(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {

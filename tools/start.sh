@@ -7,9 +7,10 @@ bash tools/services.sh
 bash tools/install.sh
 node tools/build.js
 
-# A local secret for session tokens, made once and kept out of git.
+# Local secrets (session tokens; webhook secrets at rest), made once and kept out of git.
 mkdir -p .taskinbox
 [ -f .taskinbox/env ] || echo "JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" > .taskinbox/env
+grep -q '^WEBHOOK_SECRET_KEY=' .taskinbox/env || echo "WEBHOOK_SECRET_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')" >> .taskinbox/env
 set -a; . .taskinbox/env; set +a
 
 first=$(node dist/apps/cli/src/main.js bootstrap)

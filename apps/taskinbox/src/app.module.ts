@@ -4,6 +4,10 @@ import { type Config, ConfigModule } from '@taskinbox/config';
 import { DatabaseModule } from '@taskinbox/database';
 import { EventStoreModule } from '@taskinbox/event-store';
 import { IngestModule } from '@taskinbox/ingest';
+import { RelayModule } from '@taskinbox/messaging';
+import { ProjectorModule, ReadModelsModule } from '@taskinbox/projector';
+import { QueryModule, StreamModule } from '@taskinbox/query';
+import { WebhooksModule } from '@taskinbox/webhooks';
 
 /** Every taskinbox module in one process: the default for a small team. */
 @Module({})
@@ -11,7 +15,19 @@ export class AppModule {
   static forRoot(config: Readonly<Config>): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, AuthModule, IngestModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        EventStoreModule,
+        ReadModelsModule,
+        AuthModule,
+        IngestModule,
+        ProjectorModule,
+        RelayModule.forRoot(),
+        QueryModule,
+        StreamModule.forRoot(),
+        WebhooksModule.forRoot(),
+      ],
     };
   }
 }

@@ -87,6 +87,8 @@ export class ReadModels0000000000003 implements MigrationInterface {
       CREATE INDEX task_facts_resolved ON task_facts (org_id, resolved_at)
         INCLUDE (task_type, outcome, resolution, resolution_seconds, business_seconds) WHERE resolved_at IS NOT NULL;
       CREATE INDEX task_facts_created ON task_facts (org_id, created_at) INCLUDE (task_type, resolved_at);
+      -- the backlog's "open now" count, without scanning every organisation's facts
+      CREATE INDEX task_facts_open ON task_facts (org_id, task_type) WHERE resolved_at IS NULL;
 
       -- Working hours for business-hours stats; organisations without a row use Mon-Fri 09-17 UTC.
       CREATE TABLE org_calendars (

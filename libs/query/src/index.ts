@@ -1,0 +1,15 @@
+export * from './query.module';
+export { CalendarService, type CalendarUpdate, type CalendarView } from './calendar/calendar.service';
+export type { InboxPage } from './inbox/inbox.service';
+export type { TaskSummary } from './inbox/task-summary.view';
+export { StatsService } from './stats/stats.service';
+export type * from './stats/stats.view';
+export {
+  READ_MODEL_STALE_HEADER,
+  READ_MODEL_WAIT_MS,
+  ReadModelFreshness,
+  type VersionTarget,
+} from './tasks/read-model-freshness.service';
+export { READ_MODELS_CHANNEL, ReadModelListener } from './tasks/read-model.listener';
+export type { TaskDetail, TaskTimeline, TimelineEntryView } from './tasks/task-timeline.view';
+export * from './stream';

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { CalendarController } from './calendar/calendar.controller';
+import { CalendarService } from './calendar/calendar.service';
+import { InboxController } from './inbox/inbox.controller';
+import { InboxService } from './inbox/inbox.service';
+import { StatsController } from './stats/stats.controller';
+import { StatsService } from './stats/stats.service';
+import { ReadModelFreshness } from './tasks/read-model-freshness.service';
+import { ReadModelListener } from './tasks/read-model.listener';
+import { TaskTimelineController } from './tasks/task-timeline.controller';
+import { TaskTimelineService } from './tasks/task-timeline.service';
+
+/**
+ * The read side over HTTP: the shared inbox, task timelines, resolution stats and the working-hours
+ * calendar. Needs ReadModelsModule, ConfigModule, DatabaseModule and AuthModule in the application.
+ */
+@Module({
+  controllers: [InboxController, TaskTimelineController, StatsController, CalendarController],
+  providers: [InboxService, TaskTimelineService, ReadModelListener, ReadModelFreshness, StatsService, CalendarService],
+  exports: [ReadModelListener, ReadModelFreshness],
+})
+export class QueryModule {}

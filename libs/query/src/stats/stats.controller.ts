@@ -1,0 +1,60 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
+import { ResolutionTimeQueryDto, SeriesQueryDto, StatsQueryDto } from './stats-query.dto';
+import { StatsService } from './stats.service';
+import type { BacklogStats, OutcomeStats, ResolutionTimeStats, ThroughputStats } from './stats.view';
+
+const readers = { roles: everyone, scopes: ['tasks:read'] } as const;
+
+@ApiTags('stats')
+@ApiBearerAuth()
+@Controller('api/stats')
+export class StatsController {
+  constructor(private readonly stats: StatsService) {}
+
+  @ApiOperation({
+    summary:
+      'How long completed tasks took: { count, medianSeconds, p90Seconds, slowestSeconds, businessHours, period, type }.',
+    description:
+      'Over tasks completed in the period (default: the last six months); businessHours=true counts working hours only.',
+  })
+  @Allow(readers)
+  @Get('resolution-time')
+  resolutionTime(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ResolutionTimeQueryDto,
+  ): Promise<ResolutionTimeStats> {
+    return this.stats.resolutionTime(principal.orgId, query);
+  }
+
+  @ApiOperation({
+    summary:
+      'How tasks ended: { total, outcomes: [{ outcome, resolution, count, share }] }, e.g. 60% rejected / 40% accepted.',
+    description: 'Completed tasks by resolution, and cancelled tasks as their own outcome, finished in the period.',
+  })
+  @Allow(readers)
+  @Get('outcomes')
+  outcomes(@CurrentPrincipal() principal: Principal, @Query() query: StatsQueryDto): Promise<OutcomeStats> {
+    return this.stats.outcomes(principal.orgId, query);
+  }
+
+  @ApiOperation({
+    summary:
+      'Open tasks at the end of each day (week, month) of the period: { openAtStart, buckets: [{ date, open }] }.',
+  })
+  @Allow(readers)
+  @Get('backlog')
+  backlog(@CurrentPrincipal() principal: Principal, @Query() query: SeriesQueryDto): Promise<BacklogStats> {
+    return this.stats.backlog(principal.orgId, query);
+  }
+
+  @ApiOperation({
+    summary: 'Created vs resolved per day (week, month): { buckets: [{ date, created, resolved, cancelled }] }.',
+  })
+  @Allow(readers)
+  @Get('throughput')
+  throughput(@CurrentPrincipal() principal: Principal, @Query() query: SeriesQueryDto): Promise<ThroughputStats> {
+    return this.stats.throughput(principal.orgId, query);
+  }
+}
