@@ -12,7 +12,7 @@ export interface HttpFigures {
 
 /** Runs a built script as a child process and waits until it answers on `port`. */
 export async function startServer(script: string, env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env, HTTP_PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env, HTTP_PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit'] });
   for (let i = 0; i < 100; i++) {
     try {
       await fetch(`http://127.0.0.1:${port}/`);

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Client, Pool } from 'pg';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { AccountService, ApiKeyService } from '@taskinbox/auth';
 import { loadConfig } from '@taskinbox/config';
@@ -36,7 +37,13 @@ async function httpCreates(url: string): Promise<HttpFigures[]> {
   await pool.end();
 
   const body = JSON.stringify({ type: 'refund.approval', title: 'Refund order 1042', payload: { orderId: 1042, amount: 25 }, tags: ['refund'] });
-  const env = { DATABASE_URL: url, JWT_SECRET: config.jwtSecret, LOG_LEVEL: 'warn', HTTP_HOST: '127.0.0.1' };
+  const env = {
+    DATABASE_URL: url,
+    JWT_SECRET: config.jwtSecret,
+    WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'warn',
+    HTTP_HOST: '127.0.0.1',
+  };
 
   const app = await startServer(join(dist, 'apps/taskinbox/src/main.js'), env, 3901);
   const options = { connections: 50, headers: { authorization: `Bearer ${key}` }, body };
