@@ -40,6 +40,7 @@ export async function prepareTemplateDatabase(): Promise<void> {
   await admin(async (client) => {
     await client.query('SELECT pg_advisory_lock(7303002)');
     try {
+      await dropStaleTemplates(client);
       const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [templateName]);
       if (rowCount) return;
       const building = `${templateName}_building`;
@@ -51,6 +52,17 @@ export async function prepareTemplateDatabase(): Promise<void> {
       await client.query('SELECT pg_advisory_unlock(7303002)');
     }
   });
+}
+
+/** Templates of older migrations pile up otherwise; one still in use is left alone. */
+async function dropStaleTemplates(client: Client): Promise<void> {
+  const { rows } = await client.query<{ datname: string }>(
+    "SELECT datname FROM pg_database WHERE datname LIKE 'taskinbox\\_test\\_template\\_%' AND datname <> $1",
+    [templateName],
+  );
+  for (const { datname } of rows) {
+    await client.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
+  }
 }
 
 export interface TestDatabase {
