@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { AccountService, ApiKeyService } from '@taskinbox/auth';
 import { loadConfig } from '@taskinbox/config';
-import { migrate } from '@taskinbox/database';
 import { emmettAppends, rawInserts, storeAppends } from './event-store.bench';
+import { dropBenchDatabases, freshBenchDatabase } from './bench.database';
 import { type HttpFigures, load, startServer, stopServer } from './http-load';
 
 // npm run bench:ingest — prints, from one run on this machine:
@@ -14,20 +14,8 @@ import { type HttpFigures, load, startServer, stopServer } from './http-load';
 //   3. the same load through @event-driven-io/emmett-postgresql, a peer store
 //   4. HTTP task creates/s at 50 connections with p50/p99, beside a bare Nest/Fastify echo
 
-const server = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const dist = join(__dirname, '..', '..');
-
-async function freshDatabase(name: string): Promise<string> {
-  const admin = new Client({ connectionString: `${server}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = `${server}/${name}`;
-  await migrate(url);
-  return url;
-}
 
 async function httpCreates(url: string): Promise<HttpFigures[]> {
   const config = loadConfig({ JWT_SECRET: 'b'.repeat(32), DATABASE_URL: url });
@@ -60,10 +48,10 @@ async function httpCreates(url: string): Promise<HttpFigures[]> {
 
 async function main(): Promise<void> {
   console.log(`bench:ingest — ${seconds}s per measurement, ${new Date().toISOString()}`);
-  const storeUrl = await freshDatabase('taskinbox_bench_store');
+  const storeUrl = await freshBenchDatabase('taskinbox_bench_store');
   const raw = await rawInserts(storeUrl, { clients: 16, seconds });
   const ours = await storeAppends(storeUrl, { clients: 16, seconds });
-  const emmettUrl = await freshDatabase('taskinbox_bench_emmett');
+  const emmettUrl = await freshBenchDatabase('taskinbox_bench_emmett');
   const peer = await emmettAppends(emmettUrl, { clients: 16, seconds });
 
   console.log('\nEvent store, 1 event per transaction, 16 clients');
@@ -72,7 +60,7 @@ async function main(): Promise<void> {
     console.log(`  ${figure.label.padEnd(58)} ${String(Math.round(figure.perSecond)).padStart(7)}/s  ${share.padStart(4)}% of raw`);
   }
 
-  const httpUrl = await freshDatabase('taskinbox_bench_http');
+  const httpUrl = await freshBenchDatabase('taskinbox_bench_http');
   const [creates, ceiling] = await httpCreates(httpUrl);
   console.log('\nHTTP, autocannon, 50 connections');
   for (const figure of [creates, ceiling]) {
@@ -82,7 +70,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+main()
+  .finally(dropBenchDatabases)
+  .catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
