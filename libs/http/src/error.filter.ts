@@ -22,7 +22,8 @@ export class ErrorFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { body, unexpected } = toErrorResponse(error, String(request.id));
-    this.report(error, body.correlationId, unexpected, `${request.method} ${request.url}`);
+    // The path only: query strings may carry an access token (SSE).
+    this.report(error, body.correlationId, unexpected, `${request.method} ${request.url.split('?')[0]}`);
     void reply.status(body.statusCode).send(body);
   }
 

@@ -180,6 +180,17 @@ describe('webhook endpoints API', () => {
     expect((await call(t.url, 'POST', '/api/webhooks/endpoints', { token: acme.tokens.member, body: { url: receiverUrl } })).status).toBe(403);
     const other = await t.createOrganisation('other');
     expect((await call(t.url, 'GET', `/api/webhooks/endpoints/${created.body.id}`, { token: other.tokens.admin })).status).toBe(404);
+    // Stored responses may echo the secret headers: attempts are for admins only.
+    expect((await call(t.url, 'GET', `/api/webhooks/endpoints/${created.body.id}/attempts`, { token: acme.tokens.viewer })).status).toBe(403);
+    const badDeliveryId = await call(t.url, 'GET', `/api/webhooks/endpoints/${created.body.id}/attempts?deliveryId=${'-'.repeat(36)}`, {
+      token: acme.tokens.admin,
+    });
+    expect(badDeliveryId.status).toBe(400);
+    for (const headers of [{ 'bad name': 'x' }, { host: 'evil.test' }, { 'x-token': 'a\r\nInjected: 1' }, { 'x-n': 5 }]) {
+      const refused = await call(t.url, 'PATCH', `/api/webhooks/endpoints/${created.body.id}`, { token: acme.tokens.admin, body: { headers } });
+      expect(refused.status).toBe(400);
+      expect(refused.body.details[0].field).toBe('headers');
+    }
     expect((await call(t.url, 'DELETE', `/api/webhooks/endpoints/${created.body.id}`, { token: acme.tokens.admin })).status).toBe(204);
   });
 
@@ -227,7 +238,7 @@ describe('delivery', () => {
       (await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/deliveries`, { token: acme.tokens.viewer })).body[0]?.status === 'delivered',
     );
     expect(deliveries.body).toHaveLength(1);
-    const attempts = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/attempts`, { token: acme.tokens.viewer });
+    const attempts = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/attempts`, { token: acme.tokens.admin });
     expect(attempts.body.map((a: any) => [a.statusCode, a.succeeded, a.errorClass])).toEqual([
       [200, true, null],
       [500, false, 'http_status'],
@@ -256,7 +267,7 @@ describe('delivery', () => {
     await t.pool.query("UPDATE webhook_endpoints SET url = 'http://internal.test/dns' WHERE id = $1", [endpoint.id]);
     await publish(acme, randomUUID(), 'TaskCreated');
     await until('the refusal', async () => {
-      const attempts = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/attempts`, { token: acme.tokens.viewer });
+      const attempts = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/attempts`, { token: acme.tokens.admin });
       return attempts.body[0]?.errorClass === 'address_refused';
     });
     const deliveries = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/deliveries`, { token: acme.tokens.viewer });
@@ -395,7 +406,7 @@ describe('endpoint health and limits', () => {
     await publish(acme, randomUUID(), 'TaskCreated');
     const gapOf = async (id: string) => {
       await until('delivered', async () => (await deliveriesOf(id, 'delivered')).length === 1);
-      const { body } = await call(t.url, 'GET', `/api/webhooks/endpoints/${id}/attempts`, { token: acme.tokens.viewer });
+      const { body } = await call(t.url, 'GET', `/api/webhooks/endpoints/${id}/attempts`, { token: acme.tokens.admin });
       expect(body.map((a: { statusCode: number }) => a.statusCode)).toEqual([200, id === honoured.id ? 503 : 429]);
       return Date.parse(body[0].attemptedAt) - Date.parse(body[1].attemptedAt);
     };
@@ -425,7 +436,7 @@ describe('endpoint health and limits', () => {
     });
     await publish(acme, randomUUID(), 'TaskCreated');
     await until('delivered', async () => (await deliveriesOf(endpoint.id, 'delivered')).length === 1);
-    const { body } = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/attempts`, { token: acme.tokens.viewer });
+    const { body } = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/attempts`, { token: acme.tokens.admin });
     expect(body).toHaveLength(1);
     expect(body[0]).toMatchObject({ statusCode: 200, succeeded: true, errorClass: null });
     expect(body[0].responseBody).toBe('x'.repeat(20 * 1024));

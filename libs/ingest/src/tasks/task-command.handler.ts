@@ -11,6 +11,7 @@ import {
   decide,
   evolve,
   initialState,
+  isVisibleTo,
   taskStreamName,
 } from '@taskinbox/domain';
 import {
@@ -99,8 +100,10 @@ export class TaskCommandHandler {
   async load(principal: Principal, taskId: string): Promise<{ task: ExistingTask; version: number }> {
     const recorded = await this.store.readStream(taskStreamName(taskId));
     const task = fold(initialState(), recorded.map(asTaskEvent));
-    // Another organisation's task is reported exactly like a missing one.
-    if (!task.exists || task.orgId !== principal.orgId) throw new RejectedCommand(new TaskNotFound());
+    // Another organisation's task, and a private task of another sender, answer exactly like a missing one.
+    if (!task.exists || task.orgId !== principal.orgId || !isVisibleTo(task, principal.actor)) {
+      throw new RejectedCommand(new TaskNotFound());
+    }
     return { task, version: recorded.length - 1 };
   }
 
@@ -136,7 +139,7 @@ export class TaskCommandHandler {
   ): Promise<string> {
     const scope = createHash('sha256').update(`${principal.orgId}\0${actorRef(principal.actor)}\0${key}`).digest('hex');
     const stream = `idempotency-${scope.slice(0, 40)}`;
-    const requestHash = createHash('sha256').update(JSON.stringify(data)).digest('hex');
+    const requestHash = createHash('sha256').update(canonicalJson(data)).digest('hex');
     const taskId = uuidv7();
     try {
       await this.store.appendToStream(
@@ -160,6 +163,18 @@ export class TaskCommandHandler {
       return reserved.taskId;
     }
   }
+}
+
+/** JSON with object keys sorted, so a retry whose body lists fields in another order still matches. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 const asTaskEvent = (event: RecordedEvent): TaskEvent => ({ type: event.type, data: event.data }) as TaskEvent;

@@ -31,6 +31,10 @@ export class TaskDetailsDto {
   @ApiPropertyOptional({ example: '2026-12-01T17:00:00Z' })
   @IsOptional()
   @IsISO8601({ strict: true })
+  // ISO 8601 also allows week dates and compact forms that JavaScript cannot read back.
+  @Matches(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/, {
+    message: 'dueAt must be a date (2026-12-01) or a date and time with an offset (2026-12-01T17:00:00Z)',
+  })
   dueAt?: string;
 
   @ApiPropertyOptional({ enum: priorities })

@@ -56,6 +56,13 @@ describe('creating tasks', () => {
     expect(body.message).toMatch(/Idempotency-Key/);
   });
 
+  it('treats a retry whose JSON lists the same fields in another order as the same request', async () => {
+    const first = await api('POST', '/api/tasks', acme.tokens.service, { type: 'a', title: 'ordered', tags: ['x'] }, { 'idempotency-key': 'reordered' });
+    const again = await api('POST', '/api/tasks', acme.tokens.service, { tags: ['x'], title: 'ordered', type: 'a' }, { 'idempotency-key': 'reordered' });
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+  });
+
   it('keeps idempotency keys apart between organisations', async () => {
     const mine = await api('POST', '/api/tasks', acme.tokens.service, { type: 'a', title: 'same' }, { 'idempotency-key': 'shared' });
     const theirs = await api('POST', '/api/tasks', globex.tokens.service, { type: 'a', title: 'same' }, { 'idempotency-key': 'shared' });
@@ -80,6 +87,14 @@ describe('bad input never reaches the event store', () => {
     expect(fields).toEqual(['dueAt', 'tags', 'title', 'type']);
     expect(body.message).toMatch(/title/);
     expect(body.correlationId).toEqual(expect.any(String));
+  });
+
+  it('400 for a due date JavaScript could not read back (ISO week date, compact form)', async () => {
+    for (const dueAt of ['2026-W05', '20261201', '2026-12-01T17']) {
+      const { status, body } = await api('POST', '/api/tasks', acme.tokens.service, { type: 'a', title: 'x', dueAt });
+      expect(status).toBe(400);
+      expect(body.details[0].field).toBe('dueAt');
+    }
   });
 
   it('400 for a field the API does not know', async () => {
@@ -245,6 +260,17 @@ describe('organisations are sealed from each other', () => {
     }
     const mine = await api('GET', `/api/tasks/${task.id}`, acme.tokens.admin);
     expect(mine.body).toMatchObject({ status: 'pending', version: 0, title: 'Refund order 1042' });
+  });
+});
+
+describe('private tasks', () => {
+  it('are hidden from services other than the sender, not from the team', async () => {
+    const task = await newTask(acme, { private: true });
+    const otherService = await acme.issueApiKey(['tasks:read', 'tasks:write']);
+    expect((await api('GET', `/api/tasks/${task.id}`, otherService.key)).status).toBe(404);
+    expect((await api('POST', `/api/tasks/${task.id}/comments`, otherService.key, { body: 'peek' })).status).toBe(404);
+    expect((await api('GET', `/api/tasks/${task.id}`, acme.tokens.service)).status).toBe(200);
+    expect((await api('GET', `/api/tasks/${task.id}`, acme.tokens.viewer)).status).toBe(200);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import type { TaskEventEnvelope } from '../events/event-envelope';
+import { isTaskEventEnvelope, type TaskEventEnvelope } from '../events/event-envelope';
 import { orgEventsSubject } from '../events/event-subjects';
 
 /**
@@ -27,11 +27,14 @@ export class TaskEventFeed {
     const subscription = nc.subscribe(orgEventsSubject(this.subjectPrefix, orgId), {
       callback: (error, message) => {
         if (error) return void this.logger.warn({ err: error, orgId }, 'live task event subscription failed');
-        let envelope: TaskEventEnvelope;
+        let envelope: unknown;
         try {
-          envelope = message.json<TaskEventEnvelope>();
-        } catch (parseError) {
-          return void this.logger.warn({ err: parseError, subject: message.subject }, 'unreadable task event skipped');
+          envelope = message.json();
+        } catch {
+          envelope = undefined;
+        }
+        if (!isTaskEventEnvelope(envelope)) {
+          return void this.logger.warn({ subject: message.subject }, 'unreadable task event skipped');
         }
         onEvent(envelope);
       },

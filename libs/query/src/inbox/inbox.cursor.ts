@@ -38,7 +38,8 @@ export function decodeCursor(text: string): InboxCursor | null {
 
 /** Shaped right and a real moment (Date would quietly roll 30 February over into March). */
 function isRealTimestamp(text: string): boolean {
-  if (!microsecondTimestamp.test(text)) return false;
+  // Year 0000 is valid ISO but out of PostgreSQL's timestamptz range.
+  if (!microsecondTimestamp.test(text) || text.startsWith('0000')) return false;
   const milliseconds = `${text.slice(0, 23)}Z`;
   const date = new Date(milliseconds);
   return !Number.isNaN(date.getTime()) && date.toISOString() === milliseconds;

@@ -260,6 +260,10 @@ describe('refusals', () => {
       `cursor=${Buffer.from(JSON.stringify({ r: 0, c: '2026-02-30T00:00:00.000000Z', i: '0193f1a2-7c3e-7d4a-9c1b-2f4e6a8b0c1d' })).toString('base64url')}`,
       'cursor',
     ],
+    [
+      `cursor=${Buffer.from(JSON.stringify({ r: 0, c: '0000-01-01T00:00:00.000000Z', i: '0193f1a2-7c3e-7d4a-9c1b-2f4e6a8b0c1d' })).toString('base64url')}`,
+      'cursor',
+    ],
     ['showCompleted=maybe', 'showCompleted'],
     ['assignedToMe=yes', 'assignedToMe'],
     ['dueFrom=tomorrow', 'dueFrom'],

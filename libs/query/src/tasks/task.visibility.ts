@@ -1,20 +1,12 @@
 import type { Principal } from '@taskinbox/auth';
-import type { Actor } from '@taskinbox/domain';
+import { type Actor, isVisibleTo } from '@taskinbox/domain';
 
-/**
- * Who may read a task of their own organisation. Private tasks are for the team: every user of
- * the organisation sees them, but among services only the one that created the task does, so a
- * third-party service with a read key cannot see what another sender marked private.
- *
- * The same rule is written twice, once for SQL (lists) and once for rows already loaded.
- */
+/** The domain's rule for private tasks (isVisibleTo), for rows already loaded. */
 export function canSee(task: { private: boolean; source: Actor }, principal: Principal): boolean {
-  const { actor } = principal;
-  if (!task.private || actor.kind === 'user') return true;
-  return task.source.kind === 'service' && task.source.id === actor.id;
+  return isVisibleTo(task, principal.actor);
 }
 
-/** SQL condition for `canSee` on inbox_tasks aliased `alias`; its parameter is `visibleToService`. */
+/** The same rule as SQL for lists, on inbox_tasks aliased `alias`; its parameter is `visibleToService`. */
 export function visibilityCondition(
   alias: string,
   principal: Principal,

@@ -1,7 +1,7 @@
 import { AckPolicy, type ConsumerMessages, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import type { TaskEventEnvelope } from '@taskinbox/messaging';
+import { isTaskEventEnvelope, type TaskEventEnvelope } from '@taskinbox/messaging';
 import type { DeliveryQueueService } from './delivery-queue.service';
 import type { DeliveryService } from './delivery.service';
 
@@ -95,9 +95,15 @@ export class WebhookEventConsumer {
   private async handle(batch: readonly JsMsg[]): Promise<void> {
     const events: { message: JsMsg; envelope: TaskEventEnvelope }[] = [];
     for (const message of batch) {
+      let envelope: unknown;
       try {
-        events.push({ message, envelope: message.json<TaskEventEnvelope>() });
+        envelope = message.json();
       } catch {
+        envelope = undefined;
+      }
+      if (isTaskEventEnvelope(envelope)) {
+        events.push({ message, envelope });
+      } else {
         this.logger.error({ subject: message.subject, seq: message.seq }, 'unreadable task event; skipped');
         // No reason given: NATS servers before 2.10 ignore a `+TERM <reason>`; the log says why.
         message.term();

@@ -64,7 +64,8 @@ export class EndpointController {
   }
 
   @ApiOperation({ summary: 'Attempts (status, latency, error, first 20 KB of the response), newest first.' })
-  @Allow({ roles: everyone })
+  // Admins only: a receiver that echoes its request would show the endpoint's secret headers.
+  @Allow({ roles: ['admin'] })
   @Get(':id/attempts')
   attemptsOf(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: ListAttemptsQuery) {
     return this.deliveries.attemptsOf(principal.orgId, id, { deliveryId: query.deliveryId, limit: query.limit ?? 50 });

@@ -10,14 +10,41 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  Matches,
   Max,
   MaxLength,
   Min,
+  IsUUID,
+  Validate,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
 } from 'class-validator';
 import { publicEventTypes } from '@taskinbox/messaging';
 
 const eventTypeFilters = [...Object.values(publicEventTypes), 'task.*'];
+
+const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
+// Set by the sender itself; a receiver must not be able to be told otherwise.
+const reservedHeaders = /^(host|content-length|content-type|transfer-encoding|connection|webhook-.*)$/i;
+
+/** Extra headers: at most 20, valid names that are not reserved, string values without line breaks. */
+@ValidatorConstraint({ name: 'headerMap' })
+class HeaderMap implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'object' || value === null) return false;
+    const entries = Object.entries(value);
+    return (
+      entries.length <= 20 &&
+      entries.every(
+        ([name, text]) =>
+          headerName.test(name) && !reservedHeaders.test(name) && typeof text === 'string' && text.length <= 2000 && !/[\r\n\0]/.test(text),
+      )
+    );
+  }
+
+  defaultMessage(): string {
+    return 'headers must map at most 20 valid, non-reserved header names (not host, content-*, transfer-encoding, connection, webhook-*) to strings without line breaks';
+  }
+}
 
 export class CreateEndpointDto {
   @ApiProperty({ example: 'https://example.com/hooks/taskinbox' })
@@ -59,6 +86,7 @@ export class CreateEndpointDto {
   @ApiPropertyOptional({ example: { authorization: 'Bearer …' }, description: 'Sent with every request; stored encrypted, never shown again.' })
   @IsOptional()
   @IsObject()
+  @Validate(HeaderMap)
   headers?: Record<string, string>;
 }
 
@@ -100,6 +128,7 @@ export class UpdateEndpointDto {
   @ApiPropertyOptional({ description: 'Replaces all extra headers ({} removes them).' })
   @IsOptional()
   @IsObject()
+  @Validate(HeaderMap)
   headers?: Record<string, string>;
 }
 
@@ -144,7 +173,7 @@ export class ListDeliveriesQuery {
 export class ListAttemptsQuery {
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(/^[0-9a-f-]{36}$/)
+  @IsUUID()
   deliveryId?: string;
 
   @ApiPropertyOptional({ default: 50 })
