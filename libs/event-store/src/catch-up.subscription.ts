@@ -110,3 +110,40 @@ export class CatchUpSubscription implements Subscription {
     });
   }
 }
+
+/** An adapter's open subscriptions: opened, woken and closed together. */
+export class CatchUpSubscriptions {
+  private readonly open = new Set<CatchUpSubscription>();
+  private closing = false;
+
+  constructor(
+    private readonly source: CatchUpSource,
+    private readonly pollIntervalMs: number,
+  ) {}
+
+  get closed(): boolean {
+    return this.closing;
+  }
+
+  subscribe(handler: (events: RecordedEvent[]) => Promise<void>, options: SubscribeOptions): Subscription {
+    if (this.closing) throw new Error('The event store is closed.');
+    const subscription = new CatchUpSubscription(
+      this.source,
+      handler,
+      { ...options, pollIntervalMs: this.pollIntervalMs },
+      () => this.open.delete(subscription),
+    );
+    this.open.add(subscription);
+    return subscription;
+  }
+
+  wakeAll(): void {
+    for (const subscription of this.open) subscription.wake();
+  }
+
+  /** Refuses new subscriptions and closes the open ones. */
+  async closeAll(): Promise<void> {
+    this.closing = true;
+    await Promise.all([...this.open].map((subscription) => subscription.close()));
+  }
+}

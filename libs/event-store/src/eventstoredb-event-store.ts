@@ -17,7 +17,7 @@ import {
   jsonEvent,
 } from '@eventstore/db-client';
 import { assertAppendable } from './append.guard';
-import { CatchUpSubscription, type CatchUpSource } from './catch-up.subscription';
+import { type CatchUpSource, CatchUpSubscriptions } from './catch-up.subscription';
 import {
   type AppendResult,
   type EventMetadata,
@@ -61,14 +61,9 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   private readonly ownsClient: boolean;
   private readonly pollIntervalMs: number;
-  private readonly subscriptions = new Set<CatchUpSubscription>();
-  private readonly source: CatchUpSource = {
-    readAll: (options) => this.readAll(options),
-    listen: () => this.listen(),
-  };
+  private readonly subscriptions: CatchUpSubscriptions;
   private live?: { subscription: AllStreamSubscription; ready: Promise<void> };
   private liveRetryAt = 0;
-  private closing = false;
 
   constructor(connection: string | EventStoreDbEventStoreOptions) {
     if (typeof connection === 'string') {
@@ -80,6 +75,11 @@ export class EventStoreDbEventStore implements EventStore {
       this.ownsClient = false;
       this.pollIntervalMs = connection.pollIntervalMs ?? 1000;
     }
+    const source: CatchUpSource = {
+      readAll: (options) => this.readAll(options),
+      listen: () => this.listen(),
+    };
+    this.subscriptions = new CatchUpSubscriptions(source, this.pollIntervalMs);
   }
 
   async appendToStream(
@@ -155,20 +155,11 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   subscribeToAll(handler: (events: RecordedEvent[]) => Promise<void>, options: SubscribeOptions = {}): Subscription {
-    if (this.closing) throw new Error('The event store is closed.');
-    const subscription = new CatchUpSubscription(
-      this.source,
-      handler,
-      { ...options, pollIntervalMs: this.pollIntervalMs },
-      () => this.subscriptions.delete(subscription),
-    );
-    this.subscriptions.add(subscription);
-    return subscription;
+    return this.subscriptions.subscribe(handler, options);
   }
 
   async close(): Promise<void> {
-    this.closing = true;
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.subscriptions.closeAll();
     const live = this.live;
     this.live = undefined;
     await live?.subscription.unsubscribe();
@@ -182,7 +173,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** One live subscription to $all per store, used only to wake the catch-up loops. */
   private listen(): Promise<void> {
-    if (!this.live && !this.closing && Date.now() >= this.liveRetryAt) {
+    if (!this.live && !this.subscriptions.closed && Date.now() >= this.liveRetryAt) {
       const subscription = this.client.subscribeToAll({ fromPosition: END, filter: excludeSystemEvents() });
       const lose = (): void => {
         if (this.live !== live) return;
@@ -202,7 +193,7 @@ export class EventStoreDbEventStore implements EventStore {
       });
       const live = { subscription, ready };
       subscription.on('data', () => {
-        for (const catchUp of this.subscriptions) catchUp.wake();
+        this.subscriptions.wakeAll();
       });
       subscription.on('error', lose);
       subscription.on('end', lose);

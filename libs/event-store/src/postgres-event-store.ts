@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, DatabaseError, Pool } from 'pg';
 import { AppendBatcher, type Queued } from './append.batcher';
-import { CatchUpSubscription, type CatchUpSource } from './catch-up.subscription';
+import { type CatchUpSource, CatchUpSubscriptions } from './catch-up.subscription';
 import {
   type AppendResult,
   type EventMetadata,
@@ -73,17 +73,11 @@ export class PostgresEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   // Tags our own notifications so the listener does not wake local subscribers twice (a UUID: safe to inline).
   private readonly instanceId = randomUUID();
-  private readonly subscriptions = new Set<CatchUpSubscription>();
-  private readonly source: CatchUpSource = {
-    readAll: (options) => this.readAll(options),
-    listen: () => this.listen(),
-    heldBack: () => this.heldBack(),
-  };
+  private readonly subscriptions: CatchUpSubscriptions;
   private listener?: { client: Client; ready: Promise<void> };
   private listenRetryAt = 0;
   private notifying?: Promise<void>;
   private notifyAgain = false;
-  private closing = false;
   private readonly batcher = new AppendBatcher<PendingAppend, AppendRow>((batch) => this.flush(batch), batching);
 
   constructor(connection: string | PostgresEventStoreOptions) {
@@ -98,6 +92,12 @@ export class PostgresEventStore implements EventStore {
       this.ownsPool = false;
       this.pollIntervalMs = connection.pollIntervalMs ?? 1000;
     }
+    const source: CatchUpSource = {
+      readAll: (options) => this.readAll(options),
+      listen: () => this.listen(),
+      heldBack: () => this.heldBack(),
+    };
+    this.subscriptions = new CatchUpSubscriptions(source, this.pollIntervalMs);
   }
 
   async appendToStream(
@@ -156,20 +156,11 @@ export class PostgresEventStore implements EventStore {
   }
 
   subscribeToAll(handler: (events: RecordedEvent[]) => Promise<void>, options: SubscribeOptions = {}): Subscription {
-    if (this.closing) throw new Error('The event store is closed.');
-    const subscription = new CatchUpSubscription(
-      this.source,
-      handler,
-      { ...options, pollIntervalMs: this.pollIntervalMs },
-      () => this.subscriptions.delete(subscription),
-    );
-    this.subscriptions.add(subscription);
-    return subscription;
+    return this.subscriptions.subscribe(handler, options);
   }
 
   async close(): Promise<void> {
-    this.closing = true;
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.subscriptions.closeAll();
     const listener = this.listener;
     this.listener = undefined;
     await listener?.client.end().catch(() => undefined);
@@ -247,7 +238,7 @@ export class PostgresEventStore implements EventStore {
 
   /** Wakes local subscribers now and other processes' through a NOTIFY outside the appends. */
   private announce(): void {
-    for (const subscription of this.subscriptions) subscription.wake();
+    this.subscriptions.wakeAll();
     this.notifyAgain = true;
     this.notifying ??= this.notify();
   }
@@ -268,7 +259,7 @@ export class PostgresEventStore implements EventStore {
 
   /** A dedicated LISTEN connection shared by this store's subscriptions; reconnects at most once per poll interval. */
   private listen(): Promise<void> {
-    if (!this.listener && !this.closing && Date.now() >= this.listenRetryAt) {
+    if (!this.listener && !this.subscriptions.closed && Date.now() >= this.listenRetryAt) {
       const client = new Client(this.pool.options);
       const listener = { client, ready: Promise.resolve() };
       const lose = (): void => {
@@ -281,7 +272,7 @@ export class PostgresEventStore implements EventStore {
       client.on('end', lose);
       client.on('notification', (message) => {
         if (message.payload === this.instanceId) return;
-        for (const subscription of this.subscriptions) subscription.wake();
+        this.subscriptions.wakeAll();
       });
       listener.ready = client
         .connect()
