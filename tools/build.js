@@ -17,7 +17,8 @@ function* sources(dir) {
   }
 }
 
-fs.rmSync(out, { recursive: true, force: true });
+// dist/web (the SPA, built by Vite: npm run build:web) is left alone.
+for (const top of ['apps', 'libs', 'tools']) fs.rmSync(path.join(out, top), { recursive: true, force: true });
 let count = 0;
 for (const top of ['apps', 'libs', 'tools']) {
   for (const file of sources(path.join(root, top))) {

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 bash tools/services.sh
 bash tools/install.sh
-node tools/build.js
+node tools/build.js && npm run --silent build:web
 
 # Local secrets (session tokens; webhook secrets at rest), made once and kept out of git.
 mkdir -p .taskinbox

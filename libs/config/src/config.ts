@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { isIP } from 'node:net';
 
 // Read and validated once at start; frozen afterwards. Every variable is documented
@@ -22,6 +23,8 @@ export interface Config {
   apiKeyCacheMs: number;
   /** EVENT_STORE: 'postgres' (default) or 'eventstoredb' (then EVENTSTORE_URL is required). */
   eventStore: { kind: 'postgres' } | { kind: 'eventstoredb'; url: string };
+  /** WEB_APP_DIR: the built admin SPA (vite build output) that the HTTP server serves at /. */
+  webAppDir: string;
   /** LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent). */
   logLevel: string;
   /** REDIS_URL: Redis for job queues (webhook deliveries); PostgreSQL stays the source of truth. */
@@ -132,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     jwtTtlSeconds: int('JWT_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
     apiKeyCacheMs: int('API_KEY_CACHE_MS', 10_000, 0, 300_000),
     eventStore,
+    webAppDir: path.resolve(env.WEB_APP_DIR || 'dist/web'),
     logLevel,
     redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     webhooks: {

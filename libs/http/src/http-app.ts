@@ -11,6 +11,7 @@ import { acceptCorrelationId } from './correlation';
 import { ErrorFilter } from './error.filter';
 import { NestPinoLogger } from './logger';
 import { validationPipe } from './validation.pipe';
+import { serveWebApp } from './web-app';
 
 /**
  * A Nest application on Fastify with the project's HTTP conventions: correlation ids,
@@ -67,15 +68,16 @@ function documentApi(app: INestApplication): void {
 
 /**
  * Starts a service: HTTP on config.http and, when asked, the NATS request/reply listener
- * (a queue group, so several replicas share the work). Pipes, guards and filters apply to both.
+ * (a queue group, so several replicas share the work) and the admin SPA. Pipes, guards and filters apply to both.
  */
 export async function startService(
   module: Type<unknown> | DynamicModule,
   config: Config,
   logger: Logger,
-  options: { natsQueue?: string } = {},
+  options: { natsQueue?: string; webAppDir?: string } = {},
 ): Promise<NestFastifyApplication> {
   const app = await createHttpApp(module, config, logger);
+  if (options.webAppDir) await serveWebApp(app, options.webAppDir, logger);
   if (options.natsQueue) {
     app.connectMicroservice<MicroserviceOptions>(
       {

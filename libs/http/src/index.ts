@@ -5,3 +5,4 @@ export * from './http-app';
 export * from './logger';
 export * from './validation.pipe';
 export * from './nats-request.deserializer';
+export * from './web-app';

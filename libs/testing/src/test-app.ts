@@ -17,8 +17,8 @@ export interface TestOrganisation {
   tokens: Record<Role | 'service', string>;
   userIds: Record<Role, string>;
   serviceId: string;
-  /** Signs in one more user with `role` and returns their token. */
-  addUser(role: Role): Promise<{ id: string; token: string }>;
+  /** Signs in one more user with `role` and returns their token and credentials. */
+  addUser(role: Role): Promise<{ id: string; token: string; email: string; password: string }>;
   issueApiKey(scopes: Scope[]): Promise<{ id: string; key: string }>;
 }
 
@@ -34,9 +34,15 @@ export interface TestApp {
 
 /**
  * The real application modules on a fresh test database, listening on a random port, with
- * the NATS request/reply listener when `natsQueue` is given (use a unique queue per test file).
+ * the NATS request/reply listener when `natsQueue` is given (use a unique queue per test file)
+ * and the built admin SPA (dist/web) when `webApp` is set.
  */
-export async function startTestApp(options: { imports: (Type<unknown> | DynamicModule)[]; natsQueue?: string; env?: NodeJS.ProcessEnv }): Promise<TestApp> {
+export async function startTestApp(options: {
+  imports: (Type<unknown> | DynamicModule)[];
+  natsQueue?: string;
+  webApp?: boolean;
+  env?: NodeJS.ProcessEnv;
+}): Promise<TestApp> {
   const database = await createTestDatabase('app');
   const config = loadConfig({
     JWT_SECRET: randomBytes(32).toString('hex'),
@@ -53,7 +59,10 @@ export async function startTestApp(options: { imports: (Type<unknown> | DynamicM
     module: TestRootModule,
     imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, AuthModule, ...options.imports],
   };
-  const app = await startService(root, config, createLogger(config.logLevel), { natsQueue: options.natsQueue });
+  const app = await startService(root, config, createLogger(config.logLevel), {
+    natsQueue: options.natsQueue,
+    webAppDir: options.webApp ? config.webAppDir : undefined,
+  });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   const pool = new Pool({ connectionString: database.url, max: 2 });
@@ -85,7 +94,7 @@ export async function startTestApp(options: { imports: (Type<unknown> | DynamicM
         const email = `${role}-${randomBytes(4).toString('hex')}@${slug}.test`;
         const password = randomBytes(12).toString('hex');
         const member = await accounts.addMember(org.id, { email, name: `${role} of ${slug}`, password, role });
-        return { id: member.id, token: await login(email, password, org.id) };
+        return { id: member.id, token: await login(email, password, org.id), email, password };
       };
       const [admin, member, viewer] = await Promise.all([addUser('admin'), addUser('member'), addUser('viewer')]);
       const service = await apiKeys.issue(org.id, 'test service', ['tasks:write', 'tasks:read'], null);

@@ -1,0 +1,97 @@
+// The shapes the SPA reads from the HTTP API (see /api/docs). Domain words come from the domain lib.
+import type { Actor, Attachment, Priority, Role, TaskAction, TaskStatus } from '@taskinbox/domain';
+
+export type { Actor, Attachment, Priority, Role, TaskAction, TaskStatus };
+
+export interface Organisation {
+  id: string;
+  slug: string;
+  name: string;
+  role: Role;
+}
+
+export interface LoginAnswer {
+  accessToken?: string;
+  expiresIn?: number;
+  organisation?: Organisation;
+  organisations: Organisation[];
+}
+
+export interface Member {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+export interface TaskSummary {
+  id: string;
+  type: string;
+  title: string;
+  status: TaskStatus;
+  processedBy: string | null;
+  processedAt: string | null;
+  source: Actor;
+  priority: Priority | null;
+  dueAt: string | null;
+  tags: string[];
+  assignees: string[];
+  customerRef: string | null;
+  projectRef: string | null;
+  private: boolean;
+  externalRef: string | null;
+  resolution: string | null;
+  commentCount: number;
+  attachmentCount: number;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+  cancelledAt: string | null;
+  version: number;
+}
+
+export interface TaskDetail extends TaskSummary {
+  description: string | null;
+  payload: Record<string, unknown>;
+  allowedActions: TaskAction[];
+}
+
+export interface InboxPage {
+  items: TaskSummary[];
+  nextCursor: string | null;
+}
+
+export interface TimelineEntry {
+  revision: number;
+  eventId: string;
+  eventType: string;
+  actor: Actor;
+  occurredAt: string;
+  summary: string;
+  details: Record<string, unknown>;
+}
+
+export interface TaskTimeline {
+  task: TaskDetail;
+  timeline: TimelineEntry[];
+}
+
+/** A live change from /api/stream: the event envelope. */
+export interface TaskChange {
+  id: string;
+  eventType: string;
+  taskId: string;
+  taskType: string;
+  revision: number;
+  occurredAt: string;
+  actor: Actor;
+  data: Record<string, unknown>;
+}
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: { code?: string; status?: string } & Record<string, unknown>;
+  correlationId?: string;
+}

@@ -1,0 +1,26 @@
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { AdminPage } from './admin/admin.page';
+import { InboxPage } from './inbox/inbox.page';
+import { Shell } from './layout/shell';
+import { LoginPage } from './session/login.page';
+import { useSession } from './session/session.context';
+import { StatsPage } from './stats/stats.page';
+import { TaskPage } from './tasks/task.page';
+
+export function App() {
+  const { session } = useSession();
+  if (!session) return <LoginPage />;
+  return (
+    <BrowserRouter>
+      <Routes>
+        <Route element={<Shell />}>
+          <Route index element={<InboxPage />} />
+          <Route path="tasks/:id" element={<TaskPage />} />
+          <Route path="stats" element={<StatsPage />} />
+          <Route path="admin/*" element={<AdminPage />} />
+          <Route path="*" element={<p>This page does not exist.</p>} />
+        </Route>
+      </Routes>
+    </BrowserRouter>
+  );
+}

@@ -1,0 +1,37 @@
+import { NavLink, Outlet } from 'react-router';
+import { LiveChangesProvider } from '../live/live-changes.context';
+import { useSession, useSignedIn } from '../session/session.context';
+
+/** Header with the sections the role may open; pages render below. */
+export function Shell() {
+  const session = useSignedIn();
+  const { logOut } = useSession();
+  return (
+    <div className="shell">
+      <a href="#main" className="skip">
+        Skip to content
+      </a>
+      <header className="top">
+        <span className="brand">taskinbox</span>
+        <nav aria-label="Sections">
+          <NavLink to="/" end>
+            Inbox
+          </NavLink>
+          <NavLink to="/stats">Stats</NavLink>
+          {session.role === 'admin' && <NavLink to="/admin">Admin</NavLink>}
+        </nav>
+        <span className="who" title={session.email}>
+          {session.organisation.name}
+        </span>
+        <button type="button" className="link" onClick={logOut}>
+          Sign out
+        </button>
+      </header>
+      <LiveChangesProvider>
+        <main id="main" tabIndex={-1}>
+          <Outlet />
+        </main>
+      </LiveChangesProvider>
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import type { TaskChange } from '../api/api.types';
+import { useSignedIn } from '../session/session.context';
+
+type Listener = (change: TaskChange) => void;
+export type LiveState = 'connecting' | 'live' | 'offline';
+
+interface LiveChanges {
+  state: LiveState;
+  subscribe(listener: Listener): () => void;
+}
+
+const publicTypes = [
+  'task.created',
+  'task.claimed',
+  'task.released',
+  'task.status_changed',
+  'task.completed',
+  'task.cancelled',
+  'task.commented',
+  'task.updated',
+  'task.attachment_added',
+  'task.info_posted',
+];
+
+const LiveChangesContext = createContext<LiveChanges>({ state: 'offline', subscribe: () => () => undefined });
+
+/**
+ * One EventSource on /api/stream for the whole app. The stream has no replay, so after a
+ * reconnect every cached query is refetched: nothing missed while offline stays missing.
+ */
+export function LiveChangesProvider({ children }: { children: ReactNode }) {
+  const { token } = useSignedIn();
+  const queries = useQueryClient();
+  const listeners = useRef(new Set<Listener>());
+  const [state, setState] = useState<LiveState>('connecting');
+
+  useEffect(() => {
+    const source = new EventSource(`/api/stream?access_token=${encodeURIComponent(token)}`);
+    let dropped = false;
+    source.onopen = () => {
+      setState('live');
+      if (dropped) void queries.invalidateQueries();
+      dropped = false;
+    };
+    source.onerror = () => {
+      dropped = true;
+      setState(source.readyState === EventSource.CLOSED ? 'offline' : 'connecting');
+    };
+    const deliver = (message: MessageEvent<string>) => {
+      const change = JSON.parse(message.data) as TaskChange;
+      for (const listener of listeners.current) listener(change);
+    };
+    for (const type of publicTypes) source.addEventListener(type, deliver);
+    return () => source.close();
+  }, [token, queries]);
+
+  const subscribe = useCallback((listener: Listener) => {
+    listeners.current.add(listener);
+    return () => void listeners.current.delete(listener);
+  }, []);
+  const value = useMemo(() => ({ state, subscribe }), [state, subscribe]);
+  return <LiveChangesContext.Provider value={value}>{children}</LiveChangesContext.Provider>;
+}
+
+/** Calls `listener` for each task change in the organisation while the component is mounted. */
+export function useLiveChanges(listener: Listener): LiveState {
+  const { state, subscribe } = useContext(LiveChangesContext);
+  const latest = useRef(listener);
+  latest.current = listener;
+  useEffect(() => subscribe((change) => latest.current(change)), [subscribe]);
+  return state;
+}
+
+/** The version a change brings its task to: stream revisions count from 0, versions from 1. */
+export const versionAfter = (change: TaskChange): number => change.revision + 1;

@@ -1,0 +1,25 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app';
+import { NoticesProvider } from './layout/notices.context';
+import { SessionProvider } from './session/session.context';
+import './styles.css';
+
+const queries = new QueryClient({
+  defaultOptions: {
+    queries: { retry: (count, error) => count < 2 && !('status' in error && Number(error.status) < 500 && Number(error.status) > 0) },
+  },
+});
+
+createRoot(document.getElementById('root') as HTMLElement).render(
+  <StrictMode>
+    <QueryClientProvider client={queries}>
+      <SessionProvider>
+        <NoticesProvider>
+          <App />
+        </NoticesProvider>
+      </SessionProvider>
+    </QueryClientProvider>
+  </StrictMode>,
+);

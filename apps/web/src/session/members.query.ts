@@ -1,0 +1,21 @@
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../api/api.client';
+import type { Actor, Member } from '../api/api.types';
+
+/** The organisation's people, to show names instead of ids. */
+export function useMembers() {
+  return useQuery({ queryKey: ['members'], queryFn: () => api<Member[]>('GET', '/api/users'), staleTime: 60_000 });
+}
+
+/** A readable name for a user id ('you' for the viewer) or an actor. */
+export function useNameOf(): (who: string | Actor | null | undefined, viewerId?: string) => string {
+  const { data } = useMembers();
+  return (who, viewerId) => {
+    if (!who) return '—';
+    if (typeof who !== 'string' && who.kind === 'service') return who.name;
+    const id = typeof who === 'string' ? who : who.id;
+    if (viewerId && id === viewerId) return 'you';
+    const member = data?.find((candidate) => candidate.id === id);
+    return member ? member.name || member.email : 'someone';
+  };
+}

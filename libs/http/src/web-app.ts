@@ -1,0 +1,36 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+
+/**
+ * Serves the built admin SPA: its files as they are (hashed assets cached for a year, index.html
+ * never), and index.html for any other GET outside /api so that deep links like /tasks/:id load.
+ */
+export async function serveWebApp(app: NestFastifyApplication, dir: string, logger: Logger): Promise<void> {
+  const index = path.join(dir, 'index.html');
+  if (!fs.existsSync(index)) {
+    logger.warn({ dir }, 'admin SPA not built (npm run build); serving the API only');
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root: dir,
+    wildcard: false,
+    index: false,
+    setHeaders: (response, file) => {
+      const immutable = file.includes(`${path.sep}assets${path.sep}`);
+      response.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  const page = (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/metrics')) {
+      return reply.callNotFound();
+    }
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  };
+  fastify.get('/', page);
+  fastify.get('/*', page);
+}

@@ -1,0 +1,28 @@
+import { type Browser, chromium } from 'playwright-core';
+
+/**
+ * Debian's headless Chromium (tools/browser.sh installs it) with the flags this machine's closed
+ * network needs; Playwright gives each launch a fresh, empty profile directory.
+ */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** The phone and desktop sizes the screenshots and layout checks use. */
+export const viewports = {
+  phone: { width: 390, height: 844 },
+  desktop: { width: 1280, height: 800 },
+  narrowest: { width: 360, height: 740 },
+} as const;
