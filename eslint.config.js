@@ -1,5 +1,6 @@
 // Flat config. The domain lib must stay pure: only its own files may be imported there.
 const tseslint = require('typescript-eslint');
+const reactHooks = require('eslint-plugin-react-hooks');
 
 module.exports = tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'apps/web/dist/**', '.nx/**'] },
@@ -9,6 +10,12 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-unsafe-function-type': 'off',
     },
+  },
+  {
+    // The SPA: hooks rules catch stale closures and conditional hooks.
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules },
   },
   {
     // Tests read JSON bodies loosely; production code may not.

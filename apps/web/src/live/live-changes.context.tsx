@@ -68,7 +68,9 @@ export function LiveChangesProvider({ children }: { children: ReactNode }) {
 export function useLiveChanges(listener: Listener): LiveState {
   const { state, subscribe } = useContext(LiveChangesContext);
   const latest = useRef(listener);
-  latest.current = listener;
+  useEffect(() => {
+    latest.current = listener;
+  });
   useEffect(() => subscribe((change) => latest.current(change)), [subscribe]);
   return state;
 }

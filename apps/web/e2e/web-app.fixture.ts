@@ -1,0 +1,116 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { IngestModule } from '@taskinbox/ingest';
+import { ensureTaskEventsStream, RelayModule } from '@taskinbox/messaging';
+import { ProjectorModule, ReadModelsModule } from '@taskinbox/projector';
+import { QueryModule, StreamModule } from '@taskinbox/query';
+import { launchBrowser, startTestApp, type TestApp, type TestOrganisation, viewports } from '@taskinbox/testing';
+import { WebhooksModule } from '@taskinbox/webhooks';
+
+export interface Person {
+  id: string;
+  email: string;
+  password: string;
+  token: string;
+}
+
+export interface WebApp {
+  t: TestApp;
+  browser: Browser;
+  org: TestOrganisation;
+  /** An admin of `org` with known credentials, for signing in through the page. */
+  admin: Person;
+  /** A fresh browser context (own storage) at a viewport, already signed in as `who` when given. */
+  open(options?: { viewport?: keyof typeof viewports; as?: Person }): Promise<{ context: BrowserContext; page: Page }>;
+  /** Creates a task over the API as the organisation's service. */
+  createTask(body: Record<string, unknown>): Promise<{ id: string; version: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything the admin SPA talks to, in one process on a test database (inbox, commands,
+ * projector, relay → JetStream → SSE, webhooks), serving the built SPA (npm run build:web),
+ * plus Debian's headless Chromium.
+ */
+export async function startWebApp(): Promise<WebApp> {
+  const dist = path.resolve('dist/web/index.html');
+  if (!fs.existsSync(dist)) throw new Error('dist/web is missing: run npm run build:web first (npm test does)');
+  const run = randomBytes(4).toString('hex');
+  const streamName = `TEST_WEB_EVENTS_${run}`;
+  const subjectPrefix = `test.${run}.events`;
+  const queueName = `test-web-${run}`;
+  const nc = await connect({ servers: 'nats://127.0.0.1:4222' });
+  await ensureTaskEventsStream(await jetstreamManager(nc), { name: streamName, subjectPrefix, maxAgeMs: 3600_000 });
+  const t = await startTestApp({
+    imports: [
+      ReadModelsModule,
+      IngestModule,
+      ProjectorModule,
+      RelayModule.forRoot({ streamName, subjectPrefix, standbyPollMs: 100, retryMinMs: 50 }),
+      QueryModule,
+      StreamModule.forRoot({ subjectPrefix }),
+      WebhooksModule.forRoot({ streamName, subjectPrefix, consumerName: `web_${run}`, queueName }),
+    ],
+    webApp: true,
+    env: { WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'), REDIS_URL: 'redis://127.0.0.1:6379' },
+  });
+  const browser = await launchBrowser();
+  const org = await t.createOrganisation('web');
+  const admin = await org.addUser('admin');
+  const contexts: BrowserContext[] = [];
+
+  return {
+    t,
+    browser,
+    org,
+    admin,
+    async open({ viewport = 'desktop', as } = {}) {
+      const context = await browser.newContext({ viewport: viewports[viewport] });
+      contexts.push(context);
+      const page = await context.newPage();
+      if (as) {
+        await page.goto(t.url);
+        await page.getByLabel('Email').fill(as.email);
+        await page.getByLabel('Password').fill(as.password);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByRole('navigation', { name: 'Sections' }).waitFor();
+      }
+      return { context, page };
+    },
+    async createTask(body) {
+      const response = await fetch(`${t.url}/api/tasks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${org.tokens.service}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (response.status !== 201) throw new Error(`create failed: ${response.status} ${await response.text()}`);
+      return (await response.json()) as { id: string; version: number };
+    },
+    async close() {
+      for (const context of contexts) await context.close().catch(() => undefined);
+      await browser.close();
+      await t.close();
+      await (await jetstreamManager(nc)).streams.delete(streamName).catch(() => undefined);
+      await nc.close();
+      const redis = new Redis('redis://127.0.0.1:6379');
+      const keys = await redis.keys(`bull:${queueName}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    },
+  };
+}
+
+/** Saves a screenshot under docs/screenshots/ for the README. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.resolve('docs/screenshots', `${name}.png`), fullPage: false });
+}
+
+/** True when the page is wider than its viewport (horizontal scrolling). */
+export const scrollsSideways = (page: Page): Promise<boolean> =>
+  // A string: this file is type-checked without the DOM library.
+  page.evaluate<boolean>('document.documentElement.scrollWidth > document.documentElement.clientWidth');
