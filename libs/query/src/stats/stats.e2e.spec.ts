@@ -215,6 +215,53 @@ describe('GET /api/stats/resolution-time', () => {
   });
 });
 
+describe('GET /api/stats/resolution-time/by-type', () => {
+  it('median, p90 and slowest of each type, most completed first', async () => {
+    const { status, body } = await stats(`resolution-time/by-type?${march}`);
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      businessHours: false,
+      type: null,
+      period: { from: '2026-02-28T23:00:00.000Z', to: '2026-03-31T22:00:00.000Z' },
+      types: [
+        // 1, 2, 3, 4, 66 h, as resolution-time?type=refund.approval says; globex's task is not among them
+        { type: 'refund.approval', count: 5, medianSeconds: 3 * hour, p90Seconds: 148320, slowestSeconds: 66 * hour },
+        // 5, 244 h: median 124.5 h, p90 = 5 h + 0.9 × 239 h
+        { type: 'content.flag', count: 2, medianSeconds: 448200, p90Seconds: 792360, slowestSeconds: 244 * hour },
+      ],
+    });
+  });
+
+  it('in business hours, and for one type', async () => {
+    const { body } = await stats(`resolution-time/by-type?${march}&businessHours=true`);
+    expect(body.businessHours).toBe(true);
+    expect(body.types).toEqual([
+      { type: 'refund.approval', count: 5, medianSeconds: 2 * hour, p90Seconds: 12960, slowestSeconds: 4 * hour },
+      // 5, 52 h: median 28.5 h, p90 = 5 h + 0.9 × 47 h
+      { type: 'content.flag', count: 2, medianSeconds: 102600, p90Seconds: 170280, slowestSeconds: 52 * hour },
+    ]);
+    const one = await stats(`resolution-time/by-type?${march}&type=content.flag`);
+    expect(one.body).toMatchObject({ type: 'content.flag', types: [{ type: 'content.flag', count: 2 }] });
+  });
+
+  it('lists a type whose tasks were only created or cancelled in the period, with no figures', async () => {
+    const created = await stats('resolution-time/by-type?from=2026-03-12&to=2026-03-20');
+    const none = { count: 0, medianSeconds: null, p90Seconds: null, slowestSeconds: null };
+    expect(created.body.types).toEqual([{ type: 'refund.approval', ...none }]); // o1
+    const cancelled = await stats('resolution-time/by-type?from=2026-03-11&to=2026-03-11');
+    expect(cancelled.body.types).toEqual([{ type: 'refund.approval', ...none }]); // c1
+    const empty = await stats('resolution-time/by-type?from=2026-01-01&to=2026-01-31');
+    expect(empty.body.types).toEqual([]);
+  });
+
+  it("counts only the caller's organisation", async () => {
+    const { body } = await stats(`resolution-time/by-type?${march}`, globex.tokens.admin);
+    expect(body.types).toEqual([
+      { type: 'refund.approval', count: 1, medianSeconds: 2 * hour, p90Seconds: 2 * hour, slowestSeconds: 2 * hour },
+    ]);
+  });
+});
+
 describe('GET /api/stats/outcomes', () => {
   it('60% rejected / 40% accepted', async () => {
     const { status, body } = await stats(`outcomes?${march}&type=refund.approval`);
@@ -325,6 +372,9 @@ describe('refusals', () => {
     ['resolution-time?to=2026-13-01', 'to'],
     ['resolution-time?from=2026-03-01T10:00:00', 'from'],
     ['resolution-time?from=2026-04-01&to=2026-03-01', 'from'],
+    ['resolution-time/by-type?businessHours=maybe', 'businessHours'],
+    ['resolution-time/by-type?from=2026-04-01&to=2026-03-01', 'from'],
+    ['resolution-time/by-type?type=' + 'x'.repeat(65), 'type'],
     ['outcomes?type=a&type=b', 'type'],
     ['outcomes?limit=3', 'limit'],
     ['backlog?interval=hour', 'interval'],
@@ -338,8 +388,10 @@ describe('refusals', () => {
 
   it('401 without credentials, 403 for a key without tasks:read', async () => {
     expect((await call(t.url, 'GET', '/api/stats/outcomes')).status).toBe(401);
+    expect((await call(t.url, 'GET', '/api/stats/resolution-time/by-type')).status).toBe(401);
     const writer = await acme.issueApiKey(['tasks:write']);
     expect((await stats('outcomes', writer.key)).status).toBe(403);
+    expect((await stats('resolution-time/by-type', writer.key)).status).toBe(403);
     expect((await stats('outcomes', acme.tokens.service)).status).toBe(200);
   });
 });

@@ -16,6 +16,22 @@ export interface ResolutionTimeStats extends StatsScope {
   businessHours: boolean;
 }
 
+/** One task type's resolution times; null figures when none of its tasks was completed. */
+export interface TypeResolutionTime {
+  type: string;
+  /** Completed tasks of this type resolved in the period. */
+  count: number;
+  medianSeconds: number | null;
+  p90Seconds: number | null;
+  slowestSeconds: number | null;
+}
+
+export interface ResolutionTimeByTypeStats extends StatsScope {
+  businessHours: boolean;
+  /** Every type with a task created or finished in the period, most completed first. */
+  types: TypeResolutionTime[];
+}
+
 export interface OutcomeShare {
   outcome: 'completed' | 'cancelled';
   /** The completion's resolution (accepted, rejected, …), or 'cancelled'. */
