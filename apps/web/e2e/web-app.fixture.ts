@@ -35,9 +35,10 @@ export interface WebApp {
 /**
  * Everything the admin SPA talks to, in one process on a test database (inbox, commands,
  * projector, relay → JetStream → SSE, webhooks), serving the built SPA (npm run build:web),
- * plus Debian's headless Chromium.
+ * plus Debian's headless Chromium. `env` adds to the application's environment (e.g.
+ * WEBHOOK_ALLOWED_HOSTS, so webhooks may reach a receiver on this machine).
  */
-export async function startWebApp(): Promise<WebApp> {
+export async function startWebApp(options: { env?: NodeJS.ProcessEnv } = {}): Promise<WebApp> {
   const dist = path.resolve('dist/web/index.html');
   if (!fs.existsSync(dist)) throw new Error('dist/web is missing: run npm run build:web first (npm test does)');
   const run = randomBytes(4).toString('hex');
@@ -57,7 +58,7 @@ export async function startWebApp(): Promise<WebApp> {
       WebhooksModule.forRoot({ streamName, subjectPrefix, consumerName: `web_${run}`, queueName }),
     ],
     webApp: true,
-    env: { WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'), REDIS_URL: 'redis://127.0.0.1:6379' },
+    env: { WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'), REDIS_URL: 'redis://127.0.0.1:6379', ...options.env },
   });
   const browser = await launchBrowser();
   const org = await t.createOrganisation('web');

@@ -1,0 +1,110 @@
+// The shapes the admin pages read from the API (libs/webhooks, libs/auth). Only admins use them,
+// so they live here rather than in api/api.types.ts.
+
+/** Copied from libs/messaging's publicEventTypes: the SPA cannot import server libraries. */
+export const eventTypes = [
+  'task.created',
+  'task.claimed',
+  'task.released',
+  'task.status_changed',
+  'task.completed',
+  'task.cancelled',
+  'task.commented',
+  'task.updated',
+  'task.attachment_added',
+  'task.info_posted',
+] as const;
+
+/** The filter value meaning "every task event", as the API also accepts it. */
+export const everyEvent = 'task.*';
+
+export interface EndpointHealth {
+  state: 'healthy' | 'failing' | 'disabled';
+  since: string;
+  reason: string | null;
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  description: string;
+  eventTypes: string[];
+  taskTypes: string[];
+  enabled: boolean;
+  ordered: boolean;
+  disabledReason: string | null;
+  health: EndpointHealth;
+  headerNames: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What POST /api/webhooks/endpoints and PATCH …/{id} take. */
+export interface EndpointInput {
+  url: string;
+  description: string;
+  eventTypes: string[];
+  taskTypes: string[];
+  enabled?: boolean;
+  ordered: boolean;
+  headers?: Record<string, string>;
+}
+
+export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'failed';
+export const deliveryStatuses: DeliveryStatus[] = ['pending', 'retrying', 'delivered', 'failed'];
+
+export interface WebhookDelivery {
+  id: string;
+  eventId: string;
+  eventType: string;
+  taskId: string;
+  sequence: number;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+export interface WebhookAttempt {
+  id: string;
+  deliveryId: string;
+  attemptedAt: string;
+  statusCode: number | null;
+  latencyMs: number;
+  succeeded: boolean;
+  errorClass: string | null;
+  responseBody: string | null;
+}
+
+export interface EndpointNotice {
+  id: string;
+  kind: 'failing' | 'disabled' | 'recovered';
+  reason: string | null;
+  createdAt: string;
+}
+
+export type Scope = 'tasks:read' | 'tasks:write';
+
+/** The scopes CreateApiKeyDto allows, with what they let a service do. */
+export const scopeLabels: Record<Scope, string> = {
+  'tasks:read': 'Read tasks, the inbox and stats',
+  'tasks:write': 'Create and change tasks',
+};
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: Scope[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface UserGroup {
+  id: string;
+  name: string;
+  members: string[];
+}
