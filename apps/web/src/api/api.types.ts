@@ -82,10 +82,13 @@ export interface TaskChange {
   eventType: string;
   taskId: string;
   taskType: string;
+  /** The event's revision in its task's stream: the task's `version` after it. */
   revision: number;
   occurredAt: string;
-  actor: Actor;
-  data: Record<string, unknown>;
+  /** `user:<id>` or `service:<api key id>` */
+  actor: string;
+  /** Null only when the server omitted a too-large body. */
+  data: Record<string, unknown> | null;
 }
 
 export interface ErrorBody {

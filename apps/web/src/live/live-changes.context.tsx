@@ -74,6 +74,3 @@ export function useLiveChanges(listener: Listener): LiveState {
   useEffect(() => subscribe((change) => latest.current(change)), [subscribe]);
   return state;
 }
-
-/** The version a change brings its task to: stream revisions count from 0, versions from 1. */
-export const versionAfter = (change: TaskChange): number => change.revision + 1;

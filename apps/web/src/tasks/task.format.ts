@@ -43,3 +43,26 @@ export function formatDuration(seconds: number | null): string {
 
 export const isOverdue = (dueAt: string | null, status: TaskStatus, now = Date.now()): boolean =>
   dueAt !== null && status !== 'completed' && status !== 'cancelled' && new Date(dueAt).getTime() < now;
+
+/** A file size for people: "820 B", "14 KB", "3.2 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1_000) return `${bytes} B`;
+  if (bytes < 1_000_000) return `${Math.round(bytes / 1_000)} KB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/** The URL when `text` is an absolute http(s) URL, else null: nothing else may become a link (javascript:, data:). */
+export function httpUrl(text: string): string | null {
+  try {
+    const url = new URL(text.trim());
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A due time; a due date given without a time (stored as midnight UTC) shows as that date, in every time zone. */
+export function formatDue(iso: string | null): string {
+  if (!iso || !/T00:00:00(\.0+)?(Z|\+00:00)$/.test(iso)) return formatDateTime(iso);
+  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso));
+}
