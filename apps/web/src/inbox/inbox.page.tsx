@@ -1,3 +1,112 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { Empty, ErrorState, Loading } from '../layout/states';
+import { useClaimTask } from '../tasks/task-claim';
+import { InboxFiltersForm } from './inbox-filters';
+import { type InboxFilters, type InboxView, inboxViews, readFilters, writeFilters } from './inbox.filters';
+import { useInbox } from './inbox.queries';
+import { TaskBoardView } from './task-board.view';
+import { TaskCalendarView } from './task-calendar.view';
+import { TaskListView } from './task-list.view';
+import { TaskTableView } from './task-table.view';
+import './inbox.css';
+
+const phone = () => window.matchMedia('(max-width: 767px)').matches;
+
+/** The shared inbox: every open task of the organisation, live, open ones first. */
 export function InboxPage() {
-  return <h1>Inbox</h1>;
+  const [params, setParams] = useSearchParams();
+  // Filters answer at once from state; the URL only mirrors them (router updates are
+  // transitions, which would make a ticked box look unticked for a moment on a busy phone).
+  const [filters, setFilterState] = useState(() => readFilters(params));
+  const view = (params.get('view') as InboxView | null) ?? (phone() ? 'list' : 'table');
+  const setFilters = useCallback(
+    (next: InboxFilters) => {
+      setFilterState(next);
+      setParams((current) => writeFilters(current, next), { replace: true });
+    },
+    [setParams],
+  );
+  const setView = (next: InboxView) =>
+    setParams((current) => {
+      const updated = new URLSearchParams(current);
+      updated.set('view', next);
+      return updated;
+    });
+
+  return (
+    <div className="inbox">
+      <div className="row inbox-head">
+        <h1>Inbox</h1>
+        <div className="spacer" />
+        <div className="tabs" role="group" aria-label="View">
+          {inboxViews.map((option) => (
+            <button key={option.id} type="button" className="button small" aria-pressed={view === option.id} onClick={() => setView(option.id)}>
+              {option.label}
+            </button>
+          ))}
+        </div>
+      </div>
+      <InboxFiltersForm filters={filters} onChange={setFilters} />
+      {view === 'calendar' ? <TaskCalendarView filters={filters} /> : <InboxTasks filters={filters} view={view} />}
+    </div>
+  );
+}
+
+function InboxTasks({ filters, view }: { filters: InboxFilters; view: Exclude<InboxView, 'calendar'> }) {
+  const inbox = useInbox(filters);
+  const { claim, claiming } = useClaimTask();
+  const navigate = useNavigate();
+  // Starting a task opens it: the next thing to do is work on it.
+  const startTask = (id: string) => void claim(id).then((claimed) => claimed && navigate(`/tasks/${id}`));
+
+  if (inbox.isPending) return <Loading what="the inbox" />;
+  if (inbox.isError) return <ErrorState error={inbox.error} retry={() => void inbox.refetch()} />;
+
+  return (
+    <>
+      <p className="muted inbox-status" aria-live="polite">
+        <span className={`live-dot ${inbox.live}`} aria-hidden="true" />
+        {inbox.live === 'live' ? 'Live' : inbox.live === 'connecting' ? 'Reconnecting…' : 'Offline: reload to see changes'}
+        {' · '}
+        {inbox.tasks.length}
+        {inbox.hasNextPage ? '+' : ''} {inbox.tasks.length === 1 ? 'task' : 'tasks'}
+      </p>
+      {inbox.tasks.length === 0 ? (
+        <Empty>
+          {filters.showCompleted || filters.q || filters.status.length
+            ? 'No task matches these filters.'
+            : 'Nothing to do: no open tasks. New ones appear here as they arrive.'}
+        </Empty>
+      ) : view === 'table' ? (
+        <TaskTableView tasks={inbox.tasks} claim={startTask} claiming={claiming} />
+      ) : view === 'board' ? (
+        <TaskBoardView tasks={inbox.tasks} showCompleted={filters.showCompleted} />
+      ) : (
+        <TaskListView tasks={inbox.tasks} claim={startTask} claiming={claiming} />
+      )}
+      {inbox.hasNextPage && (
+        <MoreTasks loading={inbox.isFetchingNextPage} load={() => void inbox.fetchNextPage()} />
+      )}
+    </>
+  );
+}
+
+/** Loads the next page when scrolled into view, or on click (keyboard). */
+function MoreTasks({ loading, load }: { loading: boolean; load(): void }) {
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const target = button.current;
+    if (!target) return;
+    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && !loading && load(), {
+      rootMargin: '400px',
+    });
+    observer.observe(target);
+    return () => observer.disconnect();
+  }, [loading, load]);
+  return (
+    <button ref={button} type="button" className="button wide more" disabled={loading} onClick={load}>
+      {loading ? 'Loading more…' : 'Show more tasks'}
+    </button>
+  );
 }

@@ -1,4 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { api, setApiToken } from '../api/api.client';
 import type { LoginAnswer, Organisation, Role } from '../api/api.types';
 
@@ -40,10 +41,13 @@ function claimsOf(token: string): { sub: string; role: Role; exp: number } {
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(() => readStored());
 
+  const queries = useQueryClient();
   const logOut = useCallback(() => {
     localStorage.removeItem(storageKey);
+    // Nothing of one organisation may show to the next person to sign in on this device.
+    queries.clear();
     setSession(null);
-  }, []);
+  }, [queries]);
 
   // The token is set during render so that queries started by children already carry it.
   setApiToken(session?.token ?? null, logOut);

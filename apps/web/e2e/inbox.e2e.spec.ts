@@ -1,0 +1,151 @@
+import type { Page } from 'playwright-core';
+import { alreadyTakenNotice } from './notices';
+import { scrollsSideways, screenshot, startWebApp, type WebApp } from './web-app.fixture';
+
+jest.setTimeout(90_000);
+
+let web: WebApp;
+beforeAll(async () => {
+  web = await startWebApp();
+});
+afterAll(async () => {
+  await web?.close();
+});
+
+const row = (page: Page, title: string) => page.locator('[data-task-id]').filter({ hasText: title });
+
+describe('the shared inbox in a browser', () => {
+  it('shows a task created over the API without a reload', async () => {
+    const { page } = await web.open({ viewport: 'phone', as: web.admin });
+    await page.getByText('Nothing to do').or(page.locator('[data-task-id]').first()).waitFor();
+    const marker = await page.evaluate<number>('window.__marker = Math.random()');
+    await web.createTask({ type: 'refund.request', title: 'Refund order 1042', tags: ['refund'] });
+    await row(page, 'Refund order 1042').waitFor({ timeout: 10_000 });
+    // Same document: it arrived over the live stream, not by navigating.
+    expect(await page.evaluate<number>('window.__marker')).toBe(marker);
+  });
+
+  it('lets exactly one of two racing admins start a task; the other sees the calm notice', async () => {
+    const second = await web.org.addUser('admin');
+    const [a, b] = await Promise.all([web.open({ as: web.admin }), web.open({ as: second })]);
+    const { id } = await web.createTask({ type: 'refund.request', title: 'Refund order 2077' });
+    const start = (page: Page) => row(page, 'Refund order 2077').getByRole('button', { name: /Start task/ });
+    await Promise.all([start(a.page).waitFor(), start(b.page).waitFor()]);
+
+    await Promise.all([start(a.page).click(), start(b.page).click()]);
+
+    const outcome = async (page: Page) =>
+      Promise.race([
+        page.waitForURL(`**/tasks/${id}`, { timeout: 10_000 }).then(() => 'won' as const),
+        page.getByText(alreadyTakenNotice).waitFor({ timeout: 10_000 }).then(() => 'lost' as const),
+      ]);
+    const results = await Promise.all([outcome(a.page), outcome(b.page)]);
+    expect([...results].sort()).toEqual(['lost', 'won']);
+
+    // The loser's list refreshed: no Start task any more, and it says who is on it.
+    const loser = results[0] === 'lost' ? a.page : b.page;
+    await row(loser, 'Refund order 2077').getByText(/admin of .* is on it/).waitFor();
+    expect(await start(loser).count()).toBe(0);
+  });
+
+  it('filters: search, only mine, show completed — kept in the URL', async () => {
+    const { id } = await web.createTask({ type: 'content.flag', title: 'Flagged comment 77', tags: ['moderation'] });
+    const claim = await fetch(`${web.t.url}/api/inbox/tasks/${id}/claim`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${web.org.tokens.member}` },
+    });
+    expect(claim.status).toBe(200);
+    const { page } = await web.open({ as: web.admin });
+    await row(page, 'Flagged comment 77').waitFor();
+
+    await page.getByRole('searchbox', { name: 'Search tasks' }).fill('flagged');
+    await page.waitForURL(/q=flagged/);
+    await expectOnly(page, ['Flagged comment 77']);
+
+    await page.getByLabel('Only mine').check();
+    await page.getByText('No task matches these filters.').waitFor();
+    await page.getByLabel('Only mine').uncheck();
+    await row(page, 'Flagged comment 77').waitFor();
+
+    await page.reload();
+    await expect(page.getByRole('searchbox', { name: 'Search tasks' }).inputValue()).resolves.toBe('flagged');
+    await expectOnly(page, ['Flagged comment 77']);
+  });
+
+  it('moves a task on the board only where the domain allows it', async () => {
+    const { id } = await web.createTask({ type: 'refund.request', title: 'Board task 5' });
+    const { page } = await web.open({ as: web.admin });
+    await page.goto(`${web.t.url}/?view=board`);
+    const card = page.locator(`.board-card[data-task-id="${id}"]`);
+    await card.waitFor();
+    expect(await card.locator('xpath=ancestor::section').getAttribute('data-status')).toBe('pending');
+    const moves = await card.getByRole('combobox').locator('option').allTextContents();
+    // From Open an admin may start it or put it on hold; completing needs a claim first.
+    expect(moves).toEqual(['Move to…', 'In progress', 'Waiting']);
+
+    await card.dragTo(page.locator('section[data-status="processing"]'));
+    await page.locator(`section[data-status="processing"] [data-task-id="${id}"]`).waitFor();
+    const task = (await (await fetch(`${web.t.url}/api/tasks/${id}`, { headers: { authorization: `Bearer ${web.org.tokens.admin}` } })).json()) as { status: string };
+    expect(task.status).toBe('processing');
+  });
+
+  it('works from the keyboard: Tab reaches Start task, Enter starts the task and opens it', async () => {
+    const { id } = await web.createTask({ type: 'keyboard.check', title: 'Keyboard task 9' });
+    const { page } = await web.open({ viewport: 'phone', as: web.admin });
+    await page.goto(`${web.t.url}/?q=Keyboard`);
+    await row(page, 'Keyboard task 9').waitFor();
+    let focused = '';
+    for (let presses = 0; presses < 30 && focused !== 'Start task: Keyboard task 9'; presses++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate<string>("document.activeElement?.getAttribute('aria-label') ?? ''");
+    }
+    expect(focused).toBe('Start task: Keyboard task 9');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**/tasks/${id}`);
+  });
+
+  it('says what went wrong when the inbox cannot load, and tries again on request', async () => {
+    const { page } = await web.open({ as: web.admin });
+    let failing = true;
+    await page.route('**/api/inbox/tasks**', (route) =>
+      failing
+        ? route.fulfill({
+            status: 503,
+            contentType: 'application/json',
+            body: JSON.stringify({ statusCode: 503, error: 'Service Unavailable', message: 'The read side is restarting.', correlationId: 'c-42' }),
+          })
+        : route.continue(),
+    );
+    await page.reload();
+    await page.getByRole('alert').filter({ hasText: 'The read side is restarting. (reference c-42)' }).waitFor({ timeout: 15_000 });
+    failing = false;
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('[data-task-id]').first().waitFor();
+  });
+
+  it('fits a 360 px screen in every view and takes the README screenshots', async () => {
+    await web.createTask({ type: 'refund.request', title: 'Refund order 3310 for a customer whose name is rather long', priority: 'urgent', tags: ['vip', 'refund'], dueAt: new Date(Date.now() + 86_400_000).toISOString() });
+    await web.createTask({ type: 'account.deletion', title: 'Delete account of user 88', dueAt: new Date(Date.now() - 86_400_000).toISOString() });
+    const { page } = await web.open({ viewport: 'narrowest', as: web.admin });
+    for (const view of ['list', 'table', 'board', 'calendar']) {
+      await page.goto(`${web.t.url}/?view=${view}`);
+      await page.locator('[data-task-id], .calendar h2').first().waitFor();
+      expect({ view, sideways: await scrollsSideways(page) }).toEqual({ view, sideways: false });
+    }
+    for (const [size, view] of [['phone', 'list'], ['desktop', 'table']] as const) {
+      const shot = await web.open({ viewport: size, as: web.admin });
+      await shot.page.goto(`${web.t.url}/?view=${view}`);
+      await row(shot.page, 'Refund order 3310').waitFor();
+      await screenshot(shot.page, `inbox-${size}`);
+    }
+  });
+});
+
+async function expectOnly(page: Page, titles: string[]): Promise<void> {
+  await page.waitForFunction(
+    `document.querySelectorAll('[data-task-id]').length === ${titles.length}`,
+    undefined,
+    { timeout: 5_000 },
+  );
+  for (const title of titles) await row(page, title).waitFor();
+}

@@ -1,0 +1,55 @@
+import { type InfiniteData, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useRef } from 'react';
+import { api, withQuery } from '../api/api.client';
+import type { InboxPage, TaskSummary } from '../api/api.types';
+import { useLiveChanges } from '../live/live-changes.context';
+import { type InboxFilters, toInboxQuery } from './inbox.filters';
+
+const pageSize = 50;
+const refreshDelayMs = 150;
+
+/**
+ * The shared inbox, one page of 50 at a time (the first render stays small however long the
+ * queue is), refreshed when any task of the organisation changes. A refresh names the changed
+ * tasks' versions (waitFor) so the list already reflects them when it arrives.
+ */
+export function useInbox(filters: InboxFilters, extra: Record<string, string> = {}) {
+  const queries = useQueryClient();
+  const pending = useRef(new Map<string, number>());
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const query = toInboxQuery(filters);
+
+  const inbox = useInfiniteQuery({
+    queryKey: ['inbox', query, extra],
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) => {
+      const waitFor = pageParam ? [] : [...pending.current].map(([id, version]) => `${id}:${version}`).slice(-20);
+      const path = withQuery('/api/inbox/tasks', { ...query, ...extra, limit: pageSize, cursor: pageParam, waitFor });
+      return api<InboxPage>('GET', path);
+    },
+    getNextPageParam: (last) => last.nextCursor,
+  });
+
+  const live = useLiveChanges((change) => {
+    // A task's version is its stream revision (0-based), as commands answer it.
+    pending.current.set(change.taskId, change.revision);
+    // Changes arrive in bursts (a claim is often followed by more); one refresh per burst.
+    if (timer.current) return;
+    timer.current = setTimeout(async () => {
+      timer.current = null;
+      await queries.invalidateQueries({ queryKey: ['inbox'] });
+      pending.current.clear();
+    }, refreshDelayMs);
+  });
+
+  const tasks: TaskSummary[] = flatten(inbox.data);
+  return { ...inbox, tasks, live };
+}
+
+const flatten = (data: InfiniteData<InboxPage> | undefined): TaskSummary[] => {
+  if (!data) return [];
+  // A task can move between pages while they load (it was claimed); show it once.
+  const byId = new Map<string, TaskSummary>();
+  for (const page of data.pages) for (const task of page.items) if (!byId.has(task.id)) byId.set(task.id, task);
+  return [...byId.values()];
+};

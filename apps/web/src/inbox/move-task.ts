@@ -1,0 +1,33 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, ApiError, describeError } from '../api/api.client';
+import type { TaskStatus, TaskSummary } from '../api/api.types';
+import { useNotify } from '../layout/notices.context';
+import { alreadyTakenNotice } from '../tasks/task-claim';
+import { statusLabels } from '../tasks/task.format';
+
+/** Moves a task to a status through PUT /api/inbox/tasks/{id}, as the board's drag and "Move to" do. */
+export function useMoveTask() {
+  const queries = useQueryClient();
+  const notify = useNotify();
+  const [moving, setMoving] = useState<string | null>(null);
+
+  async function move(task: TaskSummary, to: TaskStatus, details: { resolution?: string; note?: string } = {}): Promise<boolean> {
+    setMoving(task.id);
+    try {
+      await api('PUT', `/api/inbox/tasks/${task.id}`, { status: to, ...details });
+      notify(`"${task.title}" moved to ${statusLabels[to]}.`, 'success');
+      await queries.invalidateQueries({ queryKey: ['task', task.id] });
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'task_already_claimed') notify(alreadyTakenNotice, 'info');
+      else notify(describeError(error), 'error');
+      return false;
+    } finally {
+      await queries.invalidateQueries({ queryKey: ['inbox'] });
+      setMoving(null);
+    }
+  }
+
+  return { move, moving };
+}

@@ -1,0 +1,107 @@
+import { type DragEvent, useState } from 'react';
+import { Link } from 'react-router';
+import type { TaskStatus, TaskSummary } from '../api/api.types';
+import { useSignedIn } from '../session/session.context';
+import { statusLabels } from '../tasks/task.format';
+import { useMoveTask } from './move-task';
+import { ResolutionDialog } from './resolution.dialog';
+import { HolderLine } from './task-row';
+import { canMove } from './task-moves';
+
+/**
+ * Kanban by status. A card can be dragged (mouse) or moved with its "Move to" menu (keyboard,
+ * touch) only to the columns the domain allows from where it is, for this person.
+ */
+export function TaskBoardView({ tasks, showCompleted }: { tasks: TaskSummary[]; showCompleted: boolean }) {
+  const session = useSignedIn();
+  const { move, moving } = useMoveTask();
+  const [dragged, setDragged] = useState<TaskSummary | null>(null);
+  const [completing, setCompleting] = useState<TaskSummary | null>(null);
+  const columns: TaskStatus[] = showCompleted
+    ? ['pending', 'processing', 'waiting', 'completed', 'cancelled']
+    : ['pending', 'processing', 'waiting'];
+
+  const moveTo = (task: TaskSummary, to: TaskStatus) => {
+    if (to === 'completed') setCompleting(task);
+    else if (to !== 'cancelled' || window.confirm(`Cancel “${task.title}”? The sender will be told.`)) void move(task, to);
+  };
+  const drop = (event: DragEvent, to: TaskStatus) => {
+    event.preventDefault();
+    if (dragged && canMove(dragged, to, session)) moveTo(dragged, to);
+    setDragged(null);
+  };
+
+  return (
+    <div className="board">
+      {columns.map((status) => {
+        const cards = tasks.filter((task) => task.status === status);
+        const legal = dragged ? canMove(dragged, status, session) : false;
+        return (
+          <section
+            key={status}
+            className={`board-column ${legal ? 'drop-ok' : ''} ${dragged && !legal && dragged.status !== status ? 'drop-no' : ''}`}
+            aria-label={statusLabels[status]}
+            data-status={status}
+            onDragOver={(event) => legal && event.preventDefault()}
+            onDrop={(event) => drop(event, status)}
+          >
+            <h2>
+              {statusLabels[status]} <span className="muted">{cards.length}</span>
+            </h2>
+            <ul>
+              {cards.map((task) => {
+                const targets = columns.filter((to) => canMove(task, to, session));
+                return (
+                  <li
+                    key={task.id}
+                    className="board-card"
+                    data-task-id={task.id}
+                    draggable={targets.length > 0}
+                    onDragStart={(event) => {
+                      event.dataTransfer.setData('text/plain', task.id);
+                      setDragged(task);
+                    }}
+                    onDragEnd={() => setDragged(null)}
+                  >
+                    <Link to={`/tasks/${task.id}`}>{task.title}</Link>
+                    <div className="task-meta">
+                      <span>{task.type}</span>
+                      <HolderLine task={task} />
+                    </div>
+                    {targets.length > 0 && (
+                      <label className="move">
+                        <span className="visually-hidden">Move “{task.title}” to</span>
+                        <select
+                          value=""
+                          disabled={moving === task.id}
+                          onChange={(event) => event.target.value && moveTo(task, event.target.value as TaskStatus)}
+                        >
+                          <option value="">Move to…</option>
+                          {targets.map((to) => (
+                            <option key={to} value={to}>
+                              {statusLabels[to]}
+                            </option>
+                          ))}
+                        </select>
+                      </label>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        );
+      })}
+      {completing && (
+        <ResolutionDialog
+          title={completing.title}
+          onClose={() => setCompleting(null)}
+          onResolve={(resolution, note) => {
+            void move(completing, 'completed', { resolution, ...(note ? { note } : {}) });
+            setCompleting(null);
+          }}
+        />
+      )}
+    </div>
+  );
+}

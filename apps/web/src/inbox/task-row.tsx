@@ -1,0 +1,79 @@
+import { Link } from 'react-router';
+import type { TaskSummary } from '../api/api.types';
+import { useNameOf } from '../session/members.query';
+import { useSignedIn } from '../session/session.context';
+import { formatAgo, formatDate, isOverdue, statusLabels } from '../tasks/task.format';
+import { actionsOn } from './task-moves';
+
+export function StatusBadge({ task }: { task: TaskSummary }) {
+  return <span className={`badge ${task.status}`}>{statusLabels[task.status]}</span>;
+}
+
+/** Who holds it, in the users' words: "You are on it", "Ann is on it", "Waiting (Ann)". */
+export function HolderLine({ task }: { task: TaskSummary }) {
+  const session = useSignedIn();
+  const nameOf = useNameOf();
+  if (!task.processedBy || task.status === 'pending' || task.status === 'cancelled') return null;
+  const who = nameOf(task.processedBy, session.userId);
+  const text =
+    task.status === 'completed' ? `Resolved by ${who}` : task.status === 'waiting' ? `Waiting, held by ${who}` : `${who === 'you' ? 'You are' : `${who} is`} on it`;
+  return <span className="holder">{text}</span>;
+}
+
+export function StartTaskButton({ task, claim, claiming }: { task: TaskSummary; claim(id: string): void; claiming: string | null }) {
+  const session = useSignedIn();
+  if (!actionsOn(task, session).includes('claim')) return null;
+  return (
+    <button
+      type="button"
+      className="button primary small"
+      disabled={claiming === task.id}
+      onClick={() => claim(task.id)}
+      aria-label={`Start task: ${task.title}`}
+    >
+      {claiming === task.id ? 'Starting…' : 'Start task'}
+    </button>
+  );
+}
+
+/** One task in the phone-first list. */
+export function TaskRow({ task, claim, claiming }: { task: TaskSummary; claim(id: string): void; claiming: string | null }) {
+  const nameOf = useNameOf();
+  const overdue = isOverdue(task.dueAt, task.status);
+  return (
+    <li className={`task-row ${task.status}`} data-task-id={task.id}>
+      <div className="task-main">
+        <Link to={`/tasks/${task.id}`} className="task-title">
+          {task.priority === 'urgent' || task.priority === 'high' ? (
+            <span className={`priority ${task.priority}`} title={`${task.priority} priority`}>
+              {task.priority === 'urgent' ? '‼' : '!'}
+            </span>
+          ) : null}
+          {task.title}
+        </Link>
+        <div className="task-meta">
+          <span>{task.type}</span>
+          <span>from {nameOf(task.source)}</span>
+          <span title={task.createdAt}>{formatAgo(task.createdAt)}</span>
+          {task.dueAt && <span className={overdue ? 'overdue' : undefined}>due {formatDate(task.dueAt)}</span>}
+          {task.commentCount > 0 && <span>{task.commentCount} 💬</span>}
+          {task.attachmentCount > 0 && <span>{task.attachmentCount} 📎</span>}
+        </div>
+        {task.tags.length > 0 && (
+          <div className="task-tags">
+            {task.tags.map((tag) => (
+              <span key={tag} className="tag">
+                #{tag}
+              </span>
+            ))}
+          </div>
+        )}
+      </div>
+      <div className="task-side">
+        <StatusBadge task={task} />
+        <HolderLine task={task} />
+        <StartTaskButton task={task} claim={claim} claiming={claiming} />
+      </div>
+    </li>
+  );
+}

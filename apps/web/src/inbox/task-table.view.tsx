@@ -1,0 +1,92 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import type { TaskSummary } from '../api/api.types';
+import { formatAgo, formatDate, isOverdue } from '../tasks/task.format';
+import { HolderLine, StartTaskButton, StatusBadge } from './task-row';
+
+type Column = 'title' | 'type' | 'status' | 'priority' | 'dueAt' | 'createdAt';
+const columns: { id: Column; label: string; wideOnly?: boolean }[] = [
+  { id: 'title', label: 'Title' },
+  { id: 'type', label: 'Type', wideOnly: true },
+  { id: 'status', label: 'Status' },
+  { id: 'priority', label: 'Priority', wideOnly: true },
+  { id: 'dueAt', label: 'Due', wideOnly: true },
+  { id: 'createdAt', label: 'Created', wideOnly: true },
+];
+const statusOrder = { pending: 0, processing: 1, waiting: 2, completed: 3, cancelled: 4 };
+const priorityOrder = { urgent: 0, high: 1, normal: 2, low: 3 };
+
+function sortKey(task: TaskSummary, column: Column): string | number {
+  switch (column) {
+    case 'status':
+      return statusOrder[task.status];
+    case 'priority':
+      return task.priority ? priorityOrder[task.priority] : 2;
+    case 'dueAt':
+      return task.dueAt ?? '9999';
+    default:
+      return task[column].toLowerCase();
+  }
+}
+
+/** Sortable columns over the loaded tasks; the server's order (open first, oldest first) until a header is chosen. */
+export function TaskTableView({ tasks, claim, claiming }: { tasks: TaskSummary[]; claim(id: string): void; claiming: string | null }) {
+  const [sort, setSort] = useState<{ column: Column; ascending: boolean } | null>(null);
+  const rows = sort
+    ? [...tasks].sort((a, b) => {
+        const [x, y] = [sortKey(a, sort.column), sortKey(b, sort.column)];
+        return (x < y ? -1 : x > y ? 1 : 0) * (sort.ascending ? 1 : -1);
+      })
+    : tasks;
+  const toggle = (column: Column) =>
+    setSort((current) => (current?.column === column ? { column, ascending: !current.ascending } : { column, ascending: true }));
+
+  return (
+    <table className="task-table">
+      <caption className="visually-hidden">Tasks{sort ? `, sorted by ${sort.column}` : ''}</caption>
+      <thead>
+        <tr>
+          {columns.map((column) => (
+            <th
+              key={column.id}
+              className={column.wideOnly ? 'wide-only' : undefined}
+              aria-sort={sort?.column === column.id ? (sort.ascending ? 'ascending' : 'descending') : 'none'}
+            >
+              <button type="button" className="sort" onClick={() => toggle(column.id)}>
+                {column.label}
+                <span aria-hidden="true">{sort?.column === column.id ? (sort.ascending ? ' ▲' : ' ▼') : ''}</span>
+              </button>
+            </th>
+          ))}
+          <th>
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((task) => (
+          <tr key={task.id} data-task-id={task.id}>
+            <td>
+              <Link to={`/tasks/${task.id}`}>{task.title}</Link>
+            </td>
+            <td className="wide-only">{task.type}</td>
+            <td>
+              <StatusBadge task={task} />
+              <div>
+                <HolderLine task={task} />
+              </div>
+            </td>
+            <td className="wide-only">{task.priority ?? '—'}</td>
+            <td className={`wide-only ${isOverdue(task.dueAt, task.status) ? 'overdue' : ''}`}>{formatDate(task.dueAt)}</td>
+            <td className="wide-only" title={task.createdAt}>
+              {formatAgo(task.createdAt)}
+            </td>
+            <td>
+              <StartTaskButton task={task} claim={claim} claiming={claiming} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
