@@ -1,0 +1,139 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { AccountService, ApiKeyService } from '@taskinbox/auth';
+import { loadConfig } from '@taskinbox/config';
+import { launchBrowser, viewports } from '@taskinbox/testing';
+import { dropBenchDatabases, freshBenchDatabase } from './bench.database';
+import { startServer, stopServer } from './http-load';
+
+// npm run bench:web — prints, from one run on this machine:
+//   1. first render of the inbox holding 5,000 open tasks: from navigation start to the first
+//      task row in the DOM, in a fresh browser context (cold cache) at phone and desktop size
+//   2. the limits beside it: the API's first page alone, and Chromium rendering all 5,000 rows
+//      as plain static HTML (what an unpaginated list would cost before any script runs)
+
+const taskCount = Number(process.env.BENCH_TASKS ?? 5_000);
+const runs = Number(process.env.BENCH_RUNS ?? 7);
+const port = 3903;
+const base = `http://127.0.0.1:${port}`;
+const dist = join(__dirname, '..', '..');
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const round = (value: number): number => Math.round(value * 10) / 10;
+
+// Records when the first task row appears, from the page's own clock (ms since navigation start).
+const firstRowProbe = `
+  window.__firstRow = null;
+  new MutationObserver((_, observer) => {
+    if (document.querySelector('[data-task-id]')) { window.__firstRow = performance.now(); observer.disconnect(); }
+  }).observe(document, { childList: true, subtree: true });
+`;
+
+async function main(): Promise<void> {
+  console.log(`bench:web — ${taskCount} tasks, ${runs} runs per size, ${new Date().toISOString()}`);
+  const url = await freshBenchDatabase('taskinbox_bench_web');
+  const config = loadConfig({ JWT_SECRET: randomBytes(32).toString('hex'), DATABASE_URL: url });
+  const pool = new Pool({ connectionString: url, max: 2 });
+  const org = await new AccountService(pool).createOrganisation('bench', 'Bench');
+  const password = randomBytes(12).toString('hex');
+  const email = 'bench@taskinbox.test';
+  await new AccountService(pool).addMember(org.id, { email, name: 'Bench Admin', password, role: 'admin' });
+  const { key } = await new ApiKeyService(pool, config).issue(org.id, 'bench', ['tasks:write'], null);
+
+  const app = await startServer(
+    join(dist, 'apps/taskinbox/src/main.js'),
+    { DATABASE_URL: url, JWT_SECRET: config.jwtSecret, WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn', HTTP_HOST: '127.0.0.1' },
+    port,
+  );
+  const browser = await launchBrowser();
+  try {
+    await createTasks(key);
+    await waitForInbox(pool);
+    const login = await (
+      await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })
+    ).json() as { accessToken: string; organisation: unknown; organisations: unknown[] };
+    const session = JSON.stringify({
+      token: login.accessToken,
+      userId: JSON.parse(Buffer.from(login.accessToken.split('.')[1], 'base64url').toString()).sub,
+      role: 'admin',
+      email,
+      organisation: login.organisation,
+      organisations: login.organisations,
+    });
+
+    for (const size of ['phone', 'desktop'] as const) {
+      const times: number[] = [];
+      for (let run = 0; run <= runs; run++) {
+        const context = await browser.newContext({ viewport: viewports[size] });
+        await context.addInitScript(`localStorage.setItem('taskinbox.session', ${JSON.stringify(session)}); ${firstRowProbe}`);
+        const page = await context.newPage();
+        await page.goto(base);
+        await page.waitForFunction('window.__firstRow !== null', undefined, { timeout: 10_000 });
+        const rows = await page.evaluate<number>("document.querySelectorAll('[data-task-id]').length");
+        const ms = await page.evaluate<number>('window.__firstRow');
+        if (run > 0) times.push(ms); // run 0 warms the server's caches
+        if (run === runs) console.log(`  ${size}: ${rows} rows rendered of ${taskCount} (the rest load on scroll)`);
+        await context.close();
+      }
+      console.log(`first render, ${size} ${viewports[size].width}×${viewports[size].height}: median ${round(median(times))} ms, max ${round(Math.max(...times))} ms`);
+    }
+
+    const apiTimes: number[] = [];
+    for (let run = 0; run < 20; run++) {
+      const started = performance.now();
+      await (await fetch(`${base}/api/inbox/tasks?limit=50`, { headers: { authorization: `Bearer ${login.accessToken}` } })).json();
+      apiTimes.push(performance.now() - started);
+    }
+    console.log(`limit: GET /api/inbox/tasks first page of 50 alone: median ${round(median(apiTimes))} ms`);
+
+    const staticTimes: number[] = [];
+    const rowsHtml = Array.from({ length: taskCount }, (_, i) => `<li data-task-id="${i}"><a href="#">Refund order ${i}</a> <span>refund.request</span> <button>Start task</button></li>`).join('');
+    for (let run = 0; run <= runs; run++) {
+      const context = await browser.newContext({ viewport: viewports.desktop });
+      const page = await context.newPage();
+      const started = Date.now();
+      await page.setContent(`<!doctype html><ul>${rowsHtml}</ul><script>requestAnimationFrame(() => requestAnimationFrame(() => document.title = 'painted'))</script>`);
+      await page.waitForFunction("document.title === 'painted'");
+      if (run > 0) staticTimes.push(Date.now() - started);
+      await context.close();
+    }
+    console.log(`limit: Chromium painting all ${taskCount} rows as static HTML (no script, no data fetch): median ${round(median(staticTimes))} ms`);
+  } finally {
+    await browser.close();
+    await stopServer(app);
+    await pool.end();
+    await dropBenchDatabases();
+  }
+}
+
+async function createTasks(key: string): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < taskCount) {
+      const i = next++;
+      const response = await fetch(`${base}/api/tasks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: i % 3 === 0 ? 'content.flag' : 'refund.request', title: `Refund order ${i}`, payload: { order: i }, tags: ['bench'] }),
+      });
+      if (response.status !== 201) throw new Error(`create failed: ${response.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 20 }, worker));
+}
+
+async function waitForInbox(pool: Pool): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const { rows } = await pool.query<{ count: string }>('SELECT count(*) FROM inbox_tasks');
+    if (Number(rows[0].count) >= taskCount) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the inbox did not reach the task count');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
