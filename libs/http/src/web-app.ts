@@ -26,9 +26,8 @@ export async function serveWebApp(app: NestFastifyApplication, dir: string, logg
   });
   const fastify = app.getHttpAdapter().getInstance();
   const page = (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/metrics')) {
-      return reply.callNotFound();
-    }
+    // API paths keep their JSON 404s; a missing asset (an old tab after a deploy) must not get HTML.
+    if (/^\/(api|metrics|assets)(\/|\?|$)/.test(request.url)) return reply.callNotFound();
     return reply.header('cache-control', 'no-cache').sendFile('index.html');
   };
   fastify.get('/', page);

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
+import type { TaskSummary } from '../api/api.types';
 import { Empty, ErrorState, Loading } from '../layout/states';
 import { useClaimTask } from '../tasks/task-claim';
 import { InboxFiltersForm } from './inbox-filters';
@@ -19,7 +20,7 @@ export function InboxPage() {
   // Filters answer at once from state; the URL only mirrors them (router updates are
   // transitions, which would make a ticked box look unticked for a moment on a busy phone).
   const [filters, setFilterState] = useState(() => readFilters(params));
-  const view = (params.get('view') as InboxView | null) ?? (phone() ? 'list' : 'table');
+  const [view, setViewState] = useState<InboxView>(() => (params.get('view') as InboxView | null) ?? (phone() ? 'list' : 'table'));
   const setFilters = useCallback(
     (next: InboxFilters) => {
       setFilterState(next);
@@ -27,12 +28,14 @@ export function InboxPage() {
     },
     [setParams],
   );
-  const setView = (next: InboxView) =>
+  const setView = (next: InboxView) => {
+    setViewState(next);
     setParams((current) => {
       const updated = new URLSearchParams(current);
       updated.set('view', next);
       return updated;
     });
+  };
 
   return (
     <div className="inbox">
@@ -58,7 +61,7 @@ function InboxTasks({ filters, view }: { filters: InboxFilters; view: Exclude<In
   const { claim, claiming } = useClaimTask();
   const navigate = useNavigate();
   // Starting a task opens it: the next thing to do is work on it.
-  const startTask = (id: string) => void claim(id).then((claimed) => claimed && navigate(`/tasks/${id}`));
+  const startTask = (task: TaskSummary) => void claim(task).then((claimed) => claimed && navigate(`/tasks/${task.id}`));
 
   if (inbox.isPending) return <Loading what="the inbox" />;
   if (inbox.isError) return <ErrorState error={inbox.error} retry={() => void inbox.refetch()} />;

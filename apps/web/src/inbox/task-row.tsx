@@ -20,7 +20,7 @@ export function HolderLine({ task }: { task: TaskSummary }) {
   return <span className="holder">{text}</span>;
 }
 
-export function StartTaskButton({ task, claim, claiming }: { task: TaskSummary; claim(id: string): void; claiming: string | null }) {
+export function StartTaskButton({ task, claim, claiming }: { task: TaskSummary; claim(task: TaskSummary): void; claiming: string | null }) {
   const session = useSignedIn();
   if (!actionsOn(task, session).includes('claim')) return null;
   return (
@@ -28,7 +28,7 @@ export function StartTaskButton({ task, claim, claiming }: { task: TaskSummary; 
       type="button"
       className="button primary small"
       disabled={claiming === task.id}
-      onClick={() => claim(task.id)}
+      onClick={() => claim(task)}
       aria-label={`Start task: ${task.title}`}
     >
       {claiming === task.id ? 'Starting…' : 'Start task'}
@@ -37,7 +37,7 @@ export function StartTaskButton({ task, claim, claiming }: { task: TaskSummary; 
 }
 
 /** One task in the phone-first list. */
-export function TaskRow({ task, claim, claiming }: { task: TaskSummary; claim(id: string): void; claiming: string | null }) {
+export function TaskRow({ task, claim, claiming }: { task: TaskSummary; claim(task: TaskSummary): void; claiming: string | null }) {
   const nameOf = useNameOf();
   const overdue = isOverdue(task.dueAt, task.status);
   return (

@@ -30,7 +30,7 @@ function sortKey(task: TaskSummary, column: Column): string | number {
 }
 
 /** Sortable columns over the loaded tasks; the server's order (open first, oldest first) until a header is chosen. */
-export function TaskTableView({ tasks, claim, claiming }: { tasks: TaskSummary[]; claim(id: string): void; claiming: string | null }) {
+export function TaskTableView({ tasks, claim, claiming }: { tasks: TaskSummary[]; claim(task: TaskSummary): void; claiming: string | null }) {
   const [sort, setSort] = useState<{ column: Column; ascending: boolean } | null>(null);
   const rows = sort
     ? [...tasks].sort((a, b) => {

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 
 export const periods = ['7d', '30d', '90d', 'custom'] as const;
@@ -84,7 +85,9 @@ function writeFilters(filters: StatsFilters): URLSearchParams {
 /** The filters from the URL, and a way to change them that keeps them there across reloads. */
 export function useStatsFilters(): { filters: StatsFilters; change(patch: Partial<StatsFilters>): void } {
   const [params, setParams] = useSearchParams();
-  const filters = readFilters(params);
+  // State answers at once; the URL mirrors it (router updates are transitions, so a pressed
+  // button would otherwise look unpressed for a moment on a busy phone).
+  const [filters, setFilters] = useState(() => readFilters(params));
   const change = (patch: Partial<StatsFilters>) => {
     const next = { ...filters, ...patch };
     if (patch.period && patch.period !== 'custom') {
@@ -94,6 +97,7 @@ export function useStatsFilters(): { filters: StatsFilters; change(patch: Partia
     // A new period gets buckets that suit its length unless an interval is chosen with it.
     if ((patch.period || patch.from || patch.to) && !patch.interval)
       next.interval = defaultInterval(next.from, next.to);
+    setFilters(next);
     setParams(writeFilters(next), { replace: true });
   };
   return { filters, change };

@@ -28,7 +28,7 @@ export function TaskActions({ task }: { task: TaskDetail }) {
 
   const buttons: { action: string; label: string; busyLabel?: string; className?: string; onClick(): void }[] = [];
   if (allowed.has('claim'))
-    buttons.push({ action: 'claim', label: 'Start task', busyLabel: 'Starting…', className: 'primary', onClick: () => void claim(task.id) });
+    buttons.push({ action: 'claim', label: 'Start task', busyLabel: 'Starting…', className: 'primary', onClick: () => void claim(task) });
   if (allowed.has('complete')) buttons.push({ action: 'complete', label: 'Complete…', className: 'primary', onClick: () => setForm('complete') });
   if (allowed.has('resume'))
     buttons.push({
