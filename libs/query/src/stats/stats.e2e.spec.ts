@@ -394,4 +394,9 @@ describe('refusals', () => {
     expect((await stats('resolution-time/by-type', writer.key)).status).toBe(403);
     expect((await stats('outcomes', acme.tokens.service)).status).toBe(200);
   });
+
+  it('gives the per-type list to people only: it names the types of private tasks too', async () => {
+    expect((await stats('resolution-time/by-type', acme.tokens.service)).status).toBe(403);
+    expect((await stats('resolution-time/by-type', acme.tokens.viewer)).status).toBe(200);
+  });
 });
