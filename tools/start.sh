@@ -19,7 +19,7 @@ port=${HTTP_PORT:-3000}
 echo
 echo "taskinbox: http://localhost:${port}  (API docs: http://localhost:${port}/api/docs)"
 if [ -f .taskinbox/first-admin.json ]; then
-  node -e 'const a=require("./.taskinbox/first-admin.json");console.log(`log in: POST /api/auth/login {"email":"${a.email}","password":"${a.password}"}`)'
+  node -e 'const a=require("./.taskinbox/first-admin.json");console.log(`sign in at http://localhost:'"${port}"' as ${a.email} with password ${a.password}`)'
 fi
 echo "more users and API keys: npm run cli -- help"
 echo
