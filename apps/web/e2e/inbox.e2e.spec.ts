@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { alreadyTakenNotice } from './notices';
+import { alreadyTakenNotice } from './notices.fixture';
 import { scrollsSideways, screenshot, startWebApp, type WebApp } from './web-app.fixture';
 
 jest.setTimeout(90_000);
@@ -48,24 +48,25 @@ describe('the shared inbox in a browser', () => {
     expect(await start(loser).count()).toBe(0);
   });
 
-  it('filters: search, only mine, show completed — kept in the URL', async () => {
+  it('filters: only mine, search — kept in the URL', async () => {
     const { id } = await web.createTask({ type: 'content.flag', title: 'Flagged comment 77', tags: ['moderation'] });
     const claim = await fetch(`${web.t.url}/api/inbox/tasks/${id}/claim`, {
       method: 'POST',
       headers: { authorization: `Bearer ${web.org.tokens.member}` },
     });
     expect(claim.status).toBe(200);
-    const { page } = await web.open({ as: web.admin });
+    const { page } = await web.open({ as: await web.org.addUser('admin') });
+    await row(page, 'Flagged comment 77').waitFor();
+
+    // This admin holds nothing yet.
+    await page.getByLabel('Only mine').check();
+    await page.getByText('No task matches these filters.').waitFor();
+    await page.getByLabel('Only mine').uncheck();
     await row(page, 'Flagged comment 77').waitFor();
 
     await page.getByRole('searchbox', { name: 'Search tasks' }).fill('flagged');
     await page.waitForURL(/q=flagged/);
     await expectOnly(page, ['Flagged comment 77']);
-
-    await page.getByLabel('Only mine').check();
-    await page.getByText('No task matches these filters.').waitFor();
-    await page.getByLabel('Only mine').uncheck();
-    await row(page, 'Flagged comment 77').waitFor();
 
     await page.reload();
     await expect(page.getByRole('searchbox', { name: 'Search tasks' }).inputValue()).resolves.toBe('flagged');
@@ -80,8 +81,24 @@ describe('the shared inbox in a browser', () => {
     await card.waitFor();
     expect(await card.locator('xpath=ancestor::section').getAttribute('data-status')).toBe('pending');
     const moves = await card.getByRole('combobox').locator('option').allTextContents();
-    // From Open an admin may start it or put it on hold; completing needs a claim first.
-    expect(moves).toEqual(['Move to…', 'In progress', 'Waiting']);
+    // From Open an admin may start it, put it on hold or cancel it; completing needs a claim first.
+    expect(moves).toEqual(['Move to…', 'In progress', 'Waiting', 'Cancelled']);
+
+    // Waiting with nobody on it: resuming returns it to the queue, so "In progress" is not offered.
+    const held = await web.createTask({ type: 'refund.request', title: 'Board task 6' });
+    const hold = await fetch(`${web.t.url}/api/tasks/${held.id}/hold`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${web.org.tokens.admin}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(hold.status).toBe(200);
+    const heldCard = page.locator(`section[data-status="waiting"] [data-task-id="${held.id}"]`);
+    await heldCard.waitFor();
+    expect(await heldCard.getByRole('combobox').locator('option').allTextContents()).toEqual(['Move to…', 'Open', 'Cancelled']);
+    // By keyboard: choose, then the Move button.
+    await heldCard.getByRole('combobox').selectOption({ label: 'Open' });
+    await heldCard.getByRole('button', { name: 'Move' }).press('Enter');
+    await page.locator(`section[data-status="pending"] [data-task-id="${held.id}"]`).waitFor();
 
     await card.dragTo(page.locator('section[data-status="processing"]'));
     await page.locator(`section[data-status="processing"] [data-task-id="${id}"]`).waitFor();
@@ -129,7 +146,8 @@ describe('the shared inbox in a browser', () => {
     const { page } = await web.open({ viewport: 'narrowest', as: web.admin });
     for (const view of ['list', 'table', 'board', 'calendar']) {
       await page.goto(`${web.t.url}/?view=${view}`);
-      await page.locator('[data-task-id], .calendar h2').first().waitFor();
+      // Loaded: a task, or the calendar's due tasks or its "nothing due" line.
+      await page.locator('.task-list [data-task-id], .task-table [data-task-id], .board [data-task-id], .calendar .due, .calendar .empty').first().waitFor();
       expect({ view, sideways: await scrollsSideways(page) }).toEqual({ view, sideways: false });
     }
     for (const [size, view] of [['phone', 'list'], ['desktop', 'table']] as const) {

@@ -1,5 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import { alreadyTakenNotice } from './notices';
+import { alreadyTakenNotice } from './notices.fixture';
 import { startWebApp, type WebApp } from './web-app.fixture';
 
 // The story in one go, as two admins on two devices live it: sign in; a task a service

@@ -1,9 +1,8 @@
 import type { Locator, Page } from 'playwright-core';
+import { alreadyTakenNotice } from './notices.fixture';
 import { type Person, screenshot, scrollsSideways, startWebApp, type WebApp } from './web-app.fixture';
 
 jest.setTimeout(90_000);
-
-const alreadyTakenNotice = 'This task has already been processed or is currently being handled by another administrator.';
 
 let web: WebApp;
 beforeAll(async () => {
@@ -19,6 +18,9 @@ const refundPayload = {
   amount: { value: 49.9, currency: 'EUR' },
   reason: 'Arrived with a cracked lid; the customer sent a photo.',
   receiptUrl: 'https://shop.example.com/orders/ORD-1042/receipt',
+  // A sender could put anything here; none of it may become a link.
+  trap: 'javascript:alert(document.cookie)',
+  preview: 'data:text/html,<script>alert(1)</script>',
 };
 
 describe('the task page', () => {
@@ -35,6 +37,8 @@ describe('the task page', () => {
     await expectText(payload, 'Arrived with a cracked lid');
     // Only http(s) strings become links.
     expect(await payload.getByRole('link', { name: refundPayload.receiptUrl }).getAttribute('href')).toBe(refundPayload.receiptUrl);
+    await expectText(payload, 'javascript:alert(document.cookie)');
+    expect(await payload.getByRole('link').count()).toBe(1);
 
     await payload.getByRole('button', { name: 'Raw JSON' }).click();
     await expectText(payload.locator('pre'), '"currency": "EUR"');

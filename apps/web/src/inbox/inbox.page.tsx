@@ -3,8 +3,8 @@ import { useNavigate, useSearchParams } from 'react-router';
 import type { TaskSummary } from '../api/api.types';
 import { Empty, ErrorState, Loading } from '../layout/states';
 import { useClaimTask } from '../tasks/task-claim';
-import { InboxFiltersForm } from './inbox-filters';
-import { type InboxFilters, type InboxView, inboxViews, readFilters, writeFilters } from './inbox.filters';
+import { InboxFiltersForm } from './inbox-filters.form';
+import { activeFilterCount, type InboxFilters, type InboxView, inboxViews, readFilters, writeFilters } from './inbox.filters';
 import { useInbox } from './inbox.queries';
 import { TaskBoardView } from './task-board.view';
 import { TaskCalendarView } from './task-calendar.view';
@@ -34,7 +34,7 @@ export function InboxPage() {
       const updated = new URLSearchParams(current);
       updated.set('view', next);
       return updated;
-    });
+    }, { replace: true });
   };
 
   return (
@@ -64,10 +64,12 @@ function InboxTasks({ filters, view }: { filters: InboxFilters; view: Exclude<In
   const startTask = (task: TaskSummary) => void claim(task).then((claimed) => claimed && navigate(`/tasks/${task.id}`));
 
   if (inbox.isPending) return <Loading what="the inbox" />;
-  if (inbox.isError) return <ErrorState error={inbox.error} retry={() => void inbox.refetch()} />;
+  // A failed refresh or next page keeps the tasks already on screen, with the error above them.
+  if (inbox.isError && !inbox.data) return <ErrorState error={inbox.error} retry={() => void inbox.refetch()} />;
 
   return (
     <>
+      {inbox.isError && <ErrorState error={inbox.error} retry={() => void inbox.refetch()} />}
       <p className="muted inbox-status" aria-live="polite">
         <span className={`live-dot ${inbox.live}`} aria-hidden="true" />
         {inbox.live === 'live' ? 'Live' : inbox.live === 'connecting' ? 'Reconnecting…' : 'Offline: reload to see changes'}
@@ -77,14 +79,14 @@ function InboxTasks({ filters, view }: { filters: InboxFilters; view: Exclude<In
       </p>
       {inbox.tasks.length === 0 ? (
         <Empty>
-          {filters.showCompleted || filters.q || filters.status.length
+          {activeFilterCount(filters) > 0 || filters.q
             ? 'No task matches these filters.'
             : 'Nothing to do: no open tasks. New ones appear here as they arrive.'}
         </Empty>
       ) : view === 'table' ? (
         <TaskTableView tasks={inbox.tasks} claim={startTask} claiming={claiming} />
       ) : view === 'board' ? (
-        <TaskBoardView tasks={inbox.tasks} showCompleted={filters.showCompleted} />
+        <TaskBoardView tasks={inbox.tasks} filters={filters} />
       ) : (
         <TaskListView tasks={inbox.tasks} claim={startTask} claiming={claiming} />
       )}

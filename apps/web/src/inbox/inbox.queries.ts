@@ -1,8 +1,9 @@
-import { type InfiniteData, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef } from 'react';
+import { type InfiniteData, keepPreviousData, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { api, withQuery } from '../api/api.client';
 import type { InboxPage, TaskSummary } from '../api/api.types';
 import { useLiveChanges } from '../live/live-changes.context';
+import { expectTaskVersion, sawTaskVersion, versionsToWaitFor } from '../live/read-your-writes';
 import { type InboxFilters, toInboxQuery } from './inbox.filters';
 
 const pageSize = 50;
@@ -15,30 +16,33 @@ const refreshDelayMs = 150;
  */
 export function useInbox(filters: InboxFilters, extra: Record<string, string> = {}) {
   const queries = useQueryClient();
-  const pending = useRef(new Map<string, number>());
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const query = toInboxQuery(filters);
+  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
 
   const inbox = useInfiniteQuery({
     queryKey: ['inbox', query, extra],
     initialPageParam: null as string | null,
-    queryFn: ({ pageParam }) => {
-      const waitFor = pageParam ? [] : [...pending.current].map(([id, version]) => `${id}:${version}`).slice(-20);
+    queryFn: async ({ pageParam }) => {
+      const waitFor = pageParam ? [] : versionsToWaitFor();
       const path = withQuery('/api/inbox/tasks', { ...query, ...extra, limit: pageSize, cursor: pageParam, waitFor });
-      return api<InboxPage>('GET', path);
+      const page = await api<InboxPage>('GET', path);
+      for (const task of page.items) sawTaskVersion(task.id, task.version);
+      return page;
     },
     getNextPageParam: (last) => last.nextCursor,
+    // A new filter keeps the old list on screen until its answer arrives, instead of a blank.
+    placeholderData: keepPreviousData,
   });
 
   const live = useLiveChanges((change) => {
     // A task's version is its stream revision (0-based), as commands answer it.
-    pending.current.set(change.taskId, change.revision);
+    expectTaskVersion(change.taskId, change.revision);
     // Changes arrive in bursts (a claim is often followed by more); one refresh per burst.
     if (timer.current) return;
-    timer.current = setTimeout(async () => {
+    timer.current = setTimeout(() => {
       timer.current = null;
-      await queries.invalidateQueries({ queryKey: ['inbox'] });
-      pending.current.clear();
+      void queries.invalidateQueries({ queryKey: ['inbox'] });
     }, refreshDelayMs);
   });
 

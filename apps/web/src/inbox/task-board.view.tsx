@@ -2,7 +2,8 @@ import { type DragEvent, useState } from 'react';
 import { Link } from 'react-router';
 import type { TaskStatus, TaskSummary } from '../api/api.types';
 import { useSignedIn } from '../session/session.context';
-import { statusLabels } from '../tasks/task.format';
+import { statuses, statusLabels } from '../tasks/task.format';
+import type { InboxFilters } from './inbox.filters';
 import { useMoveTask } from './move-task';
 import { ResolutionDialog } from './resolution.dialog';
 import { HolderLine } from './task-row';
@@ -12,14 +13,18 @@ import { canMove } from './task-moves';
  * Kanban by status. A card can be dragged (mouse) or moved with its "Move to" menu (keyboard,
  * touch) only to the columns the domain allows from where it is, for this person.
  */
-export function TaskBoardView({ tasks, showCompleted }: { tasks: TaskSummary[]; showCompleted: boolean }) {
+export function TaskBoardView({ tasks, filters }: { tasks: TaskSummary[]; filters: InboxFilters }) {
   const session = useSignedIn();
   const { move, moving } = useMoveTask();
   const [dragged, setDragged] = useState<TaskSummary | null>(null);
   const [completing, setCompleting] = useState<TaskSummary | null>(null);
-  const columns: TaskStatus[] = showCompleted
-    ? ['pending', 'processing', 'waiting', 'completed', 'cancelled']
-    : ['pending', 'processing', 'waiting'];
+  // The columns of the statuses the list can hold: the chosen ones, or open (and finished) work.
+  const columns: TaskStatus[] =
+    filters.status.length > 0
+      ? statuses.filter((status) => filters.status.includes(status))
+      : filters.showCompleted
+        ? statuses
+        : ['pending', 'processing', 'waiting'];
 
   const moveTo = (task: TaskSummary, to: TaskStatus) => {
     if (to === 'completed') setCompleting(task);
@@ -49,45 +54,17 @@ export function TaskBoardView({ tasks, showCompleted }: { tasks: TaskSummary[]; 
               {statusLabels[status]} <span className="muted">{cards.length}</span>
             </h2>
             <ul>
-              {cards.map((task) => {
-                const targets = columns.filter((to) => canMove(task, to, session));
-                return (
-                  <li
-                    key={task.id}
-                    className="board-card"
-                    data-task-id={task.id}
-                    draggable={targets.length > 0}
-                    onDragStart={(event) => {
-                      event.dataTransfer.setData('text/plain', task.id);
-                      setDragged(task);
-                    }}
-                    onDragEnd={() => setDragged(null)}
-                  >
-                    <Link to={`/tasks/${task.id}`}>{task.title}</Link>
-                    <div className="task-meta">
-                      <span>{task.type}</span>
-                      <HolderLine task={task} />
-                    </div>
-                    {targets.length > 0 && (
-                      <label className="move">
-                        <span className="visually-hidden">Move “{task.title}” to</span>
-                        <select
-                          value=""
-                          disabled={moving === task.id}
-                          onChange={(event) => event.target.value && moveTo(task, event.target.value as TaskStatus)}
-                        >
-                          <option value="">Move to…</option>
-                          {targets.map((to) => (
-                            <option key={to} value={to}>
-                              {statusLabels[to]}
-                            </option>
-                          ))}
-                        </select>
-                      </label>
-                    )}
-                  </li>
-                );
-              })}
+              {cards.map((task) => (
+                <BoardCard
+                  key={task.id}
+                  task={task}
+                  targets={statuses.filter((to) => canMove(task, to, session))}
+                  moving={moving === task.id}
+                  onMove={(to) => moveTo(task, to)}
+                  onDragStart={() => setDragged(task)}
+                  onDragEnd={() => setDragged(null)}
+                />
+              ))}
             </ul>
           </section>
         );
@@ -103,5 +80,61 @@ export function TaskBoardView({ tasks, showCompleted }: { tasks: TaskSummary[]; 
         />
       )}
     </div>
+  );
+}
+
+/** A card: dragged with a mouse, or moved with "Move to" and a Move button (a select alone would act on arrow keys). */
+function BoardCard(props: {
+  task: TaskSummary;
+  targets: TaskStatus[];
+  moving: boolean;
+  onMove(to: TaskStatus): void;
+  onDragStart(): void;
+  onDragEnd(): void;
+}) {
+  const { task, targets, moving, onMove, onDragStart, onDragEnd } = props;
+  const [target, setTarget] = useState<TaskStatus | ''>('');
+  return (
+    <li
+      className="board-card"
+      data-task-id={task.id}
+      draggable={targets.length > 0}
+      onDragStart={(event) => {
+        event.dataTransfer.setData('text/plain', task.id);
+        onDragStart();
+      }}
+      onDragEnd={onDragEnd}
+    >
+      <Link to={`/tasks/${task.id}`}>{task.title}</Link>
+      <div className="task-meta">
+        <span>{task.type}</span>
+        <HolderLine task={task} />
+      </div>
+      {targets.length > 0 && (
+        <form
+          className="move"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (target) onMove(target);
+            setTarget('');
+          }}
+        >
+          <label>
+            <span className="visually-hidden">Move “{task.title}” to</span>
+            <select value={target} disabled={moving} onChange={(event) => setTarget(event.target.value as TaskStatus | '')}>
+              <option value="">Move to…</option>
+              {targets.map((to) => (
+                <option key={to} value={to}>
+                  {statusLabels[to]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" className="button small" disabled={!target || moving}>
+            Move
+          </button>
+        </form>
+      )}
+    </li>
   );
 }

@@ -16,7 +16,9 @@ export function moveAction(task: TaskSummary, to: TaskStatus): TaskAction | null
     case 'waiting':
       return 'hold';
     case 'processing':
-      return task.status === 'waiting' ? 'resume' : 'claim';
+      // Resuming a task nobody holds puts it back in the queue (Open), not in progress.
+      if (task.status === 'waiting') return task.processedBy ? 'resume' : null;
+      return 'claim';
     case 'pending':
       return task.status === 'waiting' && !task.processedBy ? 'resume' : 'release';
   }

@@ -11,7 +11,8 @@ import { attachmentsOf, TaskAttachments } from './task-attachments';
 import { TaskPayload } from './task-payload';
 import { TaskTimeline } from './task-timeline';
 import { formatDateTime, formatDue, isOverdue, statusLabels } from './task.format';
-import { expectTaskVersion, taskKey, useTaskTimeline } from './task.queries';
+import { expectTaskVersion } from '../live/read-your-writes';
+import { taskKey, useTaskTimeline } from './task.queries';
 import './task.css';
 
 /** One task: what it is about, what happened to it, and what the viewer may do with it now. */

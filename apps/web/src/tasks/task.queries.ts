@@ -2,27 +2,19 @@ import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tansta
 import { api, ApiError, describeError, withQuery } from '../api/api.client';
 import type { TaskTimeline } from '../api/api.types';
 import { useNotify } from '../layout/notices.context';
+import { expectTaskVersion, expectedVersion, sawTaskVersion } from '../live/read-your-writes';
 import type { TaskView } from './task.types';
 
 export const taskKey = (taskId: string) => ['task', taskId] as const;
-
-// The version each task's next read must reflect (read-your-writes). Kept outside the query key
-// so that everyone invalidating ['task', id] (the inbox's claim too) gets the fresh read.
-const expectedVersions = new Map<string, number>();
-
-/** The next read of the task waits (briefly) until the read model has reached `version`. */
-export function expectTaskVersion(taskId: string, version: number): void {
-  expectedVersions.set(taskId, Math.max(version, expectedVersions.get(taskId) ?? -1));
-}
 
 /** A task with its timeline, from the read models. */
 export function useTaskTimeline(taskId: string) {
   return useQuery({
     queryKey: taskKey(taskId),
     queryFn: async () => {
-      const minVersion = expectedVersions.get(taskId);
+      const minVersion = expectedVersion(taskId);
       const answer = await api<TaskTimeline>('GET', withQuery(`/api/tasks/${encodeURIComponent(taskId)}/timeline`, { minVersion }));
-      if (minVersion !== undefined && answer.task.version >= minVersion) expectedVersions.delete(taskId);
+      sawTaskVersion(taskId, answer.task.version);
       return answer;
     },
   });

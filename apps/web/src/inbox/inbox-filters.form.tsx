@@ -3,17 +3,18 @@ import type { TaskStatus } from '../api/api.types';
 import { statusLabels, statuses } from '../tasks/task.format';
 import { activeFilterCount, type InboxFilters } from './inbox.filters';
 
-const searchDelayMs = 300;
+const typingPauseMs = 300;
 
 /** Search always visible; the rest folds away on phones behind "Filters (n)". */
 export function InboxFiltersForm({ filters, onChange }: { filters: InboxFilters; onChange(next: InboxFilters): void }) {
-  const [q, setQ] = useState(filters.q);
+  // Typed filters ask the server once typing pauses, not at every key.
+  const [typed, setTyped] = useState({ q: filters.q, type: filters.type, tag: filters.tag });
   const [open, setOpen] = useState(false);
   useEffect(() => {
-    if (q === filters.q) return;
-    const timer = setTimeout(() => onChange({ ...filters, q }), searchDelayMs);
+    if (typed.q === filters.q && typed.type === filters.type && typed.tag === filters.tag) return;
+    const timer = setTimeout(() => onChange({ ...filters, ...typed }), typingPauseMs);
     return () => clearTimeout(timer);
-  }, [q, filters, onChange]);
+  }, [typed, filters, onChange]);
 
   const toggleStatus = (status: TaskStatus) =>
     onChange({
@@ -27,7 +28,13 @@ export function InboxFiltersForm({ filters, onChange }: { filters: InboxFilters;
       <div className="row">
         <label className="search">
           <span className="visually-hidden">Search tasks</span>
-          <input type="search" placeholder="Search tasks" value={q} onChange={(event) => setQ(event.target.value)} />
+          <input
+            type="search"
+            placeholder="Search tasks"
+            maxLength={200}
+            value={typed.q}
+            onChange={(event) => setTyped({ ...typed, q: event.target.value })}
+          />
         </label>
         <button type="button" className="button" aria-expanded={open} aria-controls="more-filters" onClick={() => setOpen(!open)}>
           Filters{count > 0 ? ` (${count})` : ''}
@@ -69,18 +76,31 @@ export function InboxFiltersForm({ filters, onChange }: { filters: InboxFilters;
         <div className="row">
           <label className="grow">
             Type
-            <input value={filters.type} placeholder="e.g. refund.request" onChange={(event) => onChange({ ...filters, type: event.target.value })} />
+            <input
+              value={typed.type}
+              maxLength={64}
+              placeholder="e.g. refund.request"
+              onChange={(event) => setTyped({ ...typed, type: event.target.value })}
+            />
           </label>
           <label className="grow">
             Tag
-            <input value={filters.tag} placeholder="e.g. vip" onChange={(event) => onChange({ ...filters, tag: event.target.value })} />
+            <input
+              value={typed.tag}
+              maxLength={50}
+              placeholder="e.g. vip"
+              onChange={(event) => setTyped({ ...typed, tag: event.target.value })}
+            />
           </label>
         </div>
         {count > 0 && (
           <button
             type="button"
             className="link"
-            onClick={() => onChange({ ...filters, showCompleted: false, mine: false, assignedToMe: false, status: [], type: '', tag: '' })}
+            onClick={() => {
+              setTyped({ ...typed, type: '', tag: '' });
+              onChange({ ...filters, showCompleted: false, mine: false, assignedToMe: false, status: [], type: '', tag: '' });
+            }}
           >
             Clear filters
           </button>
