@@ -163,7 +163,7 @@ async function expectOnly(page: Page, titles: string[]): Promise<void> {
   await page.waitForFunction(
     `document.querySelectorAll('[data-task-id]').length === ${titles.length}`,
     undefined,
-    { timeout: 5_000 },
+    { timeout: 10_000 },
   );
   for (const title of titles) await row(page, title).waitFor();
 }

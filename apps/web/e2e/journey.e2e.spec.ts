@@ -56,4 +56,6 @@ it('sign in, see it arrive, race for it, complete it, find it in the stats', asy
   await winner.getByRole('link', { name: 'Stats' }).click();
   await seen(winner.getByRole('region', { name: 'By task type' }).getByRole('listitem'), /journey\.refund\s*1 completed/);
   await seen(winner.getByRole('region', { name: 'Outcomes' }).getByRole('listitem'), /accepted\s*1 · 100\s?%/);
+  // The app runs whole under its Content-Security-Policy.
+  expect(web.policyViolations).toEqual([]);
 });

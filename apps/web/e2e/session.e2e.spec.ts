@@ -50,5 +50,5 @@ describe('signing in', () => {
 });
 
 async function expectText(locator: import('playwright-core').Locator, text: string): Promise<void> {
-  await locator.filter({ hasText: text }).first().waitFor({ timeout: 5_000 });
+  await locator.filter({ hasText: text }).first().waitFor({ timeout: 10_000 });
 }

@@ -93,7 +93,7 @@ describe('the task page', () => {
     await page.getByLabel('Add a comment').fill('Tracking says it is at the depot.\nWill check tomorrow.');
     await page.getByRole('button', { name: 'Comment', exact: true }).click();
     await expectText(timeline(page), 'Tracking says it is at the depot.');
-    await page.waitForFunction(`document.querySelector('.comment-form textarea').value === ''`, undefined, { timeout: 5_000 });
+    await page.waitForFunction(`document.querySelector('.comment-form textarea').value === ''`, undefined, { timeout: 10_000 });
   });
 
   it('lists an attachment added over the API, live, as a link', async () => {
@@ -110,7 +110,7 @@ describe('the task page', () => {
       sizeBytes: 48_213,
     });
     const link = attachments.getByRole('link', { name: 'receipt-ORD-3003.pdf' });
-    await link.waitFor({ timeout: 5_000 });
+    await link.waitFor({ timeout: 10_000 });
     expect(await link.getAttribute('href')).toBe(url);
     await expectText(attachments, '48 KB');
   });
@@ -143,7 +143,7 @@ describe('the task page', () => {
     await actions(page).getByRole('button', { name: 'Start task' }).click();
 
     const notice = page.locator('.notice').filter({ hasText: alreadyTakenNotice });
-    await notice.waitFor({ timeout: 5_000 });
+    await notice.waitFor({ timeout: 10_000 });
     expect((await notice.locator('span').innerText()).trim()).toBe(alreadyTakenNotice);
     // And the page now shows who has it, without Start task.
     await expectText(page.locator('.task-page-head'), 'In progress');
@@ -244,7 +244,7 @@ async function expectButtons(page: Page, labels: string[]): Promise<void> {
 }
 
 async function expectText(locator: Locator, text: string): Promise<void> {
-  await locator.filter({ hasText: text }).first().waitFor({ timeout: 5_000 });
+  await locator.filter({ hasText: text }).first().waitFor({ timeout: 10_000 });
 }
 
 async function command(method: string, path: string, token: string, body?: unknown): Promise<unknown> {

@@ -25,6 +25,8 @@ export interface WebApp {
   org: TestOrganisation;
   /** An admin of `org` with known credentials, for signing in through the page. */
   admin: Person;
+  /** What the browser refused under the page's Content-Security-Policy, in any page opened so far. */
+  policyViolations: string[];
   /** A fresh browser context (own storage) at a viewport, already signed in as `who` when given. */
   open(options?: { viewport?: keyof typeof viewports; as?: Person }): Promise<{ context: BrowserContext; page: Page }>;
   /** Creates a task over the API as the organisation's service. */
@@ -64,16 +66,21 @@ export async function startWebApp(options: { env?: NodeJS.ProcessEnv } = {}): Pr
   const org = await t.createOrganisation('web');
   const admin = await org.addUser('admin');
   const contexts: BrowserContext[] = [];
+  const policyViolations: string[] = [];
 
   return {
     t,
     browser,
     org,
     admin,
+    policyViolations,
     async open({ viewport = 'desktop', as } = {}) {
       const context = await browser.newContext({ viewport: viewports[viewport] });
       contexts.push(context);
       const page = await context.newPage();
+      page.on('console', (message) => {
+        if (message.text().includes('Content Security Policy')) policyViolations.push(message.text());
+      });
       if (as) {
         await page.goto(t.url);
         await page.getByLabel('Email').fill(as.email);

@@ -2,7 +2,6 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
-import { NoticesProvider } from './layout/notices.context';
 import { SessionProvider } from './session/session.context';
 import './styles.css';
 
@@ -16,9 +15,7 @@ createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
     <QueryClientProvider client={queries}>
       <SessionProvider>
-        <NoticesProvider>
-          <App />
-        </NoticesProvider>
+        <App />
       </SessionProvider>
     </QueryClientProvider>
   </StrictMode>,

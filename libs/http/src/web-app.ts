@@ -5,6 +5,18 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 
+// The app loads only its own scripts and styles, talks only to its own origin, and may not be
+// framed (its Revoke/Delete buttons must not be clickjacked). Images may come from https
+// (attachment previews). No Referer leaves with links to attachments.
+const pageHeaders = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; " +
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-cache',
+};
+
 /**
  * Serves the built admin SPA: its files as they are (hashed assets cached for a year, index.html
  * never), and index.html for any other GET outside /api so that deep links like /tasks/:id load.
@@ -21,6 +33,7 @@ export async function serveWebApp(app: NestFastifyApplication, dir: string, logg
     index: false,
     setHeaders: (response, file) => {
       const immutable = file.includes(`${path.sep}assets${path.sep}`);
+      response.header('x-content-type-options', 'nosniff');
       response.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
@@ -28,7 +41,7 @@ export async function serveWebApp(app: NestFastifyApplication, dir: string, logg
   const page = (request: FastifyRequest, reply: FastifyReply) => {
     // API paths keep their JSON 404s; a missing asset (an old tab after a deploy) must not get HTML.
     if (/^\/(api|metrics|assets)(\/|\?|$)/.test(request.url)) return reply.callNotFound();
-    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    return reply.headers(pageHeaders).sendFile('index.html');
   };
   fastify.get('/', page);
   fastify.get('/*', page);

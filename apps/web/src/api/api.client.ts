@@ -21,8 +21,6 @@ export function setApiToken(next: string | null, whenRefused: () => void): void 
   onUnauthorised = whenRefused;
 }
 
-export const currentToken = (): string | null => token;
-
 type Query = Record<string, string | number | boolean | string[] | undefined | null>;
 
 export function withQuery(path: string, query: Query = {}): string {
@@ -38,12 +36,14 @@ export function withQuery(path: string, query: Query = {}): string {
 
 /** Calls the API with the session token; answers the parsed body or throws ApiError. */
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  // A late 401 for an earlier session's request must not sign out the session that replaced it.
+  const sentWith = token;
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(sentWith ? { authorization: `Bearer ${sentWith}` } : {}),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -59,7 +59,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
       parsed && typeof parsed === 'object' && 'message' in parsed
         ? (parsed as ErrorBody)
         : { statusCode: response.status, error: response.statusText, message: `The server answered ${response.status}.` };
-    if (response.status === 401 && token) onUnauthorised();
+    if (response.status === 401 && sentWith && sentWith === token) onUnauthorised();
     throw new ApiError(response.status, errorBody);
   }
   return parsed as T;

@@ -72,7 +72,7 @@ function InboxTasks({ filters, view }: { filters: InboxFilters; view: Exclude<In
       {inbox.isError && <ErrorState error={inbox.error} retry={() => void inbox.refetch()} />}
       <p className="muted inbox-status" aria-live="polite">
         <span className={`live-dot ${inbox.live}`} aria-hidden="true" />
-        {inbox.live === 'live' ? 'Live' : inbox.live === 'connecting' ? 'Reconnecting…' : 'Offline: reload to see changes'}
+        {inbox.live === 'live' ? 'Live' : inbox.live === 'connecting' ? 'Reconnecting…' : 'Offline, trying again…'}
         {' · '}
         {inbox.tasks.length}
         {inbox.hasNextPage ? '+' : ''} {inbox.tasks.length === 1 ? 'task' : 'tasks'}

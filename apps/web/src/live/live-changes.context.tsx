@@ -37,23 +37,39 @@ export function LiveChangesProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<LiveState>('connecting');
 
   useEffect(() => {
-    const source = new EventSource(`/api/stream?access_token=${encodeURIComponent(token)}`);
+    let source: EventSource | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let failures = 0;
     let dropped = false;
-    source.onopen = () => {
-      setState('live');
-      if (dropped) void queries.invalidateQueries();
-      dropped = false;
-    };
-    source.onerror = () => {
-      dropped = true;
-      setState(source.readyState === EventSource.CLOSED ? 'offline' : 'connecting');
-    };
     const deliver = (message: MessageEvent<string>) => {
       const change = JSON.parse(message.data) as TaskChange;
       for (const listener of listeners.current) listener(change);
     };
-    for (const type of publicTypes) source.addEventListener(type, deliver);
-    return () => source.close();
+    const open = () => {
+      const current = new EventSource(`/api/stream?access_token=${encodeURIComponent(token)}`);
+      source = current;
+      current.onopen = () => {
+        failures = 0;
+        setState('live');
+        if (dropped) void queries.invalidateQueries();
+        dropped = false;
+      };
+      current.onerror = () => {
+        dropped = true;
+        if (current.readyState !== EventSource.CLOSED) return setState('connecting');
+        // The browser stops for good after an answer other than 200 (a 502 during a deploy);
+        // we keep trying, less often each time.
+        setState('offline');
+        current.close();
+        retry = setTimeout(open, Math.min(30_000, 1_000 * 2 ** failures++));
+      };
+      for (const type of publicTypes) current.addEventListener(type, deliver);
+    };
+    open();
+    return () => {
+      clearTimeout(retry);
+      source?.close();
+    };
   }, [token, queries]);
 
   const subscribe = useCallback((listener: Listener) => {

@@ -1,4 +1,4 @@
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, setApiToken } from '../api/api.client';
 import type { LoginAnswer, Organisation, Role } from '../api/api.types';
@@ -48,6 +48,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     queries.clear();
     setSession(null);
   }, [queries]);
+
+  // Signing out (or in as someone else) in another tab applies here too: no tab keeps acting
+  // for a person or organisation that is no longer signed in.
+  useEffect(() => {
+    const follow = (event: StorageEvent) => {
+      if (event.key !== storageKey) return;
+      if (event.newValue === null) logOut();
+      else window.location.reload();
+    };
+    window.addEventListener('storage', follow);
+    return () => window.removeEventListener('storage', follow);
+  }, [logOut]);
 
   // The token is set during render so that queries started by children already carry it.
   setApiToken(session?.token ?? null, logOut);

@@ -56,4 +56,3 @@ export function useClaimTask(): { claim(shown: ShownTask): Promise<TaskView | nu
   return { claim, claiming };
 }
 
-export type { TaskView } from './task.types';
