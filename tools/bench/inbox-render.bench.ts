@@ -44,16 +44,26 @@ async function main(): Promise<void> {
 
   const app = await startServer(
     join(dist, 'apps/taskinbox/src/main.js'),
-    { DATABASE_URL: url, JWT_SECRET: config.jwtSecret, WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn', HTTP_HOST: '127.0.0.1' },
+    {
+      DATABASE_URL: url,
+      JWT_SECRET: config.jwtSecret,
+      WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
+      LOG_LEVEL: 'warn',
+      HTTP_HOST: '127.0.0.1',
+    },
     port,
   );
   const browser = await launchBrowser();
   try {
     await createTasks(key);
     await waitForInbox(pool);
-    const login = await (
-      await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })
-    ).json() as { accessToken: string; organisation: unknown; organisations: unknown[] };
+    const login = (await (
+      await fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      })
+    ).json()) as { accessToken: string; organisation: unknown; organisations: unknown[] };
     const session = JSON.stringify({
       token: login.accessToken,
       userId: JSON.parse(Buffer.from(login.accessToken.split('.')[1], 'base64url').toString()).sub,
@@ -67,7 +77,9 @@ async function main(): Promise<void> {
       const times: number[] = [];
       for (let run = 0; run <= runs; run++) {
         const context = await browser.newContext({ viewport: viewports[size] });
-        await context.addInitScript(`localStorage.setItem('taskinbox.session', ${JSON.stringify(session)}); ${firstRowProbe}`);
+        await context.addInitScript(
+          `localStorage.setItem('taskinbox.session', ${JSON.stringify(session)}); ${firstRowProbe}`,
+        );
         const page = await context.newPage();
         await page.goto(base);
         await page.waitForFunction('window.__firstRow !== null', undefined, { timeout: 10_000 });
@@ -77,29 +89,41 @@ async function main(): Promise<void> {
         if (run === runs) console.log(`  ${size}: ${rows} rows rendered of ${taskCount} (the rest load on scroll)`);
         await context.close();
       }
-      console.log(`first render, ${size} ${viewports[size].width}×${viewports[size].height}: median ${round(median(times))} ms, max ${round(Math.max(...times))} ms`);
+      console.log(
+        `first render, ${size} ${viewports[size].width}×${viewports[size].height}: median ${round(median(times))} ms, max ${round(Math.max(...times))} ms`,
+      );
     }
 
     const apiTimes: number[] = [];
     for (let run = 0; run < 20; run++) {
       const started = performance.now();
-      await (await fetch(`${base}/api/inbox/tasks?limit=50`, { headers: { authorization: `Bearer ${login.accessToken}` } })).json();
+      await (
+        await fetch(`${base}/api/inbox/tasks?limit=50`, { headers: { authorization: `Bearer ${login.accessToken}` } })
+      ).json();
       apiTimes.push(performance.now() - started);
     }
     console.log(`limit: GET /api/inbox/tasks first page of 50 alone: median ${round(median(apiTimes))} ms`);
 
     const staticTimes: number[] = [];
-    const rowsHtml = Array.from({ length: taskCount }, (_, i) => `<li data-task-id="${i}"><a href="#">Refund order ${i}</a> <span>refund.request</span> <button>Start task</button></li>`).join('');
+    const rowsHtml = Array.from(
+      { length: taskCount },
+      (_, i) =>
+        `<li data-task-id="${i}"><a href="#">Refund order ${i}</a> <span>refund.request</span> <button>Start task</button></li>`,
+    ).join('');
     for (let run = 0; run <= runs; run++) {
       const context = await browser.newContext({ viewport: viewports.desktop });
       const page = await context.newPage();
       const started = Date.now();
-      await page.setContent(`<!doctype html><ul>${rowsHtml}</ul><script>requestAnimationFrame(() => requestAnimationFrame(() => document.title = 'painted'))</script>`);
+      await page.setContent(
+        `<!doctype html><ul>${rowsHtml}</ul><script>requestAnimationFrame(() => requestAnimationFrame(() => document.title = 'painted'))</script>`,
+      );
       await page.waitForFunction("document.title === 'painted'");
       if (run > 0) staticTimes.push(Date.now() - started);
       await context.close();
     }
-    console.log(`limit: Chromium painting all ${taskCount} rows as static HTML (no script, no data fetch): median ${round(median(staticTimes))} ms`);
+    console.log(
+      `limit: Chromium painting all ${taskCount} rows as static HTML (no script, no data fetch): median ${round(median(staticTimes))} ms`,
+    );
   } finally {
     await browser.close();
     await stopServer(app);
@@ -116,7 +140,12 @@ async function createTasks(key: string): Promise<void> {
       const response = await fetch(`${base}/api/tasks`, {
         method: 'POST',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ type: i % 3 === 0 ? 'content.flag' : 'refund.request', title: `Refund order ${i}`, payload: { order: i }, tags: ['bench'] }),
+        body: JSON.stringify({
+          type: i % 3 === 0 ? 'content.flag' : 'refund.request',
+          title: `Refund order ${i}`,
+          payload: { order: i },
+          tags: ['bench'],
+        }),
       });
       if (response.status !== 201) throw new Error(`create failed: ${response.status}`);
     }

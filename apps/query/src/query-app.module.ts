@@ -14,7 +14,14 @@ export class QueryAppModule {
   static forRoot(config: Readonly<Config>): DynamicModule {
     return {
       module: QueryAppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ReadModelsModule, AuthModule, QueryModule, StreamModule.forRoot()],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        ReadModelsModule,
+        AuthModule,
+        QueryModule,
+        StreamModule.forRoot(),
+      ],
     };
   }
 }

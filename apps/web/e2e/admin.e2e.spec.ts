@@ -86,7 +86,9 @@ describe('admin pages', () => {
     await message.getByText('Delivered', { exact: true }).first().waitFor({ timeout: 20_000 });
     expect(at('/hook')).toHaveLength(1);
     // The secret shown once is the one that signs.
-    expect(() => new Webhook(secret).verify(at('/hook')[0].body, at('/hook')[0].headers as Record<string, string>)).not.toThrow();
+    expect(() =>
+      new Webhook(secret).verify(at('/hook')[0].body, at('/hook')[0].headers as Record<string, string>),
+    ).not.toThrow();
 
     await message.getByRole('button', { name: 'Show attempts' }).click();
     const attempts = message.getByRole('list', { name: 'Attempts, newest first' }).getByRole('listitem');
@@ -158,7 +160,10 @@ describe('admin pages', () => {
 
     // Gone after a reload; the list shows the key was used.
     await page.reload();
-    const item = page.getByRole('list', { name: 'Keys' }).getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'reporting' }) });
+    const item = page
+      .getByRole('list', { name: 'Keys' })
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('heading', { name: 'reporting' }) });
     await item.waitFor();
     expect(await page.content()).not.toContain(key);
     expect(await item.getByText('Never').count()).toBe(0);
@@ -212,9 +217,14 @@ describe('admin pages', () => {
   });
 
   it('never scrolls sideways at 360 px on any admin section', async () => {
-    const endpoint = await createEndpoint({ url: `${receiverUrl}/narrow/${'a-rather-long-path-segment-'.repeat(6)}end` });
+    const endpoint = await createEndpoint({
+      url: `${receiverUrl}/narrow/${'a-rather-long-path-segment-'.repeat(6)}end`,
+    });
     const task = await web.createTask({ type: 'refund.request', title: 'Narrow screens' });
-    await eventually('a delivery to show', async () => (await adminCall('GET', `/api/webhooks/endpoints/${endpoint.id}/deliveries`)).body.length > 0);
+    await eventually(
+      'a delivery to show',
+      async () => (await adminCall('GET', `/api/webhooks/endpoints/${endpoint.id}/deliveries`)).body.length > 0,
+    );
     await web.org.issueApiKey(['tasks:read']);
     const { page } = await web.open({ viewport: 'narrowest', as: web.admin });
 
@@ -251,7 +261,10 @@ const focusedText = (page: Page): Promise<string> => page.evaluate<string>('docu
 async function adminCall(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const response = await fetch(`${web.t.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${web.org.tokens.admin}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${web.org.tokens.admin}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();

@@ -37,14 +37,19 @@ describe('the shared inbox in a browser', () => {
     const outcome = async (page: Page) =>
       Promise.race([
         page.waitForURL(`**/tasks/${id}`, { timeout: 10_000 }).then(() => 'won' as const),
-        page.getByText(alreadyTakenNotice).waitFor({ timeout: 10_000 }).then(() => 'lost' as const),
+        page
+          .getByText(alreadyTakenNotice)
+          .waitFor({ timeout: 10_000 })
+          .then(() => 'lost' as const),
       ]);
     const results = await Promise.all([outcome(a.page), outcome(b.page)]);
     expect([...results].sort()).toEqual(['lost', 'won']);
 
     // The loser's list refreshed: no Start task any more, and it says who is on it.
     const loser = results[0] === 'lost' ? a.page : b.page;
-    await row(loser, 'Refund order 2077').getByText(/admin of .* is on it/).waitFor();
+    await row(loser, 'Refund order 2077')
+      .getByText(/admin of .* is on it/)
+      .waitFor();
     expect(await start(loser).count()).toBe(0);
   });
 
@@ -94,7 +99,11 @@ describe('the shared inbox in a browser', () => {
     expect(hold.status).toBe(200);
     const heldCard = page.locator(`section[data-status="waiting"] [data-task-id="${held.id}"]`);
     await heldCard.waitFor();
-    expect(await heldCard.getByRole('combobox').locator('option').allTextContents()).toEqual(['Move to…', 'Open', 'Cancelled']);
+    expect(await heldCard.getByRole('combobox').locator('option').allTextContents()).toEqual([
+      'Move to…',
+      'Open',
+      'Cancelled',
+    ]);
     // By keyboard: choose, then the Move button.
     await heldCard.getByRole('combobox').selectOption({ label: 'Open' });
     await heldCard.getByRole('button', { name: 'Move' }).press('Enter');
@@ -102,7 +111,9 @@ describe('the shared inbox in a browser', () => {
 
     await card.dragTo(page.locator('section[data-status="processing"]'));
     await page.locator(`section[data-status="processing"] [data-task-id="${id}"]`).waitFor();
-    const task = (await (await fetch(`${web.t.url}/api/tasks/${id}`, { headers: { authorization: `Bearer ${web.org.tokens.admin}` } })).json()) as { status: string };
+    const task = (await (
+      await fetch(`${web.t.url}/api/tasks/${id}`, { headers: { authorization: `Bearer ${web.org.tokens.admin}` } })
+    ).json()) as { status: string };
     expect(task.status).toBe('processing');
   });
 
@@ -129,28 +140,61 @@ describe('the shared inbox in a browser', () => {
         ? route.fulfill({
             status: 503,
             contentType: 'application/json',
-            body: JSON.stringify({ statusCode: 503, error: 'Service Unavailable', message: 'The read side is restarting.', correlationId: 'c-42' }),
+            body: JSON.stringify({
+              statusCode: 503,
+              error: 'Service Unavailable',
+              message: 'The read side is restarting.',
+              correlationId: 'c-42',
+            }),
           })
         : route.continue(),
     );
     await page.reload();
-    await page.getByRole('alert').filter({ hasText: 'The read side is restarting. (reference c-42)' }).waitFor({ timeout: 15_000 });
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'The read side is restarting. (reference c-42)' })
+      .waitFor({ timeout: 15_000 });
     failing = false;
     await page.getByRole('button', { name: 'Try again' }).click();
     await page.locator('[data-task-id]').first().waitFor();
   });
 
+  it('shows a due date sent without a time as that day, also west of UTC', async () => {
+    await web.createTask({ type: 'refund.request', title: 'Due on the first', dueAt: '2026-12-01' });
+    const { page } = await web.open({ viewport: 'phone', as: web.admin, timezoneId: 'America/New_York' });
+    await page.goto(`${web.t.url}/?q=first`);
+    await row(page, 'Due on the first').getByText('due Dec 1, 2026').waitFor();
+  });
+
   it('fits a 360 px screen in every view and takes the README screenshots', async () => {
-    await web.createTask({ type: 'refund.request', title: 'Refund order 3310 for a customer whose name is rather long', priority: 'urgent', tags: ['vip', 'refund'], dueAt: new Date(Date.now() + 86_400_000).toISOString() });
-    await web.createTask({ type: 'account.deletion', title: 'Delete account of user 88', dueAt: new Date(Date.now() - 86_400_000).toISOString() });
+    await web.createTask({
+      type: 'refund.request',
+      title: 'Refund order 3310 for a customer whose name is rather long',
+      priority: 'urgent',
+      tags: ['vip', 'refund'],
+      dueAt: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    await web.createTask({
+      type: 'account.deletion',
+      title: 'Delete account of user 88',
+      dueAt: new Date(Date.now() - 86_400_000).toISOString(),
+    });
     const { page } = await web.open({ viewport: 'narrowest', as: web.admin });
     for (const view of ['list', 'table', 'board', 'calendar']) {
       await page.goto(`${web.t.url}/?view=${view}`);
       // Loaded: a task, or the calendar's due tasks or its "nothing due" line.
-      await page.locator('.task-list [data-task-id], .task-table [data-task-id], .board [data-task-id], .calendar .due, .calendar .empty').first().waitFor();
+      await page
+        .locator(
+          '.task-list [data-task-id], .task-table [data-task-id], .board [data-task-id], .calendar .due, .calendar .empty',
+        )
+        .first()
+        .waitFor();
       expect({ view, sideways: await scrollsSideways(page) }).toEqual({ view, sideways: false });
     }
-    for (const [size, view] of [['phone', 'list'], ['desktop', 'table']] as const) {
+    for (const [size, view] of [
+      ['phone', 'list'],
+      ['desktop', 'table'],
+    ] as const) {
       const shot = await web.open({ viewport: size, as: web.admin });
       await shot.page.goto(`${web.t.url}/?view=${view}`);
       await row(shot.page, 'Refund order 3310').waitFor();
@@ -160,10 +204,8 @@ describe('the shared inbox in a browser', () => {
 });
 
 async function expectOnly(page: Page, titles: string[]): Promise<void> {
-  await page.waitForFunction(
-    `document.querySelectorAll('[data-task-id]').length === ${titles.length}`,
-    undefined,
-    { timeout: 10_000 },
-  );
+  await page.waitForFunction(`document.querySelectorAll('[data-task-id]').length === ${titles.length}`, undefined, {
+    timeout: 10_000,
+  });
   for (const title of titles) await row(page, title).waitFor();
 }

@@ -15,7 +15,8 @@ afterAll(async () => {
   await web?.close();
 });
 
-const seen = (locator: Locator, text: string | RegExp) => locator.filter({ hasText: text }).first().waitFor({ timeout: 10_000 });
+const seen = (locator: Locator, text: string | RegExp) =>
+  locator.filter({ hasText: text }).first().waitFor({ timeout: 10_000 });
 
 it('sign in, see it arrive, race for it, complete it, find it in the stats', async () => {
   const colleague = await web.org.addUser('admin');
@@ -40,7 +41,10 @@ it('sign in, see it arrive, race for it, complete it, find it in the stats', asy
   const outcome = (page: Page) =>
     Promise.race([
       page.waitForURL(`**/tasks/${id}`, { timeout: 10_000 }).then(() => 'won' as const),
-      page.getByText(alreadyTakenNotice).waitFor({ timeout: 10_000 }).then(() => 'lost' as const),
+      page
+        .getByText(alreadyTakenNotice)
+        .waitFor({ timeout: 10_000 })
+        .then(() => 'lost' as const),
     ]);
   const [phoneOutcome, desktopOutcome] = await Promise.all([outcome(phone.page), outcome(desktop.page)]);
   expect([phoneOutcome, desktopOutcome].sort()).toEqual(['lost', 'won']);
@@ -54,7 +58,10 @@ it('sign in, see it arrive, race for it, complete it, find it in the stats', asy
   await seen(winner.locator('.task-page-head'), 'Completed');
 
   await winner.getByRole('link', { name: 'Stats' }).click();
-  await seen(winner.getByRole('region', { name: 'By task type' }).getByRole('listitem'), /journey\.refund\s*1 completed/);
+  await seen(
+    winner.getByRole('region', { name: 'By task type' }).getByRole('listitem'),
+    /journey\.refund\s*1 completed/,
+  );
   await seen(winner.getByRole('region', { name: 'Outcomes' }).getByRole('listitem'), /accepted\s*1 · 100\s?%/);
   // The app runs whole under its Content-Security-Policy.
   expect(web.policyViolations).toEqual([]);

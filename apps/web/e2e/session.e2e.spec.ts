@@ -31,10 +31,10 @@ describe('signing in', () => {
   it('asks a member of several organisations which one to open', async () => {
     const other = await web.t.createOrganisation('second');
     const person: Person = web.admin;
-    await web.t.pool.query(
-      `INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, 'member')`,
-      [other.id, person.id],
-    );
+    await web.t.pool.query(`INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, 'member')`, [
+      other.id,
+      person.id,
+    ]);
     const { page } = await web.open();
     await page.goto(web.t.url);
     await page.getByLabel('Email').fill(person.email);

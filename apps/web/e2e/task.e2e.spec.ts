@@ -25,7 +25,11 @@ const refundPayload = {
 
 describe('the task page', () => {
   it('shows the title, the payload readably (and as raw JSON), and only the actions the server allows', async () => {
-    const task = await web.createTask({ type: 'refund.request', title: 'Refund order ORD-1042', payload: refundPayload });
+    const task = await web.createTask({
+      type: 'refund.request',
+      title: 'Refund order ORD-1042',
+      payload: refundPayload,
+    });
     const { page } = await openTask(web.admin, task.id, 'phone');
 
     await page.getByRole('heading', { level: 1, name: 'Refund order ORD-1042' }).waitFor();
@@ -36,7 +40,9 @@ describe('the task page', () => {
     await expectText(payload, 'KETTLE-2');
     await expectText(payload, 'Arrived with a cracked lid');
     // Only http(s) strings become links.
-    expect(await payload.getByRole('link', { name: refundPayload.receiptUrl }).getAttribute('href')).toBe(refundPayload.receiptUrl);
+    expect(await payload.getByRole('link', { name: refundPayload.receiptUrl }).getAttribute('href')).toBe(
+      refundPayload.receiptUrl,
+    );
     await expectText(payload, 'javascript:alert(document.cookie)');
     expect(await payload.getByRole('link').count()).toBe(1);
 
@@ -48,7 +54,11 @@ describe('the task page', () => {
   });
 
   it('starts, waits and resumes, then completes with a resolution: status, timeline and actions follow', async () => {
-    const task = await web.createTask({ type: 'refund.request', title: 'Refund order ORD-2001', payload: refundPayload });
+    const task = await web.createTask({
+      type: 'refund.request',
+      title: 'Refund order ORD-2001',
+      payload: refundPayload,
+    });
     const { page } = await openTask(web.admin, task.id, 'phone');
 
     await actions(page).getByRole('button', { name: 'Start task' }).click();
@@ -93,7 +103,9 @@ describe('the task page', () => {
     await page.getByLabel('Add a comment').fill('Tracking says it is at the depot.\nWill check tomorrow.');
     await page.getByRole('button', { name: 'Comment', exact: true }).click();
     await expectText(timeline(page), 'Tracking says it is at the depot.');
-    await page.waitForFunction(`document.querySelector('.comment-form textarea').value === ''`, undefined, { timeout: 10_000 });
+    await page.waitForFunction(`document.querySelector('.comment-form textarea').value === ''`, undefined, {
+      timeout: 10_000,
+    });
   });
 
   it('lists an attachment added over the API, live, as a link', async () => {
@@ -236,7 +248,10 @@ async function expectButtons(page: Page, labels: string[]): Promise<void> {
   const deadline = Date.now() + 5_000;
   let shown: string[] = [];
   while (Date.now() < deadline) {
-    shown = (await actions(page).count()) === 0 ? [] : (await actions(page).getByRole('button').allInnerTexts()).map((text) => text.trim());
+    shown =
+      (await actions(page).count()) === 0
+        ? []
+        : (await actions(page).getByRole('button').allInnerTexts()).map((text) => text.trim());
     if (JSON.stringify(shown) === JSON.stringify(labels)) return;
     await page.waitForTimeout(100);
   }
@@ -250,7 +265,10 @@ async function expectText(locator: Locator, text: string): Promise<void> {
 async function command(method: string, path: string, token: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${web.t.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);

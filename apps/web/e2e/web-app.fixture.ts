@@ -28,7 +28,11 @@ export interface WebApp {
   /** What the browser refused under the page's Content-Security-Policy, in any page opened so far. */
   policyViolations: string[];
   /** A fresh browser context (own storage) at a viewport, already signed in as `who` when given. */
-  open(options?: { viewport?: keyof typeof viewports; as?: Person }): Promise<{ context: BrowserContext; page: Page }>;
+  open(options?: {
+    viewport?: keyof typeof viewports;
+    as?: Person;
+    timezoneId?: string;
+  }): Promise<{ context: BrowserContext; page: Page }>;
   /** Creates a task over the API as the organisation's service. */
   createTask(body: Record<string, unknown>): Promise<{ id: string; version: number }>;
   close(): Promise<void>;
@@ -60,7 +64,11 @@ export async function startWebApp(options: { env?: NodeJS.ProcessEnv } = {}): Pr
       WebhooksModule.forRoot({ streamName, subjectPrefix, consumerName: `web_${run}`, queueName }),
     ],
     webApp: true,
-    env: { WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'), REDIS_URL: 'redis://127.0.0.1:6379', ...options.env },
+    env: {
+      WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      ...options.env,
+    },
   });
   const browser = await launchBrowser();
   const org = await t.createOrganisation('web');
@@ -74,8 +82,11 @@ export async function startWebApp(options: { env?: NodeJS.ProcessEnv } = {}): Pr
     org,
     admin,
     policyViolations,
-    async open({ viewport = 'desktop', as } = {}) {
-      const context = await browser.newContext({ viewport: viewports[viewport] });
+    async open({ viewport = 'desktop', as, timezoneId } = {}) {
+      const context = await browser.newContext({
+        viewport: viewports[viewport],
+        ...(timezoneId ? { timezoneId } : {}),
+      });
       contexts.push(context);
       const page = await context.newPage();
       page.on('console', (message) => {

@@ -7,7 +7,10 @@ import './styles.css';
 
 const queries = new QueryClient({
   defaultOptions: {
-    queries: { retry: (count, error) => count < 2 && !('status' in error && Number(error.status) < 500 && Number(error.status) > 0) },
+    queries: {
+      retry: (count, error) =>
+        count < 2 && !('status' in error && Number(error.status) < 500 && Number(error.status) > 0),
+    },
   },
 });
 

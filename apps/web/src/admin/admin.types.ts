@@ -1,20 +1,6 @@
 // The shapes the admin pages read from the API (libs/webhooks, libs/auth). Only admins use them,
 // so they live here rather than in api/api.types.ts.
 
-/** Copied from libs/messaging's publicEventTypes: the SPA cannot import server libraries. */
-export const eventTypes = [
-  'task.created',
-  'task.claimed',
-  'task.released',
-  'task.status_changed',
-  'task.completed',
-  'task.cancelled',
-  'task.commented',
-  'task.updated',
-  'task.attachment_added',
-  'task.info_posted',
-] as const;
-
 /** The filter value meaning "every task event", as the API also accepts it. */
 export const everyEvent = 'task.*';
 

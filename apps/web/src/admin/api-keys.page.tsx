@@ -17,7 +17,8 @@ export function ApiKeysPage() {
   const queries = useQueryClient();
   const [issued, setIssued] = useState<{ name: string; key: string } | null>(null);
   const create = useMutation({
-    mutationFn: (body: { name: string; scopes: Scope[] }) => api<{ name: string; key: string }>('POST', '/api/api-keys', body),
+    mutationFn: (body: { name: string; scopes: Scope[] }) =>
+      api<{ name: string; key: string }>('POST', '/api/api-keys', body),
     // The answer carries the key: kept in state only, forgotten by the cache at once.
     gcTime: 0,
     onSuccess: ({ name, key }) => {
@@ -30,7 +31,8 @@ export function ApiKeysPage() {
     <section className="stack" aria-labelledby="api-keys-title">
       <h2 id="api-keys-title">API keys</h2>
       <p className="muted">
-        Services send a key as <code>Authorization: Bearer tib_…</code>. Scopes limit what a key may do; revoking stops it within seconds.
+        Services send a key as <code>Authorization: Bearer tib_…</code>. Scopes limit what a key may do; revoking stops
+        it within seconds.
       </p>
       {issued && (
         <OneTimeSecret
@@ -83,7 +85,13 @@ function CreateKeyForm({
       <h3 id="new-key-title">New key</h3>
       <label>
         Name
-        <input required maxLength={100} placeholder="billing-service" value={name} onChange={(event) => setName(event.target.value)} />
+        <input
+          required
+          maxLength={100}
+          placeholder="billing-service"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+        />
       </label>
       <fieldset>
         <legend>Scopes</legend>
@@ -92,7 +100,9 @@ function CreateKeyForm({
             <input
               type="checkbox"
               checked={picked.includes(scope)}
-              onChange={(event) => setPicked((all) => (event.target.checked ? [...all, scope] : all.filter((item) => item !== scope)))}
+              onChange={(event) =>
+                setPicked((all) => (event.target.checked ? [...all, scope] : all.filter((item) => item !== scope)))
+              }
             />
             <span>
               <code>{scope}</code> <span className="muted">{scopeLabels[scope]}</span>
@@ -141,7 +151,9 @@ function KeyItem({ apiKey }: { apiKey: ApiKey }) {
         <dt>Created</dt>
         <dd>{formatDateTime(apiKey.createdAt)}</dd>
         <dt>Last used</dt>
-        <dd>{apiKey.lastUsedAt ? `${formatDateTime(apiKey.lastUsedAt)} (${formatAgo(apiKey.lastUsedAt)})` : 'Never'}</dd>
+        <dd>
+          {apiKey.lastUsedAt ? `${formatDateTime(apiKey.lastUsedAt)} (${formatAgo(apiKey.lastUsedAt)})` : 'Never'}
+        </dd>
         {apiKey.revokedAt && (
           <>
             <dt>Revoked</dt>

@@ -33,7 +33,13 @@ export function ConfirmButton({
 
   if (!asking) {
     return (
-      <button ref={trigger} type="button" className={`button small${danger ? ' danger' : ''}`} disabled={busy} onClick={() => setAsking(true)}>
+      <button
+        ref={trigger}
+        type="button"
+        className={`button small${danger ? ' danger' : ''}`}
+        disabled={busy}
+        onClick={() => setAsking(true)}
+      >
         {busy ? `${label}…` : label}
       </button>
     );

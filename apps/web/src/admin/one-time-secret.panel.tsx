@@ -43,7 +43,14 @@ export function OneTimeSecret({
       </p>
       <label>
         {label}
-        <input ref={field} readOnly value={value} spellCheck={false} className="secret-value" onFocus={(event) => event.target.select()} />
+        <input
+          ref={field}
+          readOnly
+          value={value}
+          spellCheck={false}
+          className="secret-value"
+          onFocus={(event) => event.target.select()}
+        />
       </label>
       {children}
       <div className="row">

@@ -24,7 +24,9 @@ export function UsersPage() {
     <div className="stack">
       <section className="stack" aria-labelledby="users-title">
         <h2 id="users-title">Users and roles</h2>
-        <p className="note">A role change takes effect the next time the person signs in; until then they keep their current access.</p>
+        <p className="note">
+          A role change takes effect the next time the person signs in; until then they keep their current access.
+        </p>
         <AddMemberForm />
         {members.isPending ? (
           <Loading what="users" />
@@ -53,7 +55,8 @@ function AddMemberForm() {
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('member');
   const add = useMutation({
-    mutationFn: (body: { email: string; name: string; password: string; role: Role }) => api<Member>('POST', '/api/users', body),
+    mutationFn: (body: { email: string; name: string; password: string; role: Role }) =>
+      api<Member>('POST', '/api/users', body),
     onSuccess: (member) => {
       notify(`${member.name || member.email} added as ${member.role}.`, 'success');
       setEmail('');
@@ -75,11 +78,23 @@ function AddMemberForm() {
       <div className="field-pair">
         <label>
           Name
-          <input required maxLength={200} autoComplete="off" value={name} onChange={(event) => setName(event.target.value)} />
+          <input
+            required
+            maxLength={200}
+            autoComplete="off"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+          />
         </label>
         <label>
           Email
-          <input type="email" required autoComplete="off" value={email} onChange={(event) => setEmail(event.target.value)} />
+          <input
+            type="email"
+            required
+            autoComplete="off"
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+          />
         </label>
       </div>
       <div className="field-pair">
@@ -108,7 +123,8 @@ function AddMemberForm() {
         </label>
       </div>
       <p id="add-user-password-hint" className="muted hint">
-        At least 10 characters; tell it to them yourself. If the email already has an account elsewhere, its own password stays.
+        At least 10 characters; tell it to them yourself. If the email already has an account elsewhere, its own
+        password stays.
       </p>
       {add.isError && (
         <p role="alert" className="error">
@@ -182,7 +198,8 @@ function Groups({ members }: { members: Member[] }) {
   const notify = useNotify();
   const [name, setName] = useState('');
   const create = useMutation({
-    mutationFn: (groupName: string) => api<{ id: string; name: string }>('POST', '/api/user-groups', { name: groupName }),
+    mutationFn: (groupName: string) =>
+      api<{ id: string; name: string }>('POST', '/api/user-groups', { name: groupName }),
     onSuccess: (group) => {
       notify(`Group “${group.name}” created.`, 'success');
       setName('');
@@ -202,7 +219,13 @@ function Groups({ members }: { members: Member[] }) {
       <form className="card stack" onSubmit={submit} aria-label="New group">
         <label>
           New group name
-          <input required maxLength={100} placeholder="on-call" value={name} onChange={(event) => setName(event.target.value)} />
+          <input
+            required
+            maxLength={100}
+            placeholder="on-call"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+          />
         </label>
         {create.isError && (
           <p role="alert" className="error">
@@ -236,7 +259,8 @@ function GroupItem({ group, members }: { group: UserGroup; members: Member[] }) 
   const outside = members.filter((member) => !group.members.includes(member.id));
   const [picked, setPicked] = useState('');
   const add = useMutation({
-    mutationFn: (userId: string) => api<void>('POST', `/api/user-groups/${encodeURIComponent(group.id)}/members`, { userId }),
+    mutationFn: (userId: string) =>
+      api<void>('POST', `/api/user-groups/${encodeURIComponent(group.id)}/members`, { userId }),
     onSuccess: () => {
       notify(`Added to “${group.name}”.`, 'success');
       setPicked('');
@@ -256,12 +280,19 @@ function GroupItem({ group, members }: { group: UserGroup; members: Member[] }) 
   return (
     <li className="card">
       <h3 className="break">{group.name}</h3>
-      <p className="break">{group.members.length === 0 ? <span className="muted">Nobody yet.</span> : group.members.map(nameOf).join(', ')}</p>
+      <p className="break">
+        {group.members.length === 0 ? <span className="muted">Nobody yet.</span> : group.members.map(nameOf).join(', ')}
+      </p>
       {outside.length > 0 && (
         <form className="row" onSubmit={submit}>
           <label className="inline-field">
             Add
-            <select required value={picked} onChange={(event) => setPicked(event.target.value)} aria-label={`Person to add to ${group.name}`}>
+            <select
+              required
+              value={picked}
+              onChange={(event) => setPicked(event.target.value)}
+              aria-label={`Person to add to ${group.name}`}
+            >
               <option value="">Choose a person…</option>
               {outside.map((member) => (
                 <option key={member.id} value={member.id}>

@@ -48,7 +48,12 @@ export function WebhookDeliveries({ endpointId }: { endpointId: string }) {
             ))}
           </select>
         </label>
-        <button type="button" className="button small" disabled={deliveries.isFetching} onClick={() => deliveries.refetch()}>
+        <button
+          type="button"
+          className="button small"
+          disabled={deliveries.isFetching}
+          onClick={() => deliveries.refetch()}
+        >
           {deliveries.isFetching ? 'Refreshing…' : 'Refresh'}
         </button>
       </div>
@@ -57,7 +62,9 @@ export function WebhookDeliveries({ endpointId }: { endpointId: string }) {
       ) : deliveries.isError && !deliveries.data ? (
         <ErrorState error={deliveries.error} retry={() => deliveries.refetch()} />
       ) : deliveries.data.length === 0 ? (
-        <Empty>{status ? 'No messages with this status.' : 'Nothing sent yet: messages appear here as tasks change.'}</Empty>
+        <Empty>
+          {status ? 'No messages with this status.' : 'Nothing sent yet: messages appear here as tasks change.'}
+        </Empty>
       ) : (
         <>
           {deliveries.isError && <ErrorState error={deliveries.error} retry={() => deliveries.refetch()} />}
@@ -67,7 +74,11 @@ export function WebhookDeliveries({ endpointId }: { endpointId: string }) {
             ))}
           </ul>
           {deliveries.data.length >= limit && limit < maxLimit && (
-            <button type="button" className="button" onClick={() => setLimit((current) => Math.min(current + pageSize, maxLimit))}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => setLimit((current) => Math.min(current + pageSize, maxLimit))}
+            >
               Show older messages
             </button>
           )}
@@ -100,7 +111,8 @@ function DeliveryItem({ endpointId, delivery }: { endpointId: string; delivery: 
       <dl className="facts">
         <dt>Task</dt>
         <dd className="break">
-          <Link to={`/tasks/${delivery.taskId}`}>{delivery.taskId}</Link> <span className="muted">(sequence {delivery.sequence})</span>
+          <Link to={`/tasks/${delivery.taskId}`}>{delivery.taskId}</Link>{' '}
+          <span className="muted">(sequence {delivery.sequence})</span>
         </dd>
         <dt>Attempts</dt>
         <dd>{delivery.attempts}</dd>
@@ -116,7 +128,8 @@ function DeliveryItem({ endpointId, delivery }: { endpointId: string; delivery: 
           <>
             <dt>Next try</dt>
             <dd>
-              {formatDateTime(delivery.nextAttemptAt)} <span className="muted">({formatAgo(delivery.nextAttemptAt)})</span>
+              {formatDateTime(delivery.nextAttemptAt)}{' '}
+              <span className="muted">({formatAgo(delivery.nextAttemptAt)})</span>
             </dd>
           </>
         )}
@@ -167,8 +180,10 @@ function AttemptList({ endpointId, deliveryId }: { endpointId: string; deliveryI
               {attempt.succeeded ? 'Succeeded' : 'Failed'}
             </span>
             <span>
-              {attempt.statusCode !== null ? `HTTP ${attempt.statusCode}` : describeFailure(attempt.errorClass ?? 'network')} in{' '}
-              {attempt.latencyMs} ms
+              {attempt.statusCode !== null
+                ? `HTTP ${attempt.statusCode}`
+                : describeFailure(attempt.errorClass ?? 'network')}{' '}
+              in {attempt.latencyMs} ms
             </span>
             <span className="muted">{formatDateTime(attempt.attemptedAt)}</span>
           </div>

@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { describeError } from '../api/api.client';
-import { type EndpointInput, eventTypes, everyEvent, type WebhookEndpoint } from './admin.types';
+import { publicEventTypes } from '../api/api.types';
+import { type EndpointInput, everyEvent, type WebhookEndpoint } from './admin.types';
 
 /** "Name: value" per line; answers the headers or which line is wrong. */
 function parseHeaders(text: string): Record<string, string> | string {
@@ -73,7 +74,8 @@ export function EndpointForm({
     });
   }
 
-  const toggle = (type: string, on: boolean) => setEvents((all) => (on ? [...all, type] : all.filter((item) => item !== type)));
+  const toggle = (type: string, on: boolean) =>
+    setEvents((all) => (on ? [...all, type] : all.filter((item) => item !== type)));
 
   return (
     <form className="card stack endpoint-form" onSubmit={submit} aria-label={submitLabel}>
@@ -103,9 +105,13 @@ export function EndpointForm({
           None ticked: every event, including kinds added later.
         </p>
         <div className="check-grid">
-          {eventTypes.map((type) => (
+          {publicEventTypes.map((type) => (
             <label key={type} className="check">
-              <input type="checkbox" checked={events.includes(type)} onChange={(event) => toggle(type, event.target.checked)} />
+              <input
+                type="checkbox"
+                checked={events.includes(type)}
+                onChange={(event) => toggle(type, event.target.checked)}
+              />
               <code>{type}</code>
             </label>
           ))}
@@ -135,7 +141,11 @@ export function EndpointForm({
       )}
       {initial && (
         <label className="check">
-          <input type="checkbox" checked={replaceHeaders} onChange={(event) => setReplaceHeaders(event.target.checked)} />
+          <input
+            type="checkbox"
+            checked={replaceHeaders}
+            onChange={(event) => setReplaceHeaders(event.target.checked)}
+          />
           Replace the extra headers
           {initial.headerNames.length > 0 ? ` (now: ${initial.headerNames.join(', ')})` : ' (none now)'}
         </label>

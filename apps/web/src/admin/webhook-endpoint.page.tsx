@@ -56,7 +56,8 @@ function EndpointSettings({ endpoint }: { endpoint: WebhookEndpoint }) {
     onSuccess: refresh,
   });
   const rotate = useMutation({
-    mutationFn: () => api<{ secret: string; previousExpiresAt: string }>('POST', endpointPath(endpoint.id, '/rotate-secret')),
+    mutationFn: () =>
+      api<{ secret: string; previousExpiresAt: string }>('POST', endpointPath(endpoint.id, '/rotate-secret')),
     // The answer carries the secret: kept in state only, forgotten by the cache at once.
     gcTime: 0,
     onSuccess: setRotated,
@@ -76,7 +77,8 @@ function EndpointSettings({ endpoint }: { endpoint: WebhookEndpoint }) {
     update.mutate(
       { enabled },
       {
-        onSuccess: () => notify(enabled ? 'Endpoint enabled; new events are sent again.' : 'Endpoint disabled.', 'success'),
+        onSuccess: () =>
+          notify(enabled ? 'Endpoint enabled; new events are sent again.' : 'Endpoint disabled.', 'success'),
         onError: failed,
       },
     );
@@ -88,12 +90,19 @@ function EndpointSettings({ endpoint }: { endpoint: WebhookEndpoint }) {
           <dt>Order</dt>
           <dd>{endpoint.ordered ? "Each task's events in order" : 'As they come (no waiting)'}</dd>
           <dt>Extra headers</dt>
-          <dd className="break">{endpoint.headerNames.length > 0 ? `${endpoint.headerNames.join(', ')} (values hidden)` : 'None'}</dd>
+          <dd className="break">
+            {endpoint.headerNames.length > 0 ? `${endpoint.headerNames.join(', ')} (values hidden)` : 'None'}
+          </dd>
           <dt>Created</dt>
           <dd>{formatDateTime(endpoint.createdAt)}</dd>
         </EndpointFacts>
         <div className="row actions">
-          <button type="button" className="button small" disabled={update.isPending} onClick={() => setEnabled(!endpoint.enabled)}>
+          <button
+            type="button"
+            className="button small"
+            disabled={update.isPending}
+            onClick={() => setEnabled(!endpoint.enabled)}
+          >
             {endpoint.enabled ? 'Disable' : 'Enable'}
           </button>
           <button type="button" className="button small" aria-expanded={editing} onClick={() => setEditing(!editing)}>
@@ -171,7 +180,8 @@ function EndpointNotices({ endpointId }: { endpointId: string }) {
         <ul className="admin-list compact">
           {notices.data.map((notice) => (
             <li key={notice.id} className="card">
-              <span className={`badge notice-${notice.kind}`}>{noticeLabels[notice.kind]}</span> {formatDateTime(notice.createdAt)}
+              <span className={`badge notice-${notice.kind}`}>{noticeLabels[notice.kind]}</span>{' '}
+              {formatDateTime(notice.createdAt)}
               {notice.reason && <span className="break">: {notice.reason}</span>}
             </li>
           ))}
@@ -181,7 +191,11 @@ function EndpointNotices({ endpointId }: { endpointId: string }) {
   );
 }
 
-const noticeLabels: Record<EndpointNotice['kind'], string> = { failing: 'Started failing', disabled: 'Disabled', recovered: 'Recovered' };
+const noticeLabels: Record<EndpointNotice['kind'], string> = {
+  failing: 'Started failing',
+  disabled: 'Disabled',
+  recovered: 'Recovered',
+};
 
 /** A datetime-local value (local time, minutes) for a moment. */
 function localInput(date: Date): string {
@@ -196,16 +210,25 @@ function RecoverForm({ endpointId }: { endpointId: string }) {
   const [since, setSince] = useState(() => localInput(new Date(Date.now() - 24 * 3600_000)));
   const [until, setUntil] = useState('');
   const recover = useMutation({
-    mutationFn: (body: { since: string; until?: string }) => api<{ queued: number }>('POST', endpointPath(endpointId, '/recover'), body),
+    mutationFn: (body: { since: string; until?: string }) =>
+      api<{ queued: number }>('POST', endpointPath(endpointId, '/recover'), body),
     onSuccess: ({ queued }) => {
-      notify(queued === 0 ? 'Nothing to send again in that period.' : `${queued} message${queued === 1 ? '' : 's'} queued to send again.`, 'success');
+      notify(
+        queued === 0
+          ? 'Nothing to send again in that period.'
+          : `${queued} message${queued === 1 ? '' : 's'} queued to send again.`,
+        'success',
+      );
       return queries.invalidateQueries({ queryKey: webhookKeys.all });
     },
   });
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    recover.mutate({ since: new Date(since).toISOString(), ...(until ? { until: new Date(until).toISOString() } : {}) });
+    recover.mutate({
+      since: new Date(since).toISOString(),
+      ...(until ? { until: new Date(until).toISOString() } : {}),
+    });
   }
 
   return (

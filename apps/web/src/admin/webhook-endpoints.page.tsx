@@ -46,8 +46,15 @@ export function WebhookEndpointsPage() {
         )}
       </div>
       {created && (
-        <OneTimeSecret title="Signing secret of the new endpoint" label={`Signing secret for ${created.url}`} value={created.secret} onDismiss={dismissSecret}>
-          <p className="muted">Your receiver uses it to check the webhook-signature header of every message (Standard Webhooks).</p>
+        <OneTimeSecret
+          title="Signing secret of the new endpoint"
+          label={`Signing secret for ${created.url}`}
+          value={created.secret}
+          onDismiss={dismissSecret}
+        >
+          <p className="muted">
+            Your receiver uses it to check the webhook-signature header of every message (Standard Webhooks).
+          </p>
         </OneTimeSecret>
       )}
       {adding && (
@@ -75,7 +82,8 @@ export function WebhookEndpointsPage() {
               <h3 className="break">{endpoint.description || endpoint.url}</h3>
               <EndpointFacts endpoint={endpoint} />
               <Link to={`/admin/webhooks/${endpoint.id}`} className="button small">
-                Delivery log and settings<span className="visually-hidden"> of {endpoint.description || endpoint.url}</span>
+                Delivery log and settings
+                <span className="visually-hidden"> of {endpoint.description || endpoint.url}</span>
               </Link>
             </li>
           ))}

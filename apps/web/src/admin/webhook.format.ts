@@ -28,7 +28,9 @@ export function describeFailure(lastError: string): string {
 }
 
 export const eventFilterText = (endpoint: WebhookEndpoint): string =>
-  endpoint.eventTypes.length === 0 || endpoint.eventTypes.includes(everyEvent) ? 'Every event' : endpoint.eventTypes.join(', ');
+  endpoint.eventTypes.length === 0 || endpoint.eventTypes.includes(everyEvent)
+    ? 'Every event'
+    : endpoint.eventTypes.join(', ');
 
 export const taskTypeFilterText = (endpoint: WebhookEndpoint): string =>
   endpoint.taskTypes.length === 0 ? 'Every task type' : endpoint.taskTypes.join(', ');

@@ -10,7 +10,8 @@ export const webhookKeys = {
   all: ['admin', 'webhooks'] as const,
   endpoints: () => [...webhookKeys.all, 'endpoints'] as const,
   endpoint: (id: string) => [...webhookKeys.all, 'endpoint', id] as const,
-  deliveries: (id: string, status: string, limit: number) => [...webhookKeys.all, 'deliveries', id, status, limit] as const,
+  deliveries: (id: string, status: string, limit: number) =>
+    [...webhookKeys.all, 'deliveries', id, status, limit] as const,
   attempts: (id: string, deliveryId: string) => [...webhookKeys.all, 'attempts', id, deliveryId] as const,
   notices: (id: string) => [...webhookKeys.all, 'notices', id] as const,
 };

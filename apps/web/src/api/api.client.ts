@@ -49,7 +49,11 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    throw new ApiError(0, { statusCode: 0, error: 'Network error', message: 'The server could not be reached. Check your connection and try again.' });
+    throw new ApiError(0, {
+      statusCode: 0,
+      error: 'Network error',
+      message: 'The server could not be reached. Check your connection and try again.',
+    });
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
@@ -58,7 +62,11 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     const errorBody: ErrorBody =
       parsed && typeof parsed === 'object' && 'message' in parsed
         ? (parsed as ErrorBody)
-        : { statusCode: response.status, error: response.statusText, message: `The server answered ${response.status}.` };
+        : {
+            statusCode: response.status,
+            error: response.statusText,
+            message: `The server answered ${response.status}.`,
+          };
     if (response.status === 401 && sentWith && sentWith === token) onUnauthorised();
     throw new ApiError(response.status, errorBody);
   }

@@ -76,6 +76,20 @@ export interface TaskTimeline {
   timeline: TimelineEntry[];
 }
 
+/** The public event types (libs/messaging publicEventTypes, which the SPA cannot import): SSE event names, webhook filters. */
+export const publicEventTypes = [
+  'task.created',
+  'task.claimed',
+  'task.released',
+  'task.status_changed',
+  'task.completed',
+  'task.cancelled',
+  'task.commented',
+  'task.updated',
+  'task.attachment_added',
+  'task.info_posted',
+] as const;
+
 /** A live change from /api/stream: the event envelope. */
 export interface TaskChange {
   id: string;

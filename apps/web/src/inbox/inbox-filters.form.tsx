@@ -19,7 +19,9 @@ export function InboxFiltersForm({ filters, onChange }: { filters: InboxFilters;
   const toggleStatus = (status: TaskStatus) =>
     onChange({
       ...filters,
-      status: filters.status.includes(status) ? filters.status.filter((other) => other !== status) : [...filters.status, status],
+      status: filters.status.includes(status)
+        ? filters.status.filter((other) => other !== status)
+        : [...filters.status, status],
     });
   const count = activeFilterCount(filters);
 
@@ -36,7 +38,13 @@ export function InboxFiltersForm({ filters, onChange }: { filters: InboxFilters;
             onChange={(event) => setTyped({ ...typed, q: event.target.value })}
           />
         </label>
-        <button type="button" className="button" aria-expanded={open} aria-controls="more-filters" onClick={() => setOpen(!open)}>
+        <button
+          type="button"
+          className="button"
+          aria-expanded={open}
+          aria-controls="more-filters"
+          onClick={() => setOpen(!open)}
+        >
           Filters{count > 0 ? ` (${count})` : ''}
         </button>
       </div>
@@ -44,11 +52,19 @@ export function InboxFiltersForm({ filters, onChange }: { filters: InboxFilters;
         <legend className="visually-hidden">Filters</legend>
         <div className="checks">
           <label className="check">
-            <input type="checkbox" checked={filters.showCompleted} onChange={(event) => onChange({ ...filters, showCompleted: event.target.checked })} />
+            <input
+              type="checkbox"
+              checked={filters.showCompleted}
+              onChange={(event) => onChange({ ...filters, showCompleted: event.target.checked })}
+            />
             Show completed
           </label>
           <label className="check">
-            <input type="checkbox" checked={filters.mine} onChange={(event) => onChange({ ...filters, mine: event.target.checked })} />
+            <input
+              type="checkbox"
+              checked={filters.mine}
+              onChange={(event) => onChange({ ...filters, mine: event.target.checked })}
+            />
             Only mine
           </label>
           <label className="check">
@@ -99,7 +115,15 @@ export function InboxFiltersForm({ filters, onChange }: { filters: InboxFilters;
             className="link"
             onClick={() => {
               setTyped({ ...typed, type: '', tag: '' });
-              onChange({ ...filters, showCompleted: false, mine: false, assignedToMe: false, status: [], type: '', tag: '' });
+              onChange({
+                ...filters,
+                showCompleted: false,
+                mine: false,
+                assignedToMe: false,
+                status: [],
+                type: '',
+                tag: '',
+              });
             }}
           >
             Clear filters

@@ -26,7 +26,9 @@ export function readFilters(params: URLSearchParams): InboxFilters {
     mine: params.get('mine') === '1',
     assignedToMe: params.get('assigned') === '1',
     q: params.get('q') ?? '',
-    status: (params.get('status') ?? '').split(',').filter((value): value is TaskStatus => statuses.includes(value as TaskStatus)),
+    status: (params.get('status') ?? '')
+      .split(',')
+      .filter((value): value is TaskStatus => statuses.includes(value as TaskStatus)),
     type: params.get('type') ?? '',
     tag: params.get('tag') ?? '',
   };
@@ -46,8 +48,14 @@ export function writeFilters(params: URLSearchParams, filters: InboxFilters): UR
 }
 
 export const activeFilterCount = (filters: InboxFilters): number =>
-  [filters.showCompleted, filters.mine, filters.assignedToMe, filters.status.length > 0, filters.type, filters.tag].filter(Boolean)
-    .length;
+  [
+    filters.showCompleted,
+    filters.mine,
+    filters.assignedToMe,
+    filters.status.length > 0,
+    filters.type,
+    filters.tag,
+  ].filter(Boolean).length;
 
 /** The inbox API's query for these filters (libs/query InboxQueryDto). */
 export function toInboxQuery(filters: InboxFilters): Record<string, string | boolean | string[]> {

@@ -4,7 +4,14 @@ import type { TaskSummary } from '../api/api.types';
 import { Empty, ErrorState, Loading } from '../layout/states';
 import { useClaimTask } from '../tasks/task-claim';
 import { InboxFiltersForm } from './inbox-filters.form';
-import { activeFilterCount, type InboxFilters, type InboxView, inboxViews, readFilters, writeFilters } from './inbox.filters';
+import {
+  activeFilterCount,
+  type InboxFilters,
+  type InboxView,
+  inboxViews,
+  readFilters,
+  writeFilters,
+} from './inbox.filters';
 import { useInbox } from './inbox.queries';
 import { TaskBoardView } from './task-board.view';
 import { TaskCalendarView } from './task-calendar.view';
@@ -20,7 +27,9 @@ export function InboxPage() {
   // Filters answer at once from state; the URL only mirrors them (router updates are
   // transitions, which would make a ticked box look unticked for a moment on a busy phone).
   const [filters, setFilterState] = useState(() => readFilters(params));
-  const [view, setViewState] = useState<InboxView>(() => (params.get('view') as InboxView | null) ?? (phone() ? 'list' : 'table'));
+  const [view, setViewState] = useState<InboxView>(
+    () => (params.get('view') as InboxView | null) ?? (phone() ? 'list' : 'table'),
+  );
   const setFilters = useCallback(
     (next: InboxFilters) => {
       setFilterState(next);
@@ -30,11 +39,14 @@ export function InboxPage() {
   );
   const setView = (next: InboxView) => {
     setViewState(next);
-    setParams((current) => {
-      const updated = new URLSearchParams(current);
-      updated.set('view', next);
-      return updated;
-    }, { replace: true });
+    setParams(
+      (current) => {
+        const updated = new URLSearchParams(current);
+        updated.set('view', next);
+        return updated;
+      },
+      { replace: true },
+    );
   };
 
   return (
@@ -44,7 +56,13 @@ export function InboxPage() {
         <div className="spacer" />
         <div className="tabs" role="group" aria-label="View">
           {inboxViews.map((option) => (
-            <button key={option.id} type="button" className="button small" aria-pressed={view === option.id} onClick={() => setView(option.id)}>
+            <button
+              key={option.id}
+              type="button"
+              className="button small"
+              aria-pressed={view === option.id}
+              onClick={() => setView(option.id)}
+            >
               {option.label}
             </button>
           ))}
@@ -90,9 +108,7 @@ function InboxTasks({ filters, view }: { filters: InboxFilters; view: Exclude<In
       ) : (
         <TaskListView tasks={inbox.tasks} claim={startTask} claiming={claiming} />
       )}
-      {inbox.hasNextPage && (
-        <MoreTasks loading={inbox.isFetchingNextPage} load={() => void inbox.fetchNextPage()} />
-      )}
+      {inbox.hasNextPage && <MoreTasks loading={inbox.isFetchingNextPage} load={() => void inbox.fetchNextPage()} />}
     </>
   );
 }
@@ -103,9 +119,12 @@ function MoreTasks({ loading, load }: { loading: boolean; load(): void }) {
   useEffect(() => {
     const target = button.current;
     if (!target) return;
-    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && !loading && load(), {
-      rootMargin: '400px',
-    });
+    const observer = new IntersectionObserver(
+      (entries) => entries.some((entry) => entry.isIntersecting) && !loading && load(),
+      {
+        rootMargin: '400px',
+      },
+    );
     observer.observe(target);
     return () => observer.disconnect();
   }, [loading, load]);

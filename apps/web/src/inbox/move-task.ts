@@ -14,7 +14,11 @@ export function useMoveTask() {
   const notify = useNotify();
   const [moving, setMoving] = useState<string | null>(null);
 
-  async function move(task: TaskSummary, to: TaskStatus, details: { resolution?: string; note?: string } = {}): Promise<boolean> {
+  async function move(
+    task: TaskSummary,
+    to: TaskStatus,
+    details: { resolution?: string; note?: string } = {},
+  ): Promise<boolean> {
     setMoving(task.id);
     try {
       const view = await api<TaskView>('PUT', `/api/inbox/tasks/${task.id}`, { status: to, ...details });

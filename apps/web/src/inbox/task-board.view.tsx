@@ -2,10 +2,10 @@ import { type DragEvent, useState } from 'react';
 import { Link } from 'react-router';
 import type { TaskStatus, TaskSummary } from '../api/api.types';
 import { useSignedIn } from '../session/session.context';
+import { ActionDialog, CompleteForm, ReasonForm } from '../tasks/task-action.dialog';
 import { statuses, statusLabels } from '../tasks/task.format';
 import type { InboxFilters } from './inbox.filters';
 import { useMoveTask } from './move-task';
-import { ResolutionDialog } from './resolution.dialog';
 import { HolderLine } from './task-row';
 import { canMove } from './task-moves';
 
@@ -17,7 +17,8 @@ export function TaskBoardView({ tasks, filters }: { tasks: TaskSummary[]; filter
   const session = useSignedIn();
   const { move, moving } = useMoveTask();
   const [dragged, setDragged] = useState<TaskSummary | null>(null);
-  const [completing, setCompleting] = useState<TaskSummary | null>(null);
+  // Completing asks for a resolution and cancelling for a reason, in the task page's own dialogs.
+  const [asking, setAsking] = useState<{ task: TaskSummary; to: 'completed' | 'cancelled' } | null>(null);
   // The columns of the statuses the list can hold: the chosen ones, or open (and finished) work.
   const columns: TaskStatus[] =
     filters.status.length > 0
@@ -27,8 +28,8 @@ export function TaskBoardView({ tasks, filters }: { tasks: TaskSummary[]; filter
         : ['pending', 'processing', 'waiting'];
 
   const moveTo = (task: TaskSummary, to: TaskStatus) => {
-    if (to === 'completed') setCompleting(task);
-    else if (to !== 'cancelled' || window.confirm(`Cancel “${task.title}”? The sender will be told.`)) void move(task, to);
+    if (to === 'completed' || to === 'cancelled') setAsking({ task, to });
+    else void move(task, to);
   };
   const drop = (event: DragEvent, to: TaskStatus) => {
     event.preventDefault();
@@ -69,15 +70,32 @@ export function TaskBoardView({ tasks, filters }: { tasks: TaskSummary[]; filter
           </section>
         );
       })}
-      {completing && (
-        <ResolutionDialog
-          title={completing.title}
-          onClose={() => setCompleting(null)}
-          onResolve={(resolution, note) => {
-            void move(completing, 'completed', { resolution, ...(note ? { note } : {}) });
-            setCompleting(null);
-          }}
-        />
+      {asking?.to === 'completed' && (
+        <ActionDialog title={`Complete “${asking.task.title}”`} onClose={() => setAsking(null)}>
+          <CompleteForm
+            busy={moving === asking.task.id}
+            onClose={() => setAsking(null)}
+            onSubmit={(body) => {
+              void move(asking.task, 'completed', body);
+              setAsking(null);
+            }}
+          />
+        </ActionDialog>
+      )}
+      {asking?.to === 'cancelled' && (
+        <ActionDialog title={`Cancel “${asking.task.title}”?`} onClose={() => setAsking(null)}>
+          <ReasonForm
+            intro="A cancelled task cannot be reopened; the sender is told."
+            submitLabel="Cancel task"
+            danger
+            busy={moving === asking.task.id}
+            onClose={() => setAsking(null)}
+            onSubmit={(reason) => {
+              void move(asking.task, 'cancelled', reason ? { note: reason } : {});
+              setAsking(null);
+            }}
+          />
+        </ActionDialog>
       )}
     </div>
   );
@@ -121,7 +139,11 @@ function BoardCard(props: {
         >
           <label>
             <span className="visually-hidden">Move “{task.title}” to</span>
-            <select value={target} disabled={moving} onChange={(event) => setTarget(event.target.value as TaskStatus | '')}>
+            <select
+              value={target}
+              disabled={moving}
+              onChange={(event) => setTarget(event.target.value as TaskStatus | '')}
+            >
               <option value="">Move to…</option>
               {targets.map((to) => (
                 <option key={to} value={to}>

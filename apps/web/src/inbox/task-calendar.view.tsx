@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import type { TaskSummary } from '../api/api.types';
 import { Empty, ErrorState, Loading } from '../layout/states';
-import { isOverdue } from '../tasks/task.format';
+import { dueDay, isOverdue, localDay } from '../tasks/task.format';
 import type { InboxFilters } from './inbox.filters';
 import { useInbox } from './inbox.queries';
 
@@ -11,9 +11,6 @@ const dayName = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'num
 const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const mostTasks = 1_000;
 
-const dayKey = (date: Date): string =>
-  `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
-
 /** Tasks by due date, a month at a time: a grid on wide screens, an agenda of due days on phones. */
 export function TaskCalendarView({ filters }: { filters: InboxFilters }) {
   const [month, setMonth] = useState(() => {
@@ -21,7 +18,12 @@ export function TaskCalendarView({ filters }: { filters: InboxFilters }) {
     return new Date(now.getFullYear(), now.getMonth(), 1);
   });
   const next = new Date(month.getFullYear(), month.getMonth() + 1, 1);
-  const inbox = useInbox(filters, { dueFrom: month.toISOString(), dueTo: next.toISOString() });
+  // A day's margin each side: a due date without a time (midnight UTC) belongs to its calendar
+  // day, which lies outside the local month's exact bounds in zones away from UTC.
+  const inbox = useInbox(filters, {
+    dueFrom: new Date(month.getTime() - 86_400_000).toISOString(),
+    dueTo: new Date(next.getTime() + 86_400_000).toISOString(),
+  });
   const { hasNextPage, isFetchingNextPage, fetchNextPage, tasks } = inbox;
   useEffect(() => {
     if (hasNextPage && !isFetchingNextPage && tasks.length < mostTasks) void fetchNextPage();
@@ -30,15 +32,16 @@ export function TaskCalendarView({ filters }: { filters: InboxFilters }) {
   const byDay = new Map<string, TaskSummary[]>();
   for (const task of tasks) {
     if (!task.dueAt) continue;
-    const key = dayKey(new Date(task.dueAt));
+    const key = dueDay(task.dueAt);
     byDay.set(key, [...(byDay.get(key) ?? []), task]);
   }
   const leading = (month.getDay() + 6) % 7;
-  const days = Array.from({ length: Math.round((next.getTime() - month.getTime()) / 86_400_000) }, (_, index) =>
-    new Date(month.getFullYear(), month.getMonth(), index + 1),
+  const days = Array.from(
+    { length: Math.round((next.getTime() - month.getTime()) / 86_400_000) },
+    (_, index) => new Date(month.getFullYear(), month.getMonth(), index + 1),
   );
   const shift = (by: number) => setMonth(new Date(month.getFullYear(), month.getMonth() + by, 1));
-  const today = dayKey(new Date());
+  const today = localDay(new Date());
 
   return (
     <div className="calendar">
@@ -60,14 +63,14 @@ export function TaskCalendarView({ filters }: { filters: InboxFilters }) {
         <>
           <ol className="agenda" aria-label="Due this month">
             {days
-              .filter((day) => byDay.has(dayKey(day)))
+              .filter((day) => byDay.has(localDay(day)))
               .map((day) => (
-                <li key={dayKey(day)}>
+                <li key={localDay(day)}>
                   <h3>{dayName.format(day)}</h3>
-                  <DayTasks tasks={byDay.get(dayKey(day)) ?? []} />
+                  <DayTasks tasks={byDay.get(localDay(day)) ?? []} />
                 </li>
               ))}
-            {byDay.size === 0 && <Empty>Nothing due in {monthName.format(month)}.</Empty>}
+            {!days.some((day) => byDay.has(localDay(day))) && <Empty>Nothing due in {monthName.format(month)}.</Empty>}
           </ol>
           <div className="month-grid">
             {weekdays.map((weekday) => (
@@ -79,9 +82,9 @@ export function TaskCalendarView({ filters }: { filters: InboxFilters }) {
               <div key={`blank-${index}`} className="day blank" />
             ))}
             {days.map((day) => (
-              <div key={dayKey(day)} className={`day ${dayKey(day) === today ? 'today' : ''}`}>
+              <div key={localDay(day)} className={`day ${localDay(day) === today ? 'today' : ''}`}>
                 <span className="date">{day.getDate()}</span>
-                <DayTasks tasks={byDay.get(dayKey(day)) ?? []} />
+                <DayTasks tasks={byDay.get(localDay(day)) ?? []} />
               </div>
             ))}
           </div>
@@ -96,9 +99,7 @@ function DayTasks({ tasks }: { tasks: TaskSummary[] }) {
     <ul>
       {tasks.map((task) => (
         <li key={task.id} className={`due ${task.status} ${isOverdue(task.dueAt, task.status) ? 'overdue' : ''}`}>
-          <Link to={`/tasks/${task.id}`}>
-            {task.title}
-          </Link>
+          <Link to={`/tasks/${task.id}`}>{task.title}</Link>
         </li>
       ))}
     </ul>

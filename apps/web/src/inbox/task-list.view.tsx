@@ -1,7 +1,15 @@
 import type { TaskSummary } from '../api/api.types';
 import { TaskRow } from './task-row';
 
-export function TaskListView({ tasks, claim, claiming }: { tasks: TaskSummary[]; claim(task: TaskSummary): void; claiming: string | null }) {
+export function TaskListView({
+  tasks,
+  claim,
+  claiming,
+}: {
+  tasks: TaskSummary[];
+  claim(task: TaskSummary): void;
+  claiming: string | null;
+}) {
   return (
     <ul className="task-list" aria-label="Tasks">
       {tasks.map((task) => (

@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import type { TaskSummary } from '../api/api.types';
 import { useNameOf } from '../session/members.query';
 import { useSignedIn } from '../session/session.context';
-import { formatAgo, formatDate, isOverdue, statusLabels } from '../tasks/task.format';
+import { formatAgo, formatDue, isOverdue, statusLabels } from '../tasks/task.format';
 import { actionsOn } from './task-moves';
 
 export function StatusBadge({ task }: { task: TaskSummary }) {
@@ -16,11 +16,23 @@ export function HolderLine({ task }: { task: TaskSummary }) {
   if (!task.processedBy || task.status === 'pending' || task.status === 'cancelled') return null;
   const who = nameOf(task.processedBy, session.userId);
   const text =
-    task.status === 'completed' ? `Resolved by ${who}` : task.status === 'waiting' ? `Waiting, held by ${who}` : `${who === 'you' ? 'You are' : `${who} is`} on it`;
+    task.status === 'completed'
+      ? `Resolved by ${who}`
+      : task.status === 'waiting'
+        ? `Waiting, held by ${who}`
+        : `${who === 'you' ? 'You are' : `${who} is`} on it`;
   return <span className="holder">{text}</span>;
 }
 
-export function StartTaskButton({ task, claim, claiming }: { task: TaskSummary; claim(task: TaskSummary): void; claiming: string | null }) {
+export function StartTaskButton({
+  task,
+  claim,
+  claiming,
+}: {
+  task: TaskSummary;
+  claim(task: TaskSummary): void;
+  claiming: string | null;
+}) {
   const session = useSignedIn();
   if (!actionsOn(task, session).includes('claim')) return null;
   return (
@@ -37,7 +49,15 @@ export function StartTaskButton({ task, claim, claiming }: { task: TaskSummary; 
 }
 
 /** One task in the phone-first list. */
-export function TaskRow({ task, claim, claiming }: { task: TaskSummary; claim(task: TaskSummary): void; claiming: string | null }) {
+export function TaskRow({
+  task,
+  claim,
+  claiming,
+}: {
+  task: TaskSummary;
+  claim(task: TaskSummary): void;
+  claiming: string | null;
+}) {
   const nameOf = useNameOf();
   const overdue = isOverdue(task.dueAt, task.status);
   return (
@@ -55,7 +75,7 @@ export function TaskRow({ task, claim, claiming }: { task: TaskSummary; claim(ta
           <span>{task.type}</span>
           <span>from {nameOf(task.source)}</span>
           <span title={task.createdAt}>{formatAgo(task.createdAt)}</span>
-          {task.dueAt && <span className={overdue ? 'overdue' : undefined}>due {formatDate(task.dueAt)}</span>}
+          {task.dueAt && <span className={overdue ? 'overdue' : undefined}>due {formatDue(task.dueAt)}</span>}
           {task.commentCount > 0 && <span>{task.commentCount} 💬</span>}
           {task.attachmentCount > 0 && <span>{task.attachmentCount} 📎</span>}
         </div>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import type { TaskSummary } from '../api/api.types';
-import { formatAgo, formatDate, isOverdue } from '../tasks/task.format';
+import { formatAgo, formatDue, isOverdue } from '../tasks/task.format';
 import { HolderLine, StartTaskButton, StatusBadge } from './task-row';
 
 type Column = 'title' | 'type' | 'status' | 'priority' | 'dueAt' | 'createdAt';
@@ -30,7 +30,15 @@ function sortKey(task: TaskSummary, column: Column): string | number {
 }
 
 /** Sortable columns over the loaded tasks; the server's order (open first, oldest first) until a header is chosen. */
-export function TaskTableView({ tasks, claim, claiming }: { tasks: TaskSummary[]; claim(task: TaskSummary): void; claiming: string | null }) {
+export function TaskTableView({
+  tasks,
+  claim,
+  claiming,
+}: {
+  tasks: TaskSummary[];
+  claim(task: TaskSummary): void;
+  claiming: string | null;
+}) {
   const [sort, setSort] = useState<{ column: Column; ascending: boolean } | null>(null);
   const rows = sort
     ? [...tasks].sort((a, b) => {
@@ -39,7 +47,9 @@ export function TaskTableView({ tasks, claim, claiming }: { tasks: TaskSummary[]
       })
     : tasks;
   const toggle = (column: Column) =>
-    setSort((current) => (current?.column === column ? { column, ascending: !current.ascending } : { column, ascending: true }));
+    setSort((current) =>
+      current?.column === column ? { column, ascending: !current.ascending } : { column, ascending: true },
+    );
 
   return (
     <table className="task-table">
@@ -77,7 +87,9 @@ export function TaskTableView({ tasks, claim, claiming }: { tasks: TaskSummary[]
               </div>
             </td>
             <td className="wide-only">{task.priority ?? '—'}</td>
-            <td className={`wide-only ${isOverdue(task.dueAt, task.status) ? 'overdue' : ''}`}>{formatDate(task.dueAt)}</td>
+            <td className={`wide-only ${isOverdue(task.dueAt, task.status) ? 'overdue' : ''}`}>
+              {formatDue(task.dueAt)}
+            </td>
             <td className="wide-only" title={task.createdAt}>
               {formatAgo(task.createdAt)}
             </td>

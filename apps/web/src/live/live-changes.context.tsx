@@ -1,6 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import type { TaskChange } from '../api/api.types';
+import { publicEventTypes, type TaskChange } from '../api/api.types';
 import { useSignedIn } from '../session/session.context';
 
 type Listener = (change: TaskChange) => void;
@@ -10,19 +10,6 @@ interface LiveChanges {
   state: LiveState;
   subscribe(listener: Listener): () => void;
 }
-
-const publicTypes = [
-  'task.created',
-  'task.claimed',
-  'task.released',
-  'task.status_changed',
-  'task.completed',
-  'task.cancelled',
-  'task.commented',
-  'task.updated',
-  'task.attachment_added',
-  'task.info_posted',
-];
 
 const LiveChangesContext = createContext<LiveChanges>({ state: 'offline', subscribe: () => () => undefined });
 
@@ -63,7 +50,7 @@ export function LiveChangesProvider({ children }: { children: ReactNode }) {
         current.close();
         retry = setTimeout(open, Math.min(30_000, 1_000 * 2 ** failures++));
       };
-      for (const type of publicTypes) current.addEventListener(type, deliver);
+      for (const type of publicEventTypes) current.addEventListener(type, deliver);
     };
     open();
     return () => {

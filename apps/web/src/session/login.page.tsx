@@ -34,7 +34,12 @@ export function LoginPage() {
           <ul className="org-list">
             {choices.map((organisation) => (
               <li key={organisation.id}>
-                <button type="button" className="button wide" disabled={busy} onClick={(event) => submit(event, organisation.id)}>
+                <button
+                  type="button"
+                  className="button wide"
+                  disabled={busy}
+                  onClick={(event) => submit(event, organisation.id)}
+                >
                   {organisation.name} <span className="muted">({organisation.role})</span>
                 </button>
               </li>
@@ -48,7 +53,13 @@ export function LoginPage() {
         <form onSubmit={(event) => submit(event)} className="stack">
           <label>
             Email
-            <input type="email" autoComplete="username" required value={email} onChange={(event) => setEmail(event.target.value)} />
+            <input
+              type="email"
+              autoComplete="username"
+              required
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+            />
           </label>
           <label>
             Password

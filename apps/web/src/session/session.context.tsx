@@ -64,23 +64,26 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   // The token is set during render so that queries started by children already carry it.
   setApiToken(session?.token ?? null, logOut);
 
-  const logIn = useCallback(async (email: string, password: string, organisationId?: string) => {
-    const answer = await api<LoginAnswer>('POST', '/api/auth/login', { email, password, organisationId });
-    if (!answer.accessToken || !answer.organisation) return answer.organisations;
-    const claims = claimsOf(answer.accessToken);
-    const next: Session = {
-      token: answer.accessToken,
-      userId: claims.sub,
-      role: claims.role,
-      email,
-      organisation: answer.organisation,
-      organisations: answer.organisations,
-    };
-    localStorage.setItem(storageKey, JSON.stringify(next));
-    setApiToken(next.token, logOut);
-    setSession(next);
-    return null;
-  }, [logOut]);
+  const logIn = useCallback(
+    async (email: string, password: string, organisationId?: string) => {
+      const answer = await api<LoginAnswer>('POST', '/api/auth/login', { email, password, organisationId });
+      if (!answer.accessToken || !answer.organisation) return answer.organisations;
+      const claims = claimsOf(answer.accessToken);
+      const next: Session = {
+        token: answer.accessToken,
+        userId: claims.sub,
+        role: claims.role,
+        email,
+        organisation: answer.organisation,
+        organisations: answer.organisations,
+      };
+      localStorage.setItem(storageKey, JSON.stringify(next));
+      setApiToken(next.token, logOut);
+      setSession(next);
+      return null;
+    },
+    [logOut],
+  );
 
   const value = useMemo(() => ({ session, logIn, logOut }), [session, logIn, logOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
+import { localDay } from '../tasks/task.format';
 
 export const periods = ['7d', '30d', '90d', 'custom'] as const;
 export type Period = (typeof periods)[number];
@@ -35,13 +36,8 @@ const isDate = (value: string | null): value is string =>
 const isOneOf = <T extends string>(options: readonly T[], value: string | null): value is T =>
   options.includes(value as T);
 
-/** A local calendar date as YYYY-MM-DD; the API reads it in the organisation's time zone. */
-function localDate(at: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
-}
-
-const daysBack = (days: number): string => localDate(new Date(Date.now() - days * dayMs));
+// Local calendar dates; the API reads them in the organisation's time zone.
+const daysBack = (days: number): string => localDay(new Date(Date.now() - days * dayMs));
 const daysBetween = (from: string, to: string): number => Math.round((Date.parse(to) - Date.parse(from)) / dayMs) + 1;
 
 /** Buckets that keep a chart readable on a phone: days up to six weeks, then weeks, then months. */

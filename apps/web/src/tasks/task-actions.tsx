@@ -1,13 +1,10 @@
-import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
-import { RESOLUTION_MAX_LENGTH } from '@taskinbox/domain';
+import { useState } from 'react';
 import type { TaskDetail } from '../api/api.types';
+import { ActionDialog, CompleteForm, ReasonForm } from './task-action.dialog';
 import { useClaimTask } from './task-claim';
 import { type TaskCommand, useTaskCommand } from './task.queries';
 
 type Form = 'complete' | 'hold' | 'cancel';
-
-const noteMaxLength = 2000;
-const commonResolutions = ['accepted', 'rejected', 'done'];
 
 /**
  * The status changes the server would accept from the viewer now, and nothing else. On phones
@@ -28,8 +25,15 @@ export function TaskActions({ task }: { task: TaskDetail }) {
 
   const buttons: { action: string; label: string; busyLabel?: string; className?: string; onClick(): void }[] = [];
   if (allowed.has('claim'))
-    buttons.push({ action: 'claim', label: 'Start task', busyLabel: 'Starting…', className: 'primary', onClick: () => void claim(task) });
-  if (allowed.has('complete')) buttons.push({ action: 'complete', label: 'Complete…', className: 'primary', onClick: () => setForm('complete') });
+    buttons.push({
+      action: 'claim',
+      label: 'Start task',
+      busyLabel: 'Starting…',
+      className: 'primary',
+      onClick: () => void claim(task),
+    });
+  if (allowed.has('complete'))
+    buttons.push({ action: 'complete', label: 'Complete…', className: 'primary', onClick: () => setForm('complete') });
   if (allowed.has('resume'))
     buttons.push({
       action: 'resume',
@@ -46,21 +50,32 @@ export function TaskActions({ task }: { task: TaskDetail }) {
       onClick: () => run({ path: 'release', done: 'Task released: it is open for anyone again.' }),
     });
   if (allowed.has('hold')) buttons.push({ action: 'hold', label: 'Wait…', onClick: () => setForm('hold') });
-  if (allowed.has('cancel')) buttons.push({ action: 'cancel', label: 'Cancel task…', className: 'danger', onClick: () => setForm('cancel') });
+  if (allowed.has('cancel'))
+    buttons.push({ action: 'cancel', label: 'Cancel task…', className: 'danger', onClick: () => setForm('cancel') });
 
   if (buttons.length === 0) return null;
   return (
     <section className="task-actions" aria-label="Actions">
       <div className="task-action-buttons">
         {buttons.map((button) => (
-          <button key={button.action} type="button" className={`button ${button.className ?? ''}`} disabled={busy} onClick={button.onClick}>
+          <button
+            key={button.action}
+            type="button"
+            className={`button ${button.className ?? ''}`}
+            disabled={busy}
+            onClick={button.onClick}
+          >
             {(running === button.action && button.busyLabel) || button.label}
           </button>
         ))}
       </div>
       {form === 'complete' && (
         <ActionDialog title="Complete the task" onClose={() => setForm(null)}>
-          <CompleteForm busy={busy} onClose={() => setForm(null)} onSubmit={(body) => run({ path: 'complete', body, done: 'Task completed.' })} />
+          <CompleteForm
+            busy={busy}
+            onClose={() => setForm(null)}
+            onSubmit={(body) => run({ path: 'complete', body, done: 'Task completed.' })}
+          />
         </ActionDialog>
       )}
       {form === 'hold' && (
@@ -91,126 +106,3 @@ export function TaskActions({ task }: { task: TaskDetail }) {
 }
 
 /** A modal dialog (focus stays inside, Escape closes, focus returns after); a sheet from the bottom on phones. */
-function ActionDialog({ title, onClose, children }: { title: string; onClose(): void; children: ReactNode }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const headingId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    const opener = document.activeElement;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => {
-      dialog?.close();
-      // By now the dialog is out of the document, so the browser no longer returns focus itself.
-      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
-    };
-  }, []);
-  return (
-    <dialog
-      ref={ref}
-      className="task-dialog"
-      aria-labelledby={headingId}
-      // Escape: unmount at once rather than on the later close event, which a quick reopen would race.
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
-      // Closed some other way. Not after unmounting or when shown again (React's development re-run of effects).
-      onClose={(event) => event.currentTarget === ref.current && !event.currentTarget.open && onClose()}
-    >
-      <h2 id={headingId}>{title}</h2>
-      {children}
-    </dialog>
-  );
-}
-
-function CompleteForm({ busy, onClose, onSubmit }: { busy: boolean; onClose(): void; onSubmit(body: { resolution: string; note?: string }): void }) {
-  const [choice, setChoice] = useState('');
-  const [other, setOther] = useState('');
-  const [note, setNote] = useState('');
-  const name = useId();
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    const resolution = (choice === 'other' ? other : choice).trim();
-    if (!resolution) return;
-    onSubmit({ resolution, ...(note.trim() ? { note: note.trim() } : {}) });
-  }
-
-  return (
-    <form className="stack" onSubmit={submit}>
-      <fieldset className="resolution-choices">
-        <legend>Resolution</legend>
-        {[...commonResolutions, 'other'].map((value) => (
-          <label key={value} className="check">
-            <input type="radio" name={name} value={value} required checked={choice === value} onChange={() => setChoice(value)} />
-            {value === 'other' ? 'Other…' : value[0].toUpperCase() + value.slice(1)}
-          </label>
-        ))}
-      </fieldset>
-      {choice === 'other' && (
-        <label>
-          Other resolution
-          <input
-            value={other}
-            required
-            autoFocus
-            maxLength={RESOLUTION_MAX_LENGTH}
-            pattern=".*\S.*"
-            title="A word or two, e.g. refunded"
-            onChange={(event) => setOther(event.target.value)}
-          />
-        </label>
-      )}
-      <label>
-        Note <span className="muted">(optional)</span>
-        <textarea value={note} maxLength={noteMaxLength} rows={3} onChange={(event) => setNote(event.target.value)} />
-      </label>
-      <DialogButtons submitLabel={busy ? 'Completing…' : 'Complete task'} busy={busy} onClose={onClose} />
-    </form>
-  );
-}
-
-function ReasonForm({
-  intro,
-  submitLabel,
-  danger = false,
-  busy,
-  onClose,
-  onSubmit,
-}: {
-  intro: string;
-  submitLabel: string;
-  danger?: boolean;
-  busy: boolean;
-  onClose(): void;
-  onSubmit(reason: string): void;
-}) {
-  const [reason, setReason] = useState('');
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    onSubmit(reason.trim());
-  }
-  return (
-    <form className="stack" onSubmit={submit}>
-      <p className="muted">{intro}</p>
-      <label>
-        Reason <span className="muted">(optional)</span>
-        <textarea value={reason} maxLength={noteMaxLength} rows={3} autoFocus onChange={(event) => setReason(event.target.value)} />
-      </label>
-      <DialogButtons submitLabel={submitLabel} danger={danger} busy={busy} onClose={onClose} />
-    </form>
-  );
-}
-
-function DialogButtons({ submitLabel, danger = false, busy, onClose }: { submitLabel: string; danger?: boolean; busy: boolean; onClose(): void }) {
-  return (
-    <div className="row dialog-buttons">
-      <button type="button" className="button" onClick={onClose}>
-        Close
-      </button>
-      <button type="submit" className={`button ${danger ? 'danger' : 'primary'}`} disabled={busy}>
-        {submitLabel}
-      </button>
-    </div>
-  );
-}

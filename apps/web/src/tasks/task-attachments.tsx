@@ -46,15 +46,22 @@ export function TaskAttachments({ attachments, viewerId }: { attachments: AddedA
   );
 }
 
-function AttachmentItem({ added: { attachment, by, addedAt }, viewerId }: { added: AddedAttachment; viewerId: string }) {
+function AttachmentItem({
+  added: { attachment, by, addedAt },
+  viewerId,
+}: {
+  added: AddedAttachment;
+  viewerId: string;
+}) {
   const nameOf = useNameOf();
   // A preview that does not load (moved, private, offline) is left out rather than shown broken.
   const [previewFailed, setPreviewFailed] = useState(false);
   const href = httpUrl(attachment.url);
   const preview = href && attachment.contentType?.startsWith('image/') && !previewFailed;
-  const facts = [attachment.contentType, attachment.sizeBytes === undefined ? undefined : formatBytes(attachment.sizeBytes)].filter(
-    (fact): fact is string => Boolean(fact),
-  );
+  const facts = [
+    attachment.contentType,
+    attachment.sizeBytes === undefined ? undefined : formatBytes(attachment.sizeBytes),
+  ].filter((fact): fact is string => Boolean(fact));
   return (
     <li className="attachment">
       {preview && (

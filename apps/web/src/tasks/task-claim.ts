@@ -55,4 +55,3 @@ export function useClaimTask(): { claim(shown: ShownTask): Promise<TaskView | nu
 
   return { claim, claiming };
 }
-

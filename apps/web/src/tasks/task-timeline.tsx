@@ -72,7 +72,9 @@ function describe(entry: TimelineEntry, nameOf: (userId: string) => string): { t
       return { text: 'started the task' };
     case 'TaskReleased': {
       const previous = textOf(details.previousClaimer);
-      return { text: details.forced === true && previous ? `released the task from ${nameOf(previous)}` : 'released the task' };
+      return {
+        text: details.forced === true && previous ? `released the task from ${nameOf(previous)}` : 'released the task',
+      };
     }
     case 'TaskStatusChanged':
       if (details.to === 'waiting') return { text: 'put the task on hold', more: quote('Reason', details.reason) };
@@ -94,7 +96,10 @@ function describe(entry: TimelineEntry, nameOf: (userId: string) => string): { t
     }
     case 'TaskAttachmentAdded': {
       const attachment = details.attachment;
-      const name = typeof attachment === 'object' && attachment !== null && 'name' in attachment ? textOf(attachment.name) : undefined;
+      const name =
+        typeof attachment === 'object' && attachment !== null && 'name' in attachment
+          ? textOf(attachment.name)
+          : undefined;
       return { text: name ? `attached ${name}` : 'added an attachment' };
     }
     case 'TaskInfoPosted':

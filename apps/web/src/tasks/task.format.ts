@@ -28,7 +28,8 @@ export function formatAgo(iso: string, now = Date.now()): string {
     ['hour', 3_600],
     ['minute', 60],
   ];
-  for (const [unit, size] of steps) if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
+  for (const [unit, size] of steps)
+    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
   return relative.format(seconds, 'second');
 }
 
@@ -41,8 +42,23 @@ export function formatDuration(seconds: number | null): string {
   return `${(seconds / 86_400).toFixed(1)} d`;
 }
 
-export const isOverdue = (dueAt: string | null, status: TaskStatus, now = Date.now()): boolean =>
-  dueAt !== null && status !== 'completed' && status !== 'cancelled' && new Date(dueAt).getTime() < now;
+// A due date sent without a time is stored as midnight UTC: it means that calendar day, wherever the reader is.
+const isDateOnly = (iso: string): boolean => /T00:00:00(\.0+)?(Z|\+00:00)$/.test(iso);
+
+/** A date's local calendar day, YYYY-MM-DD. */
+export const localDay = (date: Date): string =>
+  `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+
+/** The local calendar day (YYYY-MM-DD) a task is due on. */
+export const dueDay = (iso: string): string => (isDateOnly(iso) ? iso.slice(0, 10) : localDay(new Date(iso)));
+
+/** Overdue once the due moment has passed; a due date without a time, once that day is over. */
+export function isOverdue(dueAt: string | null, status: TaskStatus, now = Date.now()): boolean {
+  if (dueAt === null || status === 'completed' || status === 'cancelled') return false;
+  if (!isDateOnly(dueAt)) return new Date(dueAt).getTime() < now;
+  const [year, month, day] = dueAt.slice(0, 10).split('-').map(Number);
+  return new Date(year, month - 1, day + 1).getTime() <= now;
+}
 
 /** A file size for people: "820 B", "14 KB", "3.2 MB". */
 export function formatBytes(bytes: number): string {
@@ -63,6 +79,6 @@ export function httpUrl(text: string): string | null {
 
 /** A due time; a due date given without a time (stored as midnight UTC) shows as that date, in every time zone. */
 export function formatDue(iso: string | null): string {
-  if (!iso || !/T00:00:00(\.0+)?(Z|\+00:00)$/.test(iso)) return formatDateTime(iso);
+  if (!iso || !isDateOnly(iso)) return formatDateTime(iso);
   return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso));
 }

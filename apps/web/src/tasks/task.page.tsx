@@ -58,7 +58,9 @@ export function TaskPage() {
           <span className={`badge ${task.status}`}>{statusLabels[task.status]}</span>
           {isOverdue(task.dueAt, task.status) && <span className="badge overdue">Overdue</span>}
           {(task.priority === 'high' || task.priority === 'urgent') && (
-            <span className={`badge priority-${task.priority}`}>{task.priority === 'urgent' ? 'Urgent' : 'High priority'}</span>
+            <span className={`badge priority-${task.priority}`}>
+              {task.priority === 'urgent' ? 'Urgent' : 'High priority'}
+            </span>
           )}
           <span className="tag">{task.type}</span>
         </p>
@@ -77,7 +79,12 @@ export function TaskPage() {
         )}
         <TaskPayload payload={task.payload} />
         <TaskAttachments attachments={attachmentsOf(timeline)} viewerId={userId} />
-        <TaskTimeline taskId={task.id} timeline={timeline} viewerId={userId} canComment={task.allowedActions.includes('comment')} />
+        <TaskTimeline
+          taskId={task.id}
+          timeline={timeline}
+          viewerId={userId}
+          canComment={task.allowedActions.includes('comment')}
+        />
       </div>
     </article>
   );
@@ -90,7 +97,12 @@ function useMembersIncluding(data: Timeline | undefined) {
   const ids = new Set<string>();
   if (data?.task.processedBy) ids.add(data.task.processedBy);
   for (const entry of data?.timeline ?? []) if (entry.actor.kind === 'user') ids.add(entry.actor.id);
-  const missing = members ? [...ids].filter((id) => !members.some((member) => member.id === id)).sort().join() : '';
+  const missing = members
+    ? [...ids]
+        .filter((id) => !members.some((member) => member.id === id))
+        .sort()
+        .join()
+    : '';
   useEffect(() => {
     if (missing) void queries.invalidateQueries({ queryKey: ['members'] });
   }, [missing, queries]);
@@ -119,10 +131,14 @@ function TaskFacts({ task, viewerId }: { task: TaskDetail; viewerId: string }) {
   const nameOf = useNameOf();
   const { data: members } = useMembers();
   // Assignees are user ids or emails, as the sender gave them.
-  const assigneeName = (who: string) => members?.find((member) => member.id === who || member.email === who)?.name || who;
+  const assigneeName = (who: string) =>
+    members?.find((member) => member.id === who || member.email === who)?.name || who;
   const facts: [string, ReactNode][] = [
     ['Status', statusLabels[task.status]],
-    [task.status === 'completed' ? 'Completed by' : 'Handled by', task.processedBy && nameOf(task.processedBy, viewerId)],
+    [
+      task.status === 'completed' ? 'Completed by' : 'Handled by',
+      task.processedBy && nameOf(task.processedBy, viewerId),
+    ],
     ['Resolution', task.resolution],
     ['Completed', task.completedAt && formatDateTime(task.completedAt)],
     ['Cancelled', task.cancelledAt && formatDateTime(task.cancelledAt)],

@@ -13,7 +13,10 @@ export function useTaskTimeline(taskId: string) {
     queryKey: taskKey(taskId),
     queryFn: async () => {
       const minVersion = expectedVersion(taskId);
-      const answer = await api<TaskTimeline>('GET', withQuery(`/api/tasks/${encodeURIComponent(taskId)}/timeline`, { minVersion }));
+      const answer = await api<TaskTimeline>(
+        'GET',
+        withQuery(`/api/tasks/${encodeURIComponent(taskId)}/timeline`, { minVersion }),
+      );
       sawTaskVersion(taskId, answer.task.version);
       return answer;
     },
@@ -53,7 +56,8 @@ export function useTaskCommand(taskId: string) {
     },
     onError: async (error) => {
       notify(describeError(error), 'error');
-      if (error instanceof ApiError && (error.status === 409 || error.status === 403)) await refreshTask(queries, taskId);
+      if (error instanceof ApiError && (error.status === 409 || error.status === 403))
+        await refreshTask(queries, taskId);
     },
   });
 }
