@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { until } from '@taskinbox/testing';
 import { alreadyTakenNotice } from './notices.fixture';
 import { scrollsSideways, screenshot, startWebApp, type WebApp } from './web-app.fixture';
 
@@ -204,8 +205,6 @@ describe('the shared inbox in a browser', () => {
 });
 
 async function expectOnly(page: Page, titles: string[]): Promise<void> {
-  await page.waitForFunction(`document.querySelectorAll('[data-task-id]').length === ${titles.length}`, undefined, {
-    timeout: 10_000,
-  });
+  await until(page, `document.querySelectorAll('[data-task-id]').length === ${titles.length}`);
   for (const title of titles) await row(page, title).waitFor();
 }

@@ -1,4 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
+import { until } from '@taskinbox/testing';
 import { alreadyTakenNotice } from './notices.fixture';
 import { type Person, screenshot, scrollsSideways, startWebApp, type WebApp } from './web-app.fixture';
 
@@ -103,9 +104,7 @@ describe('the task page', () => {
     await page.getByLabel('Add a comment').fill('Tracking says it is at the depot.\nWill check tomorrow.');
     await page.getByRole('button', { name: 'Comment', exact: true }).click();
     await expectText(timeline(page), 'Tracking says it is at the depot.');
-    await page.waitForFunction(`document.querySelector('.comment-form textarea').value === ''`, undefined, {
-      timeout: 10_000,
-    });
+    await until(page, `document.querySelector('.comment-form textarea').value === ''`);
   });
 
   it('lists an attachment added over the API, live, as a link', async () => {
@@ -213,7 +212,7 @@ describe('the task page', () => {
       const { page } = await openTask(web.admin, task.id, viewport, { photos: true });
       await expectText(timeline(page), 'Photo confirms the damage.');
       await page.getByAltText('Preview of cracked-lid.jpg').scrollIntoViewIfNeeded();
-      await page.waitForFunction(`[...document.images].every((image) => image.complete)`);
+      await until(page, `[...document.images].every((image) => image.complete)`);
       await page.evaluate('window.scrollTo(0, 0)');
       expect(await scrollsSideways(page)).toBe(false);
       await screenshot(page, `task-${viewport}`);

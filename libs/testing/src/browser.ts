@@ -1,4 +1,4 @@
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /**
  * Debian's headless Chromium (tools/browser.sh installs it) with the flags this machine's closed
@@ -26,3 +26,15 @@ export const viewports = {
   desktop: { width: 1280, height: 800 },
   narrowest: { width: 360, height: 740 },
 } as const;
+
+/**
+ * Polls a JavaScript expression in the page until it is truthy. page.waitForFunction would
+ * evaluate a string with eval, which the app's Content-Security-Policy forbids; evaluate does not.
+ */
+export async function until(page: Page, expression: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate<boolean>(`Boolean(${expression})`))) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
