@@ -2,7 +2,7 @@ import { BrowserRouter, Route, Routes } from 'react-router';
 import { AdminPage } from './admin/admin.page';
 import { InboxPage } from './inbox/inbox.page';
 import { NoticesProvider } from './layout/notices.context';
-import { Shell } from './layout/shell';
+import { Shell } from './layout/page.shell';
 import { LoginPage } from './session/login.page';
 import { useSession } from './session/session.context';
 import { StatsPage } from './stats/stats.page';

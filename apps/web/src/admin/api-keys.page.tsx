@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, describeError } from '../api/api.client';
 import { useNotify } from '../layout/notices.context';
-import { Empty, ErrorState, Loading } from '../layout/states';
+import { Empty, ErrorState, Loading } from '../layout/load.states';
 import { formatAgo, formatDateTime } from '../tasks/task.format';
 import { type ApiKey, type Scope, scopeLabels } from './admin.types';
 import { ConfirmButton } from './confirm.button';

@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { api, describeError } from '../api/api.client';
 import type { Member, Role } from '../api/api.types';
 import { useNotify } from '../layout/notices.context';
-import { Empty, ErrorState, Loading } from '../layout/states';
+import { Empty, ErrorState, Loading } from '../layout/load.states';
 import { useMembers } from '../session/members.query';
 import { useSignedIn } from '../session/session.context';
 import type { UserGroup } from './admin.types';

@@ -3,7 +3,7 @@ import { useId, useState } from 'react';
 import { Link } from 'react-router';
 import { api, describeError, withQuery } from '../api/api.client';
 import { useNotify } from '../layout/notices.context';
-import { Empty, ErrorState, Loading } from '../layout/states';
+import { Empty, ErrorState, Loading } from '../layout/load.states';
 import { formatAgo, formatDateTime } from '../tasks/task.format';
 import { type DeliveryStatus, deliveryStatuses, type WebhookAttempt, type WebhookDelivery } from './admin.types';
 import { deliveryStatusLabels, describeFailure } from './webhook.format';

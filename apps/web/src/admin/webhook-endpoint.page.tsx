@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, describeError, withQuery } from '../api/api.client';
 import { useNotify } from '../layout/notices.context';
-import { Empty, ErrorState, Loading } from '../layout/states';
+import { Empty, ErrorState, Loading } from '../layout/load.states';
 import { formatDateTime } from '../tasks/task.format';
 import type { EndpointInput, EndpointNotice, WebhookEndpoint } from './admin.types';
 import { ConfirmButton } from './confirm.button';

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api/api.client';
-import { Empty, ErrorState, Loading } from '../layout/states';
+import { Empty, ErrorState, Loading } from '../layout/load.states';
 import { useNotify } from '../layout/notices.context';
 import type { EndpointInput, WebhookEndpoint } from './admin.types';
 import { OneTimeSecret } from './one-time-secret.panel';

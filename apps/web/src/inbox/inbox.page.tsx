@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import type { TaskSummary } from '../api/api.types';
-import { Empty, ErrorState, Loading } from '../layout/states';
-import { useClaimTask } from '../tasks/task-claim';
+import { Empty, ErrorState, Loading } from '../layout/load.states';
+import { useClaimTask } from '../tasks/task-claim.mutation';
 import { InboxFiltersForm } from './inbox-filters.form';
 import {
   activeFilterCount,

@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react';
 import { api, withQuery } from '../api/api.client';
 import type { InboxPage, TaskSummary } from '../api/api.types';
 import { useLiveChanges } from '../live/live-changes.context';
-import { expectTaskVersion, sawTaskVersion, versionsToWaitFor } from '../live/read-your-writes';
+import { expectTaskVersion, sawTaskVersion, versionsToWaitFor } from '../live/read-your-writes.store';
 import { type InboxFilters, toInboxQuery } from './inbox.filters';
 
 const pageSize = 50;

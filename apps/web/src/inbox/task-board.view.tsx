@@ -5,9 +5,9 @@ import { useSignedIn } from '../session/session.context';
 import { ActionDialog, CompleteForm, ReasonForm } from '../tasks/task-action.dialog';
 import { statuses, statusLabels } from '../tasks/task.format';
 import type { InboxFilters } from './inbox.filters';
-import { useMoveTask } from './move-task';
-import { HolderLine } from './task-row';
-import { canMove } from './task-moves';
+import { useMoveTask } from './task-move.mutation';
+import { HolderLine } from './task-row.view';
+import { canMove } from './task-move.rules';
 
 /**
  * Kanban by status. A card can be dragged (mouse) or moved with its "Move to" menu (keyboard,

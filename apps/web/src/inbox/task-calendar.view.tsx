@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import type { TaskSummary } from '../api/api.types';
-import { Empty, ErrorState, Loading } from '../layout/states';
+import { Empty, ErrorState, Loading } from '../layout/load.states';
 import { dueDay, isOverdue, localDay } from '../tasks/task.format';
 import type { InboxFilters } from './inbox.filters';
 import { useInbox } from './inbox.queries';

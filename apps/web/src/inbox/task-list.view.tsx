@@ -1,5 +1,5 @@
 import type { TaskSummary } from '../api/api.types';
-import { TaskRow } from './task-row';
+import { TaskRow } from './task-row.view';
 
 export function TaskListView({
   tasks,

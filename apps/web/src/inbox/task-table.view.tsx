@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import type { TaskSummary } from '../api/api.types';
 import { formatAgo, formatDue, isOverdue } from '../tasks/task.format';
-import { HolderLine, StartTaskButton, StatusBadge } from './task-row';
+import { HolderLine, StartTaskButton, StatusBadge } from './task-row.view';
 
 type Column = 'title' | 'type' | 'status' | 'priority' | 'dueAt' | 'createdAt';
 const columns: { id: Column; label: string; wideOnly?: boolean }[] = [

@@ -1,6 +1,6 @@
 import { type ReactNode, useId } from 'react';
 import type { UseQueryResult } from '@tanstack/react-query';
-import { Empty, ErrorState, Loading } from '../layout/states';
+import { Empty, ErrorState, Loading } from '../layout/load.states';
 import { formatDuration } from '../tasks/task.format';
 import { BacklogChart, OutcomeBars, ThroughputChart, TypeDurationBars } from './stats.charts';
 import {

@@ -2,7 +2,7 @@ import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tansta
 import { api, ApiError, describeError, withQuery } from '../api/api.client';
 import type { TaskTimeline } from '../api/api.types';
 import { useNotify } from '../layout/notices.context';
-import { expectTaskVersion, expectedVersion, sawTaskVersion } from '../live/read-your-writes';
+import { expectTaskVersion, expectedVersion, sawTaskVersion } from '../live/read-your-writes.store';
 import type { TaskView } from './task.types';
 
 export const taskKey = (taskId: string) => ['task', taskId] as const;

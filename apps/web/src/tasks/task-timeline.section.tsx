@@ -2,7 +2,7 @@ import { type FormEvent, type KeyboardEvent, type ReactNode, useId, useState } f
 import { COMMENT_MAX_LENGTH } from '@taskinbox/domain';
 import type { TimelineEntry } from '../api/api.types';
 import { useNameOf } from '../session/members.query';
-import { PayloadValue } from './task-payload';
+import { PayloadValue } from './task-payload.section';
 import { formatDateTime, statusLabels } from './task.format';
 import { useTaskCommand } from './task.queries';
 

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { api, ApiError, describeError } from '../api/api.client';
 import { useNotify } from '../layout/notices.context';
-import { expectTaskVersion } from '../live/read-your-writes';
+import { expectTaskVersion } from '../live/read-your-writes.store';
 import { refreshTask } from './task.queries';
 import type { TaskView } from './task.types';
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { TaskDetail } from '../api/api.types';
 import { ActionDialog, CompleteForm, ReasonForm } from './task-action.dialog';
-import { useClaimTask } from './task-claim';
+import { useClaimTask } from './task-claim.mutation';
 import { type TaskCommand, useTaskCommand } from './task.queries';
 
 type Form = 'complete' | 'hold' | 'cancel';

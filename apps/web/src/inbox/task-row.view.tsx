@@ -3,7 +3,7 @@ import type { TaskSummary } from '../api/api.types';
 import { useNameOf } from '../session/members.query';
 import { useSignedIn } from '../session/session.context';
 import { formatAgo, formatDue, isOverdue, statusLabels } from '../tasks/task.format';
-import { actionsOn } from './task-moves';
+import { actionsOn } from './task-move.rules';
 
 export function StatusBadge({ task }: { task: TaskSummary }) {
   return <span className={`badge ${task.status}`}>{statusLabels[task.status]}</span>;

@@ -3,8 +3,8 @@ import { useState } from 'react';
 import { api, ApiError, describeError } from '../api/api.client';
 import type { TaskStatus, TaskSummary } from '../api/api.types';
 import { useNotify } from '../layout/notices.context';
-import { expectTaskVersion } from '../live/read-your-writes';
-import { alreadyTakenNotice } from '../tasks/task-claim';
+import { expectTaskVersion } from '../live/read-your-writes.store';
+import { alreadyTakenNotice } from '../tasks/task-claim.mutation';
 import type { TaskView } from '../tasks/task.types';
 import { statusLabels } from '../tasks/task.format';
 
