@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Locator, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
-import { scrollsSideways, startWebApp, type WebApp } from './web-app.fixture';
+import { eventually, scrollsSideways, startWebApp, type WebApp } from './web-app.fixture';
 
 // The admin pages against the whole app, with a real webhook receiver on this machine
 // (WEBHOOK_ALLOWED_HOSTS lets the SSRF guard reach 127.0.0.1).
@@ -275,12 +275,4 @@ async function createEndpoint(body: Record<string, unknown>): Promise<{ id: stri
   const { status, body: created } = await adminCall('POST', '/api/webhooks/endpoints', body);
   if (status !== 201) throw new Error(`endpoint not created: ${status} ${JSON.stringify(created)}`);
   return created;
-}
-
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }

@@ -1,6 +1,6 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { alreadyTakenNotice } from './notices.fixture';
-import { startWebApp, type WebApp } from './web-app.fixture';
+import { expectText, startWebApp, type WebApp } from './web-app.fixture';
 
 // The story in one go, as two admins on two devices live it: sign in; a task a service
 // posts appears without a reload; both press Start task, one wins and the other is told calmly;
@@ -14,9 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await web?.close();
 });
-
-const seen = (locator: Locator, text: string | RegExp) =>
-  locator.filter({ hasText: text }).first().waitFor({ timeout: 10_000 });
 
 it('sign in, see it arrive, race for it, complete it, find it in the stats', async () => {
   const colleague = await web.org.addUser('admin');
@@ -55,14 +52,14 @@ it('sign in, see it arrive, race for it, complete it, find it in the stats', asy
   const dialog = winner.getByRole('dialog', { name: 'Complete the task' });
   await dialog.getByLabel('Accepted').check();
   await dialog.getByRole('button', { name: 'Complete task' }).click();
-  await seen(winner.locator('.task-page-head'), 'Completed');
+  await expectText(winner.locator('.task-page-head'), 'Completed');
 
   await winner.getByRole('link', { name: 'Stats' }).click();
-  await seen(
+  await expectText(
     winner.getByRole('region', { name: 'By task type' }).getByRole('listitem'),
     /journey\.refund\s*1 completed/,
   );
-  await seen(winner.getByRole('region', { name: 'Outcomes' }).getByRole('listitem'), /accepted\s*1 · 100\s?%/);
+  await expectText(winner.getByRole('region', { name: 'Outcomes' }).getByRole('listitem'), /accepted\s*1 · 100\s?%/);
   // The app runs whole under its Content-Security-Policy.
   expect(web.policyViolations).toEqual([]);
 });

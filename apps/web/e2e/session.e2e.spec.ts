@@ -1,4 +1,4 @@
-import { type Person, startWebApp, type WebApp } from './web-app.fixture';
+import { expectText, type Person, startWebApp, type WebApp } from './web-app.fixture';
 
 jest.setTimeout(60_000);
 
@@ -48,7 +48,3 @@ describe('signing in', () => {
     expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
   });
 });
-
-async function expectText(locator: import('playwright-core').Locator, text: string): Promise<void> {
-  await locator.filter({ hasText: text }).first().waitFor({ timeout: 10_000 });
-}

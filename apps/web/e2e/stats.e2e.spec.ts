@@ -1,6 +1,14 @@
 import type { Locator, Page } from 'playwright-core';
 import { call } from '@taskinbox/testing';
-import { type Person, screenshot, scrollsSideways, startWebApp, type WebApp } from './web-app.fixture';
+import {
+  eventually,
+  expectText,
+  type Person,
+  screenshot,
+  scrollsSideways,
+  startWebApp,
+  type WebApp,
+} from './web-app.fixture';
 
 jest.setTimeout(60_000);
 
@@ -25,7 +33,7 @@ beforeAll(async () => {
   await command('POST', `/api/tasks/${cancelled.id}/cancel`, { reason: 'duplicate' });
   await web.createTask({ type: 'content.flag', title: 'Still open' });
   // The stats read projected facts: start once the projector has caught up.
-  await until(async () => {
+  await eventually('the read models to catch up', async () => {
     const { body } = await call(web.t.url, 'GET', '/api/stats/outcomes', { token: web.org.tokens.admin });
     return body.total === 5;
   });
@@ -37,14 +45,6 @@ afterAll(async () => {
 async function command(method: string, path: string, body: unknown = {}): Promise<void> {
   const { status } = await call(web.t.url, method, path, { token: web.org.tokens.admin, body });
   if (status !== 200) throw new Error(`${method} ${path} answered ${status}`);
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('the read models did not catch up');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /**
@@ -111,10 +111,6 @@ async function openStats(
 }
 
 const card = (page: Page, name: string): Locator => page.getByRole('region', { name });
-
-async function expectText(locator: Locator, text: string | RegExp): Promise<void> {
-  await locator.filter({ hasText: text }).first().waitFor({ timeout: 10_000 });
-}
 
 describe('the stats dashboard', () => {
   it('shows per-type resolution times, outcome shares and the series on a phone', async () => {

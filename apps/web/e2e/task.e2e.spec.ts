@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { until } from '@taskinbox/testing';
 import { alreadyTakenNotice } from './notices.fixture';
-import { type Person, screenshot, scrollsSideways, startWebApp, type WebApp } from './web-app.fixture';
+import { expectText, type Person, screenshot, scrollsSideways, startWebApp, type WebApp } from './web-app.fixture';
 
 jest.setTimeout(90_000);
 
@@ -255,10 +255,6 @@ async function expectButtons(page: Page, labels: string[]): Promise<void> {
     await page.waitForTimeout(100);
   }
   expect(shown).toEqual(labels);
-}
-
-async function expectText(locator: Locator, text: string): Promise<void> {
-  await locator.filter({ hasText: text }).first().waitFor({ timeout: 10_000 });
 }
 
 async function command(method: string, path: string, token: string, body?: unknown): Promise<unknown> {

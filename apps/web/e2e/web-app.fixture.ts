@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { IngestModule } from '@taskinbox/ingest';
 import { ensureTaskEventsStream, RelayModule } from '@taskinbox/messaging';
 import { ProjectorModule, ReadModelsModule } from '@taskinbox/projector';
@@ -133,3 +133,17 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export const scrollsSideways = (page: Page): Promise<boolean> =>
   // A string: this file is type-checked without the DOM library.
   page.evaluate<boolean>('document.documentElement.scrollWidth > document.documentElement.clientWidth');
+
+/** Waits until one of `locator`'s elements shows `text`: what the person would read. */
+export async function expectText(locator: Locator, text: string | RegExp, timeoutMs = 10_000): Promise<void> {
+  await locator.filter({ hasText: text }).first().waitFor({ timeout: timeoutMs });
+}
+
+/** Polls `check` (a call to the API, a look at the database) until it holds. */
+export async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
