@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 it('serves the app at / and at any deep link, never cached, so a deploy shows at once', async () => {
-  for (const path of ['/', '/tasks/0193f1a2-7c3e-7d4a-9c1b-2f4e6a8b0c1d', '/admin/api-keys']) {
+  for (const path of ['/', '/index.html', '/tasks/0193f1a2-7c3e-7d4a-9c1b-2f4e6a8b0c1d', '/admin/api-keys']) {
     const response = await fetch(`${t.url}${path}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/text\/html/);

@@ -32,6 +32,8 @@ export async function serveWebApp(app: NestFastifyApplication, dir: string, logg
     wildcard: false,
     index: false,
     setHeaders: (response, file) => {
+      // /index.html itself is the app page too, and gets the page's policy.
+      if (file.endsWith('.html')) return void response.headers(pageHeaders);
       const immutable = file.includes(`${path.sep}assets${path.sep}`);
       response.header('x-content-type-options', 'nosniff');
       response.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
