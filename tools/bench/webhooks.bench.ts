@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { ensureTaskEventsStream, type TaskEventEnvelope, taskEventSubject } from '@taskinbox/messaging';
-import { call, prepareTemplateDatabase, startTestApp } from '@taskinbox/testing';
+import { call, dropQueue, prepareTemplateDatabase, startTestApp } from '@taskinbox/testing';
 import { WebhooksModule } from '@taskinbox/webhooks';
 
 // Webhook delivery against a local receiver, next to BullMQ's raw no-op job rate on the same
@@ -101,10 +101,7 @@ async function main(): Promise<void> {
   await t.close();
   await (await jetstreamManager(nc)).streams.delete(streamName).catch(() => undefined);
   await nc.close();
-  const redis = new Redis('redis://127.0.0.1:6379');
-  const keys = await redis.keys(`bull:${queueName}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
+  await dropQueue(queueName);
   server.close();
 }
 

@@ -1,6 +1,5 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,7 +8,7 @@ import { IngestModule } from '@taskinbox/ingest';
 import { ensureTaskEventsStream, RelayModule } from '@taskinbox/messaging';
 import { ProjectorModule, ReadModelsModule } from '@taskinbox/projector';
 import { QueryModule, StreamModule } from '@taskinbox/query';
-import { launchBrowser, startTestApp, type TestApp, type TestOrganisation, viewports } from '@taskinbox/testing';
+import { dropQueue, launchBrowser, startTestApp, type TestApp, type TestOrganisation, viewports } from '@taskinbox/testing';
 import { WebhooksModule } from '@taskinbox/webhooks';
 
 export interface Person {
@@ -116,10 +115,7 @@ export async function startWebApp(options: { env?: NodeJS.ProcessEnv } = {}): Pr
       await t.close();
       await (await jetstreamManager(nc)).streams.delete(streamName).catch(() => undefined);
       await nc.close();
-      const redis = new Redis('redis://127.0.0.1:6379');
-      const keys = await redis.keys(`bull:${queueName}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
+      await dropQueue(queueName);
     },
   };
 }

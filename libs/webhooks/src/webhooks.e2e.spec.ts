@@ -3,10 +3,9 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { execSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import { ensureTaskEventsStream, type TaskEventEnvelope, taskEventSubject } from '@taskinbox/messaging';
-import { call, startTestApp, type TestApp, type TestOrganisation } from '@taskinbox/testing';
+import { call, dropQueue, startTestApp, type TestApp, type TestOrganisation } from '@taskinbox/testing';
 import { WebhooksModule } from './webhooks.module';
 
 // Real PostgreSQL, NATS, Redis and a real HTTP receiver that checks every request with the
@@ -95,10 +94,7 @@ afterAll(async () => {
   const jsm = await jetstreamManager(nc);
   await jsm.streams.delete(streamName).catch(() => undefined);
   await nc.close();
-  const redis = new Redis('redis://127.0.0.1:6379');
-  const keys = await redis.keys(`bull:${queueName}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
+  await dropQueue(queueName);
   await new Promise((resolve) => server.close(resolve));
 });
 

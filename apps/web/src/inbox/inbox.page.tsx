@@ -1,8 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
-import type { TaskSummary } from '../api/api.types';
+import { useSearchParams } from 'react-router';
 import { Empty, ErrorState, Loading } from '../layout/load.states';
-import { useClaimTask } from '../tasks/task-claim.mutation';
 import { InboxFiltersForm } from './inbox-filters.form';
 import {
   activeFilterCount,
@@ -76,10 +74,6 @@ export function InboxPage() {
 
 function InboxTasks({ filters, view }: { filters: InboxFilters; view: Exclude<InboxView, 'calendar'> }) {
   const inbox = useInbox(filters);
-  const { claim, claiming } = useClaimTask();
-  const navigate = useNavigate();
-  // Starting a task opens it: the next thing to do is work on it.
-  const startTask = (task: TaskSummary) => void claim(task).then((claimed) => claimed && navigate(`/tasks/${task.id}`));
 
   if (inbox.isPending) return <Loading what="the inbox" />;
   // A failed refresh or next page keeps the tasks already on screen, with the error above them.
@@ -102,11 +96,11 @@ function InboxTasks({ filters, view }: { filters: InboxFilters; view: Exclude<In
             : 'Nothing to do: no open tasks. New ones appear here as they arrive.'}
         </Empty>
       ) : view === 'table' ? (
-        <TaskTableView tasks={inbox.tasks} claim={startTask} claiming={claiming} />
+        <TaskTableView tasks={inbox.tasks} />
       ) : view === 'board' ? (
         <TaskBoardView tasks={inbox.tasks} filters={filters} />
       ) : (
-        <TaskListView tasks={inbox.tasks} claim={startTask} claiming={claiming} />
+        <TaskListView tasks={inbox.tasks} />
       )}
       {inbox.hasNextPage && <MoreTasks loading={inbox.isFetchingNextPage} load={() => void inbox.fetchNextPage()} />}
     </>

@@ -1,7 +1,8 @@
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import type { TaskSummary } from '../api/api.types';
 import { useNameOf } from '../session/members.query';
 import { useSignedIn } from '../session/session.context';
+import { useClaimTask } from '../tasks/task-claim.mutation';
 import { formatAgo, formatDue, isOverdue, statusLabels } from '../tasks/task.format';
 import { actionsOn } from './task-move.rules';
 
@@ -24,15 +25,10 @@ export function HolderLine({ task }: { task: TaskSummary }) {
   return <span className="holder">{text}</span>;
 }
 
-export function StartTaskButton({
-  task,
-  claim,
-  claiming,
-}: {
-  task: TaskSummary;
-  claim(task: TaskSummary): void;
-  claiming: string | null;
-}) {
+/** Claims the task and, when this person got it, opens it: the next thing to do is work on it. */
+export function StartTaskButton({ task }: { task: TaskSummary }) {
+  const { claim, claiming } = useClaimTask();
+  const navigate = useNavigate();
   const session = useSignedIn();
   if (!actionsOn(task, session).includes('claim')) return null;
   return (
@@ -40,7 +36,7 @@ export function StartTaskButton({
       type="button"
       className="button primary small"
       disabled={claiming === task.id}
-      onClick={() => claim(task)}
+      onClick={() => void claim(task).then((claimed) => claimed && navigate(`/tasks/${task.id}`))}
       aria-label={`Start task: ${task.title}`}
     >
       {claiming === task.id ? 'Starting…' : 'Start task'}
@@ -49,15 +45,7 @@ export function StartTaskButton({
 }
 
 /** One task in the phone-first list. */
-export function TaskRow({
-  task,
-  claim,
-  claiming,
-}: {
-  task: TaskSummary;
-  claim(task: TaskSummary): void;
-  claiming: string | null;
-}) {
+export function TaskRow({ task }: { task: TaskSummary }) {
   const nameOf = useNameOf();
   const overdue = isOverdue(task.dueAt, task.status);
   return (
@@ -92,7 +80,7 @@ export function TaskRow({
       <div className="task-side">
         <StatusBadge task={task} />
         <HolderLine task={task} />
-        <StartTaskButton task={task} claim={claim} claiming={claiming} />
+        <StartTaskButton task={task} />
       </div>
     </li>
   );

@@ -30,15 +30,7 @@ function sortKey(task: TaskSummary, column: Column): string | number {
 }
 
 /** Sortable columns over the loaded tasks; the server's order (open first, oldest first) until a header is chosen. */
-export function TaskTableView({
-  tasks,
-  claim,
-  claiming,
-}: {
-  tasks: TaskSummary[];
-  claim(task: TaskSummary): void;
-  claiming: string | null;
-}) {
+export function TaskTableView({ tasks }: { tasks: TaskSummary[] }) {
   const [sort, setSort] = useState<{ column: Column; ascending: boolean } | null>(null);
   const rows = sort
     ? [...tasks].sort((a, b) => {
@@ -94,7 +86,7 @@ export function TaskTableView({
               {formatAgo(task.createdAt)}
             </td>
             <td>
-              <StartTaskButton task={task} claim={claim} claiming={claiming} />
+              <StartTaskButton task={task} />
             </td>
           </tr>
         ))}
