@@ -40,6 +40,13 @@ module.exports = tseslint.config(
     },
   },
   {
+    // Readers and the writer of the read models meet only in libs/read-models.
+    files: ['libs/query/**/*.ts', 'libs/read-models/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: '@taskinbox/projector', message: 'Read models live in @taskinbox/read-models.' }] }],
+    },
+  },
+  {
     files: ['tools/**/*.js', '*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -14,7 +14,8 @@ import {
   taskStreamName,
 } from '@taskinbox/domain';
 import { PostgresEventStore } from '@taskinbox/event-store';
-import { ReadModelProjector, readModelsUpdatedChannel, rebuildReadModels } from '@taskinbox/projector';
+import { ReadModelProjector, rebuildReadModels } from '@taskinbox/projector';
+import { readModelsUpdatedChannel } from '@taskinbox/read-models';
 
 // Read-side benchmarks (composed by bench:read): how long an appended event takes to show in
 // the read models while tasks are created, claimed and completed at a steady rate, and how

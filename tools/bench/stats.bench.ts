@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import { createDataSource, ensureDatabase, migrate } from '@taskinbox/database';
-import { readModelEntities } from '@taskinbox/projector';
+import { readModelEntities } from '@taskinbox/read-models';
 import { CalendarService, StatsService } from '@taskinbox/query';
 
 // Stats query time on a large history: one organisation with 1,000,000 resolved tasks in the

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@taskinbox/auth';
 import { type Config, ConfigModule } from '@taskinbox/config';
 import { DatabaseModule } from '@taskinbox/database';
-import { ReadModelsModule } from '@taskinbox/projector';
+import { ReadModelsModule } from '@taskinbox/read-models';
 import { QueryModule, StreamModule } from '@taskinbox/query';
 
 /**

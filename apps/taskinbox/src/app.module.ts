@@ -5,7 +5,8 @@ import { DatabaseModule } from '@taskinbox/database';
 import { EventStoreModule } from '@taskinbox/event-store';
 import { IngestModule } from '@taskinbox/ingest';
 import { RelayModule } from '@taskinbox/messaging';
-import { ProjectorModule, ReadModelsModule } from '@taskinbox/projector';
+import { ProjectorModule } from '@taskinbox/projector';
+import { ReadModelsModule } from '@taskinbox/read-models';
 import { QueryModule, StreamModule } from '@taskinbox/query';
 import { WebhooksModule } from '@taskinbox/webhooks';
 

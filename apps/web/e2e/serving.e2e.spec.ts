@@ -1,5 +1,5 @@
 import { QueryModule } from '@taskinbox/query';
-import { ReadModelsModule } from '@taskinbox/projector';
+import { ReadModelsModule } from '@taskinbox/read-models';
 import { startTestApp, type TestApp } from '@taskinbox/testing';
 
 // How the server hands out the built SPA (dist/web) beside the API.

@@ -1,2 +1,1 @@
 export * from './projection';
-export * from './read-models';

@@ -10,6 +10,6 @@ export {
   ReadModelFreshness,
   type VersionTarget,
 } from './tasks/read-model-freshness.service';
-export { READ_MODELS_CHANNEL, ReadModelListener } from './tasks/read-model.listener';
+export { ReadModelListener } from './tasks/read-model.listener';
 export type { TaskDetail, TaskTimeline, TimelineEntryView } from './tasks/task-timeline.view';
 export * from './stream';

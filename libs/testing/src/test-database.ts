@@ -48,16 +48,23 @@ export async function prepareTemplateDatabase(): Promise<void> {
       await client.query(`CREATE DATABASE ${building}`);
       await migrate(urlFor(building));
       await client.query(`ALTER DATABASE ${building} RENAME TO ${templateName}`);
+      await client.query(`COMMENT ON DATABASE ${templateName} IS '${Math.floor(Date.now() / 1000)}'`);
     } finally {
       await client.query('SELECT pg_advisory_unlock(7303002)');
     }
   });
 }
 
-/** Templates of older migrations pile up otherwise; one still in use is left alone. */
+/**
+ * Templates of older migrations pile up otherwise. Each template's comment holds when it was
+ * built; only those older than a day are dropped, so several checkouts testing different
+ * migrations at once keep theirs (one still in use is left alone too).
+ */
 async function dropStaleTemplates(client: Client): Promise<void> {
   const { rows } = await client.query<{ datname: string }>(
-    "SELECT datname FROM pg_database WHERE datname LIKE 'taskinbox\\_test\\_template\\_%' AND datname <> $1",
+    `SELECT datname FROM pg_database d
+      WHERE datname LIKE 'taskinbox\\_test\\_template\\_%' AND datname <> $1
+        AND coalesce(nullif(shobj_description(d.oid, 'pg_database'), '')::bigint, 0) < extract(epoch FROM now() - interval '1 day')`,
     [templateName],
   );
   for (const { datname } of rows) {

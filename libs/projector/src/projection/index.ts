@@ -1,5 +1,4 @@
 export { ProjectorModule } from './projector.module';
 export { ProjectorService } from './projector.service';
-export { readModelsUpdatedChannel } from './read-model.projection';
 export { ReadModelProjector, type ReadModelProjectorOptions, type ProjectorState } from './read-model.projector';
 export { type RebuildOptions, type RebuildResult, rebuildReadModels } from './read-model.rebuild';

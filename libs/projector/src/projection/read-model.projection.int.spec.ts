@@ -4,7 +4,8 @@ import type { Actor } from '@taskinbox/domain';
 import { PostgresEventStore } from '@taskinbox/event-store';
 import { createTestDatabase, type TestDatabase } from '@taskinbox/testing';
 import { TaskWriter, endOfLog, liveCheckpoint, silentLogger, waitForCheckpoint } from './read-model.fixture';
-import { CheckpointMoved, applyBatch, liveProjection, readModelsUpdatedChannel } from './read-model.projection';
+import { readModelsUpdatedChannel } from '@taskinbox/read-models';
+import { CheckpointMoved, applyBatch, liveProjection } from './read-model.projection';
 import { ReadModelProjector } from './read-model.projector';
 
 describe('read-model projection', () => {

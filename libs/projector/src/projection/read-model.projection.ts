@@ -1,9 +1,8 @@
 import type { RecordedEvent } from '@taskinbox/event-store';
+import { readModelsUpdatedChannel } from '@taskinbox/read-models';
 import { type ProjectedRows, type StoredTask, foldBatch, taskIdOf } from './read-model.rows';
 import { ReadModelStatements, type SqlClient, liveTables } from './read-model.tables';
 
-/** Channel the projector notifies after each committed batch; the payload is the new checkpoint. */
-export const readModelsUpdatedChannel = 'read_models_updated';
 
 /** Where a projection writes: its tables and its row in projection_checkpoints. */
 export interface ProjectionTarget {

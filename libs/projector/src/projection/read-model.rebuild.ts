@@ -1,13 +1,13 @@
 import { Client, DatabaseError, type Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { EventStore, RecordedEvent } from '@taskinbox/event-store';
+import { readModelsUpdatedChannel } from '@taskinbox/read-models';
 import {
   type ProjectionTarget,
   foldOnStored,
   liveProjection,
   moveCheckpoint,
   readCheckpoint,
-  readModelsUpdatedChannel,
   writeBatch,
 } from './read-model.projection';
 import type { ProjectedRows, StoredTask } from './read-model.rows';

@@ -8,7 +8,7 @@ import {
   initialState,
 } from '@taskinbox/domain';
 import type { RecordedEvent } from '@taskinbox/event-store';
-import { statusRank } from '../read-models/inbox-task.entity';
+import { statusRank } from '@taskinbox/read-models';
 import { describeEvent } from './timeline.summary';
 
 // The pure half of the projection: a batch of events plus the stored state of the tasks they

@@ -1,5 +1,5 @@
 import type { QueryResult, QueryResultRow } from 'pg';
-import { defaultCalendar } from '../read-models/org-calendar.entity';
+import { defaultCalendar } from '@taskinbox/read-models';
 import { type ProjectedRows, type StoredTask, factColumns, inboxColumns, timelineColumns } from './read-model.rows';
 
 /** The one thing the projection needs of a connection; a pg Client fits, and tests wrap one. */

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { ReadModelsModule } from '@taskinbox/projector';
+import { ReadModelsModule } from '@taskinbox/read-models';
 import { call, startTestApp, type TestApp, type TestOrganisation } from '@taskinbox/testing';
 import { QueryModule } from '../query.module';
 import { seedFact } from '../tasks/read-models.fixture';

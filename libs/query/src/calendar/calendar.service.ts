@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { defaultCalendar, OrgCalendar, TaskFact } from '@taskinbox/projector';
+import { defaultCalendar, OrgCalendar, TaskFact } from '@taskinbox/read-models';
 import { invalidParam } from '../tasks/query-param.helpers';
 import type { CalendarDto } from './calendar.dto';
 

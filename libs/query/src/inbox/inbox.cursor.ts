@@ -1,4 +1,4 @@
-import { statusRank } from '@taskinbox/projector';
+import { statusRank } from '@taskinbox/read-models';
 
 /**
  * Where a page of the inbox ended, in queue order (status_rank, created_at, task_id). Sent to

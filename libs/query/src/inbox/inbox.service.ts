@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Principal } from '@taskinbox/auth';
 import type { TaskStatus } from '@taskinbox/domain';
-import { InboxTask, statusRank } from '@taskinbox/projector';
+import { InboxTask, statusRank } from '@taskinbox/read-models';
 import { invalidParam } from '../tasks/query-param.helpers';
 import { visibilityCondition } from '../tasks/task.visibility';
 import { decodeCursor, encodeCursor } from './inbox.cursor';

@@ -1,5 +1,5 @@
 import type { Actor, Priority, TaskStatus } from '@taskinbox/domain';
-import type { InboxTask } from '@taskinbox/projector';
+import type { InboxTask } from '@taskinbox/read-models';
 
 /** A task as the shared inbox lists it (no description or payload: those are in the task's detail). */
 export interface TaskSummary {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { defaultCalendar } from '@taskinbox/projector';
+import { defaultCalendar } from '@taskinbox/read-models';
 import { invalidParam } from '../tasks/query-param.helpers';
 import type { ResolutionTimeQueryDto, SeriesInterval, SeriesQueryDto, StatsQueryDto } from './stats-query.dto';
 import type {

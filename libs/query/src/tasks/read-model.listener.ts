@@ -1,9 +1,8 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
 import { type Config, InjectConfig } from '@taskinbox/config';
+import { readModelsUpdatedChannel } from '@taskinbox/read-models';
 
-/** The channel the projector NOTIFYs after each committed batch of read-model changes. */
-export const READ_MODELS_CHANNEL = 'read_models_updated';
 
 const reconnectDelayMs = 1000;
 
@@ -72,7 +71,7 @@ export class ReadModelListener implements OnApplicationShutdown {
     client.on('end', () => onLost());
     try {
       await client.connect();
-      await client.query(`LISTEN ${READ_MODELS_CHANNEL}`);
+      await client.query(`LISTEN ${readModelsUpdatedChannel}`);
     } catch (error) {
       lost = true;
       await client.end().catch(() => undefined);
@@ -84,7 +83,7 @@ export class ReadModelListener implements OnApplicationShutdown {
 
   private connectionLost(client: Client, error: Error | undefined): void {
     if (this.closed || this.current !== client) return;
-    this.logger.warn(`LISTEN ${READ_MODELS_CHANNEL} connection lost${error ? `: ${error.message}` : ''}`);
+    this.logger.warn(`LISTEN ${readModelsUpdatedChannel} connection lost${error ? `: ${error.message}` : ''}`);
     this.current = null;
     this.connection = null;
     this.notifyAll();

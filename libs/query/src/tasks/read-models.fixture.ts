@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Actor, ExistingTask, Priority, TaskStatus } from '@taskinbox/domain';
-import { statusRank } from '@taskinbox/projector';
+import { statusRank } from '@taskinbox/read-models';
 
 // Test fixtures: read-model rows written straight into the tables, as the projector would leave
 // them, so query tests depend on nothing but the schema. Timestamps stay strings all the way

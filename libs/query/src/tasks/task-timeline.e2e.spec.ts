@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ReadModelsModule } from '@taskinbox/projector';
+import { ReadModelsModule } from '@taskinbox/read-models';
 import { call, startTestApp, type TestApp, type TestOrganisation } from '@taskinbox/testing';
 import { QueryModule } from '../query.module';
 import { type SeededTask, seedTask, seedTimeline, serviceActor } from './read-models.fixture';

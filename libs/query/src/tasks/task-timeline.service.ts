@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Principal } from '@taskinbox/auth';
-import { InboxTask, TimelineEntry } from '@taskinbox/projector';
+import { InboxTask, TimelineEntry } from '@taskinbox/read-models';
 import { type TaskTimeline, toTaskDetail, toTimelineEntryView } from './task-timeline.view';
 import { canSee } from './task.visibility';
 

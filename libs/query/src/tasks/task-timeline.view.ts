@@ -1,5 +1,5 @@
 import { type Actor, allowedActions, type TaskAction } from '@taskinbox/domain';
-import type { InboxTask, TimelineEntry } from '@taskinbox/projector';
+import type { InboxTask, TimelineEntry } from '@taskinbox/read-models';
 import { type TaskSummary, toTaskSummary } from '../inbox/task-summary.view';
 
 export type TaskDetail = TaskSummary & {

@@ -3,3 +3,4 @@ export * from './org-calendar.entity';
 export * from './read-models.module';
 export * from './task-fact.entity';
 export * from './timeline-entry.entity';
+export * from './read-models.channel';

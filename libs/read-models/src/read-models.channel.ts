@@ -1,0 +1,2 @@
+/** Channel the projector NOTIFYs after each committed batch; the payload is the new checkpoint. */
+export const readModelsUpdatedChannel = 'read_models_updated';
