@@ -15,6 +15,15 @@ export interface Config {
   http: { host: string; port: number };
   /** BODY_LIMIT_BYTES: largest accepted request body; larger bodies get 413. */
   bodyLimitBytes: number;
+  /** What any request (HTTP or NATS) may hold; more is refused with 400 before any handler runs. */
+  input: {
+    /** INPUT_MAX_DEPTH: nesting of JSON objects and arrays (the body itself is level 1). */
+    maxDepth: number;
+    /** INPUT_MAX_KEYS: keys of one JSON object. */
+    maxKeys: number;
+    /** INPUT_MAX_STRING_LENGTH: characters of one string (a value, a key, a query parameter, a header). */
+    maxStringLength: number;
+  };
   /** JWT_SECRET: signs session tokens; at least 32 characters. */
   jwtSecret: string;
   /** JWT_TTL_SECONDS: how long a login lasts. */
@@ -131,6 +140,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     natsUrl: url('NATS_URL', 'nats://127.0.0.1:4222', ['nats:', 'tls:']),
     http: { host: env.HTTP_HOST || '0.0.0.0', port: int('HTTP_PORT', 3000, 0, 65535) },
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    input: {
+      maxDepth: int('INPUT_MAX_DEPTH', 32, 2, 1000),
+      maxKeys: int('INPUT_MAX_KEYS', 1000, 10, 1_000_000),
+      maxStringLength: int('INPUT_MAX_STRING_LENGTH', 100_000, 1000, 64 * 1024 * 1024),
+    },
     jwtSecret,
     jwtTtlSeconds: int('JWT_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
     apiKeyCacheMs: int('API_KEY_CACHE_MS', 10_000, 0, 300_000),

@@ -8,6 +8,7 @@ describe('loadConfig', () => {
     expect(config.http.port).toBe(3000);
     expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/taskinbox');
     expect(config.eventStore).toEqual({ kind: 'postgres' });
+    expect(config.input).toEqual({ maxDepth: 32, maxKeys: 1000, maxStringLength: 100_000 });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -35,7 +36,7 @@ describe('loadConfig', () => {
 
   it('names every bad variable at once', () => {
     try {
-      loadConfig({ JWT_SECRET: 'short', HTTP_PORT: 'eighty', DATABASE_URL: 'mysql://x', EVENT_STORE: 'eventstoredb' });
+      loadConfig({ JWT_SECRET: 'short', HTTP_PORT: 'eighty', DATABASE_URL: 'mysql://x', EVENT_STORE: 'eventstoredb', INPUT_MAX_DEPTH: '1' });
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
@@ -46,6 +47,7 @@ describe('loadConfig', () => {
           "HTTP_PORT must be an integer from 0 to 65535, got 'eighty'",
           "DATABASE_URL must use postgres: or postgresql:, got 'mysql://x'",
           'EVENTSTORE_URL is required',
+          "INPUT_MAX_DEPTH must be an integer from 2 to 1000, got '1'",
         ]),
       );
     }

@@ -21,6 +21,8 @@ export class RejectedCommand extends Error {
 export interface CodedError {
   code: string;
   message: string;
+  /** Shown to the caller as `details` (e.g. the fields a 400 refuses). */
+  details?: unknown;
 }
 
 const rejectionStatus = (code: TaskRejectionCode): number => {
@@ -44,6 +46,8 @@ const rejectionStatus = (code: TaskRejectionCode): number => {
 };
 
 const codedStatus: Record<string, number> = {
+  invalid_input: HttpStatus.BAD_REQUEST,
+  unreadable_body: HttpStatus.BAD_REQUEST,
   account_conflict: HttpStatus.CONFLICT,
   wrong_expected_revision: HttpStatus.CONFLICT,
   idempotency_key_reused: HttpStatus.UNPROCESSABLE_ENTITY,
@@ -97,7 +101,7 @@ export function toErrorResponse(error: unknown, correlationId: string): { body: 
   }
   const coded = error as Partial<CodedError>;
   if (typeof coded?.code === 'string' && coded.code in codedStatus) {
-    return make(codedStatus[coded.code], coded.message ?? coded.code);
+    return make(codedStatus[coded.code], coded.message ?? coded.code, coded.details);
   }
   return {
     body: { statusCode: 500, error: 'Internal Server Error', message: 'Something went wrong on our side.', correlationId },

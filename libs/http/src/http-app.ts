@@ -1,25 +1,29 @@
-import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
-import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { type DynamicModule, HttpException, type INestApplication, type Type } from '@nestjs/common';
+import type { CustomStrategy } from '@nestjs/microservices';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import { type FastifyError, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '@taskinbox/config';
 import { PlainJsonRequestDeserializer } from './nats-request.deserializer';
+import { NatsRequestServer } from './nats-request.server';
 import { acceptCorrelationId } from './correlation';
 import { ErrorFilter } from './error.filter';
+import { toErrorResponse } from './error-response';
+import { InvalidInput } from './input/input.check';
+import { checkRequestInput } from './input/request-input.hook';
 import { NestPinoLogger } from './logger';
 import { validationPipe } from './validation.pipe';
 import { serveWebApp } from './web-app';
 
 /**
  * A Nest application on Fastify with the project's HTTP conventions: correlation ids,
- * one error shape, validation, body limit, OpenAPI at /api/docs.
+ * one error shape, the input check, validation, body limit, OpenAPI at /api/docs.
  */
 export async function createHttpApp(
   module: Type<unknown> | DynamicModule,
-  config: Pick<Config, 'bodyLimitBytes'>,
+  config: Pick<Config, 'bodyLimitBytes' | 'input'>,
   logger: Logger,
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -30,11 +34,24 @@ export async function createHttpApp(
     // Fastify's per-request lines are replaced by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
     genReqId: (request: { headers: Record<string, unknown> }) => acceptCorrelationId(request.headers['x-correlation-id']),
+    // The router's own refusals (a path that is not percent-encoded UTF-8, an over-long
+    // parameter) come before any hook: they get the same body as every other error here.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const refusal =
+        error.code === 'FST_ERR_BAD_URL'
+          ? new InvalidInput([{ field: '(path)', in: 'path', problems: ['is not valid percent-encoded UTF-8'] }])
+          : new HttpException(error.message, error.statusCode ?? 400);
+      const { body } = toErrorResponse(refusal, String(request.id));
+      void reply.header('x-correlation-id', request.id).status(body.statusCode).send(body);
+    },
   });
+  // Bodies are parsed by the input check (checkRequestInput) alone.
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new NestPinoLogger(logger),
     bufferLogs: false,
+    bodyParser: false,
   });
+  checkRequestInput(app, { ...config.input, bodyLimitBytes: config.bodyLimitBytes });
   const fastify = app.getHttpAdapter().getInstance();
 
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -79,13 +96,12 @@ export async function startService(
   const app = await createHttpApp(module, config, logger);
   if (options.webAppDir) await serveWebApp(app, options.webAppDir, logger);
   if (options.natsQueue) {
-    app.connectMicroservice<MicroserviceOptions>(
-      {
-        transport: Transport.NATS,
-        options: { servers: [config.natsUrl], queue: options.natsQueue, deserializer: new PlainJsonRequestDeserializer() },
-      },
-      { inheritAppConfig: true },
-    );
+    const server = new NatsRequestServer({
+      servers: [config.natsUrl],
+      queue: options.natsQueue,
+      deserializer: new PlainJsonRequestDeserializer(config.input),
+    });
+    app.connectMicroservice<CustomStrategy>({ strategy: server }, { inheritAppConfig: true });
     await app.startAllMicroservices();
   }
   await app.listen(config.http.port, config.http.host);

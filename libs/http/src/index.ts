@@ -6,3 +6,5 @@ export * from './logger';
 export * from './validation.pipe';
 export * from './nats-request.deserializer';
 export * from './web-app';
+export * from './input/input.check';
+export * from './nats-request.server';

@@ -20,13 +20,16 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** `body` is sent as JSON, or as it is when it is already text or bytes. */
 async function request(subject: string, body: unknown, token?: string) {
   const h = headers();
   if (token) h.set('Authorization', `Bearer ${token}`);
   h.set('x-correlation-id', 'nats-test-correlation');
-  const reply = await nc.request(subject, JSON.stringify(body), { timeout: 5000, headers: h });
+  const data = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
+  const reply = await nc.request(subject, data, { timeout: 5000, headers: h });
   return reply.json<{ response?: any; err?: any }>();
 }
+const eventCount = async (): Promise<number> => Number((await t.pool.query('SELECT count(*) AS n FROM es_events')).rows[0].n);
 
 describe('task commands over NATS request/reply', () => {
   it('creates a task with an API key and an admin claims it', async () => {
@@ -52,5 +55,49 @@ describe('task commands over NATS request/reply', () => {
 
     const missing = await request(taskSubjects.claim, { taskId: randomUUID() }, acme.tokens.admin);
     expect(missing.err).toMatchObject({ statusCode: 404, message: 'Task not found.' });
+  });
+});
+
+describe('hostile input over NATS is refused before any handler, as over HTTP', () => {
+  let before: number;
+  beforeEach(async () => {
+    before = await eventCount();
+  });
+  afterEach(async () => {
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('a NUL character or a lone surrogate in a title: 400 naming the field', async () => {
+    const nul = await request(taskSubjects.create, { type: 'a', title: 'a\u0000b' }, acme.tokens.service);
+    expect(nul.err).toMatchObject({ statusCode: 400, correlationId: 'nats-test-correlation' });
+    expect(nul.err.details).toEqual([{ field: 'title', in: 'body', problems: ['must not contain NUL characters (\\u0000)'] }]);
+    const surrogate = await request(taskSubjects.create, '{"type":"a","title":"\\udc00"}', acme.tokens.service);
+    expect(surrogate.err).toMatchObject({ statusCode: 400, message: 'Invalid request: title must not contain unpaired UTF-16 surrogates.' });
+  });
+
+  it('a payload nested 20,000 levels deep: 400 naming the field', async () => {
+    const deep = `{"type":"a","title":"x","payload":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`;
+    const { err } = await request(taskSubjects.create, deep, acme.tokens.service);
+    expect(err).toMatchObject({ statusCode: 400, details: [{ field: `payload${'.a'.repeat(31)}`, problems: ['is nested deeper than 32 levels'] }] });
+  });
+
+  it('bytes that are not UTF-8, and text that is not JSON: 400', async () => {
+    const bytes = Buffer.concat([Buffer.from('{"type":"a","title":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+    expect((await request(taskSubjects.create, new Uint8Array(bytes), acme.tokens.service)).err).toMatchObject({
+      statusCode: 400,
+      message: 'Invalid request: the body is not valid UTF-8.',
+    });
+    expect((await request(taskSubjects.create, '{"type": "a", title', acme.tokens.service)).err).toMatchObject({
+      statusCode: 400,
+      message: 'Malformed JSON body.',
+    });
+  });
+
+  it('a NUL character in a header: 400 naming the header', async () => {
+    const h = headers();
+    h.set('Authorization', `Bearer ${acme.tokens.service}`);
+    h.set('x-note', 'a\u0000b');
+    const reply = await nc.request(taskSubjects.create, JSON.stringify({ type: 'a', title: 'x' }), { timeout: 5000, headers: h });
+    expect(reply.json<{ err?: any }>().err).toMatchObject({ statusCode: 400, details: [{ field: 'x-note', in: 'header' }] });
   });
 });

@@ -7,7 +7,7 @@ let acme: TestOrganisation;
 let globex: TestOrganisation;
 
 beforeAll(async () => {
-  t = await startTestApp({ imports: [IngestModule], env: { BODY_LIMIT_BYTES: '65536' } });
+  t = await startTestApp({ imports: [IngestModule], env: { BODY_LIMIT_BYTES: '65536', INPUT_MAX_STRING_LENGTH: '60000' } });
   [acme, globex] = await Promise.all([t.createOrganisation('acme'), t.createOrganisation('globex')]);
 });
 afterAll(() => t?.close());
@@ -113,6 +113,68 @@ describe('bad input never reaches the event store', () => {
     const { status, body } = await api('POST', '/api/tasks', acme.tokens.service, { type: 'a', title: 'big', description: 'x'.repeat(70_000) });
     expect(status).toBe(413);
     expect(body.statusCode).toBe(413);
+  });
+
+  // Issue 9, case 4: each of these answered 500 (PostgreSQL refused the text, or the stack overflowed).
+  it('400 naming the field for a NUL character in a title, and in a payload key or value', async () => {
+    const title = await api('POST', '/api/tasks', acme.tokens.service, { type: 'a', title: 'Refund\u0000order' });
+    expect(title.status).toBe(400);
+    expect(title.body.details).toEqual([{ field: 'title', in: 'body', problems: ['must not contain NUL characters (\\u0000)'] }]);
+    const value = await api('POST', '/api/tasks', acme.tokens.service, { type: 'a', title: 'x', payload: { order: { note: '\u0000' } } });
+    expect(value.status).toBe(400);
+    expect(value.body.details[0].field).toBe('payload.order.note');
+    const key = await api('POST', '/api/tasks', acme.tokens.service, { type: 'a', title: 'x', payload: { 'a\u0000b': 1 } });
+    expect(key.status).toBe(400);
+    expect(key.body.details[0]).toMatchObject({ field: 'payload["a\\u0000b"]', problems: ['(the key) must not contain NUL characters (\\u0000)'] });
+  });
+
+  it('400 naming the field for a lone surrogate, sent escaped or as raw bytes', async () => {
+    const escaped = await call(t.url, 'POST', '/api/tasks', { token: acme.tokens.service, rawBody: '{"type":"a","title":"\\ud800"}' });
+    expect(escaped.status).toBe(400);
+    expect(escaped.body.message).toBe('Invalid request: title must not contain unpaired UTF-16 surrogates.');
+    // The same surrogate encoded as UTF-8 bytes (CESU-8) is not UTF-8 at all.
+    const raw = await fetch(`${t.url}/api/tasks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${acme.tokens.service}`, 'content-type': 'application/json' },
+      body: Buffer.concat([Buffer.from('{"type":"a","title":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]),
+    });
+    expect(raw.status).toBe(400);
+    expect(((await raw.json()) as { message: string }).message).toBe('Invalid request: the body is not valid UTF-8.');
+  });
+
+  it('400 naming the field for a payload nested 20,000 levels deep (the limit is 32)', async () => {
+    // Arrays, so that 20,000 levels fit this file's 64 KiB body limit.
+    const deep = `{"type":"a","title":"x","payload":{"rows":${'['.repeat(20_000)}${']'.repeat(20_000)}}}`;
+    const { status, body } = await call(t.url, 'POST', '/api/tasks', { token: acme.tokens.service, rawBody: deep });
+    expect(status).toBe(400);
+    expect(body.details).toEqual([{ field: `payload.rows${'[0]'.repeat(30)}`, in: 'body', problems: ['is nested deeper than 32 levels'] }]);
+    const objects = `{"type":"a","title":"x","payload":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}`;
+    const nested = await call(t.url, 'POST', '/api/tasks', { token: acme.tokens.service, rawBody: objects });
+    expect(nested.status).toBe(400);
+    expect(nested.body.message).toBe(`Invalid request: payload${'.a'.repeat(31)} is nested deeper than 32 levels.`);
+  });
+
+  it('400 for an object with too many keys and for an oversize string', async () => {
+    const wide = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`k${i}`, i]));
+    const keys = await api('POST', '/api/tasks', acme.tokens.service, { type: 'a', title: 'x', payload: wide });
+    expect(keys.status).toBe(400);
+    expect(keys.body.details[0]).toMatchObject({ field: 'payload', problems: ['has more than 1000 keys'] });
+    const long = await api('POST', '/api/tasks', acme.tokens.service, { type: 'a', title: 'x', payload: { blob: 'x'.repeat(60_001) } }, {});
+    expect(long.status).toBe(400);
+    expect(long.body.details[0]).toMatchObject({ field: 'payload.blob', problems: ['is longer than 60000 characters'] });
+  });
+
+  it('400 naming the path parameter or header that holds a NUL character', async () => {
+    const path = await api('POST', '/api/inbox/tasks/a%00b/claim', acme.tokens.admin);
+    expect(path.status).toBe(400);
+    expect(path.body.message).toBe('Invalid request: path parameter id must not contain NUL characters (\\u0000).');
+    const url = await api('POST', '/api/inbox/tasks/%FF/claim', acme.tokens.admin);
+    expect(url).toMatchObject({ status: 400, body: { message: 'Invalid request: the path is not valid percent-encoded UTF-8.', correlationId: expect.any(String) } });
+  });
+
+  it('415 for a body that is not JSON', async () => {
+    const form = await call(t.url, 'POST', '/api/tasks', { token: acme.tokens.service, rawBody: 'type=a&title=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(form.status).toBe(415);
   });
 
   it('401 without credentials or with a wrong key, 403 for a viewer', async () => {

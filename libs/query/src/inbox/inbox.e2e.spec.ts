@@ -272,6 +272,12 @@ describe('refusals', () => {
     ['waitFor=abc', 'waitFor'],
     ['type=a&type=b', 'type'],
     ['sort=title', 'sort'],
+    // Issue 9, case 4: ?q=%00 answered 500 (PostgreSQL refuses NUL in text).
+    ['q=%00', 'q'],
+    ['q=refund%00', 'q'],
+    ['q=%F0%9F', 'q'],
+    ['q=%ED%A0%80', 'q'],
+    ['tag=%FF', 'tag'],
   ])('400 for %s names %s', async (query, field) => {
     const { status, body } = await list(`?${query}`);
     expect(status).toBe(400);

@@ -1,0 +1,56 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import { type InputLimits, InvalidInput, type InputProblem, assertAcceptableInput, readJsonInput } from './input.check';
+
+/**
+ * The one check every HTTP request passes before any guard or handler: JSON bodies are read
+ * by readJsonInput (UTF-8, depth, syntax) and nothing else is parsed (other content types get
+ * 415); then path parameters, the query string and headers are checked with the body. Fastify
+ * decodes `%FF` in a query string to itself instead of refusing it, so the raw query is checked
+ * for malformed percent-encoded UTF-8 first.
+ */
+export function checkRequestInput(app: NestFastifyApplication, limits: InputLimits & { bodyLimitBytes: number }): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeAllContentTypeParsers();
+  app.useBodyParser('application/json', { bodyLimit: limits.bodyLimitBytes }, async (_request: FastifyRequest, body: Buffer) =>
+    readJsonInput(body, limits),
+  );
+
+  fastify.addHook('preValidation', async (request: FastifyRequest) => {
+    assertWellEncodedQuery(request.url);
+    assertAcceptableInput(
+      [
+        { value: request.params, in: 'path' },
+        { value: request.query, in: 'query' },
+        { value: request.headers, in: 'header' },
+        { value: request.body, in: 'body' },
+      ],
+      limits,
+    );
+  });
+}
+
+/** Every name and value of the raw query string must decode to UTF-8 (`%FF`, `%ED%A0%80` do not). */
+function assertWellEncodedQuery(url: string): void {
+  const start = url.indexOf('?');
+  if (start < 0) return;
+  const problems: InputProblem[] = [];
+  for (const pair of url.slice(start + 1).split('&')) {
+    const equals = pair.indexOf('=');
+    const name = equals < 0 ? pair : pair.slice(0, equals);
+    const value = equals < 0 ? '' : pair.slice(equals + 1);
+    const decodedName = decode(name);
+    if (decodedName === undefined || decode(value) === undefined) {
+      problems.push({ field: decodedName ?? name, in: 'query', problems: ['is not valid percent-encoded UTF-8'] });
+    }
+  }
+  if (problems.length > 0) throw new InvalidInput(problems.slice(0, 10));
+}
+
+const decode = (text: string): string | undefined => {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+};
