@@ -10,10 +10,16 @@ const kind = (name, extra = {}) => ({
   ...extra,
 });
 
+// Integration and end-to-end tests get a migrated template database and this run's own nats-server.
+const services = {
+  globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+};
+
 module.exports = {
   projects: [
     kind('unit'),
-    kind('int', { globalSetup: '<rootDir>/libs/testing/src/global-setup.ts' }),
-    kind('e2e', { globalSetup: '<rootDir>/libs/testing/src/global-setup.ts' }),
+    kind('int', services),
+    kind('e2e', services),
   ],
 };

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Makes sure PostgreSQL, Redis and NATS (JetStream) answer on their usual local ports,
-# installing (Debian packages) and starting whichever does not. Safe to run repeatedly.
+# Makes sure PostgreSQL and Redis answer on their usual local ports, installing (Debian
+# packages) and starting whichever does not, and that nats-server is installed: npm start and
+# npm test run their own (tools/nats.sh), never the machine's. Safe to run repeatedly.
 set -euo pipefail
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -35,16 +36,7 @@ ensure_redis() {
   wait_for Redis 6379
 }
 
-ensure_nats() {
-  listening 4222 && return 0
-  [ -x /usr/sbin/nats-server ] || apt_install nats-server
-  mkdir -p /var/lib/nats-server
-  start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- \
-    -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log
-  wait_for NATS 4222
-}
-
 ensure_postgres
 ensure_redis
-ensure_nats
-echo "services: PostgreSQL :5432, Redis :6379, NATS+JetStream :4222 are up"
+bash "$(dirname "$0")/nats.sh" install
+echo "services: PostgreSQL :5432 and Redis :6379 are up; nats-server is installed"

@@ -13,6 +13,16 @@ mkdir -p .taskinbox
 grep -q '^WEBHOOK_SECRET_KEY=' .taskinbox/env || echo "WEBHOOK_SECRET_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')" >> .taskinbox/env
 set -a; . .taskinbox/env; set +a
 
+# taskinbox's own nats-server (operator mode, JetStream) on a port of its own, unless NATS_URL
+# names another. Its keys and creds stay in .taskinbox/nats (mode 700, files 600).
+if [ -z "${NATS_URL:-}" ]; then
+  nats_port=${TASKINBOX_NATS_PORT:-4322}
+  export NATS_URL="nats://127.0.0.1:${nats_port}"
+  node dist/apps/cli/src/main.js nats:init --dir .taskinbox/nats --port "$nats_port" >/dev/null
+  bash tools/nats.sh start .taskinbox/nats "$nats_port"
+  export NATS_CREDS=.taskinbox/nats/taskinbox.creds NATS_ISSUER=.taskinbox/nats/issuer.json
+fi
+
 first=$(node dist/apps/cli/src/main.js bootstrap)
 if echo "$first" | grep -q '"created":true'; then echo "$first" > .taskinbox/first-admin.json; fi
 port=${HTTP_PORT:-3000}
@@ -22,5 +32,6 @@ if [ -f .taskinbox/first-admin.json ]; then
   node -e 'const a=require("./.taskinbox/first-admin.json");console.log(`sign in at http://localhost:'"${port}"' as ${a.email} with password ${a.password}`)'
 fi
 echo "more users and API keys: npm run cli -- help"
+echo "NATS: ${NATS_URL} (operator mode; an outside service's creds: npm run cli -- nats:creds --for outside --name <service>)"
 echo
 exec node --enable-source-maps dist/apps/taskinbox/src/main.js

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { AccountService, ApiKeyService } from '@taskinbox/auth';
 import { loadConfig } from '@taskinbox/config';
-import { launchBrowser, until, viewports } from '@taskinbox/testing';
+import { launchBrowser, startRunNats, stopRunNats, testNatsEnv, until, viewports } from '@taskinbox/testing';
 import { dropBenchDatabases, freshBenchDatabase } from './bench.database';
 import { startServer, stopServer } from './http-load';
 
@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   const app = await startServer(
     join(dist, 'apps/taskinbox/src/main.js'),
     {
+      ...testNatsEnv(),
       DATABASE_URL: url,
       JWT_SECRET: config.jwtSecret,
       WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
@@ -165,7 +166,11 @@ async function waitForInbox(pool: Pool): Promise<void> {
   throw new Error('the inbox did not reach the task count');
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
+// The app needs its NATS: a server of the bench's own, like a test run's.
+startRunNats()
+  .then(main)
+  .finally(stopRunNats)
+  .catch((error) => {
+    console.error(error);
+    process.exit(1);
 });

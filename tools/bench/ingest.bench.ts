@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { AccountService, ApiKeyService } from '@taskinbox/auth';
 import { loadConfig } from '@taskinbox/config';
+import { startRunNats, stopRunNats, testNatsEnv } from '@taskinbox/testing';
 import { emmettAppends, rawInserts, storeAppends } from './event-store.bench';
 import { dropBenchDatabases, freshBenchDatabase } from './bench.database';
 import { type HttpFigures, load, startServer, stopServer } from './http-load';
@@ -26,6 +27,7 @@ async function httpCreates(url: string): Promise<HttpFigures[]> {
 
   const body = JSON.stringify({ type: 'refund.approval', title: 'Refund order 1042', payload: { orderId: 1042, amount: 25 }, tags: ['refund'] });
   const env = {
+    ...testNatsEnv(),
     DATABASE_URL: url,
     JWT_SECRET: config.jwtSecret,
     WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
@@ -70,8 +72,10 @@ async function main(): Promise<void> {
   }
 }
 
-main()
-  .finally(dropBenchDatabases)
+// The app needs its NATS: a server of the bench's own, like a test run's.
+startRunNats()
+  .then(main)
+  .finally(() => Promise.all([dropBenchDatabases(), stopRunNats()]))
   .catch((error) => {
     console.error(error);
     process.exit(1);

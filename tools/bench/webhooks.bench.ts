@@ -1,19 +1,18 @@
 import 'reflect-metadata';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import { ensureTaskEventsStream, type TaskEventEnvelope, taskEventSubject } from '@taskinbox/messaging';
-import { call, dropQueue, prepareTemplateDatabase, startTestApp } from '@taskinbox/testing';
+import { ensureTaskEventsStream, natsNames, type TaskEventEnvelope, taskEventSubject } from '@taskinbox/messaging';
+import { call, connectTestNats, dropQueue, prepareTemplateDatabase, startRunNats, startTestApp, stopRunNats, testNatsPrefix } from '@taskinbox/testing';
 import { WebhooksModule } from '@taskinbox/webhooks';
 
 // Webhook delivery against a local receiver, next to BullMQ's raw no-op job rate on the same
 // Redis: the gap is what PostgreSQL bookkeeping, signing and HTTP cost per delivery.
 const run = randomBytes(4).toString('hex');
-const streamName = `BENCH_WEBHOOKS_${run}`;
-const subjectPrefix = `bench.${run}.events`;
+const prefix = testNatsPrefix();
+const names = natsNames(prefix);
 const queueName = `webhooks-bench-${run}`;
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
 
@@ -34,12 +33,12 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const receiver = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
 
-  const nc = await connect({ servers: 'nats://127.0.0.1:4222' });
-  await prepareTemplateDatabase();
-  await ensureTaskEventsStream(await jetstreamManager(nc), { name: streamName, subjectPrefix, maxAgeMs: 3600_000 });
+  await Promise.all([prepareTemplateDatabase(), startRunNats()]);
+  const nc = await connectTestNats();
+  await ensureTaskEventsStream(await jetstreamManager(nc), names, 3600_000);
   const t = await startTestApp({
-    imports: [WebhooksModule.forRoot({ streamName, subjectPrefix, consumerName: `bench_${run}`, queueName, sweepIntervalMs: 2000 })],
-    env: { WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'), WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RATE_PER_SECOND: '100000', WEBHOOK_MAX_IN_FLIGHT: '100' },
+    imports: [WebhooksModule.forRoot({ queueName, sweepIntervalMs: 2000 })],
+    env: { NATS_SUBJECT_PREFIX: prefix, WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'), WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RATE_PER_SECOND: '100000', WEBHOOK_MAX_IN_FLIGHT: '100' },
   });
   const org = await t.createOrganisation('bench');
   await call(t.url, 'POST', '/api/webhooks/endpoints', { token: org.tokens.admin, body: { url: receiver, ordered: false } });
@@ -50,7 +49,7 @@ async function main(): Promise<void> {
       revision: 0, position: '0', occurredAt: new Date().toISOString(), actor: 'user:bench', correlationId: 'bench', data: null,
     };
     sentAt.set(envelope.id, performance.now());
-    await js.publish(taskEventSubject(subjectPrefix, envelope), JSON.stringify(envelope), { msgID: envelope.id });
+    await js.publish(taskEventSubject(names.events, envelope), JSON.stringify(envelope), { msgID: envelope.id });
   };
   const waitFor = async (count: number) => {
     while (receivedCount < count) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -99,9 +98,9 @@ async function main(): Promise<void> {
   });
 
   await t.close();
-  await (await jetstreamManager(nc)).streams.delete(streamName).catch(() => undefined);
   await nc.close();
   await dropQueue(queueName);
+  await stopRunNats();
   server.close();
 }
 

@@ -9,6 +9,7 @@ import type { Role } from '@taskinbox/domain';
 import { EventStoreDbEventStore, PostgresEventStore } from '@taskinbox/event-store';
 import { createLogger } from '@taskinbox/http';
 import { rebuildReadModels } from '@taskinbox/projector';
+import { natsOptions, natsUsage, runNatsCommand } from './nats.commands';
 
 const usage = `taskinbox operator commands (npm run cli -- <command> [options])
 
@@ -21,7 +22,7 @@ const usage = `taskinbox operator commands (npm run cli -- <command> [options])
   bootstrap                                 first start: create organisation 'default' and an admin
                                             (only when there is no organisation yet)
   projections:rebuild                       replay the event log into fresh read models and swap them in
-                                            (readers and the running projector carry on meanwhile)`;
+                                            (readers and the running projector carry on meanwhile)${natsUsage}`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -36,6 +37,7 @@ async function main(argv: string[]): Promise<void> {
       role: { type: 'string' },
       password: { type: 'string' },
       scopes: { type: 'string' },
+      ...natsOptions,
     },
   });
   // The CLI never signs tokens, so it does not need the server's JWT secret.
@@ -59,6 +61,7 @@ async function main(argv: string[]): Promise<void> {
   };
 
   try {
+    if (await runNatsCommand(command, values, config, pool)) return;
     switch (command) {
       case 'org:create': {
         const org = await accounts.createOrganisation(need('slug'), values.name ?? need('slug'));

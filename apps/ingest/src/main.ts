@@ -7,7 +7,7 @@ import { IngestAppModule } from './ingest-app.module';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  await startService(IngestAppModule.forRoot(config), config, logger, { natsQueue: 'taskinbox.ingest' });
+  await startService(IngestAppModule.forRoot(config), config, logger, { natsQueue: 'ingest' });
   logger.info({ port: config.http.port }, 'ingest listening');
 }
 

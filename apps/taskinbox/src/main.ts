@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   await ensureDatabase(config.databaseUrl);
   const applied = await migrate(config.databaseUrl);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-  await startService(AppModule.forRoot(config), config, logger, { natsQueue: 'taskinbox.ingest', webAppDir: config.webAppDir });
+  await startService(AppModule.forRoot(config), config, logger, { natsQueue: 'ingest', webAppDir: config.webAppDir });
   logger.info({ url: `http://${config.http.host}:${config.http.port}`, docs: '/api/docs' }, 'taskinbox listening');
 }
 

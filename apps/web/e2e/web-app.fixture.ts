@@ -1,15 +1,23 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { IngestModule } from '@taskinbox/ingest';
-import { ensureTaskEventsStream, RelayModule } from '@taskinbox/messaging';
+import { ensureTaskEventsStream, natsNames, RelayModule } from '@taskinbox/messaging';
 import { ProjectorModule } from '@taskinbox/projector';
 import { ReadModelsModule } from '@taskinbox/read-models';
 import { QueryModule, StreamModule } from '@taskinbox/query';
-import { dropQueue, launchBrowser, startTestApp, type TestApp, type TestOrganisation, viewports } from '@taskinbox/testing';
+import {
+  connectTestNats,
+  dropQueue,
+  launchBrowser,
+  startTestApp,
+  type TestApp,
+  type TestOrganisation,
+  testNatsPrefix,
+  viewports,
+} from '@taskinbox/testing';
 import { WebhooksModule } from '@taskinbox/webhooks';
 
 export interface Person {
@@ -48,23 +56,25 @@ export async function startWebApp(options: { env?: NodeJS.ProcessEnv } = {}): Pr
   const dist = path.resolve('dist/web/index.html');
   if (!fs.existsSync(dist)) throw new Error('dist/web is missing: run npm run build:web first (npm test does)');
   const run = randomBytes(4).toString('hex');
-  const streamName = `TEST_WEB_EVENTS_${run}`;
-  const subjectPrefix = `test.${run}.events`;
+  const prefix = testNatsPrefix();
   const queueName = `test-web-${run}`;
-  const nc = await connect({ servers: 'nats://127.0.0.1:4222' });
-  await ensureTaskEventsStream(await jetstreamManager(nc), { name: streamName, subjectPrefix, maxAgeMs: 3600_000 });
+  // The stream exists before the webhook consumer looks for it.
+  const nc = await connectTestNats();
+  await ensureTaskEventsStream(await jetstreamManager(nc), natsNames(prefix), 3600_000);
+  await nc.close();
   const t = await startTestApp({
     imports: [
       ReadModelsModule,
       IngestModule,
       ProjectorModule,
-      RelayModule.forRoot({ streamName, subjectPrefix, standbyPollMs: 100, retryMinMs: 50 }),
+      RelayModule.forRoot({ standbyPollMs: 100, retryMinMs: 50 }),
       QueryModule,
-      StreamModule.forRoot({ subjectPrefix }),
-      WebhooksModule.forRoot({ streamName, subjectPrefix, consumerName: `web_${run}`, queueName }),
+      StreamModule.forRoot(),
+      WebhooksModule.forRoot({ queueName }),
     ],
     webApp: true,
     env: {
+      NATS_SUBJECT_PREFIX: prefix,
       WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
       REDIS_URL: 'redis://127.0.0.1:6379',
       ...options.env,
@@ -114,8 +124,6 @@ export async function startWebApp(options: { env?: NodeJS.ProcessEnv } = {}): Pr
       for (const context of contexts) await context.close().catch(() => undefined);
       await browser.close();
       await t.close();
-      await (await jetstreamManager(nc)).streams.delete(streamName).catch(() => undefined);
-      await nc.close();
       await dropQueue(queueName);
     },
   };

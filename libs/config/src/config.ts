@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isIP } from 'node:net';
 
@@ -9,8 +10,27 @@ export interface Config {
   databaseUrl: string;
   /** DATABASE_POOL_SIZE: connections this process keeps open to PostgreSQL. */
   databasePoolSize: number;
-  /** NATS_URL: NATS server (JetStream enabled). */
-  natsUrl: string;
+  nats: {
+    /** NATS_URL: NATS server (JetStream enabled, operator/JWT mode). */
+    url: string;
+    /**
+     * NATS_CREDS: path of the `.creds` file (user JWT and nkey seed) this process connects with;
+     * its contents, read at start. Absent: no credentials (only for a server without auth).
+     */
+    creds?: string;
+    /**
+     * NATS_SUBJECT_PREFIX: first token of every subject and stream name this installation uses
+     * (`<prefix>.tasks.*`, `<prefix>.events.*`, stream `<PREFIX>_EVENTS`), so two installations
+     * can share one NATS.
+     */
+    prefix: string;
+    /**
+     * NATS_ISSUER: path of the issuer file (`npm run cli -- nats:init` writes it): the keys that
+     * issue and revoke organisations' event-reader credentials. Needed by the service with the
+     * /api/event-readers routes.
+     */
+    issuerFile?: string;
+  };
   /** HTTP_HOST / HTTP_PORT: where the HTTP API listens. */
   http: { host: string; port: number };
   /** BODY_LIMIT_BYTES: largest accepted request body; larger bodies get 413. */
@@ -64,6 +84,9 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** One lowercase subject token: it also names the JetStream stream, so no dots, wildcards or dashes. */
+export const natsPrefixPattern = /^[a-z][a-z0-9_]{0,31}$/;
 
 const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -134,10 +157,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     }
   }
 
+  const natsPrefix = env.NATS_SUBJECT_PREFIX || 'taskinbox';
+  if (!natsPrefixPattern.test(natsPrefix)) {
+    problems.push(`NATS_SUBJECT_PREFIX must be a lowercase letter then up to 31 of a-z, 0-9 and _, got '${natsPrefix}'`);
+  }
+  let natsCreds: string | undefined;
+  if (env.NATS_CREDS) {
+    try {
+      natsCreds = readFileSync(env.NATS_CREDS, 'utf8');
+      if (!natsCreds.includes('BEGIN NATS USER JWT') || !natsCreds.includes('BEGIN USER NKEY SEED')) {
+        problems.push(`NATS_CREDS must name a NATS .creds file (user JWT and nkey seed): '${env.NATS_CREDS}' is not one`);
+      }
+    } catch (error) {
+      problems.push(`NATS_CREDS cannot be read: ${(error as Error).message}`);
+    }
+  }
+
   const config: Config = {
     databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/taskinbox', ['postgres:', 'postgresql:']),
     databasePoolSize: int('DATABASE_POOL_SIZE', 20, 1, 500),
-    natsUrl: url('NATS_URL', 'nats://127.0.0.1:4222', ['nats:', 'tls:']),
+    nats: {
+      url: url('NATS_URL', 'nats://127.0.0.1:4222', ['nats:', 'tls:']),
+      creds: natsCreds,
+      prefix: natsPrefix,
+      issuerFile: env.NATS_ISSUER ? path.resolve(env.NATS_ISSUER) : undefined,
+    },
     http: { host: env.HTTP_HOST || '0.0.0.0', port: int('HTTP_PORT', 3000, 0, 65535) },
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     input: {

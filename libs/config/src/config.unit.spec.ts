@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
 
 const secret = 'x'.repeat(32);
@@ -32,6 +35,32 @@ describe('loadConfig', () => {
         ],
       }),
     );
+  });
+
+  it('reads the NATS settings: prefix, creds file contents, issuer file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'config-'));
+    const creds = path.join(dir, 'user.creds');
+    writeFileSync(creds, '-----BEGIN NATS USER JWT-----\neyJ…\n------END NATS USER JWT------\n-----BEGIN USER NKEY SEED-----\nSU…\n');
+    const config = loadConfig({ JWT_SECRET: secret, NATS_CREDS: creds, NATS_ISSUER: 'issuer.json', NATS_SUBJECT_PREFIX: 'acme_inbox' });
+    expect(config.nats).toEqual({
+      url: 'nats://127.0.0.1:4222',
+      creds: readFileSync(creds, 'utf8'),
+      prefix: 'acme_inbox',
+      issuerFile: path.resolve('issuer.json'),
+    });
+    expect(loadConfig({ JWT_SECRET: secret }).nats).toMatchObject({ prefix: 'taskinbox', creds: undefined, issuerFile: undefined });
+
+    writeFileSync(creds, 'not creds');
+    expect(() => loadConfig({ JWT_SECRET: secret, NATS_CREDS: creds, NATS_SUBJECT_PREFIX: 'a.b' })).toThrow(
+      expect.objectContaining({
+        problems: [
+          "NATS_SUBJECT_PREFIX must be a lowercase letter then up to 31 of a-z, 0-9 and _, got 'a.b'",
+          `NATS_CREDS must name a NATS .creds file (user JWT and nkey seed): '${creds}' is not one`,
+        ],
+      }),
+    );
+    expect(() => loadConfig({ JWT_SECRET: secret, NATS_CREDS: path.join(dir, 'missing.creds') })).toThrow(/NATS_CREDS cannot be read/);
+    rmSync(dir, { recursive: true });
   });
 
   it('names every bad variable at once', () => {

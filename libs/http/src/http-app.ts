@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from '@taskinbox/config';
 import { PlainJsonRequestDeserializer } from './nats-request.deserializer';
 import { NatsRequestServer } from './nats-request.server';
+import { natsAuthOptions } from './nats-auth.options';
 import { acceptCorrelationId } from './correlation';
 import { ErrorFilter } from './error.filter';
 import { toErrorResponse } from './error-response';
@@ -84,8 +85,8 @@ function documentApi(app: INestApplication): void {
 }
 
 /**
- * Starts a service: HTTP on config.http and, when asked, the NATS request/reply listener
- * (a queue group, so several replicas share the work) and the admin SPA. Pipes, guards and filters apply to both.
+ * Starts a service: HTTP on config.http and, when asked, the NATS request/reply listener on
+ * `<NATS_SUBJECT_PREFIX>.<pattern>` (queue group `natsQueue`, so several replicas share the work) and the admin SPA. Pipes, guards and filters apply to both.
  */
 export async function startService(
   module: Type<unknown> | DynamicModule,
@@ -96,9 +97,9 @@ export async function startService(
   const app = await createHttpApp(module, config, logger);
   if (options.webAppDir) await serveWebApp(app, options.webAppDir, logger);
   if (options.natsQueue) {
-    const server = new NatsRequestServer({
-      servers: [config.natsUrl],
-      queue: options.natsQueue,
+    const server = new NatsRequestServer(config.nats.prefix, options.natsQueue, {
+      ...natsAuthOptions(config.nats),
+      name: `taskinbox-${options.natsQueue}`,
       deserializer: new PlainJsonRequestDeserializer(config.input),
     });
     app.connectMicroservice<CustomStrategy>({ strategy: server }, { inheritAppConfig: true });

@@ -8,3 +8,4 @@ export * from './nats-request.deserializer';
 export * from './web-app';
 export * from './input/input.check';
 export * from './nats-request.server';
+export * from './nats-auth.options';

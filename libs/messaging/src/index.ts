@@ -2,7 +2,7 @@ export * from './nats.connection';
 export * from './events/event-envelope';
 export * from './events/event-subjects';
 export * from './live/task-event.feed';
-export { duplicateWindowMs, ensureTaskEventsStream, type TaskEventsStreamSettings } from './relay/task-events.stream';
+export { defaultEventsMaxAgeMs, duplicateWindowMs, ensureTaskEventsStream } from './relay/task-events.stream';
 export { RelayModule } from './relay/relay.module';
 export {
   relayCheckpointName,

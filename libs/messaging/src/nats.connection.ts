@@ -1,12 +1,14 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { natsAuthOptions, type NatsSettings } from '@taskinbox/http';
 
 /**
- * A NATS connection that, once established, reconnects forever (subscriptions survive it).
- * The first connect fails fast so callers decide how to retry and can log why.
+ * A NATS connection with this process's credentials that, once established, reconnects forever
+ * (subscriptions survive it). The first connect fails fast so callers decide how to retry and
+ * can log why.
  */
-export function connectNats(url: string, name: string): Promise<NatsConnection> {
+export function connectNats(settings: NatsSettings, name: string): Promise<NatsConnection> {
   return connect({
-    servers: url,
+    ...natsAuthOptions(settings),
     name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 1000,

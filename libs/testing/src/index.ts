@@ -2,3 +2,5 @@ export * from './test-app';
 export * from './test-database';
 export * from './browser';
 export * from './test-queue';
+export * from './nats-server';
+export * from './test-nats';

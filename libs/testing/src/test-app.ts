@@ -1,3 +1,4 @@
+import { jetstreamManager } from '@nats-io/jetstream';
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
@@ -8,7 +9,9 @@ import { DatabaseModule } from '@taskinbox/database';
 import type { Role } from '@taskinbox/domain';
 import { EventStoreModule } from '@taskinbox/event-store';
 import { createLogger, startService } from '@taskinbox/http';
+import { natsNames } from '@taskinbox/messaging';
 import { createTestDatabase, type TestDatabase } from './test-database';
+import { connectTestNats, testNatsEnv, testNatsPrefix } from './test-nats';
 
 export interface TestOrganisation {
   id: string;
@@ -33,9 +36,10 @@ export interface TestApp {
 }
 
 /**
- * The real application modules on a fresh test database, listening on a random port, with
- * the NATS request/reply listener when `natsQueue` is given (use a unique queue per test file)
- * and the built admin SPA (dist/web) when `webApp` is set.
+ * The real application modules on a fresh test database, listening on a random port, connected
+ * to the test run's nats-server as taskinbox's services under a subject prefix of its own
+ * (`config.nats.prefix`; its stream is deleted on close), with the NATS request/reply listener
+ * when `natsQueue` is given and the built admin SPA (dist/web) when `webApp` is set.
  */
 export async function startTestApp(options: {
   imports: (Type<unknown> | DynamicModule)[];
@@ -50,6 +54,8 @@ export async function startTestApp(options: {
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    NATS_SUBJECT_PREFIX: testNatsPrefix(),
+    ...testNatsEnv(),
     ...options.env,
   });
 
@@ -112,6 +118,12 @@ export async function startTestApp(options: {
       await app.close();
       await pool.end();
       await database.drop();
+      const nc = await connectTestNats({ name: 'test-cleanup' });
+      try {
+        await (await jetstreamManager(nc)).streams.delete(natsNames(config.nats.prefix).stream).catch(() => undefined);
+      } finally {
+        await nc.close();
+      }
     },
   };
 }

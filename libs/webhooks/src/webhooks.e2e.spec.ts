@@ -1,20 +1,21 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { execSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { Webhook } from 'standardwebhooks';
-import { ensureTaskEventsStream, type TaskEventEnvelope, taskEventSubject } from '@taskinbox/messaging';
-import { call, dropQueue, startTestApp, type TestApp, type TestOrganisation } from '@taskinbox/testing';
+import { ensureTaskEventsStream, natsNames, type TaskEventEnvelope, taskEventSubject } from '@taskinbox/messaging';
+import { call, connectTestNats, dropQueue, startTestApp, type TestApp, type TestOrganisation, testNatsPrefix } from '@taskinbox/testing';
 import { WebhooksModule } from './webhooks.module';
 
 // Real PostgreSQL, NATS, Redis and a real HTTP receiver that checks every request with the
-// reference `standardwebhooks` verifier. Stream, consumer and queue are this run's own.
+// reference `standardwebhooks` verifier. Subject prefix (hence stream) and queue are this file's own.
 jest.setTimeout(60_000);
 
 const run = randomBytes(4).toString('hex');
-const streamName = `TEST_WEBHOOKS_${run}`;
-const subjectPrefix = `test.${run}.events`;
+const prefix = testNatsPrefix();
+const names = natsNames(prefix);
+const subjectPrefix = names.events;
 const queueName = `webhooks-test-${run}`;
 
 interface Received {
@@ -63,14 +64,11 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 
-  nc = await connect({ servers: 'nats://127.0.0.1:4222' });
-  await ensureTaskEventsStream(await jetstreamManager(nc), { name: streamName, subjectPrefix, maxAgeMs: 3600_000 });
+  nc = await connectTestNats();
+  await ensureTaskEventsStream(await jetstreamManager(nc), names, 3600_000);
   t = await startTestApp({
     imports: [
       WebhooksModule.forRoot({
-        streamName,
-        subjectPrefix,
-        consumerName: `webhooks_${run}`,
         queueName,
         retrySchedule: [200, 300, 300, 300],
         sweepIntervalMs: 300,
@@ -81,6 +79,7 @@ beforeAll(async () => {
       }),
     ],
     env: {
+      NATS_SUBJECT_PREFIX: prefix,
       WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
       WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
       REDIS_URL: 'redis://127.0.0.1:6379',
@@ -91,9 +90,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.close();
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.delete(streamName).catch(() => undefined);
-  await nc.close();
+  await nc?.close();
   await dropQueue(queueName);
   await new Promise((resolve) => server.close(resolve));
 });
@@ -370,7 +367,7 @@ describe('event consumer', () => {
     expect(new Set(at('/burst').map((r) => r.headers['webhook-id'])).size).toBe(40);
     // The malformed one was terminated, not left to be redelivered forever.
     const jsm = await jetstreamManager(nc);
-    await until('nothing pending', async () => (await jsm.consumers.info(streamName, `webhooks_${run}`)).num_ack_pending === 0);
+    await until('nothing pending', async () => (await jsm.consumers.info(names.stream, 'webhooks')).num_ack_pending === 0);
   });
 });
 

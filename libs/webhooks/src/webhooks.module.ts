@@ -10,7 +10,7 @@ import type { Pool } from 'pg';
 import { CONFIG, type Config } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
 import { createLogger } from '@taskinbox/http';
-import { connectNats } from '@taskinbox/messaging';
+import { connectNats, natsNames } from '@taskinbox/messaging';
 import { DeliveryQueueService } from './delivery/delivery-queue.service';
 import { DeliveryService } from './delivery/delivery.service';
 import { DeliveryWorker } from './delivery/delivery.worker';
@@ -106,7 +106,13 @@ export class WebhooksModule implements OnApplicationBootstrap, BeforeApplication
                 provide: WebhookEventConsumer,
                 inject: [CONFIG, DeliveryService, DeliveryQueueService],
                 useFactory: (config: Config, deliveries: DeliveryService, queue: DeliveryQueueService) =>
-                  new WebhookEventConsumer(() => connectNats(config.natsUrl, 'taskinbox-webhooks'), options, deliveries, queue, logger(config)),
+                  new WebhookEventConsumer(
+                    () => connectNats(config.nats, 'taskinbox-webhooks'),
+                    { ...options, names: natsNames(config.nats.prefix) },
+                    deliveries,
+                    queue,
+                    logger(config),
+                  ),
               },
               {
                 provide: DeliveryWorker,

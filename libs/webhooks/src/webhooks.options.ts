@@ -3,10 +3,7 @@ import type { Resolver } from './url/url.guard';
 export const WEBHOOKS_OPTIONS = Symbol('taskinbox.webhooks-options');
 
 export interface WebhooksOptions {
-  /** JetStream stream and subject prefix the relay publishes to; default TASK_EVENTS / taskinbox.events. */
-  streamName: string;
-  subjectPrefix: string;
-  /** Durable JetStream consumer name; default `webhooks`. */
+  /** Durable JetStream consumer name (on the stream of NATS_SUBJECT_PREFIX); default `webhooks`. */
   consumerName: string;
   /** BullMQ queue name and key prefix; default `webhook-deliveries` / `bull`. */
   queueName: string;
@@ -40,8 +37,6 @@ export const defaultRetrySchedule = [5 * second, 5 * minute, 30 * minute, 2 * ho
 
 export function webhooksOptions(options: Partial<WebhooksOptions>): WebhooksOptions {
   return {
-    streamName: 'TASK_EVENTS',
-    subjectPrefix: 'taskinbox.events',
     consumerName: 'webhooks',
     queueName: 'webhook-deliveries',
     queuePrefix: 'bull',

@@ -2,6 +2,7 @@ import { EventStoreSchema0000000000001 } from './0001-event-store';
 import { Auth0000000000002 } from './0002-auth';
 import { ReadModels0000000000003 } from './0003-read-models';
 import { Webhooks0000000000004 } from './0004-webhooks';
+import { NatsAccess0000000000030 } from './0030-nats-access';
 
 /** Every migration, in the order it runs. Files are numbered; each class name ends in its number. */
-export const migrations = [EventStoreSchema0000000000001, Auth0000000000002, ReadModels0000000000003, Webhooks0000000000004];
+export const migrations = [EventStoreSchema0000000000001, Auth0000000000002, ReadModels0000000000003, Webhooks0000000000004, NatsAccess0000000000030];

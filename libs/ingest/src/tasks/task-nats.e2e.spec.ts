@@ -1,19 +1,23 @@
-import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
-import { call, startTestApp, type TestApp, type TestOrganisation } from '@taskinbox/testing';
+import { call, connectTestNats, issueOutsideCreds, startTestApp, type TestApp, type TestOrganisation } from '@taskinbox/testing';
 import { IngestModule } from '../ingest.module';
 import { taskSubjects } from './task.subjects';
 
-// A plain NATS client, as a sending service without Nest would use it.
+// A plain NATS client, as a sending service without Nest would use it: an outside service's user
+// (OUTSIDE account), whose requests reach only taskinbox's services.
+jest.setTimeout(30_000);
+
 let t: TestApp;
 let acme: TestOrganisation;
 let nc: NatsConnection;
 
 beforeAll(async () => {
-  // A queue group of its own, so other test files' listeners never answer these requests.
-  t = await startTestApp({ imports: [IngestModule], natsQueue: `test-${randomUUID()}` });
+  // Its subject prefix is this file's own, so other test files' listeners never answer these requests.
+  t = await startTestApp({ imports: [IngestModule], natsQueue: 'ingest' });
   acme = await t.createOrganisation('acme');
-  nc = await connect({ servers: t.config.natsUrl });
+  const creds = await issueOutsideCreds('ingest-test', t.config.nats.prefix);
+  nc = await connectTestNats({ creds, inboxPrefix: '_INBOX.ingest-test' });
 });
 afterAll(async () => {
   await nc?.close();
@@ -26,7 +30,7 @@ async function request(subject: string, body: unknown, token?: string) {
   if (token) h.set('Authorization', `Bearer ${token}`);
   h.set('x-correlation-id', 'nats-test-correlation');
   const data = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
-  const reply = await nc.request(subject, data, { timeout: 5000, headers: h });
+  const reply = await nc.request(`${t.config.nats.prefix}.${subject}`, data, { timeout: 5000, headers: h });
   return reply.json<{ response?: any; err?: any }>();
 }
 const eventCount = async (): Promise<number> => Number((await t.pool.query('SELECT count(*) AS n FROM es_events')).rows[0].n);
@@ -97,7 +101,8 @@ describe('hostile input over NATS is refused before any handler, as over HTTP', 
     const h = headers();
     h.set('Authorization', `Bearer ${acme.tokens.service}`);
     h.set('x-note', 'a\u0000b');
-    const reply = await nc.request(taskSubjects.create, JSON.stringify({ type: 'a', title: 'x' }), { timeout: 5000, headers: h });
+    const subject = `${t.config.nats.prefix}.${taskSubjects.create}`;
+    const reply = await nc.request(subject, JSON.stringify({ type: 'a', title: 'x' }), { timeout: 5000, headers: h });
     expect(reply.json<{ err?: any }>().err).toMatchObject({ statusCode: 400, details: [{ field: 'x-note', in: 'header' }] });
   });
 });

@@ -1,20 +1,22 @@
 /**
- * NATS request/reply subjects for services that emit tasks without HTTP. Send
- * `Authorization: Bearer <api key>` (and optionally `x-correlation-id`) as message headers.
- * The reply is Nest's envelope: `{ "response": <task> }` or `{ "err": <error body> }`.
+ * NATS request/reply patterns for services that emit tasks without HTTP. The server listens on
+ * `<NATS_SUBJECT_PREFIX>.<pattern>` (e.g. `taskinbox.tasks.create`; `tasks` is the commands token
+ * the NATS accounts export). Send `Authorization: Bearer <api key>` (and optionally
+ * `x-correlation-id`) as message headers. The reply is Nest's envelope: `{ "response": <task> }`
+ * or `{ "err": <error body> }`.
  */
 export const taskSubjects = {
-  create: 'taskinbox.tasks.create',
-  get: 'taskinbox.tasks.get',
-  claim: 'taskinbox.tasks.claim',
-  release: 'taskinbox.tasks.release',
-  changeStatus: 'taskinbox.tasks.change-status',
-  complete: 'taskinbox.tasks.complete',
-  hold: 'taskinbox.tasks.hold',
-  resume: 'taskinbox.tasks.resume',
-  cancel: 'taskinbox.tasks.cancel',
-  comment: 'taskinbox.tasks.comment',
-  update: 'taskinbox.tasks.update',
-  postInfo: 'taskinbox.tasks.post-info',
-  attach: 'taskinbox.tasks.attach',
+  create: 'tasks.create',
+  get: 'tasks.get',
+  claim: 'tasks.claim',
+  release: 'tasks.release',
+  changeStatus: 'tasks.change-status',
+  complete: 'tasks.complete',
+  hold: 'tasks.hold',
+  resume: 'tasks.resume',
+  cancel: 'tasks.cancel',
+  comment: 'tasks.comment',
+  update: 'tasks.update',
+  postInfo: 'tasks.post-info',
+  attach: 'tasks.attach',
 } as const;

@@ -1,28 +1,50 @@
+import { natsPrefixPattern } from '@taskinbox/config';
 import type { TaskEventEnvelope } from './event-envelope';
 
-/** JetStream stream that keeps every task event (production name; tests use their own). */
-export const taskEventsStreamName = 'TASK_EVENTS';
+/** The second token of command subjects: `<prefix>.tasks.<verb>` (the NATS accounts export `*.tasks.>`). */
+export const commandsToken = 'tasks';
+/** The second token of event subjects: `<prefix>.events.<orgId>.…`. */
+export const eventsToken = 'events';
 
-/** Task events are published under `<prefix>.<orgId>.<EventType>.<taskType…>`. */
-export const taskEventsSubjectPrefix = 'taskinbox.events';
+/** Every name one installation uses on NATS, derived from its prefix (NATS_SUBJECT_PREFIX). */
+export interface NatsNames {
+  prefix: string;
+  /** Request/reply commands are `<commands>.<verb>`, e.g. `taskinbox.tasks.create`. */
+  commands: string;
+  /** Task events are `<events>.<orgId>.<EventType>.<taskType…>`. */
+  events: string;
+  /** The JetStream stream that keeps the events: `<PREFIX>_EVENTS`. */
+  stream: string;
+}
+
+export function natsNames(prefix: string): NatsNames {
+  if (!natsPrefixPattern.test(prefix)) throw new Error(`'${prefix}' is not a NATS subject prefix (${natsPrefixPattern}).`);
+  return {
+    prefix,
+    commands: `${prefix}.${commandsToken}`,
+    events: `${prefix}.${eventsToken}`,
+    stream: `${prefix.toUpperCase()}_EVENTS`,
+  };
+}
 
 // A subject token may not be empty nor hold whitespace, '.', '*' or '>'; ids and event types
 // never do, task types (validated at ingest) only by consecutive or trailing dots.
 const token = (value: string): string => value.replace(/[^A-Za-z0-9_-]/g, '_') || '_';
 
 /**
- * The subject of one task event. The task type is the tail and keeps its dots, so
- * `<prefix>.<org>.*.refund.approval` selects one type and `<prefix>.<org>.TaskClaimed.>` one event type.
+ * The subject of one task event under `events` (NatsNames.events). The task type is the tail and
+ * keeps its dots, so `<events>.<org>.*.refund.approval` selects one type and
+ * `<events>.<org>.TaskClaimed.>` one event type.
  */
 export function taskEventSubject(
-  prefix: string,
+  events: string,
   envelope: Pick<TaskEventEnvelope, 'orgId' | 'eventType' | 'taskType'>,
 ): string {
   const tail = envelope.taskType.split('.').map(token).join('.');
-  return `${prefix}.${token(envelope.orgId)}.${token(envelope.eventType)}.${tail}`;
+  return `${events}.${token(envelope.orgId)}.${token(envelope.eventType)}.${tail}`;
 }
 
 /** Every task event of one organisation. */
-export function orgEventsSubject(prefix: string, orgId: string): string {
-  return `${prefix}.${token(orgId)}.>`;
+export function orgEventsSubject(events: string, orgId: string): string {
+  return `${events}.${token(orgId)}.>`;
 }

@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { isTaskEventEnvelope, type TaskEventEnvelope } from '../events/event-envelope';
-import { orgEventsSubject } from '../events/event-subjects';
+import { type NatsNames, orgEventsSubject } from '../events/event-subjects';
 
 /**
  * Live task events of one organisation, as the relay publishes them, over core NATS: no
@@ -14,7 +14,7 @@ export class TaskEventFeed {
 
   constructor(
     private readonly connect: () => Promise<NatsConnection>,
-    private readonly subjectPrefix: string,
+    private readonly names: NatsNames,
     private readonly logger: Logger,
   ) {}
 
@@ -24,7 +24,7 @@ export class TaskEventFeed {
    */
   async subscribe(orgId: string, onEvent: (envelope: TaskEventEnvelope) => void): Promise<() => void> {
     const nc = await this.connected();
-    const subscription = nc.subscribe(orgEventsSubject(this.subjectPrefix, orgId), {
+    const subscription = nc.subscribe(orgEventsSubject(this.names.events, orgId), {
       callback: (error, message) => {
         if (error) return void this.logger.warn({ err: error, orgId }, 'live task event subscription failed');
         let envelope: unknown;

@@ -1,19 +1,20 @@
 import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { type EventToAppend, PostgresEventStore } from '@taskinbox/event-store';
 import { createLogger } from '@taskinbox/http';
-import { createTestDatabase, type TestDatabase } from '@taskinbox/testing';
+import { createTestDatabase, type TestDatabase, testNatsPrefix, testNatsSettings } from '@taskinbox/testing';
 import type { TaskEventEnvelope } from '../events/event-envelope';
+import { natsNames } from '../events/event-subjects';
 import { connectNats } from '../nats.connection';
 import { relayCheckpointName, type RelayOptions, RelayService } from './relay.service';
 
-// Real PostgreSQL and NATS. Every test gets its own database, JetStream stream and subject
-// prefix, so tests (and other runs on this machine) never see each other's messages.
+// Real PostgreSQL and NATS (the run's own server, as taskinbox's services). Every test gets its
+// own database and subject prefix, hence its own stream, so tests never see each other's messages.
 jest.setTimeout(30_000);
 
-const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const nats = testNatsSettings();
 const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 
 let nc: NatsConnection;
@@ -21,7 +22,7 @@ let jsm: JetStreamManager;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  nc = await connectNats(natsUrl, 'relay-test');
+  nc = await connectNats(nats, 'relay-test');
   jsm = await jetstreamManager(nc);
 });
 afterEach(async () => {
@@ -36,6 +37,7 @@ interface Env {
   database: TestDatabase;
   pool: Pool;
   store: PostgresEventStore;
+  prefix: string;
   streamName: string;
   subjectPrefix: string;
   /** Every event appended so far, in the order the log holds them (appends here run one after another). */
@@ -45,7 +47,8 @@ interface Env {
 }
 
 async function environment(): Promise<Env> {
-  const run = randomBytes(4).toString('hex');
+  const prefix = testNatsPrefix();
+  const names = natsNames(prefix);
   const database = await createTestDatabase('relay');
   const pool = new Pool({ connectionString: database.url, max: 6 });
   // pool.end() resolves before its sessions are gone, so dropping the database may still kill one.
@@ -55,8 +58,9 @@ async function environment(): Promise<Env> {
     database,
     pool,
     store,
-    streamName: `TEST_TASK_EVENTS_${run}`,
-    subjectPrefix: `test.${run}.events`,
+    prefix,
+    streamName: names.stream,
+    subjectPrefix: names.events,
     appended: [],
   };
   cleanups.push(async () => {
@@ -82,14 +86,13 @@ function startRelay(env: Env, options: RelayOptions = {}): RunningRelay {
       pool: env.pool,
       logger,
       connectNats: async () => {
-        const connection = await connectNats(natsUrl, 'relay-under-test');
+        const connection = await connectNats(nats, 'relay-under-test');
         connections.push(connection);
         return connection;
       },
     },
     {
-      streamName: env.streamName,
-      subjectPrefix: env.subjectPrefix,
+      prefix: env.prefix,
       batchSize: 5,
       standbyPollMs: 100,
       retryMinMs: 50,
@@ -371,10 +374,10 @@ describe('RelayService', () => {
         logger,
         connectNats: () => {
           attempts.push(Date.now());
-          return connectNats(reachable ? natsUrl : 'nats://127.0.0.1:1', 'relay-under-test');
+          return connectNats(reachable ? nats : { ...nats, url: 'nats://127.0.0.1:1' }, 'relay-under-test');
         },
       },
-      { streamName: env.streamName, subjectPrefix: env.subjectPrefix, retryMinMs: 50, retryMaxMs: 400 },
+      { prefix: env.prefix, retryMinMs: 50, retryMaxMs: 400 },
     );
     relay.start();
     cleanups.push(() => relay.stop());

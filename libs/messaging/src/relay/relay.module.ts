@@ -21,8 +21,8 @@ import { type RelayOptions, RelayService } from './relay.service';
 export class RelayModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(private readonly relay: RelayService) {}
 
-  /** Options default to production (stream TASK_EVENTS, subjects taskinbox.events.>); tests pass their own. */
-  static forRoot(options: RelayOptions = {}): DynamicModule {
+  /** Subjects and stream follow NATS_SUBJECT_PREFIX; tests pass shorter pauses. */
+  static forRoot(options: Omit<RelayOptions, 'prefix'> = {}): DynamicModule {
     return {
       module: RelayModule,
       providers: [
@@ -35,9 +35,9 @@ export class RelayModule implements OnApplicationBootstrap, BeforeApplicationShu
                 store,
                 pool,
                 logger: createLogger(config.logLevel),
-                connectNats: () => connectNats(config.natsUrl, 'taskinbox-relay'),
+                connectNats: () => connectNats(config.nats, 'taskinbox-relay'),
               },
-              options,
+              { ...options, prefix: config.nats.prefix },
             ),
         },
       ],

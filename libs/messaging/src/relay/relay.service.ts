@@ -4,16 +4,17 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { EventStore, RecordedEvent, Subscription } from '@taskinbox/event-store';
 import { isTaskStream, type TaskEventEnvelope, toEnvelope } from '../events/event-envelope';
-import { taskEventsStreamName, taskEventsSubjectPrefix, taskEventSubject } from '../events/event-subjects';
+import { type NatsNames, natsNames, taskEventSubject } from '../events/event-subjects';
 import { RelayLease } from './relay.lease';
-import { ensureTaskEventsStream } from './task-events.stream';
+import { defaultEventsMaxAgeMs, ensureTaskEventsStream } from './task-events.stream';
 import { TaskTypeCache } from './task-type.cache';
 
 export interface RelayOptions {
-  /** JetStream stream; default TASK_EVENTS. */
-  streamName?: string;
-  /** Events go to `<prefix>.<orgId>.<EventType>.<taskType>`; default taskinbox.events. */
-  subjectPrefix?: string;
+  /**
+   * The installation's NATS prefix (NATS_SUBJECT_PREFIX); default taskinbox. Events go to
+   * `<prefix>.events.<orgId>.<EventType>.<taskType>`, kept by the stream `<PREFIX>_EVENTS`.
+   */
+  prefix?: string;
   /**
    * How long the stream keeps an event; default 30 days. Consumers (webhooks) replay from the
    * stream, and the event store stays the source of truth for anything older.
@@ -45,7 +46,6 @@ export type RelayRole = 'stopped' | 'starting' | 'standby' | 'active' | 'retryin
 /** Name of the relay's row in projection_checkpoints and of its advisory lock. */
 export const relayCheckpointName = 'relay';
 
-const day = 24 * 3600_000;
 // Headers (Nats-Msg-Id) and protocol overhead count against the server's max_payload too.
 const payloadHeadroomBytes = 4096;
 
@@ -58,7 +58,8 @@ const payloadHeadroomBytes = 4096;
  * and the relay starts again from the checkpoint after a growing pause.
  */
 export class RelayService {
-  private readonly options: Required<RelayOptions>;
+  private readonly options: Required<Omit<RelayOptions, 'prefix'>>;
+  private readonly names: NatsNames;
   private readonly logger: Logger;
   private readonly taskTypes: TaskTypeCache;
   private currentRole: RelayRole = 'stopped';
@@ -72,17 +73,16 @@ export class RelayService {
     private readonly deps: RelayDependencies,
     options: RelayOptions = {},
   ) {
+    this.names = natsNames(options.prefix ?? 'taskinbox');
     this.options = {
-      streamName: options.streamName ?? taskEventsStreamName,
-      subjectPrefix: options.subjectPrefix ?? taskEventsSubjectPrefix,
-      maxAgeMs: options.maxAgeMs ?? 30 * day,
+      maxAgeMs: options.maxAgeMs ?? defaultEventsMaxAgeMs,
       batchSize: options.batchSize ?? 100,
       standbyPollMs: options.standbyPollMs ?? 5000,
       retryMinMs: options.retryMinMs ?? 500,
       retryMaxMs: options.retryMaxMs ?? 30_000,
       publishTimeoutMs: options.publishTimeoutMs ?? 10_000,
     };
-    this.logger = deps.logger.child({ component: 'relay', stream: this.options.streamName });
+    this.logger = deps.logger.child({ component: 'relay', stream: this.names.stream });
     this.taskTypes = new TaskTypeCache(deps.store);
   }
 
@@ -144,11 +144,7 @@ export class RelayService {
     const nc = await this.deps.connectNats();
     let subscription: Subscription | undefined;
     try {
-      const { mismatch } = await ensureTaskEventsStream(await jetstreamManager(nc), {
-        name: this.options.streamName,
-        subjectPrefix: this.options.subjectPrefix,
-        maxAgeMs: this.options.maxAgeMs,
-      });
+      const { mismatch } = await ensureTaskEventsStream(await jetstreamManager(nc), this.names, this.options.maxAgeMs);
       if (mismatch) this.logger.warn(mismatch);
       const js = jetstream(nc, { timeout: this.options.publishTimeoutMs });
       const after = await lease.checkpoint();
@@ -191,7 +187,7 @@ export class RelayService {
       }
       const envelope = toEnvelope(event, taskType);
       messages.push({
-        subject: taskEventSubject(this.options.subjectPrefix, envelope),
+        subject: taskEventSubject(this.names.events, envelope),
         body: this.encode(envelope, maxBytes),
         id: envelope.id,
       });

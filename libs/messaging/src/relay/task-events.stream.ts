@@ -9,15 +9,13 @@ import {
   type StreamUpdateConfig,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
+import type { NatsNames } from '../events/event-subjects';
 
 /** JetStream forgets message ids after this long: a relay re-sending older events makes duplicates. */
 export const duplicateWindowMs = 2 * 60_000;
 
-export interface TaskEventsStreamSettings {
-  name: string;
-  subjectPrefix: string;
-  maxAgeMs: number;
-}
+/** How long the stream keeps an event unless told otherwise (the relay's maxAgeMs). */
+export const defaultEventsMaxAgeMs = 30 * 24 * 3600_000;
 
 /**
  * Creates the stream, or brings an existing one to these settings. Storage and retention cannot
@@ -25,33 +23,34 @@ export interface TaskEventsStreamSettings {
  */
 export async function ensureTaskEventsStream(
   jsm: JetStreamManager,
-  settings: TaskEventsStreamSettings,
+  names: NatsNames,
+  maxAgeMs = defaultEventsMaxAgeMs,
 ): Promise<{ info: StreamInfo; mismatch?: string }> {
   const updatable: Partial<StreamUpdateConfig> = {
-    subjects: [`${settings.subjectPrefix}.>`],
+    subjects: [`${names.events}.>`],
     description: 'taskinbox task events, relayed from the event store (message id = event id)',
-    max_age: nanos(settings.maxAgeMs),
+    max_age: nanos(maxAgeMs),
     duplicate_window: nanos(duplicateWindowMs),
     discard: DiscardPolicy.Old,
   };
-  const existing = await jsm.streams.info(settings.name).catch((error: unknown) => {
+  const existing = await jsm.streams.info(names.stream).catch((error: unknown) => {
     if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound) return null;
     throw error;
   });
   if (!existing) {
     const info = await jsm.streams.add({
-      name: settings.name,
+      name: names.stream,
       ...updatable,
       storage: StorageType.File,
       retention: RetentionPolicy.Limits,
     });
     return { info };
   }
-  const info = await jsm.streams.update(settings.name, updatable);
+  const info = await jsm.streams.update(names.stream, updatable);
   const { storage, retention } = info.config;
   const mismatch =
     storage !== StorageType.File || retention !== RetentionPolicy.Limits
-      ? `stream ${settings.name} has storage '${storage}' and retention '${retention}'; expected 'file' and 'limits' (recreate it to change them)`
+      ? `stream ${names.stream} has storage '${storage}' and retention '${retention}'; expected 'file' and 'limits' (recreate it to change them)`
       : undefined;
   return { info, mismatch };
 }

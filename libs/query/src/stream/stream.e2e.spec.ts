@@ -1,18 +1,12 @@
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { randomBytes } from 'node:crypto';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { IngestModule } from '@taskinbox/ingest';
 import { RelayModule, TaskEventFeed } from '@taskinbox/messaging';
-import { call, startTestApp, type TestApp, type TestOrganisation } from '@taskinbox/testing';
+import { call, connectTestNats, startTestApp, type TestApp, type TestOrganisation } from '@taskinbox/testing';
 import { StreamModule } from './stream.module';
 
 // The whole path for real: HTTP command → event store → relay → JetStream → core NATS → SSE.
-// Stream name and subject prefix are this run's own, so nothing else on the machine interferes.
+// The subject prefix (and so the stream) is this file's own, so nothing else on the machine interferes.
 jest.setTimeout(30_000);
-
-const run = randomBytes(4).toString('hex');
-const streamName = `TEST_SSE_EVENTS_${run}`;
-const subjectPrefix = `test.${run}.events`;
 
 let t: TestApp;
 let acme: TestOrganisation;
@@ -25,12 +19,12 @@ beforeAll(async () => {
   t = await startTestApp({
     imports: [
       IngestModule,
-      RelayModule.forRoot({ streamName, subjectPrefix, standbyPollMs: 100, retryMinMs: 50 }),
-      StreamModule.forRoot({ subjectPrefix, heartbeatMs: 300 }),
+      RelayModule.forRoot({ standbyPollMs: 100, retryMinMs: 50 }),
+      StreamModule.forRoot({ heartbeatMs: 300 }),
     ],
   });
   [acme, globex] = await Promise.all([t.createOrganisation('acme'), t.createOrganisation('globex')]);
-  nc = await connect({ servers: t.config.natsUrl });
+  nc = await connectTestNats();
 });
 afterEach(() => {
   for (const stream of openStreams.splice(0)) stream.close();
@@ -39,10 +33,7 @@ afterAll(async () => {
   try {
     if (!appClosed) await t?.close();
   } finally {
-    if (nc) {
-      await (await jetstreamManager(nc)).streams.delete(streamName).catch(() => undefined);
-      await nc.close();
-    }
+    await nc?.close();
   }
 });
 

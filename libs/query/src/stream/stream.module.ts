@@ -1,7 +1,7 @@
 import { type DynamicModule, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { CONFIG, type Config } from '@taskinbox/config';
 import { createLogger } from '@taskinbox/http';
-import { connectNats, TaskEventFeed, taskEventsSubjectPrefix } from '@taskinbox/messaging';
+import { connectNats, natsNames, TaskEventFeed } from '@taskinbox/messaging';
 import { StreamController } from './stream.controller';
 import { STREAM_OPTIONS, type StreamOptions } from './stream.options';
 
@@ -10,12 +10,9 @@ import { STREAM_OPTIONS, type StreamOptions } from './stream.options';
 export class StreamModule implements OnApplicationShutdown {
   constructor(private readonly feed: TaskEventFeed) {}
 
-  /** Defaults: the relay's production subjects (taskinbox.events), a heartbeat every 15 s. */
+  /** Events under NATS_SUBJECT_PREFIX; default: a heartbeat every 15 s. */
   static forRoot(options: Partial<StreamOptions> = {}): DynamicModule {
-    const settings: StreamOptions = {
-      subjectPrefix: options.subjectPrefix ?? taskEventsSubjectPrefix,
-      heartbeatMs: options.heartbeatMs ?? 15_000,
-    };
+    const settings: StreamOptions = { heartbeatMs: options.heartbeatMs ?? 15_000 };
     return {
       module: StreamModule,
       controllers: [StreamController],
@@ -26,8 +23,8 @@ export class StreamModule implements OnApplicationShutdown {
           inject: [CONFIG],
           useFactory: (config: Config) =>
             new TaskEventFeed(
-              () => connectNats(config.natsUrl, 'taskinbox-live'),
-              settings.subjectPrefix,
+              () => connectNats(config.nats, 'taskinbox-live'),
+              natsNames(config.nats.prefix),
               createLogger(config.logLevel).child({ component: 'live' }),
             ),
         },

@@ -1,7 +1,7 @@
 import { AckPolicy, type ConsumerMessages, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import { isTaskEventEnvelope, type TaskEventEnvelope } from '@taskinbox/messaging';
+import { isTaskEventEnvelope, type NatsNames, type TaskEventEnvelope } from '@taskinbox/messaging';
 import type { DeliveryQueueService } from './delivery-queue.service';
 import type { DeliveryService } from './delivery.service';
 
@@ -25,7 +25,7 @@ export class WebhookEventConsumer {
 
   constructor(
     private readonly connect: () => Promise<NatsConnection>,
-    private readonly settings: { streamName: string; subjectPrefix: string; consumerName: string; consumerBatchSize: number },
+    private readonly settings: { names: NatsNames; consumerName: string; consumerBatchSize: number },
     private readonly deliveries: DeliveryService,
     private readonly queue: DeliveryQueueService,
     private readonly logger: Logger,
@@ -48,18 +48,18 @@ export class WebhookEventConsumer {
       try {
         this.nc ??= await this.connect();
         const jsm = await jetstreamManager(this.nc);
-        const { streamName, consumerName, subjectPrefix, consumerBatchSize } = this.settings;
-        await jsm.consumers.info(streamName, consumerName).catch(() =>
-          jsm.consumers.add(streamName, {
+        const { names, consumerName, consumerBatchSize } = this.settings;
+        await jsm.consumers.info(names.stream, consumerName).catch(() =>
+          jsm.consumers.add(names.stream, {
             durable_name: consumerName,
             ack_policy: AckPolicy.Explicit,
             // A new consumer starts at the present: endpoints only receive events after they exist.
             deliver_policy: DeliverPolicy.New,
-            filter_subject: `${subjectPrefix}.>`,
+            filter_subject: `${names.events}.>`,
             max_ack_pending: 1000,
           }),
         );
-        const consumer = await jetstream(this.nc).consumers.get(streamName, consumerName);
+        const consumer = await jetstream(this.nc).consumers.get(names.stream, consumerName);
         this.messages = await consumer.consume({ max_messages: consumerBatchSize, callback: (message) => this.receive(message) });
         if (this.stopping) await this.messages.close();
         const closedWith = await this.messages.closed();
