@@ -1,6 +1,8 @@
 export * from './nats.connection';
 export * from './events/event-envelope';
 export * from './events/event-subjects';
+export * from './events/task-event.check';
+export * from './events/task-event.metrics';
 export * from './live/task-event.feed';
 export { defaultEventsMaxAgeMs, duplicateWindowMs, ensureTaskEventsStream } from './relay/task-events.stream';
 export { RelayModule } from './relay/relay.module';

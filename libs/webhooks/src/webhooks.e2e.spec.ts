@@ -96,10 +96,10 @@ afterAll(async () => {
 });
 
 const revisionOf = new Map<string, number>();
-async function publish(org: TestOrganisation, taskId: string, eventType: 'TaskCreated' | 'TaskCompleted' | 'TaskClaimed'): Promise<TaskEventEnvelope> {
+function envelopeOf(org: TestOrganisation, taskId: string, eventType: 'TaskCreated' | 'TaskCompleted' | 'TaskClaimed'): TaskEventEnvelope {
   const revision = revisionOf.get(taskId) ?? 0;
   revisionOf.set(taskId, revision + 1);
-  const envelope: TaskEventEnvelope = {
+  return {
     id: randomUUID(),
     type: eventType === 'TaskCreated' ? 'task.created' : eventType === 'TaskCompleted' ? 'task.completed' : 'task.claimed',
     eventType,
@@ -113,6 +113,10 @@ async function publish(org: TestOrganisation, taskId: string, eventType: 'TaskCr
     correlationId: 'c',
     data: { taskId } as unknown as TaskEventEnvelope['data'],
   };
+}
+
+async function publish(org: TestOrganisation, taskId: string, eventType: 'TaskCreated' | 'TaskCompleted' | 'TaskClaimed'): Promise<TaskEventEnvelope> {
+  const envelope = envelopeOf(org, taskId, eventType);
   await jetstream(nc).publish(taskEventSubject(subjectPrefix, envelope), JSON.stringify(envelope), { msgID: envelope.id });
   return envelope;
 }
@@ -149,9 +153,13 @@ async function noticesOf(id: string): Promise<{ kind: string; reason: string | n
   return body.map((notice: { kind: string; reason: string | null }) => ({ kind: notice.kind, reason: notice.reason }));
 }
 
-async function deliveriesOf(id: string, status?: string): Promise<{ id: string; status: string; attempts: number }[]> {
+async function deliveriesOf(
+  id: string,
+  status?: string,
+  token = acme.tokens.viewer,
+): Promise<{ id: string; eventId: string; status: string; attempts: number }[]> {
   const query = status ? `?status=${status}` : '';
-  return (await call(t.url, 'GET', `/api/webhooks/endpoints/${id}/deliveries${query}`, { token: acme.tokens.viewer })).body;
+  return (await call(t.url, 'GET', `/api/webhooks/endpoints/${id}/deliveries${query}`, { token })).body;
 }
 
 describe('webhook endpoints API', () => {
@@ -368,6 +376,41 @@ describe('event consumer', () => {
     // The malformed one was terminated, not left to be redelivered forever.
     const jsm = await jetstreamManager(nc);
     await until('nothing pending', async () => (await jsm.consumers.info(names.stream, 'webhooks')).num_ack_pending === 0);
+  });
+});
+
+describe('forged envelopes', () => {
+  // Only taskinbox's services may publish events; were one of them (or a bug) to publish a body
+  // that its subject does not vouch for, it must become no webhook of anyone's.
+  it('become no webhook: one for another organisation than its subject, one off the schema, one not JSON', async () => {
+    const globex = await t.createOrganisation('globex');
+    const ours = await createEndpoint('/forged-acme');
+    const created = await call(t.url, 'POST', '/api/webhooks/endpoints', {
+      token: globex.tokens.admin,
+      body: { url: `${receiverUrl}/forged-globex` },
+    });
+    expect(created.status).toBe(201);
+    const theirs = created.body as { id: string };
+    const js = jetstream(nc);
+    const forge = (subject: string, body: string) => js.publish(subject, body, { msgID: randomUUID() });
+
+    const forGlobex = envelopeOf(globex, randomUUID(), 'TaskCreated');
+    await forge(taskEventSubject(subjectPrefix, { ...forGlobex, orgId: acme.id }), JSON.stringify(forGlobex));
+    await forge(taskEventSubject(subjectPrefix, forGlobex), JSON.stringify({ ...forGlobex, type: 'task.created\ndata: {}' }));
+    await forge(taskEventSubject(subjectPrefix, forGlobex), '{"id":');
+    // Published after the forged ones: once these are delivered, the forged ones were consumed.
+    const real = [await publish(globex, randomUUID(), 'TaskCreated'), await publish(acme, randomUUID(), 'TaskCreated')];
+
+    await until('the real events', () => at('/forged-globex').length === 1 && at('/forged-acme').length === 1);
+    expect(JSON.parse(at('/forged-globex')[0].body).data.taskId).toBe(real[0].taskId);
+    expect(JSON.parse(at('/forged-acme')[0].body).data.taskId).toBe(real[1].taskId);
+    expect((await deliveriesOf(theirs.id, undefined, globex.tokens.viewer)).map((delivery) => delivery.eventId)).toEqual([real[0].id]);
+    expect((await deliveriesOf(ours.id)).map((delivery) => delivery.eventId)).toEqual([real[1].id]);
+
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    for (const reason of ['subject', 'schema', 'unreadable']) {
+      expect(metrics).toMatch(new RegExp(`taskinbox_task_events_dropped_total\\{consumer="webhooks",reason="${reason}"\\} [1-9]`));
+    }
   });
 });
 

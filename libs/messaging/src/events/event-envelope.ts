@@ -88,19 +88,3 @@ export function createdTaskType(event: RecordedEvent): string | undefined {
   const { taskType } = event.data as { taskType?: unknown };
   return typeof taskType === 'string' ? taskType : undefined;
 }
-
-/** Whether a message body read off NATS has the envelope's identifying fields (anyone may publish there). */
-export function isTaskEventEnvelope(value: unknown): value is TaskEventEnvelope {
-  if (typeof value !== 'object' || value === null) return false;
-  const envelope = value as Record<string, unknown>;
-  return (
-    typeof envelope.id === 'string' &&
-    typeof envelope.orgId === 'string' &&
-    typeof envelope.taskId === 'string' &&
-    typeof envelope.taskType === 'string' &&
-    typeof envelope.eventType === 'string' &&
-    isTaskEventType(envelope.eventType) &&
-    typeof envelope.revision === 'number' &&
-    typeof envelope.position === 'string'
-  );
-}

@@ -1,11 +1,14 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import { isTaskEventEnvelope, type TaskEventEnvelope } from '../events/event-envelope';
+import type { TaskEventEnvelope } from '../events/event-envelope';
 import { type NatsNames, orgEventsSubject } from '../events/event-subjects';
+import { checkTaskEvent } from '../events/task-event.check';
+import { countDropped } from '../events/task-event.metrics';
 
 /**
  * Live task events of one organisation, as the relay publishes them, over core NATS: no
  * history and no acks, which suits screens that load current state and then follow changes.
+ * Each message is checked against its schema and subject (checkTaskEvent); others are dropped.
  * One NATS connection per process, opened on first use and again after it closed.
  */
 export class TaskEventFeed {
@@ -27,16 +30,15 @@ export class TaskEventFeed {
     const subscription = nc.subscribe(orgEventsSubject(this.names.events, orgId), {
       callback: (error, message) => {
         if (error) return void this.logger.warn({ err: error, orgId }, 'live task event subscription failed');
-        let envelope: unknown;
-        try {
-          envelope = message.json();
-        } catch {
-          envelope = undefined;
+        const checked = checkTaskEvent(message.subject, message.data, this.names);
+        if (checked.rejection) {
+          countDropped('live', checked.rejection);
+          return void this.logger.warn(
+            { subject: message.subject, reason: checked.rejection, problem: checked.problem },
+            'task event dropped: it does not match its schema or subject',
+          );
         }
-        if (!isTaskEventEnvelope(envelope)) {
-          return void this.logger.warn({ subject: message.subject }, 'unreadable task event skipped');
-        }
-        onEvent(envelope);
+        onEvent(checked.envelope);
       },
     });
     try {

@@ -16,9 +16,15 @@ import { STREAM_OPTIONS, type StreamOptions } from './stream.options';
 
 const maxBufferedBytes = 1024 * 1024;
 
-/** One server-sent event per task event; the id is the log position (JSON has no raw newlines). */
+// A line break in a field would end it and start another (or end the event): never let one through.
+const field = (value: string): string => value.replace(/[\r\n]/g, '');
+
+/**
+ * One server-sent event per task event; the id is the log position. The feed has checked the
+ * envelope's schema (no line breaks in type or position); `data` is JSON, which has no raw ones.
+ */
 function toSseEvent(envelope: TaskEventEnvelope): string {
-  return `event: ${envelope.type}\nid: ${envelope.position}\ndata: ${JSON.stringify(envelope)}\n\n`;
+  return `event: ${field(envelope.type)}\nid: ${field(envelope.position)}\ndata: ${JSON.stringify(envelope)}\n\n`;
 }
 
 @ApiTags('stream')

@@ -1,6 +1,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
+import { randomUUID } from 'node:crypto';
+import { register } from 'prom-client';
 import { IngestModule } from '@taskinbox/ingest';
-import { RelayModule, TaskEventFeed } from '@taskinbox/messaging';
+import { natsNames, RelayModule, TaskEventFeed, taskEventSubject } from '@taskinbox/messaging';
 import { call, connectTestNats, startTestApp, type TestApp, type TestOrganisation } from '@taskinbox/testing';
 import { StreamModule } from './stream.module';
 
@@ -167,6 +169,47 @@ describe('GET /api/stream', () => {
       ['task.created', globexTask],
       ['task.claimed', globexTask],
     ]);
+  });
+
+  it('sends no forged envelope: none for another organisation than its subject, none whose type would split a frame', async () => {
+    const acmeClient = await openStream('/api/stream', acme.tokens.viewer);
+    const globexClient = await openStream('/api/stream', globex.tokens.viewer);
+    const { events } = natsNames(t.config.nats.prefix);
+    const forged = {
+      id: randomUUID(),
+      type: 'task.created',
+      eventType: 'TaskCreated' as const,
+      orgId: globex.id,
+      taskId: randomUUID(),
+      taskType: 'refund.approval',
+      revision: 0,
+      position: '1',
+      occurredAt: new Date().toISOString(),
+      actor: 'user:forger',
+      correlationId: 'forged',
+      data: { forged: true },
+    };
+    // Only taskinbox's services may publish here; this stands for one of them gone wrong.
+    nc.publish(taskEventSubject(events, { ...forged, orgId: acme.id }), JSON.stringify(forged));
+    nc.publish(
+      taskEventSubject(events, forged),
+      JSON.stringify({ ...forged, type: 'task.created\nevent: task.completed\ndata: {"forged":true}\n' }),
+    );
+    nc.publish(taskEventSubject(events, forged), 'not json');
+    await nc.flush();
+    // Real events after the forged ones: when these arrive, the forged ones were dealt with.
+    const acmeTask = await createTask(acme, 'refund.approval');
+    const globexTask = await createTask(globex, 'content-flag');
+    await acmeClient.waitFor("acme's task", () => acmeClient.events.length > 0);
+    await globexClient.waitFor("globex's task", () => globexClient.events.length > 0);
+    expect(acmeClient.events.map((event) => [event.event, event.data.taskId])).toEqual([['task.created', acmeTask]]);
+    expect(globexClient.events.map((event) => [event.event, event.data.taskId])).toEqual([['task.created', globexTask]]);
+    expect(JSON.stringify([acmeClient.events, globexClient.events])).not.toContain('forged');
+
+    const dropped = await register.getSingleMetricAsString('taskinbox_task_events_dropped_total');
+    for (const reason of ['subject', 'schema', 'unreadable']) {
+      expect(dropped).toMatch(new RegExp(`consumer="live",reason="${reason}"\\} [1-9]`));
+    }
   });
 
   it('refuses callers without valid credentials (401) and API keys, which may see less than people (403)', async () => {

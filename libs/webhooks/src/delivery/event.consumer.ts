@@ -1,7 +1,7 @@
 import { AckPolicy, type ConsumerMessages, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import { isTaskEventEnvelope, type NatsNames, type TaskEventEnvelope } from '@taskinbox/messaging';
+import { checkTaskEvent, countDropped, type NatsNames, type TaskEventEnvelope } from '@taskinbox/messaging';
 import type { DeliveryQueueService } from './delivery-queue.service';
 import type { DeliveryService } from './delivery.service';
 
@@ -95,16 +95,16 @@ export class WebhookEventConsumer {
   private async handle(batch: readonly JsMsg[]): Promise<void> {
     const events: { message: JsMsg; envelope: TaskEventEnvelope }[] = [];
     for (const message of batch) {
-      let envelope: unknown;
-      try {
-        envelope = message.json();
-      } catch {
-        envelope = undefined;
-      }
-      if (isTaskEventEnvelope(envelope)) {
-        events.push({ message, envelope });
+      // Nothing in a body is trusted: its organisation, event type and task type must be its subject's.
+      const checked = checkTaskEvent(message.subject, message.data, this.settings.names);
+      if (checked.envelope) {
+        events.push({ message, envelope: checked.envelope });
       } else {
-        this.logger.error({ subject: message.subject, seq: message.seq }, 'unreadable task event; skipped');
+        countDropped('webhooks', checked.rejection);
+        this.logger.warn(
+          { subject: message.subject, seq: message.seq, reason: checked.rejection, problem: checked.problem },
+          'task event dropped: it does not match its schema or subject',
+        );
         // No reason given: NATS servers before 2.10 ignore a `+TERM <reason>`; the log says why.
         message.term();
       }

@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { register, Registry } from 'prom-client';
 import { Public } from '@taskinbox/auth';
 import { DeliveryQueueService } from '../delivery/delivery-queue.service';
 import { WebhookMetrics } from './webhook.metrics';
@@ -19,6 +20,7 @@ export class MetricsController {
   async scrape(): Promise<string> {
     const counts = await this.queue.counts().catch(() => undefined);
     for (const [state, count] of Object.entries(counts ?? {})) this.metrics.queueDepth.set({ state }, count);
-    return this.metrics.registry.metrics();
+    // With the process-wide default registry: task events dropped by consumers (libs/messaging).
+    return Registry.merge([this.metrics.registry, register]).metrics();
   }
 }
