@@ -29,6 +29,7 @@ export class AccountPublisher {
     revocations: RevocationList,
     options: { onlyIfMissing?: boolean } = {},
   ): Promise<boolean> {
+    if (options.onlyIfMissing && Object.keys(revocations).length === 0) return false;
     const system = await this.connect();
     try {
       const current = await this.lookup(system, account);
