@@ -2,11 +2,13 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@taskinbox/auth';
 import { type Config, ConfigModule } from '@taskinbox/config';
 import { DatabaseModule } from '@taskinbox/database';
+import { EventReadersModule } from '@taskinbox/nats-accounts';
 import { ReadModelsModule } from '@taskinbox/read-models';
 import { QueryModule, StreamModule } from '@taskinbox/query';
 
 /**
- * The read side alone: the inbox, timelines, stats, the live stream, sign-in and the admin SPA.
+ * The read side alone: the inbox, timelines, stats, the live stream, sign-in, the admin SPA and
+ * organisations' event readers (NATS credentials; needs NATS_ISSUER).
  * Commands go to the ingest service (route POST/PUT/PATCH/DELETE /api/* there; see k8s/).
  */
 @Module({})
@@ -21,6 +23,7 @@ export class QueryAppModule {
         AuthModule,
         QueryModule,
         StreamModule.forRoot(),
+        EventReadersModule,
       ],
     };
   }

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@taskinbox/auth';
 import { type Config, ConfigModule } from '@taskinbox/config';
 import { DatabaseModule } from '@taskinbox/database';
+import { EventReadersModule } from '@taskinbox/nats-accounts';
 import { EventStoreModule } from '@taskinbox/event-store';
 import { IngestModule } from '@taskinbox/ingest';
 import { RelayModule } from '@taskinbox/messaging';
@@ -28,6 +29,7 @@ export class AppModule {
         QueryModule,
         StreamModule.forRoot(),
         WebhooksModule.forRoot(),
+        EventReadersModule,
       ],
     };
   }

@@ -54,6 +54,8 @@ const codedStatus: Record<string, number> = {
   webhook_url_refused: HttpStatus.BAD_REQUEST,
   webhook_endpoint_not_found: HttpStatus.NOT_FOUND,
   webhook_delivery_not_found: HttpStatus.NOT_FOUND,
+  event_reader_not_found: HttpStatus.NOT_FOUND,
+  nats_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 // Fastify's refusals of bodies it cannot parse, said more plainly than its defaults.

@@ -6,3 +6,4 @@ export * from './users/user.creds';
 export * from './server/server.config';
 export * from './installation/nats.installation';
 export * from './revocations/account.revocations';
+export { EventReadersModule } from './event-readers/event-readers.module';
