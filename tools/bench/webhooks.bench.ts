@@ -35,7 +35,7 @@ async function main(): Promise<void> {
 
   await Promise.all([prepareTemplateDatabase(), startRunNats()]);
   const nc = await connectTestNats();
-  await ensureTaskEventsStream(await jetstreamManager(nc), names, 3600_000);
+  await ensureTaskEventsStream(await jetstreamManager(nc), names, { maxAgeMs: 3600_000 });
   const t = await startTestApp({
     imports: [WebhooksModule.forRoot({ queueName, sweepIntervalMs: 2000 })],
     env: { NATS_SUBJECT_PREFIX: prefix, WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'), WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_RATE_PER_SECOND: '100000', WEBHOOK_MAX_IN_FLIGHT: '100' },

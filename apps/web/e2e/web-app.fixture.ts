@@ -60,7 +60,7 @@ export async function startWebApp(options: { env?: NodeJS.ProcessEnv } = {}): Pr
   const queueName = `test-web-${run}`;
   // The stream exists before the webhook consumer looks for it.
   const nc = await connectTestNats();
-  await ensureTaskEventsStream(await jetstreamManager(nc), natsNames(prefix), 3600_000);
+  await ensureTaskEventsStream(await jetstreamManager(nc), natsNames(prefix), { maxAgeMs: 3600_000 });
   await nc.close();
   const t = await startTestApp({
     imports: [

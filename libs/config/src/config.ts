@@ -30,6 +30,8 @@ export interface Config {
      * /api/event-readers routes.
      */
     issuerFile?: string;
+    /** NATS_STREAM_REPLICAS: copies of the events stream a JetStream cluster keeps (3 in a three-node cluster). */
+    streamReplicas: number;
   };
   /** HTTP_HOST / HTTP_PORT: where the HTTP API listens. */
   http: { host: string; port: number };
@@ -181,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       creds: natsCreds,
       prefix: natsPrefix,
       issuerFile: env.NATS_ISSUER ? path.resolve(env.NATS_ISSUER) : undefined,
+      streamReplicas: int('NATS_STREAM_REPLICAS', 1, 1, 5),
     },
     http: { host: env.HTTP_HOST || '0.0.0.0', port: int('HTTP_PORT', 3000, 0, 65535) },
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),

@@ -47,6 +47,7 @@ describe('loadConfig', () => {
       creds: readFileSync(creds, 'utf8'),
       prefix: 'acme_inbox',
       issuerFile: path.resolve('issuer.json'),
+      streamReplicas: 1,
     });
     expect(loadConfig({ JWT_SECRET: secret }).nats).toMatchObject({ prefix: 'taskinbox', creds: undefined, issuerFile: undefined });
 

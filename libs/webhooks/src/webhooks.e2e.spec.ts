@@ -65,7 +65,7 @@ beforeAll(async () => {
   receiverUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 
   nc = await connectTestNats();
-  await ensureTaskEventsStream(await jetstreamManager(nc), names, 3600_000);
+  await ensureTaskEventsStream(await jetstreamManager(nc), names, { maxAgeMs: 3600_000 });
   t = await startTestApp({
     imports: [
       WebhooksModule.forRoot({

@@ -22,7 +22,7 @@ export class RelayModule implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(private readonly relay: RelayService) {}
 
   /** Subjects and stream follow NATS_SUBJECT_PREFIX; tests pass shorter pauses. */
-  static forRoot(options: Omit<RelayOptions, 'prefix'> = {}): DynamicModule {
+  static forRoot(options: Omit<RelayOptions, 'prefix' | 'replicas'> = {}): DynamicModule {
     return {
       module: RelayModule,
       providers: [
@@ -37,7 +37,7 @@ export class RelayModule implements OnApplicationBootstrap, BeforeApplicationShu
                 logger: createLogger(config.logLevel),
                 connectNats: () => connectNats(config.nats, 'taskinbox-relay'),
               },
-              { ...options, prefix: config.nats.prefix },
+              { ...options, prefix: config.nats.prefix, replicas: config.nats.streamReplicas },
             ),
         },
       ],

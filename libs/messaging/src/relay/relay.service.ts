@@ -20,6 +20,8 @@ export interface RelayOptions {
    * stream, and the event store stays the source of truth for anything older.
    */
   maxAgeMs?: number;
+  /** Copies of the stream a JetStream cluster keeps (NATS_STREAM_REPLICAS); default 1. */
+  replicas?: number;
   /** Events read and published per round; default 100. */
   batchSize?: number;
   /** How often a standby relay tries to take over; default 5 s. */
@@ -76,6 +78,7 @@ export class RelayService {
     this.names = natsNames(options.prefix ?? 'taskinbox');
     this.options = {
       maxAgeMs: options.maxAgeMs ?? defaultEventsMaxAgeMs,
+      replicas: options.replicas ?? 1,
       batchSize: options.batchSize ?? 100,
       standbyPollMs: options.standbyPollMs ?? 5000,
       retryMinMs: options.retryMinMs ?? 500,
@@ -144,7 +147,10 @@ export class RelayService {
     const nc = await this.deps.connectNats();
     let subscription: Subscription | undefined;
     try {
-      const { mismatch } = await ensureTaskEventsStream(await jetstreamManager(nc), this.names, this.options.maxAgeMs);
+      const { mismatch } = await ensureTaskEventsStream(await jetstreamManager(nc), this.names, {
+        maxAgeMs: this.options.maxAgeMs,
+        replicas: this.options.replicas,
+      });
       if (mismatch) this.logger.warn(mismatch);
       const js = jetstream(nc, { timeout: this.options.publishTimeoutMs });
       const after = await lease.checkpoint();

@@ -24,10 +24,13 @@ export const defaultEventsMaxAgeMs = 30 * 24 * 3600_000;
 export async function ensureTaskEventsStream(
   jsm: JetStreamManager,
   names: NatsNames,
-  maxAgeMs = defaultEventsMaxAgeMs,
+  settings: { maxAgeMs?: number; replicas?: number } = {},
 ): Promise<{ info: StreamInfo; mismatch?: string }> {
+  const { maxAgeMs = defaultEventsMaxAgeMs, replicas = 1 } = settings;
   const updatable: Partial<StreamUpdateConfig> = {
     subjects: [`${names.events}.>`],
+    // A JetStream cluster keeps this many copies (NATS_STREAM_REPLICAS); changing it rescales the stream.
+    num_replicas: replicas,
     description: 'taskinbox task events, relayed from the event store (message id = event id)',
     max_age: nanos(maxAgeMs),
     duplicate_window: nanos(duplicateWindowMs),

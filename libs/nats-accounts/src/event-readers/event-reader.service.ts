@@ -41,6 +41,8 @@ export class EventReaderService {
     private readonly pool: Pool,
     private readonly issuer: Issuer,
     private readonly names: NatsNames,
+    /** NATS_STREAM_REPLICAS, should this service make the stream before the relay does. */
+    private readonly streamReplicas: number,
     private readonly nats: () => Promise<NatsConnection>,
     private readonly revocations: AccountRevocations,
     private readonly logger: Logger,
@@ -130,7 +132,7 @@ export class EventReaderService {
       await jsm.consumers.add(this.names.stream, config).catch(async (error: unknown) => {
         if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound)) throw error;
         // Before the relay's first start: the stream is made as the relay would make it.
-        await ensureTaskEventsStream(jsm, this.names);
+        await ensureTaskEventsStream(jsm, this.names, { replicas: this.streamReplicas });
         await jsm.consumers.add(this.names.stream, config);
       });
     } catch (error) {

@@ -71,6 +71,7 @@ class ReaderConnection {
           pool,
           issuer,
           natsNames(config.nats.prefix),
+          config.nats.streamReplicas,
           connection.get,
           revocations,
           logger(config),
