@@ -23,6 +23,8 @@ export interface TestOrganisation {
   /** Signs in one more user with `role` and returns their token and credentials. */
   addUser(role: Role): Promise<{ id: string; token: string; email: string; password: string }>;
   issueApiKey(scopes: Scope[]): Promise<{ id: string; key: string }>;
+  /** Creates a task of `type` over HTTP as the organisation's service; its id. */
+  createTask(type: string): Promise<string>;
 }
 
 export interface TestApp {
@@ -112,6 +114,11 @@ export async function startTestApp(options: {
         serviceId: service.id,
         addUser,
         issueApiKey: (scopes: Scope[]) => apiKeys.issue(org.id, 'extra key', scopes, null),
+        async createTask(type: string) {
+          const created = await call(url, 'POST', '/api/tasks', { token: service.key, body: { type, title: `a ${type}` } });
+          if (created.status !== 201) throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
+          return created.body.id as string;
+        },
       };
     },
     async close() {

@@ -1,4 +1,4 @@
-import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
+import { connect, credsAuthenticator, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type InstallationKeys, installationPaths, type InstallationPaths, issueUser } from '@taskinbox/nats-accounts';
@@ -58,6 +58,20 @@ export async function issueOutsideCreds(name: string, prefix: string): Promise<s
     scoped: { signingSeed: keys.accounts.OUTSIDE.signing.service, tags: { prefix } },
   });
   return creds;
+}
+
+/** Subscribes and answers the error the server gives the subscription (a permission violation), if any within 2 s. */
+export function natsRefusal(nc: NatsConnection, subject: string, queue?: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), 2000);
+    nc.subscribe(subject, {
+      queue,
+      callback: (error: Error | null, message: Msg) => {
+        clearTimeout(timer);
+        resolve(error ? error.message : `received ${message.subject}`);
+      },
+    });
+  });
 }
 
 const shared = globalThis as { taskinboxTestNats?: NatsServerProcess };

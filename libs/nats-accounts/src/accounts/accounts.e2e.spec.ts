@@ -1,10 +1,11 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect, headers, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { IngestModule } from '@taskinbox/ingest';
 import { natsNames, RelayModule } from '@taskinbox/messaging';
 import {
   call,
   connectTestNats,
+  natsRefusal,
   issueOutsideCreds,
   startTestApp,
   type TestApp,
@@ -57,20 +58,6 @@ async function request(nc: NatsConnection, subject: string, body: unknown, token
   }>();
 }
 
-/** Subscribes and resolves with the error the server answers the subscription with, if any within 2 s. */
-function refusal(nc: NatsConnection, subject: string, queue?: string): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), 2000);
-    nc.subscribe(subject, {
-      queue,
-      callback: (error: Error | null, message: Msg) => {
-        clearTimeout(timer);
-        resolve(error ? error.message : `received ${message.subject}`);
-      },
-    });
-  });
-}
-
 const taskCount = async (t: TestApp) =>
   (await t.pool.query('SELECT count(*)::int AS n FROM es_streams WHERE stream_id LIKE $1', ['task-%'])).rows[0].n;
 
@@ -103,7 +90,7 @@ describe('NATS in operator mode', () => {
       [`${prefix}.events.${acme.id}.>`, undefined],
       ['>', undefined],
     ] as const) {
-      expect(await refusal(billing, subject, queue)).toMatch(/Permissions Violation for Subscription/);
+      expect(await natsRefusal(billing, subject, queue)).toMatch(/Permissions Violation for Subscription/);
     }
     // Nor publish anything but commands (a forged event, say).
     const published = new Promise<string>((resolve) => {

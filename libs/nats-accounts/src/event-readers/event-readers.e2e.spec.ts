@@ -1,9 +1,16 @@
 import { jetstream } from '@nats-io/jetstream';
-import type { Msg, NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { IngestModule } from '@taskinbox/ingest';
 import { natsNames, RelayModule } from '@taskinbox/messaging';
-import { call, connectTestNats, startTestApp, type TestApp, type TestOrganisation } from '@taskinbox/testing';
+import {
+  call,
+  connectTestNats,
+  natsRefusal,
+  startTestApp,
+  type TestApp,
+  type TestOrganisation,
+} from '@taskinbox/testing';
 import { EventReadersModule } from './event-readers.module';
 
 // Organisations' event readers against the run's nats-server: issued and revoked over the API,
@@ -48,28 +55,6 @@ async function connectAs(reader: Issued): Promise<NatsConnection> {
   });
   open.push(nc);
   return nc;
-}
-
-async function createTask(org: TestOrganisation, type: string): Promise<string> {
-  const created = await call(t.url, 'POST', '/api/tasks', {
-    token: org.tokens.service,
-    body: { type, title: `a ${type}` },
-  });
-  expect(created.status).toBe(201);
-  return created.body.id;
-}
-
-/** The error the server answers a subscription with, if any within 2 s. */
-function refusal(nc: NatsConnection, subject: string): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), 2000);
-    nc.subscribe(subject, {
-      callback: (error: Error | null, message: Msg) => {
-        clearTimeout(timer);
-        resolve(error ? error.message : `received ${message.subject}`);
-      },
-    });
-  });
 }
 
 async function eventually<T>(
@@ -161,8 +146,8 @@ describe('an event reader on NATS', () => {
     nc.subscribe(reader.subjects.live, { callback: (_error, message) => void live.push(message.subject) });
     await nc.flush();
 
-    const acmeTask = await createTask(acme, 'refund.approval');
-    await createTask(globex, 'content.flag');
+    const acmeTask = await acme.createTask('refund.approval');
+    await globex.createTask('content.flag');
     const names = natsNames(t.config.nats.prefix);
     await eventually(
       'the live event',
@@ -182,9 +167,9 @@ describe('an event reader on NATS', () => {
     expect(pulled).toEqual([{ subject: `${names.events}.${acme.id}.TaskCreated.refund.approval`, taskId: acmeTask }]);
 
     // Another organisation's events, live or from its consumer, and writing anything: refused.
-    expect(await refusal(nc, `${names.events}.${globex.id}.>`)).toMatch(/Permissions Violation for Subscription/);
-    expect(await refusal(nc, `${names.events}.>`)).toMatch(/Permissions Violation for Subscription/);
-    expect(await refusal(nc, `${names.commands}.>`)).toMatch(/Permissions Violation for Subscription/);
+    expect(await natsRefusal(nc, `${names.events}.${globex.id}.>`)).toMatch(/Permissions Violation for Subscription/);
+    expect(await natsRefusal(nc, `${names.events}.>`)).toMatch(/Permissions Violation for Subscription/);
+    expect(await natsRefusal(nc, `${names.commands}.>`)).toMatch(/Permissions Violation for Subscription/);
     await expect(js.consumers.get(others.jetstream.stream, others.jetstream.consumer)).rejects.toThrow(
       /Permissions Violation for Publish/,
     );

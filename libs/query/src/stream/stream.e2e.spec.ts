@@ -109,14 +109,6 @@ async function openStream(path: string, token?: string): Promise<SseClient> {
   return client;
 }
 
-async function createTask(org: TestOrganisation, type: string): Promise<string> {
-  const created = await call(t.url, 'POST', '/api/tasks', {
-    token: org.tokens.service,
-    body: { type, title: `a ${type}` },
-  });
-  expect(created.status).toBe(201);
-  return created.body.id;
-}
 
 async function claimTask(org: TestOrganisation, taskId: string): Promise<void> {
   expect((await call(t.url, 'POST', `/api/inbox/tasks/${taskId}/claim`, { token: org.tokens.admin })).status).toBe(200);
@@ -132,8 +124,8 @@ describe('GET /api/stream', () => {
     expect(acmeViewer.headers.get('cache-control')).toMatch(/no-cache/);
     expect(acmeViewer.headers.get('x-correlation-id')).toBeTruthy();
 
-    const acmeTask = await createTask(acme, 'refund.approval');
-    const globexTask = await createTask(globex, 'content-flag');
+    const acmeTask = await acme.createTask('refund.approval');
+    const globexTask = await globex.createTask('content-flag');
     await claimTask(globex, globexTask);
     // Published last: once it reaches acme's clients, anything of globex's would have too.
     await claimTask(acme, acmeTask);
@@ -198,8 +190,8 @@ describe('GET /api/stream', () => {
     nc.publish(taskEventSubject(events, forged), 'not json');
     await nc.flush();
     // Real events after the forged ones: when these arrive, the forged ones were dealt with.
-    const acmeTask = await createTask(acme, 'refund.approval');
-    const globexTask = await createTask(globex, 'content-flag');
+    const acmeTask = await acme.createTask('refund.approval');
+    const globexTask = await globex.createTask('content-flag');
     await acmeClient.waitFor("acme's task", () => acmeClient.events.length > 0);
     await globexClient.waitFor("globex's task", () => globexClient.events.length > 0);
     expect(acmeClient.events.map((event) => [event.event, event.data.taskId])).toEqual([['task.created', acmeTask]]);
