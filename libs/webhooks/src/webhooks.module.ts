@@ -12,7 +12,9 @@ import { PG_POOL } from '@taskinbox/database';
 import { createLogger } from '@taskinbox/http';
 import { connectNats, natsNames } from '@taskinbox/messaging';
 import { DeliveryQueueService } from './delivery/delivery-queue.service';
-import { DeliveryService } from './delivery/delivery.service';
+import { DeliveryFanOut } from './delivery/delivery.fan-out';
+import { DeliveryHistory } from './delivery/delivery.history';
+import { DeliveryPipeline } from './delivery/delivery.pipeline';
 import { DeliveryWorker } from './delivery/delivery.worker';
 import { WebhookEventConsumer } from './delivery/event.consumer';
 import { WebhookSender } from './delivery/webhook.sender';
@@ -73,8 +75,14 @@ export class WebhooksModule implements OnApplicationBootstrap, BeforeApplication
           useFactory: (config: Config) => new DeliveryQueueService(config.redisUrl, options.queueName, options.queuePrefix),
         },
         { provide: WebhookSender, inject: [UrlGuard], useFactory: (guard: UrlGuard) => new WebhookSender(guard, options) },
+        { provide: DeliveryFanOut, inject: [PG_POOL], useFactory: (pool: Pool) => new DeliveryFanOut(pool) },
         {
-          provide: DeliveryService,
+          provide: DeliveryHistory,
+          inject: [PG_POOL, DeliveryQueueService],
+          useFactory: (pool: Pool, queue: DeliveryQueueService) => new DeliveryHistory(pool, queue),
+        },
+        {
+          provide: DeliveryPipeline,
           inject: [CONFIG, PG_POOL, EndpointService, DeliveryQueueService, WebhookSender, WebhookMetrics],
           useFactory: (
             config: Config,
@@ -84,7 +92,7 @@ export class WebhooksModule implements OnApplicationBootstrap, BeforeApplication
             sender: WebhookSender,
             metrics: WebhookMetrics,
           ) =>
-            new DeliveryService(
+            new DeliveryPipeline(
               pool,
               endpoints,
               queue,
@@ -104,26 +112,26 @@ export class WebhooksModule implements OnApplicationBootstrap, BeforeApplication
           ? [
               {
                 provide: WebhookEventConsumer,
-                inject: [CONFIG, DeliveryService, DeliveryQueueService],
-                useFactory: (config: Config, deliveries: DeliveryService, queue: DeliveryQueueService) =>
+                inject: [CONFIG, DeliveryFanOut, DeliveryQueueService],
+                useFactory: (config: Config, fanOut: DeliveryFanOut, queue: DeliveryQueueService) =>
                   new WebhookEventConsumer(
                     () => connectNats(config.nats, 'taskinbox-webhooks'),
                     { ...options, names: natsNames(config.nats.prefix) },
-                    deliveries,
+                    fanOut,
                     queue,
                     logger(config),
                   ),
               },
               {
                 provide: DeliveryWorker,
-                inject: [CONFIG, DeliveryQueueService, DeliveryService],
-                useFactory: (config: Config, queue: DeliveryQueueService, deliveries: DeliveryService) =>
-                  new DeliveryWorker(config.redisUrl, queue, deliveries, options, logger(config)),
+                inject: [CONFIG, DeliveryQueueService, DeliveryPipeline],
+                useFactory: (config: Config, queue: DeliveryQueueService, pipeline: DeliveryPipeline) =>
+                  new DeliveryWorker(config.redisUrl, queue, pipeline, options, logger(config)),
               },
             ]
           : []),
       ],
-      exports: [EndpointService, DeliveryService, DeliveryQueueService, WebhookMetrics],
+      exports: [EndpointService, DeliveryFanOut, DeliveryPipeline, DeliveryHistory, DeliveryQueueService, WebhookMetrics],
     };
   }
 

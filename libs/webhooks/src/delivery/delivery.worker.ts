@@ -1,7 +1,7 @@
 import { DelayedError, type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { DeliveryService } from './delivery.service';
+import type { DeliveryPipeline } from './delivery.pipeline';
 import type { DeliveryQueueService } from './delivery-queue.service';
 import type { WebhookJobHandlers, WebhookJobName, WebhookJobs } from './webhook.jobs';
 
@@ -17,13 +17,13 @@ export class DeliveryWorker {
   private sweeping = false;
 
   private readonly handlers: WebhookJobHandlers = {
-    deliver: async (job, token) => this.afterAttempt(job, token, await this.deliveries.attempt(job.data.deliveryId)),
+    deliver: async (job, token) => this.afterAttempt(job, token, await this.pipeline.attempt(job.data.deliveryId)),
   };
 
   constructor(
     private readonly redisUrl: string,
     private readonly queue: DeliveryQueueService,
-    private readonly deliveries: DeliveryService,
+    private readonly pipeline: DeliveryPipeline,
     private readonly settings: { queueName: string; queuePrefix: string; concurrency: number; sweepIntervalMs: number },
     private readonly logger: Logger,
   ) {}
@@ -55,7 +55,7 @@ export class DeliveryWorker {
     if (this.sweeping) return 0;
     this.sweeping = true;
     try {
-      const due = await this.deliveries.due(1000);
+      const due = await this.pipeline.due(1000);
       await this.queue.enqueue(due);
       return due.length;
     } catch (error) {
@@ -69,7 +69,7 @@ export class DeliveryWorker {
   private async afterAttempt(
     job: Job<WebhookJobs['deliver'], void, 'deliver'>,
     token: string | undefined,
-    outcome: Awaited<ReturnType<DeliveryService['attempt']>>,
+    outcome: Awaited<ReturnType<DeliveryPipeline['attempt']>>,
   ): Promise<void> {
     if (outcome.kind !== 'later') return;
     // The same job waits for its next attempt; DelayedError tells BullMQ it was not a failure.

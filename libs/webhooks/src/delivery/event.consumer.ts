@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { checkTaskEvent, countDropped, type NatsNames, type TaskEventEnvelope } from '@taskinbox/messaging';
 import type { DeliveryQueueService } from './delivery-queue.service';
-import type { DeliveryService } from './delivery.service';
+import type { DeliveryFanOut } from './delivery.fan-out';
 
 /**
  * Durable JetStream pull consumer: task events become delivery rows in PostgreSQL, and only
@@ -26,7 +26,7 @@ export class WebhookEventConsumer {
   constructor(
     private readonly connect: () => Promise<NatsConnection>,
     private readonly settings: { names: NatsNames; consumerName: string; consumerBatchSize: number },
-    private readonly deliveries: DeliveryService,
+    private readonly fanOut: DeliveryFanOut,
     private readonly queue: DeliveryQueueService,
     private readonly logger: Logger,
   ) {}
@@ -111,7 +111,7 @@ export class WebhookEventConsumer {
     }
     let created: string[] = [];
     try {
-      created = await this.deliveries.fanOut(events.map((event) => event.envelope));
+      created = await this.fanOut.fanOut(events.map((event) => event.envelope));
       for (const { message } of events) message.ack();
       this.failures = 0;
     } catch (error) {
@@ -121,7 +121,7 @@ export class WebhookEventConsumer {
         // One bad event must not hold back the rest of its batch: record them one by one.
         for (const event of events) {
           try {
-            created.push(...(await this.deliveries.fanOut([event.envelope])));
+            created.push(...(await this.fanOut.fanOut([event.envelope])));
             event.message.ack();
           } catch (single) {
             this.rejectOne(event, single);

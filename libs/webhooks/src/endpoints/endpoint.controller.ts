@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
-import { DeliveryService } from '../delivery/delivery.service';
+import { DeliveryHistory } from '../delivery/delivery.history';
 import { CreateEndpointDto, ListAttemptsQuery, ListDeliveriesQuery, ListNoticesQuery, RecoverDto, UpdateEndpointDto } from './endpoint.dto';
 import { EndpointService } from './endpoint.service';
 
@@ -13,7 +13,7 @@ const admins = { roles: ['admin'] as const };
 export class EndpointController {
   constructor(
     private readonly endpoints: EndpointService,
-    private readonly deliveries: DeliveryService,
+    private readonly deliveries: DeliveryHistory,
   ) {}
 
   @ApiOperation({ summary: 'Create an endpoint; the signing secret in the response is shown this once.' })

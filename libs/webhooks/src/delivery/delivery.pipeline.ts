@@ -1,17 +1,14 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import type { TaskEventEnvelope } from '@taskinbox/messaging';
-import { WebhookDeliveryNotFound, WebhookEndpointNotFound } from '../webhook.errors';
 import type { EncryptedMaterial, EndpointService } from '../endpoints/endpoint.service';
 import type { WebhookMetrics } from '../metrics/webhook.metrics';
 import { signatureHeader, signingSecrets } from '../secrets/webhook.signer';
 import type { DeliveryQueueService } from './delivery-queue.service';
+import type { DeliveryStatus, EndpointNoticeKind } from './delivery.view';
 import { EndpointThrottle } from './endpoint.throttle';
 import { parseRetryAfter, retryDelay } from './retry.schedule';
 import type { SendResult, WebhookSender } from './webhook.sender';
 import { CallBatcher } from './call.batcher';
-
-export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'failed';
 
 export interface DeliverySettings {
   retrySchedule: readonly number[];
@@ -59,61 +56,14 @@ interface AttemptRecord {
   disable: string | undefined;
 }
 
-/** A change of an endpoint's health, recorded in webhook_endpoint_notices. */
-export type EndpointNoticeKind = 'failing' | 'disabled' | 'recovered';
-
-export interface EndpointNoticeView {
-  id: string;
-  kind: EndpointNoticeKind;
-  reason: string | null;
-  createdAt: string;
-}
-
-export interface DeliveryView {
-  id: string;
-  eventId: string;
-  eventType: string;
-  taskId: string;
-  sequence: number;
-  status: DeliveryStatus;
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastError: string | null;
-  createdAt: string;
-  deliveredAt: string | null;
-}
-
-export interface AttemptView {
-  id: string;
-  deliveryId: string;
-  attemptedAt: string;
-  statusCode: number | null;
-  latencyMs: number;
-  succeeded: boolean;
-  errorClass: string | null;
-  responseBody: string | null;
-}
-
 const open = `('pending', 'retrying')`;
 
-/** The webhook body: Standard Webhooks `{type, timestamp, data}`; `sequence` orders one task's events. */
-export function webhookBody(envelope: TaskEventEnvelope): string {
-  return JSON.stringify({
-    type: envelope.type,
-    timestamp: envelope.occurredAt,
-    data: {
-      ...(envelope.data ?? {}),
-      ...(envelope.dataOmitted ? { dataOmitted: true } : {}),
-      taskId: envelope.taskId,
-      taskType: envelope.taskType,
-      orgId: envelope.orgId,
-      sequence: envelope.revision,
-    },
-  });
-}
-
-/** Deliveries in PostgreSQL (the truth) and the attempts that move them along. */
-export class DeliveryService {
+/**
+ * The attempt pipeline: load a due delivery with its endpoint, sign and send it, record the
+ * attempt and decide what comes next (done, retry later, disable the endpoint, release the
+ * task's next ordered event).
+ */
+export class DeliveryPipeline {
   private readonly throttle: EndpointThrottle;
   private readonly loads: CallBatcher<string, DueDelivery | undefined>;
   private readonly records: CallBatcher<AttemptRecord, void>;
@@ -132,38 +82,6 @@ export class DeliveryService {
     // attempts rather than per attempt, which is what bounds throughput.
     this.loads = new CallBatcher((ids) => this.load(ids), 500);
     this.records = new CallBatcher((records) => this.record(records), 500);
-  }
-
-  /**
-   * One delivery per enabled endpoint of the organisation that wants the event and existed
-   * when it happened, for a whole batch of events in one statement; a repeated event adds
-   * nothing. Returns the ids of new deliveries, in event order.
-   */
-  async fanOut(envelopes: readonly TaskEventEnvelope[]): Promise<string[]> {
-    if (envelopes.length === 0) return [];
-    const { rows } = await this.pool.query<{ id: string }>(
-      `INSERT INTO webhook_deliveries (id, endpoint_id, org_id, event_id, event_type, task_id, revision, occurred_at, body)
-       SELECT gen_random_uuid(), e.id, e.org_id, v.event_id, v.event_type, v.task_id, v.revision, v.occurred_at, v.body
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::text[])
-              WITH ORDINALITY AS v(org_id, event_id, event_type, task_id, revision, occurred_at, body, task_type, n)
-       JOIN webhook_endpoints e ON e.org_id = v.org_id AND e.enabled AND e.created_at <= v.occurred_at
-         AND (cardinality(e.event_types) = 0 OR v.event_type = ANY (e.event_types) OR 'task.*' = ANY (e.event_types))
-         AND (cardinality(e.task_types) = 0 OR v.task_type = ANY (e.task_types))
-       ORDER BY v.n
-       ON CONFLICT (endpoint_id, event_id) DO NOTHING
-       RETURNING id`,
-      [
-        envelopes.map((envelope) => envelope.orgId),
-        envelopes.map((envelope) => envelope.id),
-        envelopes.map((envelope) => envelope.type),
-        envelopes.map((envelope) => envelope.taskId),
-        envelopes.map((envelope) => envelope.revision),
-        envelopes.map((envelope) => envelope.occurredAt),
-        envelopes.map(webhookBody),
-        envelopes.map((envelope) => envelope.taskType),
-      ],
-    );
-    return rows.map((row) => row.id);
   }
 
   /**
@@ -367,113 +285,5 @@ export class DeliveryService {
     const fields = { endpointId, notice: kind, ...(reason ? { reason } : {}) };
     if (kind === 'recovered') this.logger.info(fields, 'webhook endpoint recovered');
     else this.logger.warn(fields, `webhook endpoint ${kind}`);
-  }
-
-  /** Health changes of an endpoint (failing, disabled, recovered), newest first. */
-  async notices(orgId: string, endpointId: string, limit: number): Promise<EndpointNoticeView[]> {
-    await this.assertEndpoint(orgId, endpointId);
-    const { rows } = await this.pool.query<{ id: string; kind: EndpointNoticeKind; reason: string | null; created_at: Date }>(
-      'SELECT id, kind, reason, created_at FROM webhook_endpoint_notices WHERE endpoint_id = $1 ORDER BY id DESC LIMIT $2',
-      [endpointId, limit],
-    );
-    return rows.map((row) => ({ id: String(row.id), kind: row.kind, reason: row.reason, createdAt: row.created_at.toISOString() }));
-  }
-
-  async list(orgId: string, endpointId: string, filter: { status?: DeliveryStatus; limit: number }): Promise<DeliveryView[]> {
-    await this.assertEndpoint(orgId, endpointId);
-    const { rows } = await this.pool.query<{
-      id: string;
-      event_id: string;
-      event_type: string;
-      task_id: string;
-      revision: number;
-      status: DeliveryStatus;
-      attempts: number;
-      next_attempt_at: Date;
-      last_error: string | null;
-      created_at: Date;
-      delivered_at: Date | null;
-    }>(
-      `SELECT id, event_id, event_type, task_id, revision, status, attempts, next_attempt_at, last_error, created_at, delivered_at
-       FROM webhook_deliveries WHERE endpoint_id = $1 AND ($2::text IS NULL OR status = $2)
-       ORDER BY created_at DESC, revision DESC LIMIT $3`,
-      [endpointId, filter.status ?? null, filter.limit],
-    );
-    return rows.map((row) => ({
-      id: row.id,
-      eventId: row.event_id,
-      eventType: row.event_type,
-      taskId: row.task_id,
-      sequence: row.revision,
-      status: row.status,
-      attempts: row.attempts,
-      nextAttemptAt: row.status === 'pending' || row.status === 'retrying' ? row.next_attempt_at.toISOString() : null,
-      lastError: row.last_error,
-      createdAt: row.created_at.toISOString(),
-      deliveredAt: row.delivered_at?.toISOString() ?? null,
-    }));
-  }
-
-  async attemptsOf(orgId: string, endpointId: string, filter: { deliveryId?: string; limit: number }): Promise<AttemptView[]> {
-    await this.assertEndpoint(orgId, endpointId);
-    const { rows } = await this.pool.query<{
-      id: string;
-      delivery_id: string;
-      attempted_at: Date;
-      status_code: number | null;
-      latency_ms: number;
-      succeeded: boolean;
-      error_class: string | null;
-      response_body: string | null;
-    }>(
-      `SELECT id, delivery_id, attempted_at, status_code, latency_ms, succeeded, error_class, response_body
-       FROM webhook_attempts WHERE endpoint_id = $1 AND ($2::uuid IS NULL OR delivery_id = $2)
-       ORDER BY id DESC LIMIT $3`,
-      [endpointId, filter.deliveryId ?? null, filter.limit],
-    );
-    return rows.map((row) => ({
-      id: String(row.id),
-      deliveryId: row.delivery_id,
-      attemptedAt: row.attempted_at.toISOString(),
-      statusCode: row.status_code,
-      latencyMs: row.latency_ms,
-      succeeded: row.succeeded,
-      errorClass: row.error_class,
-      responseBody: row.response_body,
-    }));
-  }
-
-  /** Sends one delivery again with the same webhook-id, whatever its state, with a fresh retry schedule. */
-  async resend(orgId: string, endpointId: string, deliveryId: string): Promise<void> {
-    await this.assertEndpoint(orgId, endpointId);
-    const { rowCount } = await this.pool.query(
-      `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), updated_at = now()
-       WHERE id = $1 AND endpoint_id = $2`,
-      [deliveryId, endpointId],
-    );
-    if (!rowCount) throw new WebhookDeliveryNotFound();
-    await this.queue.enqueue([deliveryId]).catch(() => undefined);
-  }
-
-  /** Re-queues every failed or still-open delivery created since `since` (and before `until`), oldest first. */
-  async recover(orgId: string, endpointId: string, since: Date, until?: Date): Promise<{ queued: number }> {
-    await this.assertEndpoint(orgId, endpointId);
-    const { rows } = await this.pool.query<{ id: string }>(
-      `WITH picked AS (
-         UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), updated_at = now()
-         WHERE endpoint_id = $1 AND created_at >= $2 AND ($3::timestamptz IS NULL OR created_at < $3)
-           AND status IN ('failed', 'pending', 'retrying')
-         RETURNING id, created_at, revision)
-       SELECT id FROM picked ORDER BY created_at, revision`,
-      [endpointId, since, until ?? null],
-    );
-    const ids = rows.map((row) => row.id);
-    await this.queue.enqueue(ids).catch(() => undefined);
-    return { queued: ids.length };
-  }
-
-  private async assertEndpoint(orgId: string, endpointId: string): Promise<void> {
-    const { rowCount } = await this.pool.query('SELECT 1 FROM webhook_endpoints WHERE id = $1 AND org_id = $2', [endpointId, orgId]);
-    if (!rowCount) throw new WebhookEndpointNotFound();
   }
 }
