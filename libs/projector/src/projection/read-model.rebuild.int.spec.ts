@@ -164,12 +164,24 @@ describe('read-model rebuild', () => {
     await reader.connect();
     await reader.query('BEGIN');
     await reader.query('SELECT count(*) FROM inbox_tasks');
+    // The reader lets go once a swap has timed out and is retried (or the rebuild has ended), however slow the machine.
     const infos: string[] = [];
-    const logger = pino({ level: 'info' }, { write: (line: string) => infos.push(line) });
-    const released = pause(1000).then(() => reader.query('COMMIT'));
+    let retried!: () => void;
+    const swapRetried = new Promise<void>((resolve) => (retried = resolve));
+    const logger = pino(
+      { level: 'info' },
+      {
+        write: (line: string) => {
+          infos.push(line);
+          if (line.includes('retrying the swap')) retried();
+        },
+      },
+    );
 
+    const rebuilding = rebuildReadModels({ pool, store, logger, lockTimeoutMs: 200 });
+    const released = Promise.race([swapRetried, rebuilding.catch(() => undefined)]).then(() => reader.query('COMMIT'));
     const [first, second] = await Promise.allSettled([
-      rebuildReadModels({ pool, store, logger, lockTimeoutMs: 200 }),
+      rebuilding,
       pause(200).then(() => rebuildReadModels({ pool, store, logger: silentLogger })),
     ]);
     await released;
