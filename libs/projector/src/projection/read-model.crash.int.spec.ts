@@ -74,6 +74,8 @@ describe('read-model projection after crashes', () => {
   });
 
   afterAll(async () => {
+    // A test that failed half-way must not leave a projector behind: Jest would wait for it.
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await store?.close();
     await pool?.end();
     await database?.drop();
@@ -178,6 +180,8 @@ require.extensions['.ts'] = (module, filename) => {
 require('./apps/projector/src/main.ts');
 `;
 
+const children = new Set<ChildProcess>();
+
 /** The projector app in a child process, and a way to wait for a line of its (JSON) log. */
 function startProjectorProcess(databaseUrl: string): { child: ChildProcess; said(text: string): Promise<void> } {
   const child = spawn(process.execPath, ['-e', boot], {
@@ -185,6 +189,7 @@ function startProjectorProcess(databaseUrl: string): { child: ChildProcess; said
     env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  children.add(child);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return {
