@@ -2,8 +2,8 @@ import type { RecordedEvent, SubscribeOptions, Subscription } from './event-stor
 
 /** What a catch-up subscription needs from an adapter. */
 export interface CatchUpSource {
-  /** Up to `maxCount` events after `after` (exclusive), in log order. */
-  readAll(options: { after?: string; maxCount: number }): Promise<RecordedEvent[]>;
+  /** Up to `maxCount` events (and `maxBytes`, see ReadAllOptions) after `after` (exclusive), in log order. */
+  readAll(options: { after?: string; maxCount: number; maxBytes?: number }): Promise<RecordedEvent[]>;
   /**
    * Makes sure live wake-ups (wake()) flow before the next read, so an append that lands
    * after that read still wakes the subscription. Must not throw: polling covers failures.
@@ -41,6 +41,9 @@ export class CatchUpSubscription implements Subscription {
     const batchSize = options.batchSize ?? defaultBatchSize;
     if (!Number.isInteger(batchSize) || batchSize < 1)
       throw new RangeError(`batchSize must be a positive integer, got ${batchSize}.`);
+    const { batchBytes } = options;
+    if (batchBytes !== undefined && !(Number.isInteger(batchBytes) && batchBytes > 0))
+      throw new RangeError(`batchBytes must be a positive integer, got ${batchBytes}.`);
     let markCaughtUp!: () => void;
     let failCaughtUp!: (error: unknown) => void;
     this.caughtUp = new Promise((resolve, reject) => {
@@ -49,7 +52,7 @@ export class CatchUpSubscription implements Subscription {
     });
     // Callers may only watch `done`; a failure before catching up must not go unhandled here.
     this.caughtUp.catch(() => undefined);
-    this.done = this.run(options.after, batchSize, options.pollIntervalMs, markCaughtUp)
+    this.done = this.run(options.after, { maxCount: batchSize, maxBytes: batchBytes }, options.pollIntervalMs, markCaughtUp)
       .catch((error: unknown) => {
         failCaughtUp(error);
         throw error;
@@ -70,7 +73,7 @@ export class CatchUpSubscription implements Subscription {
 
   private async run(
     after: string | undefined,
-    batchSize: number,
+    limits: { maxCount: number; maxBytes?: number },
     pollIntervalMs: number,
     markCaughtUp: () => void,
   ): Promise<void> {
@@ -79,7 +82,7 @@ export class CatchUpSubscription implements Subscription {
     while (!this.closed) {
       await this.source.listen();
       this.woken = false;
-      const events = await this.source.readAll({ after: position, maxCount: batchSize });
+      const events = await this.source.readAll({ after: position, ...limits });
       if (this.closed) return;
       if (events.length > 0) {
         await this.handler(events);

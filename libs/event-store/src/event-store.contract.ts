@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   type EventStore,
   type EventToAppend,
@@ -333,6 +333,22 @@ export function describeEventStoreContract(
         expect(page.every((event) => event.position > ours[1].position)).toBe(true);
       });
 
+      it('stops before maxBytes of events, but always returns the first event however large', async () => {
+        const start = await marker();
+        const stream = newStream();
+        // Random text (about 40 kB each): no store can compress it much.
+        const large = (): EventToAppend => newEvent('ContractLarge', { text: randomBytes(30_000).toString('base64') });
+        await store.appendToStream(stream, [large(), large(), large()], { expectedRevision: 'no_stream' });
+        const isOurs = (event: RecordedEvent): boolean => event.streamId === stream;
+        const all = await readAllUntil(store, { after: start }, (events) => events.filter(isOurs).length === 3);
+        const first = all.findIndex(isOurs);
+        const after = first === 0 ? start : all[first - 1].position;
+
+        expect((await store.readAll({ after, maxBytes: 1 })).map((event) => event.revision)).toEqual([0n]);
+        expect((await store.readAll({ after, maxBytes: 100_000 })).map((event) => event.revision)).toEqual([0n, 1n]);
+        expect(await store.readAll({ after, maxBytes: 100_000, maxCount: 1 })).toHaveLength(1);
+      });
+
       it('starts at the beginning of the log without a position', async () => {
         const stream = await seed(1);
         const all = await readAllUntil(store, {}, (events) => events.some((event) => event.streamId === stream));
@@ -360,6 +376,28 @@ export function describeEventStoreContract(
           await subscription.close();
         }
         await expect(subscription.done).resolves.toBeUndefined();
+      });
+
+      it('bounds batches by batchBytes, a larger event coming alone', async () => {
+        const start = await marker();
+        const stream = newStream();
+        const sized = (length: number): EventToAppend => newEvent('ContractSized', { text: randomBytes(length).toString('base64') });
+        // About 40 kB, 4 kB, 4 kB, 40 kB, 4 kB of data.
+        await store.appendToStream(stream, [sized(30_000), sized(3_000), sized(3_000), sized(30_000), sized(3_000)], {
+          expectedRevision: 'no_stream',
+        });
+        const seen = collector([stream]);
+        const subscription = store.subscribeToAll(seen.handler, { after: start, batchSize: 100, batchBytes: 20_000 });
+        try {
+          await waitFor(() => seen.events.length === 5);
+          const ours = seen.batches
+            .map((batch) => batch.filter((event) => event.streamId === stream).map((event) => Number(event.revision)))
+            .filter((batch) => batch.length > 0);
+          expect(ours).toEqual([[0], [1, 2], [3], [4]]);
+        } finally {
+          await subscription.close();
+        }
+        expect(() => store.subscribeToAll(seen.handler, { batchBytes: 0 })).toThrow(RangeError);
       });
 
       it('starts at the beginning of the log without a position', async () => {

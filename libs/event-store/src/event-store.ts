@@ -42,6 +42,12 @@ export interface ReadAllOptions {
   /** Exclusive: events after this position. Omit to read from the start. */
   after?: string;
   maxCount?: number;
+  /**
+   * Stops before the event that would take the events read past this many bytes of data and
+   * metadata (PostgreSQL counts them as stored, after its compression); the first event always
+   * comes, however large, so a read never stalls.
+   */
+  maxBytes?: number;
 }
 
 export interface SubscribeOptions {
@@ -49,6 +55,8 @@ export interface SubscribeOptions {
   after?: string;
   /** Size of the batches handed to the handler while catching up. */
   batchSize?: number;
+  /** Bytes a batch may carry (see ReadAllOptions.maxBytes); a single larger event comes alone. */
+  batchBytes?: number;
 }
 
 /**

@@ -133,6 +133,7 @@ export class EventStoreDbEventStore implements EventStore {
     const events: RecordedEvent[] = [];
     if (limit <= 0) return events;
     const after = options.after;
+    let bytes = 0;
     const read = this.client.readAll({
       fromPosition: after === undefined ? START : toPosition(after),
       direction: FORWARDS,
@@ -145,6 +146,14 @@ export class EventStoreDbEventStore implements EventStore {
       const recorded = toRecordedEvent(event);
       // Reading $all from a position includes the event at that position.
       if (after !== undefined && recorded.position <= after) continue;
+      if (options.maxBytes !== undefined) {
+        const size = Buffer.byteLength(JSON.stringify(recorded.data)) + Buffer.byteLength(JSON.stringify(recorded.metadata));
+        if (events.length > 0 && bytes + size > options.maxBytes) {
+          await read.cancel();
+          break;
+        }
+        bytes += size;
+      }
       events.push(recorded);
       if (events.length >= limit) {
         await read.cancel();

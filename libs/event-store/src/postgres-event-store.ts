@@ -32,6 +32,23 @@ const expectedCodes = { no_stream: '-1', any: '-2', stream_exists: '-4' } as con
 const eventColumns = `es_position(tx_id, global_position) AS position, event_id, event_type, stream_id,
   stream_revision::text AS stream_revision, data, metadata, created_at`;
 
+// Rows of a transaction at or above the oldest running one may still be joined by rows of
+// that older transaction at smaller (tx_id, global_position): readAll waits until it finishes.
+const visibleAfter = `(tx_id, global_position) > ($1::xid8, $2::bigint) AND tx_id < pg_snapshot_xmin(pg_current_snapshot())`;
+
+const readAllText = `SELECT ${eventColumns} FROM es_events WHERE ${visibleAfter} ORDER BY tx_id, global_position LIMIT $3`;
+
+// The same page cut where the stored sizes add up past $4 bytes (the first row always stays).
+// pg_column_size reads the stored length without decompressing or fetching a TOASTed value,
+// so rows past the cut cost no more than their index entry and heap header.
+const readAllBytesText = `SELECT ${eventColumns} FROM (
+    SELECT *, row_number() OVER w AS n, sum(pg_column_size(data) + pg_column_size(metadata)) OVER w AS bytes
+    FROM (SELECT * FROM es_events WHERE ${visibleAfter} ORDER BY tx_id, global_position LIMIT $3) page
+    WINDOW w AS (ORDER BY tx_id, global_position ROWS UNBOUNDED PRECEDING)
+  ) sized
+  WHERE n = 1 OR bytes <= $4
+  ORDER BY tx_id, global_position`;
+
 // Group commit (es_append_batch): a commit per append was the cost that dominated appends.
 // Two flushes in flight did no worse than one, three or four in tools/bench/event-store.bench.ts.
 const batching = { maxBatch: 100, maxFlushes: 2 };
@@ -140,18 +157,12 @@ export class PostgresEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const [txId, globalPosition] = options.after === undefined ? [0n, 0n] : parsePosition(options.after);
-    // Rows of a transaction at or above the oldest running one may still be joined by rows of
-    // that older transaction at smaller (tx_id, global_position): wait until it finishes.
-    const { rows } = await this.pool.query<EventRow>({
-      name: 'es_read_all',
-      text: `SELECT ${eventColumns} FROM es_events
-             WHERE (tx_id, global_position) > ($1::xid8, $2::bigint)
-               AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
-             ORDER BY tx_id, global_position
-             LIMIT $3`,
-      // Decimal without leading zeros: xid8 input reads a leading 0 as octal.
-      values: [txId.toString(), globalPosition.toString(), options.maxCount ?? null],
-    });
+    // Decimal without leading zeros: xid8 input reads a leading 0 as octal.
+    const values = [txId.toString(), globalPosition.toString(), options.maxCount ?? null];
+    const { rows } =
+      options.maxBytes === undefined
+        ? await this.pool.query<EventRow>({ name: 'es_read_all', text: readAllText, values })
+        : await this.pool.query<EventRow>({ name: 'es_read_all_bytes', text: readAllBytesText, values: [...values, options.maxBytes] });
     return rows.map(toRecordedEvent);
   }
 

@@ -8,8 +8,13 @@ export interface ReadModelProjectorOptions {
   pool: Pool;
   store: EventStore;
   logger: Logger;
-  /** Largest batch applied in one transaction (catching up reads full batches). Default 500. */
+  /** Most events applied in one transaction (catching up reads full batches). Default 500. */
   batchSize?: number;
+  /**
+   * Most bytes of events (as stored) read for one transaction. Default 4 MiB. A larger single
+   * event is applied alone.
+   */
+  batchBytes?: number;
   /** How often a standby instance tries to take over, and the pause after a failure. Default 1000 ms. */
   retryMs?: number;
 }
@@ -26,6 +31,7 @@ export type ProjectorState = 'idle' | 'standby' | 'active' | 'stopped';
  */
 export class ReadModelProjector {
   private readonly batchSize: number;
+  private readonly batchBytes: number;
   private readonly retryMs: number;
   private readonly target = liveProjection;
   private currentState: ProjectorState = 'idle';
@@ -37,6 +43,7 @@ export class ReadModelProjector {
 
   constructor(private readonly options: ReadModelProjectorOptions) {
     this.batchSize = options.batchSize ?? 500;
+    this.batchBytes = options.batchBytes ?? 4 * 1024 * 1024;
     this.retryMs = options.retryMs ?? 1000;
   }
 
@@ -129,7 +136,7 @@ export class ReadModelProjector {
         position = await applyBatch(client, this.target, events, position);
         this.applied += events.length;
       },
-      { after: from ?? undefined, batchSize: this.batchSize },
+      { after: from ?? undefined, batchSize: this.batchSize, batchBytes: this.batchBytes },
     );
     this.subscription = subscription;
     if (this.stopping) await subscription.close();

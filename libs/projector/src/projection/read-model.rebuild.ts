@@ -20,6 +20,8 @@ export interface RebuildOptions {
   logger: Logger;
   /** Events per shadow transaction. Default 2000. */
   batchSize?: number;
+  /** Bytes of events (as stored) per shadow transaction. Default 16 MiB; a larger single event goes alone. */
+  batchBytes?: number;
   /** How long the swap waits for readers of the live tables before it backs off and retries. Default 2000 ms. */
   lockTimeoutMs?: number;
   /** Swap attempts before giving up. Default 20. */
@@ -101,12 +103,14 @@ class Replay {
   position: string | null = null;
   events = 0;
   private readonly batchSize: number;
+  private readonly batchBytes: number;
 
   constructor(
     private readonly client: Client,
     private readonly options: RebuildOptions,
   ) {
     this.batchSize = options.batchSize ?? 2000;
+    this.batchBytes = options.batchBytes ?? 16 * 1024 * 1024;
   }
 
   /**
@@ -167,7 +171,7 @@ class Replay {
   }
 
   read(after: string | null): Promise<RecordedEvent[]> {
-    return this.options.store.readAll({ after: after ?? undefined, maxCount: this.batchSize });
+    return this.options.store.readAll({ after: after ?? undefined, maxCount: this.batchSize, maxBytes: this.batchBytes });
   }
 }
 

@@ -104,20 +104,51 @@ export class ReadModelStatements {
     );
   }
 
+  /**
+   * Writes a batch's rows inside the caller's transaction: one statement, or several when the
+   * rows are large (tasks with big payloads), so that no statement's parameters come near
+   * PostgreSQL's limits (256 MB for a jsonb value). The NOTIFY goes with the last one.
+   */
   async writeRows(db: SqlClient, rows: ProjectedRows, notification?: Notification): Promise<void> {
     const { timeZone, workingDays, dayStart, dayEnd } = defaultCalendar;
-    const values = [
-      JSON.stringify(rows.inbox),
-      JSON.stringify(rows.timeline),
-      JSON.stringify(rows.facts),
-      timeZone,
-      workingDays,
-      dayStart,
-      dayEnd,
-    ];
-    if (notification) await db.query(this.upsertAndNotify, [...values, notification.channel, notification.payload]);
-    else await db.query(this.upsert, values);
+    const parts = splitRows(rows, statementChars);
+    for (const [index, part] of parts.entries()) {
+      const values = [part.inbox, part.timeline, part.facts, timeZone, workingDays, dayStart, dayEnd];
+      if (notification && index === parts.length - 1)
+        await db.query(this.upsertAndNotify, [...values, notification.channel, notification.payload]);
+      else await db.query(this.upsert, values);
+    }
   }
+}
+
+/** Most characters of JSON rows one write statement carries. */
+const statementChars = 8 * 1024 * 1024;
+
+type RowsJson = Record<keyof ProjectedRows, string>;
+
+/** The rows as JSON arrays, cut into parts of at most `limit` characters; a larger row goes alone. */
+export function splitRows(rows: ProjectedRows, limit: number): RowsJson[] {
+  const parts: Record<keyof ProjectedRows, string[]>[] = [];
+  let part = { inbox: [], timeline: [], facts: [] } as Record<keyof ProjectedRows, string[]>;
+  let chars = 0;
+  for (const key of ['inbox', 'timeline', 'facts'] as const) {
+    for (const row of rows[key]) {
+      const json = JSON.stringify(row);
+      if (chars > 0 && chars + json.length > limit) {
+        parts.push(part);
+        part = { inbox: [], timeline: [], facts: [] };
+        chars = 0;
+      }
+      part[key].push(json);
+      chars += json.length + 1;
+    }
+  }
+  parts.push(part);
+  return parts.map((each) => ({
+    inbox: `[${each.inbox.join(',')}]`,
+    timeline: `[${each.timeline.join(',')}]`,
+    facts: `[${each.facts.join(',')}]`,
+  }));
 }
 
 export const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`;
