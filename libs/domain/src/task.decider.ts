@@ -68,6 +68,12 @@ export const isTerminal = (status: TaskStatus): boolean => status === 'completed
 
 export const initialState = (): Task => ({ exists: false });
 
+/**
+ * The version of what evolve folds. Stored snapshots of tasks are kept per version and ignored
+ * once it changes: bump it whenever evolve, or the shape of ExistingTask, changes.
+ */
+export const TASK_STATE_VERSION = 1;
+
 export function evolve(state: Task, event: TaskEvent): Task {
   if (event.type === 'TaskCreated') {
     const { taskId, createdAt, ...created } = event.data;

@@ -5,11 +5,12 @@ import { PG_POOL } from '@taskinbox/database';
 import type { EventStore } from './event-store';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
 import { PostgresEventStore } from './postgres-event-store';
+import { SnapshotStore } from './snapshot.store';
 
 export const EVENT_STORE = Symbol('taskinbox.event-store');
 export const InjectEventStore = (): ParameterDecorator => Inject(EVENT_STORE);
 
-/** The configured event store (EVENT_STORE=postgres|eventstoredb) for the whole process. */
+/** The configured event store (EVENT_STORE=postgres|eventstoredb) and the snapshots of folds, for the whole process. */
 @Global()
 @Module({
   providers: [
@@ -21,8 +22,9 @@ export const InjectEventStore = (): ParameterDecorator => Inject(EVENT_STORE);
           ? new EventStoreDbEventStore(config.eventStore.url)
           : new PostgresEventStore({ pool }),
     },
+    { provide: SnapshotStore, inject: [PG_POOL], useFactory: (pool: Pool) => new SnapshotStore(pool) },
   ],
-  exports: [EVENT_STORE],
+  exports: [EVENT_STORE, SnapshotStore],
 })
 export class EventStoreModule implements OnApplicationShutdown {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}

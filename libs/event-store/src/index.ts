@@ -2,3 +2,4 @@ export * from './event-store';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
 export { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './eventstoredb-event-store';
 export * from './event-store.module';
+export { type Snapshot, SnapshotStore } from './snapshot.store';

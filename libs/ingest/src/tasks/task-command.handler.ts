@@ -7,6 +7,7 @@ import {
   type Task,
   type TaskCommand,
   type TaskEvent,
+  TASK_STATE_VERSION,
   TaskNotFound,
   decide,
   evolve,
@@ -19,6 +20,7 @@ import {
   type ExpectedRevision,
   InjectEventStore,
   type RecordedEvent,
+  SnapshotStore,
   WrongExpectedRevisionError,
 } from '@taskinbox/event-store';
 import { RejectedCommand } from '@taskinbox/http';
@@ -42,6 +44,8 @@ export class IdempotencyKeyReused extends Error {
 }
 
 const maxAttempts = 20;
+/** Events read past a task's snapshot before a newer one is written: bounds what any later load reads. */
+const snapshotAfter = 50;
 
 /**
  * Runs commands against a task: load its stream, decide, append at the revision that was
@@ -50,7 +54,10 @@ const maxAttempts = 20;
  */
 @Injectable()
 export class TaskCommandHandler {
-  constructor(@InjectEventStore() private readonly store: EventStore) {}
+  constructor(
+    @InjectEventStore() private readonly store: EventStore,
+    private readonly snapshots: SnapshotStore,
+  ) {}
 
   async create(
     principal: Principal,
@@ -98,13 +105,28 @@ export class TaskCommandHandler {
 
   /** The task as its own stream says, only within the caller's organisation. */
   async load(principal: Principal, taskId: string): Promise<{ task: ExistingTask; version: number }> {
-    const recorded = await this.store.readStream(taskStreamName(taskId));
-    const task = fold(initialState(), recorded.map(asTaskEvent));
+    const { task, version } = await this.fold(taskId);
     // Another organisation's task, and a private task of another sender, answer exactly like a missing one.
     if (!task.exists || task.orgId !== principal.orgId || !isVisibleTo(task, principal.actor)) {
       throw new RejectedCommand(new TaskNotFound());
     }
-    return { task, version: recorded.length - 1 };
+    return { task, version };
+  }
+
+  /**
+   * The task folded from its snapshot and the events after it, so a task with thousands of
+   * comments costs about what a new one does. `version` is the stream's last revision (-1: none).
+   */
+  private async fold(taskId: string): Promise<{ task: Task; version: number }> {
+    const stream = taskStreamName(taskId);
+    const snapshot = await this.snapshots.read<ExistingTask>(stream, TASK_STATE_VERSION);
+    const after = await this.store.readStream(stream, { fromRevision: snapshot ? snapshot.revision + 1n : 0n });
+    const task = fold(snapshot?.state ?? initialState(), after.map(asTaskEvent));
+    const version = Number(snapshot?.revision ?? -1n) + after.length;
+    if (after.length >= snapshotAfter && task.exists) {
+      await this.snapshots.write(stream, TASK_STATE_VERSION, { state: task, revision: BigInt(version) });
+    }
+    return { task, version };
   }
 
   private async append(
