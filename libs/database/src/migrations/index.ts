@@ -4,6 +4,15 @@ import { ReadModels0000000000003 } from './0003-read-models';
 import { Webhooks0000000000004 } from './0004-webhooks';
 import { NatsAccess0000000000030 } from './0030-nats-access';
 import { StreamSnapshots0000000000040 } from './0040-stream-snapshots';
+import { Lz4Compression0000000000041 } from './0041-lz4-compression';
 
 /** Every migration, in the order it runs. Files are numbered; each class name ends in its number. */
-export const migrations = [EventStoreSchema0000000000001, Auth0000000000002, ReadModels0000000000003, Webhooks0000000000004, NatsAccess0000000000030, StreamSnapshots0000000000040];
+export const migrations = [
+  EventStoreSchema0000000000001,
+  Auth0000000000002,
+  ReadModels0000000000003,
+  Webhooks0000000000004,
+  NatsAccess0000000000030,
+  StreamSnapshots0000000000040,
+  Lz4Compression0000000000041,
+];
