@@ -18,8 +18,9 @@ const pageHeaders = {
 };
 
 /**
- * Serves the built admin SPA: its files as they are (hashed assets cached for a year, index.html
- * never), and index.html for any other GET outside /api so that deep links like /tasks/:id load.
+ * Serves the built admin SPA: its files as they are, precompressed when the client accepts brotli
+ * or gzip (hashed assets cached for a year, index.html never), and index.html for any other GET
+ * outside /api so that deep links like /tasks/:id load.
  */
 export async function serveWebApp(app: NestFastifyApplication, dir: string, logger: Logger): Promise<void> {
   const index = path.join(dir, 'index.html');
@@ -31,10 +32,14 @@ export async function serveWebApp(app: NestFastifyApplication, dir: string, logg
     root: dir,
     wildcard: false,
     index: false,
+    // The build writes file.br and file.gz beside each file (apps/web/vite.config.mts); a client
+    // that accepts one gets it as it is, with Content-Encoding and Vary: Accept-Encoding.
+    preCompressed: true,
     setHeaders: (response, file) => {
+      const served = file.replace(/\.(br|gz)$/, '');
       // /index.html itself is the app page too, and gets the page's policy.
-      if (file.endsWith('.html')) return void response.headers(pageHeaders);
-      const immutable = file.includes(`${path.sep}assets${path.sep}`);
+      if (served.endsWith('.html')) return void response.headers(pageHeaders);
+      const immutable = served.includes(`${path.sep}assets${path.sep}`);
       response.header('x-content-type-options', 'nosniff');
       response.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     },

@@ -1,4 +1,6 @@
+import { Suspense } from 'react';
 import { NavLink, Outlet } from 'react-router';
+import { Loading } from './load.states';
 import { LiveChangesProvider } from '../live/live-changes.context';
 import { useSession, useSignedIn } from '../session/session.context';
 
@@ -29,7 +31,10 @@ export function Shell() {
       </header>
       <LiveChangesProvider>
         <main id="main" tabIndex={-1}>
-          <Outlet />
+          {/* Pages load as chunks of their own (app.tsx): the header stays while one arrives. */}
+          <Suspense fallback={<Loading what="the page" />}>
+            <Outlet />
+          </Suspense>
         </main>
       </LiveChangesProvider>
     </div>
