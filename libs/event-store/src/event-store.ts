@@ -44,8 +44,7 @@ export interface ReadAllOptions {
   maxCount?: number;
   /**
    * Stops before the event that would take the events read past this many bytes of data and
-   * metadata (PostgreSQL counts them as stored, after its compression); the first event always
-   * comes, however large, so a read never stalls.
+   * metadata (as JSON text); the first event always comes, however large, so a read never stalls.
    */
   maxBytes?: number;
 }

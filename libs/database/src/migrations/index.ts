@@ -5,6 +5,7 @@ import { Webhooks0000000000004 } from './0004-webhooks';
 import { NatsAccess0000000000030 } from './0030-nats-access';
 import { StreamSnapshots0000000000040 } from './0040-stream-snapshots';
 import { Lz4Compression0000000000041 } from './0041-lz4-compression';
+import { EventSizes0000000000042 } from './0042-event-sizes';
 
 /** Every migration, in the order it runs. Files are numbered; each class name ends in its number. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   NatsAccess0000000000030,
   StreamSnapshots0000000000040,
   Lz4Compression0000000000041,
+  EventSizes0000000000042,
 ];
