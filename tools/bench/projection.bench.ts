@@ -258,7 +258,7 @@ export async function rebuildSpeed(
  * step over all tasks (every creation, then every claim, …), so a task's events lie far apart
  * as in a long-lived log and nearly every batch must load and update rows written before.
  */
-async function seed(pool: Pool, tasks: number): Promise<number> {
+export async function seed(pool: Pool, tasks: number): Promise<number> {
   const base = Date.UTC(2025, 0, 6, 8);
   const lives = Array.from({ length: tasks }, (_, i) => {
     const id = uuidv7();

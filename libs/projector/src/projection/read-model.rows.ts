@@ -176,14 +176,41 @@ interface Folding {
 
 /** Folds `events` (in log order) onto the stored tasks and returns every row they change. */
 export function foldBatch(events: readonly RecordedEvent[], stored: ReadonlyMap<string, StoredTask>): ProjectedRows {
-  const tasks = new Map<string, Folding>();
+  const folds = new TaskFolds((taskId) => stored.get(taskId));
   const timeline: TimelineRow[] = [];
   for (const recorded of events) {
+    const row = folds.apply(recorded);
+    if (row) timeline.push(row);
+  }
+  return { ...folds.take(), timeline };
+}
+
+/**
+ * Folds events, in log order, onto the tasks they belong to, and remembers every task it
+ * touched until take(): a live batch uses one per batch, a rebuild one for a whole log.
+ * `stored` gives the state of a task it has not touched yet (undefined: not created yet).
+ */
+export class TaskFolds {
+  private readonly tasks = new Map<string, Folding>();
+
+  constructor(private readonly stored: (taskId: string) => StoredTask | undefined) {}
+
+  /** Tasks touched since the last take(). */
+  get size(): number {
+    return this.tasks.size;
+  }
+
+  has(taskId: string): boolean {
+    return this.tasks.has(taskId);
+  }
+
+  /** Folds one event; its timeline row, if it has one (not for other streams or unknown types). */
+  apply(recorded: RecordedEvent): TimelineRow | undefined {
     const taskId = taskIdOf(recorded.streamId);
-    if (taskId === undefined) continue;
-    let folding = tasks.get(taskId);
+    if (taskId === undefined) return undefined;
+    let folding = this.tasks.get(taskId);
     if (!folding) {
-      const known = stored.get(taskId);
+      const known = this.stored(taskId);
       folding = known
         ? {
             task: known.state,
@@ -193,18 +220,18 @@ export function foldBatch(events: readonly RecordedEvent[], stored: ReadonlyMap<
             factsChanged: false,
           }
         : { task: initialState(), commentCount: 0, attachmentCount: 0, version: 0, factsChanged: false };
-      tasks.set(taskId, folding);
+      this.tasks.set(taskId, folding);
     }
     folding.version = Number(recorded.revision);
     // A type this build does not know comes from a newer writer: the row still reaches its
     // revision (read-your-writes waits on it); a rebuild after upgrading shows the event.
-    if (!isTaskEventType(recorded.type)) continue;
+    if (!isTaskEventType(recorded.type)) return undefined;
     const event = { type: recorded.type, data: recorded.data } as TaskEvent;
     folding.task = evolve(folding.task, event);
-    if (!folding.task.exists) continue;
+    if (!folding.task.exists) return undefined;
     track(folding, event);
     const { actor, occurredAt, summary, details } = describeEvent(event);
-    timeline.push({
+    return {
       task_id: taskId,
       revision: folding.version,
       org_id: folding.task.orgId,
@@ -214,17 +241,21 @@ export function foldBatch(events: readonly RecordedEvent[], stored: ReadonlyMap<
       occurred_at: occurredAt,
       summary,
       details,
-    });
+    };
   }
 
-  const inbox: InboxRow[] = [];
-  const facts: FactRow[] = [];
-  for (const [taskId, folding] of tasks) {
-    if (!folding.task.exists) continue;
-    inbox.push(inboxRow(taskId, folding.task, folding));
-    if (folding.factsChanged) facts.push(factRow(taskId, folding.task, folding));
+  /** The inbox rows of the tasks touched, and the facts rows of those whose facts changed; forgets them all. */
+  take(): { inbox: InboxRow[]; facts: FactRow[] } {
+    const inbox: InboxRow[] = [];
+    const facts: FactRow[] = [];
+    for (const [taskId, folding] of this.tasks) {
+      if (!folding.task.exists) continue;
+      inbox.push(inboxRow(taskId, folding.task, folding));
+      if (folding.factsChanged) facts.push(factRow(taskId, folding.task, folding));
+    }
+    this.tasks.clear();
+    return { inbox, facts };
   }
-  return { inbox, timeline, facts };
 }
 
 function track(folding: Folding, event: TaskEvent): void {

@@ -37,6 +37,7 @@ export class ReadModelStatements {
   private readonly load: string;
   private readonly upsert: string;
   private readonly upsertAndNotify: string;
+  private readonly insertStagedFacts: (stage: string) => string;
 
   constructor(readonly tables: ReadModelTables) {
     const inbox = quote(tables.inbox);
@@ -60,20 +61,9 @@ export class ReadModelStatements {
         SELECT ${timelineNames} FROM jsonb_to_recordset($2::jsonb) AS r(${definitions(timelineColumns)})
         ON CONFLICT (task_id, revision) DO NOTHING
       ),
-      -- Durations are computed here, so business hours come from the org's calendar (or the
-      -- default one) in the same statement. A task's clock runs from creation to resolution,
-      -- waiting included.
       facts AS (
-        INSERT INTO ${quote(tables.facts)} AS f (task_id, org_id, task_type, created_at, first_claimed_at,
-          first_response_at, resolved_at, outcome, resolution, resolution_seconds, business_seconds)
-        SELECT r.task_id, r.org_id, r.task_type, r.created_at, r.first_claimed_at, r.first_response_at,
-          r.resolved_at, r.outcome, r.resolution,
-          extract(epoch FROM r.resolved_at - r.created_at)::double precision,
-          CASE WHEN r.resolved_at IS NOT NULL THEN business_seconds(r.created_at, r.resolved_at,
-            coalesce(c.time_zone, $4), coalesce(c.working_days, $5::smallint[]),
-            coalesce(c.day_start, $6::time), coalesce(c.day_end, $7::time)) END
-        FROM jsonb_to_recordset($3::jsonb) AS r(${definitions(factColumns)})
-        LEFT JOIN org_calendars c ON c.org_id = r.org_id
+        INSERT INTO ${quote(tables.facts)} AS f ${factNames}
+        ${factsSelect(`jsonb_to_recordset($3::jsonb) AS r(${definitions(factColumns)})`, 4)}
         ON CONFLICT (task_id) DO UPDATE SET
           first_claimed_at = coalesce(f.first_claimed_at, EXCLUDED.first_claimed_at),
           first_response_at = coalesce(f.first_response_at, EXCLUDED.first_response_at),
@@ -85,7 +75,14 @@ export class ReadModelStatements {
       )`;
     // Data-modifying CTEs run to completion whatever the main query reads.
     this.upsert = `${writes} SELECT 1`;
+    this.insertStagedFacts = (stage) => `INSERT INTO ${quote(tables.facts)} ${factNames} ${factsSelect(`${quote(stage)} AS r`, 1)}`;
     this.upsertAndNotify = `${writes} SELECT pg_notify($8, $9)`;
+  }
+
+  /** Facts rows staged in `stage` (a table with factColumns), with their durations, into the (empty) facts table. */
+  async insertFacts(db: SqlClient, stage: string): Promise<void> {
+    const { timeZone, workingDays, dayStart, dayEnd } = defaultCalendar;
+    await db.query(this.insertStagedFacts(stage), [timeZone, workingDays, dayStart, dayEnd]);
   }
 
   /** The stored state of those of `taskIds` that have an inbox row. */
@@ -151,9 +148,27 @@ export function splitRows(rows: ProjectedRows, limit: number): RowsJson[] {
   }));
 }
 
+const factNames = `(task_id, org_id, task_type, created_at, first_claimed_at, first_response_at, resolved_at, outcome,
+  resolution, resolution_seconds, business_seconds)`;
+
+/**
+ * Facts rows `r` from `source` with their durations, computed here so business hours come from
+ * the org's calendar (or the default one, parameters $calendar..$calendar+3). A task's clock
+ * runs from creation to resolution, waiting included.
+ */
+const factsSelect = (source: string, calendar: number): string => `
+  SELECT r.task_id, r.org_id, r.task_type, r.created_at, r.first_claimed_at, r.first_response_at,
+    r.resolved_at, r.outcome, r.resolution,
+    extract(epoch FROM r.resolved_at - r.created_at)::double precision,
+    CASE WHEN r.resolved_at IS NOT NULL THEN business_seconds(r.created_at, r.resolved_at,
+      coalesce(c.time_zone, $${calendar}), coalesce(c.working_days, $${calendar + 1}::smallint[]),
+      coalesce(c.day_start, $${calendar + 2}::time), coalesce(c.day_end, $${calendar + 3}::time)) END
+  FROM ${source}
+  LEFT JOIN org_calendars c ON c.org_id = r.org_id`;
+
 export const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`;
 
-const definitions = (columns: Record<string, string>): string =>
+export const definitions = (columns: Record<string, string>): string =>
   Object.entries(columns)
     .map(([name, type]) => `${quote(name)} ${type}`)
     .join(', ');

@@ -1,0 +1,112 @@
+import type { Client, Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { EventStore, RecordedEvent } from '@taskinbox/event-store';
+import { copyRows } from './read-model.copy';
+import type { ProjectionTarget } from './read-model.projection';
+import {
+  type StoredTask,
+  TaskFolds,
+  type TimelineRow,
+  factColumns,
+  inboxColumns,
+  taskIdOf,
+  timelineColumns,
+} from './read-model.rows';
+import { definitions, quote } from './read-model.tables';
+
+export interface BulkReplayOptions {
+  store: EventStore;
+  /** Reads of the log and of spilled tasks go through the pool, while `client` writes. */
+  pool: Pool;
+  logger: Logger;
+  /** Events and bytes (as stored) per read of the log. */
+  batchSize: number;
+  batchBytes: number;
+  /** Most tasks held in memory; past it, they are written out and loaded again when needed. */
+  maxTasks: number;
+}
+
+/**
+ * The bulk of a rebuild: the whole log folded in memory, its rows written with COPY into the
+ * target's (empty, freshly created) tables. Timeline rows go out as each read is folded; inbox
+ * and facts rows once at the end, each task once. Reading, folding and writing overlap: the
+ * next read runs while a read is folded, and its timeline rows are written while the one after
+ * is folded. A log with more than `maxTasks` tasks spills: the tasks held so far are upserted
+ * into the tables and loaded back when a later event needs them.
+ *
+ * Returns where the log ended; the caller moves the target's checkpoint there.
+ */
+export async function replayInBulk(
+  client: Client,
+  target: ProjectionTarget,
+  options: BulkReplayOptions,
+): Promise<{ position: string | null; events: number }> {
+  const { tables } = target.statements;
+  let loaded = new Map<string, StoredTask>();
+  const folds = new TaskFolds((taskId) => loaded.get(taskId));
+  let spilled = false;
+  let position: string | null = null;
+  let events = 0;
+  const read = (after: string | null): Promise<RecordedEvent[]> =>
+    options.store.readAll({ after: after ?? undefined, maxCount: options.batchSize, maxBytes: options.batchBytes });
+
+  let next = read(position);
+  let writing: Promise<unknown> = Promise.resolve();
+  for (;;) {
+    const page = await next;
+    if (page.length === 0) break;
+    next = read(page[page.length - 1].position);
+    // Settled here so a failure below does not leave it unhandled; awaiting it still throws.
+    next.catch(() => undefined);
+    if (spilled) loaded = await loadSpilled(options.pool, target, folds, page);
+    const timeline: TimelineRow[] = [];
+    for (const event of page) {
+      const row = folds.apply(event);
+      if (row) timeline.push(row);
+    }
+    await writing;
+    writing = copyRows(client, tables.timeline, timelineColumns, timeline);
+    writing.catch(() => undefined);
+    position = page[page.length - 1].position;
+    events += page.length;
+    if (folds.size > options.maxTasks) {
+      await writing;
+      await target.statements.writeRows(client, { ...folds.take(), timeline: [] });
+      spilled = true;
+      options.logger.info({ events }, 'rebuild: tasks spilled to the shadow tables');
+    }
+  }
+  await writing;
+
+  const rows = folds.take();
+  if (spilled) {
+    await target.statements.writeRows(client, { ...rows, timeline: [] });
+  } else {
+    await copyRows(client, tables.inbox, inboxColumns, rows.inbox);
+    // Facts get their durations in SQL (business hours need the org's calendar): staged, then inserted.
+    const stage = `${tables.facts}_stage`;
+    await client.query(`CREATE TEMPORARY TABLE ${quote(stage)} (${definitions(factColumns)})`);
+    try {
+      await copyRows(client, stage, factColumns, rows.facts);
+      await target.statements.insertFacts(client, stage);
+    } finally {
+      await client.query(`DROP TABLE IF EXISTS ${quote(stage)}`);
+    }
+  }
+  return { position, events };
+}
+
+/** Spilled tasks that `page` touches and that are not in memory, loaded from the target's tables. */
+async function loadSpilled(
+  pool: Pool,
+  target: ProjectionTarget,
+  folds: TaskFolds,
+  page: readonly RecordedEvent[],
+): Promise<Map<string, StoredTask>> {
+  const ids = new Set<string>();
+  for (const event of page) {
+    const taskId = taskIdOf(event.streamId);
+    if (taskId !== undefined && !folds.has(taskId)) ids.add(taskId);
+  }
+  return ids.size > 0 ? target.statements.loadTasks(pool, [...ids]) : new Map();
+}
