@@ -47,6 +47,23 @@ module.exports = tseslint.config(
     },
   },
   {
+    // Auth sits under everything that serves people: it may not lean on what it protects.
+    files: ['libs/auth/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^@taskinbox/(query|ingest|projector|read-models|messaging|webhooks)$',
+              message: 'libs/auth depends only on config, database, domain and http.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['tools/**/*.js', '*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Pool } from 'pg';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { AccountService, ApiKeyService } from '@taskinbox/auth';
+import { AccountService, ApiKeyService, PasswordHasher } from '@taskinbox/auth';
 import { loadConfig } from '@taskinbox/config';
 import { startRunNats, stopRunNats, testNatsEnv } from '@taskinbox/testing';
 import { emmettAppends, rawInserts, storeAppends } from './event-store.bench';
@@ -21,7 +21,7 @@ const dist = join(__dirname, '..', '..');
 async function httpCreates(url: string): Promise<HttpFigures[]> {
   const config = loadConfig({ JWT_SECRET: 'b'.repeat(32), DATABASE_URL: url });
   const pool = new Pool({ connectionString: url, max: 2 });
-  const org = await new AccountService(pool).createOrganisation('bench', 'Bench');
+  const org = await new AccountService(pool, new PasswordHasher(config)).createOrganisation('bench', 'Bench');
   const { key } = await new ApiKeyService(pool, config).issue(org.id, 'bench', ['tasks:write'], null);
   await pool.end();
 

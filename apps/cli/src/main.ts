@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
-import { AccountService, ApiKeyService, type Scope, scopes } from '@taskinbox/auth';
+import { AccountService, ApiKeyService, PasswordHasher, type Scope, scopes } from '@taskinbox/auth';
 import { loadConfig } from '@taskinbox/config';
 import { ensureDatabase, migrate } from '@taskinbox/database';
 import type { Role } from '@taskinbox/domain';
@@ -47,7 +47,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'migrate') return void console.log('database is up to date');
 
   const pool = new Pool({ connectionString: config.databaseUrl, max: 2 });
-  const accounts = new AccountService(pool);
+  const accounts = new AccountService(pool, new PasswordHasher(config));
   const apiKeys = new ApiKeyService(pool, config);
   const need = (name: keyof typeof values): string => {
     const value = values[name];

@@ -183,7 +183,7 @@ describe('admin pages', () => {
   it('adds a person and changes their role, saying when it takes effect', async () => {
     const { page } = await web.open({ as: web.admin });
     await page.goto(`${web.t.url}/admin/users`);
-    await page.getByText('A role change takes effect the next time the person signs in').waitFor();
+    await page.getByText('A role change applies from the person’s next action').waitFor();
     const form = page.getByRole('form', { name: 'Add a person' });
     await form.getByLabel('Name').fill('Robin Example');
     await form.getByLabel('Email').fill(web.admin.email);
@@ -201,7 +201,7 @@ describe('admin pages', () => {
 
     await robin.getByLabel('Role of Robin Example').selectOption('member');
     await robin.getByRole('button', { name: 'Change role' }).click();
-    await page.getByText('Robin Example is now member, from their next sign-in.').waitFor();
+    await page.getByText('Robin Example is now member, from their next action.').waitFor();
     const { rows } = await web.t.pool.query(
       'SELECT m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND u.email = $2',
       [web.org.id, email],

@@ -8,13 +8,15 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { NatsContext } from '@nestjs/microservices';
 import { ApiKeyService } from './api-keys/api-key.service';
-import { ACCESS_RULE, type AccessRule, type Principal, PUBLIC_ROUTE, QUERY_TOKEN } from './principal';
+import { PasswordChangeRequired } from './auth.errors';
+import { ACCESS_RULE, type AccessRule, BEFORE_PASSWORD_CHANGE, type Principal, PUBLIC_ROUTE, QUERY_TOKEN } from './principal';
 import { SessionService } from './sessions/session.service';
 
 /**
  * Authenticates every HTTP request and NATS message (`Authorization: Bearer <api key or session token>`,
  * or `?access_token=` on routes marked AcceptQueryToken) and applies the handler's access rule.
- * Handlers without a rule are refused, so a forgotten rule fails closed.
+ * Handlers without a rule are refused, so a forgotten rule fails closed. A person's role comes
+ * from their membership as it is now (SessionService), not from when they signed in.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -31,6 +33,9 @@ export class AuthGuard implements CanActivate {
     const holder = this.holder(context, this.reflector.getAllAndOverride<boolean>(QUERY_TOKEN, targets) ?? false);
     const principal = await this.authenticate(holder.authorization);
     if (!principal) throw new UnauthorizedException('Missing or invalid credentials: send Authorization: Bearer <token or API key>.');
+    if (principal.session?.mustChangePassword && !this.reflector.getAllAndOverride<boolean>(BEFORE_PASSWORD_CHANGE, targets)) {
+      throw new PasswordChangeRequired();
+    }
 
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, targets);
     if (!rule || !permits(rule, principal)) {

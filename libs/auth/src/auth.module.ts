@@ -1,19 +1,38 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { CurrentAccess } from './access/current-access.service';
 import { AccountController } from './accounts/account.controller';
 import { AccountService } from './accounts/account.service';
 import { ApiKeyController } from './api-keys/api-key.controller';
 import { ApiKeyService } from './api-keys/api-key.service';
 import { AuthGuard } from './auth.guard';
+import { GroupController } from './groups/group.controller';
+import { GroupService } from './groups/group.service';
+import { MemberController } from './members/member.controller';
+import { MemberService } from './members/member.service';
+import { PasswordHasher } from './passwords/password.hasher';
 import { SessionController } from './sessions/session.controller';
 import { SessionService } from './sessions/session.service';
 
-/** Needs ConfigModule and DatabaseModule in the application. Installs the guard globally. */
+/**
+ * Needs ConfigModule and DatabaseModule in the application. Installs the guard globally, and is
+ * global itself: whatever serves people (the live stream) can watch their access.
+ */
+@Global()
 @Module({
   imports: [JwtModule.register({})],
-  controllers: [SessionController, ApiKeyController, AccountController],
-  providers: [AccountService, ApiKeyService, SessionService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AccountService, ApiKeyService, SessionService],
+  controllers: [SessionController, ApiKeyController, AccountController, MemberController, GroupController],
+  providers: [
+    CurrentAccess,
+    PasswordHasher,
+    AccountService,
+    MemberService,
+    GroupService,
+    ApiKeyService,
+    SessionService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [CurrentAccess, AccountService, MemberService, ApiKeyService, SessionService],
 })
 export class AuthModule {}

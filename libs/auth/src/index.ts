@@ -1,5 +1,9 @@
 export * from './principal';
 export * from './auth.module';
-export { AccountConflict, AccountService } from './accounts/account.service';
+export * from './auth.errors';
+export { CurrentAccess } from './access/current-access.service';
+export { AccountService } from './accounts/account.service';
 export { ApiKeyService } from './api-keys/api-key.service';
+export { MemberService } from './members/member.service';
+export { PasswordHasher } from './passwords/password.hasher';
 export { SessionService } from './sessions/session.service';

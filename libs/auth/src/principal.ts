@@ -4,12 +4,24 @@ import type { Actor, Role } from '@taskinbox/domain';
 export type Scope = 'tasks:read' | 'tasks:write';
 export const scopes: readonly Scope[] = ['tasks:read', 'tasks:write'];
 
-/** Who is calling, always bound to exactly one organisation. */
+/**
+ * Who is calling, always bound to exactly one organisation. For people it is read from their
+ * current membership on every request (cached briefly), never from what the token said at sign-in.
+ */
 export interface Principal {
   orgId: string;
   actor: Actor;
   /** Empty for users: their role decides. */
   scopes: readonly Scope[];
+  /** People only: the session the request runs in, which signing out or an admin can end. */
+  session?: PrincipalSession;
+}
+
+export interface PrincipalSession {
+  id: string;
+  expiresAt: string;
+  /** A generated password still in use: every route but the password change is refused. */
+  mustChangePassword: boolean;
 }
 
 export const actorRef = (actor: Actor): string => `${actor.kind}:${actor.id}`;
@@ -24,6 +36,7 @@ export interface AccessRule {
 export const ACCESS_RULE = 'taskinbox:access';
 export const PUBLIC_ROUTE = 'taskinbox:public';
 export const QUERY_TOKEN = 'taskinbox:query-token';
+export const BEFORE_PASSWORD_CHANGE = 'taskinbox:before-password-change';
 
 /** Every protected handler says who may call it; the guard refuses handlers without a rule. */
 export const Allow = (rule: AccessRule) => SetMetadata(ACCESS_RULE, rule);
@@ -33,6 +46,8 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
  * which cannot send headers. Opt-in per route: URLs end up in logs and histories.
  */
 export const AcceptQueryToken = () => SetMetadata(QUERY_TOKEN, true);
+/** Open to a person who must still change a generated password (the change itself, who am I, sign-out). */
+export const AllowBeforePasswordChange = () => SetMetadata(BEFORE_PASSWORD_CHANGE, true);
 
 export const workers: readonly Role[] = ['admin', 'member'];
 export const everyone: readonly Role[] = ['admin', 'member', 'viewer'];

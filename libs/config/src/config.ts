@@ -52,6 +52,22 @@ export interface Config {
   jwtTtlSeconds: number;
   /** API_KEY_CACHE_MS: how long a verified API key is trusted before it is looked up again. */
   apiKeyCacheMs: number;
+  auth: {
+    /**
+     * AUTH_CACHE_MS: how long a session's membership (role, blocked) is reused without looking
+     * again. Changes drop it at once on the process that made them and within about a second
+     * on the others (PostgreSQL NOTIFY); this is only the bound when a notice is missed.
+     */
+    cacheMs: number;
+    /** PASSWORD_HASH_CONCURRENCY: argon2 hashes computed at once; more sign-ins wait their turn. */
+    passwordHashConcurrency: number;
+    /**
+     * TRUST_PROXY: comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For names the
+     * client (for sign-in throttling per address). Empty: the connecting address is the client.
+     */
+    trustedProxies: string[];
+  };
+
   /** EVENT_STORE: 'postgres' (default) or 'eventstoredb' (then EVENTSTORE_URL is required). */
   eventStore: { kind: 'postgres' } | { kind: 'eventstoredb'; url: string };
   /** WEB_APP_DIR: the built admin SPA (vite build output) that the HTTP server serves at /. */
@@ -145,19 +161,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     webhookSecretKey = Buffer.from(secretKeyText, 'base64');
     if (webhookSecretKey.length !== 32) problems.push('WEBHOOK_SECRET_KEY must be base64 of exactly 32 bytes');
   }
-  const allowedHosts = (env.WEBHOOK_ALLOWED_HOSTS ?? '')
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean);
-  for (const entry of allowedHosts) {
-    const [address, bits, extra] = entry.split('/');
-    const family = isIP(address);
-    const max = family === 4 ? 32 : 128;
-    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= max);
-    if (!family || !validBits || extra !== undefined) {
-      problems.push(`WEBHOOK_ALLOWED_HOSTS entries must be IP addresses or CIDRs, got '${entry}'`);
+  const cidrs = (name: string): string[] => {
+    const entries = (env[name] ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    for (const entry of entries) {
+      const [address, bits, extra] = entry.split('/');
+      const family = isIP(address);
+      const max = family === 4 ? 32 : 128;
+      const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= max);
+      if (!family || !validBits || extra !== undefined) {
+        problems.push(`${name} entries must be IP addresses or CIDRs, got '${entry}'`);
+      }
     }
-  }
+    return entries;
+  };
+  const allowedHosts = cidrs('WEBHOOK_ALLOWED_HOSTS');
+  const httpPort = int('HTTP_PORT', 3000, 0, 65535);
 
   const natsPrefix = env.NATS_SUBJECT_PREFIX || 'taskinbox';
   if (!natsPrefixPattern.test(natsPrefix)) {
@@ -185,7 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       issuerFile: env.NATS_ISSUER ? path.resolve(env.NATS_ISSUER) : undefined,
       streamReplicas: int('NATS_STREAM_REPLICAS', 1, 1, 5),
     },
-    http: { host: env.HTTP_HOST || '0.0.0.0', port: int('HTTP_PORT', 3000, 0, 65535) },
+    http: { host: env.HTTP_HOST || '0.0.0.0', port: httpPort },
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     input: {
       maxDepth: int('INPUT_MAX_DEPTH', 32, 2, 1000),
@@ -195,6 +216,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     jwtSecret,
     jwtTtlSeconds: int('JWT_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
     apiKeyCacheMs: int('API_KEY_CACHE_MS', 10_000, 0, 300_000),
+    auth: {
+      cacheMs: int('AUTH_CACHE_MS', 5_000, 0, 300_000),
+      passwordHashConcurrency: int('PASSWORD_HASH_CONCURRENCY', 2, 1, 64),
+      trustedProxies: cidrs('TRUST_PROXY'),
+    },
     eventStore,
     webAppDir: path.resolve(env.WEB_APP_DIR || 'dist/web'),
     logLevel,

@@ -21,8 +21,10 @@ export class RejectedCommand extends Error {
 export interface CodedError {
   code: string;
   message: string;
-  /** Shown to the caller as `details` (e.g. the fields a 400 refuses). */
+  /** Shown to the caller as `details` (e.g. the fields a 400 refuses); else details is `{ code }`. */
   details?: unknown;
+  /** Sent as Retry-After (429, 503). */
+  retryAfterSeconds?: number;
 }
 
 const rejectionStatus = (code: TaskRejectionCode): number => {
@@ -56,6 +58,14 @@ const codedStatus: Record<string, number> = {
   webhook_delivery_not_found: HttpStatus.NOT_FOUND,
   event_reader_not_found: HttpStatus.NOT_FOUND,
   nats_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+  password_change_required: HttpStatus.FORBIDDEN,
+  sign_in_throttled: HttpStatus.TOO_MANY_REQUESTS,
+  sign_in_busy: HttpStatus.SERVICE_UNAVAILABLE,
+  membership_blocked: HttpStatus.FORBIDDEN,
+  last_admin: HttpStatus.CONFLICT,
+  account_shared: HttpStatus.CONFLICT,
+  account_exists: HttpStatus.CONFLICT,
+  link_invalid: HttpStatus.GONE,
 };
 
 // Fastify's refusals of bodies it cannot parse, said more plainly than its defaults.
@@ -77,7 +87,10 @@ const reason = (status: number): string =>
  * The one place that turns any error into a status and a JSON body, for HTTP and NATS alike.
  * `unexpected` is true for errors nobody planned for (logged with their stack, shown as 500).
  */
-export function toErrorResponse(error: unknown, correlationId: string): { body: ErrorBody; unexpected: boolean } {
+export function toErrorResponse(
+  error: unknown,
+  correlationId: string,
+): { body: ErrorBody; unexpected: boolean; retryAfterSeconds?: number } {
   const make = (statusCode: number, message: string, details?: unknown) => ({
     body: { statusCode, error: reason(statusCode), message, ...(details === undefined ? {} : { details }), correlationId },
     unexpected: false,
@@ -103,7 +116,9 @@ export function toErrorResponse(error: unknown, correlationId: string): { body: 
   }
   const coded = error as Partial<CodedError>;
   if (typeof coded?.code === 'string' && coded.code in codedStatus) {
-    return make(codedStatus[coded.code], coded.message ?? coded.code, coded.details);
+    // The code in details lets a client tell refusals of one status apart (the SPA does).
+    const response = make(codedStatus[coded.code], coded.message ?? coded.code, coded.details ?? { code: coded.code });
+    return coded.retryAfterSeconds === undefined ? response : { ...response, retryAfterSeconds: coded.retryAfterSeconds };
   }
   return {
     body: { statusCode: 500, error: 'Internal Server Error', message: 'Something went wrong on our side.', correlationId },

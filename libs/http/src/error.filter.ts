@@ -21,9 +21,10 @@ export class ErrorFilter implements ExceptionFilter {
     }
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { body, unexpected } = toErrorResponse(error, String(request.id));
+    const { body, unexpected, retryAfterSeconds } = toErrorResponse(error, String(request.id));
     // The path only: query strings may carry an access token (SSE).
     this.report(error, body.correlationId, unexpected, `${request.method} ${request.url.split('?')[0]}`);
+    if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(retryAfterSeconds));
     void reply.status(body.statusCode).send(body);
   }
 

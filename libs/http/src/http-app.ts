@@ -24,11 +24,13 @@ import { serveWebApp } from './web-app';
  */
 export async function createHttpApp(
   module: Type<unknown> | DynamicModule,
-  config: Pick<Config, 'bodyLimitBytes' | 'input'>,
+  config: Pick<Config, 'bodyLimitBytes' | 'input' | 'auth'>,
   logger: Logger,
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
+    // request.ip is the client only behind proxies named in TRUST_PROXY (sign-in throttling uses it).
+    trustProxy: config.auth.trustedProxies.length > 0 ? config.auth.trustedProxies.join(',') : false,
     // Lets shutdown end keep-alive sockets instead of waiting for them to idle out.
     forceCloseConnections: true,
     loggerInstance: logger,

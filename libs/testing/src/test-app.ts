@@ -48,15 +48,17 @@ export async function startTestApp(options: {
   natsQueue?: string;
   webApp?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Another instance of the same deployment: its database and secrets. That app drops the database. */
+  replicaOf?: TestApp;
 }): Promise<TestApp> {
-  const database = await createTestDatabase('app');
+  const database = options.replicaOf?.database ?? (await createTestDatabase('app'));
   const config = loadConfig({
-    JWT_SECRET: randomBytes(32).toString('hex'),
+    JWT_SECRET: options.replicaOf?.config.jwtSecret ?? randomBytes(32).toString('hex'),
     DATABASE_URL: database.url,
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    NATS_SUBJECT_PREFIX: testNatsPrefix(),
+    NATS_SUBJECT_PREFIX: options.replicaOf?.config.nats.prefix ?? testNatsPrefix(),
     ...testNatsEnv(),
     ...options.env,
   });
@@ -76,8 +78,8 @@ export async function startTestApp(options: {
   const pool = new Pool({ connectionString: database.url, max: 2 });
   // Dropping the database at the end terminates idle clients; that is expected here.
   pool.on('error', () => undefined);
-  const accounts = new AccountService(pool);
-  const apiKeys = new ApiKeyService(pool, config);
+  const accounts = app.get(AccountService);
+  const apiKeys = app.get(ApiKeyService);
 
   const login = async (email: string, password: string, organisationId: string): Promise<string> => {
     const response = await fetch(`${url}/api/auth/login`, {
@@ -124,6 +126,8 @@ export async function startTestApp(options: {
     async close() {
       await app.close();
       await pool.end();
+      // A replica leaves the database and the stream to the app it joined.
+      if (options.replicaOf) return;
       await database.drop();
       const nc = await connectTestNats({ name: 'test-cleanup' });
       try {

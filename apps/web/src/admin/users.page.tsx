@@ -25,7 +25,7 @@ export function UsersPage() {
       <section className="stack" aria-labelledby="users-title">
         <h2 id="users-title">Users and roles</h2>
         <p className="note">
-          A role change takes effect the next time the person signs in; until then they keep their current access.
+          A role change applies from the person’s next action, on every device they use.
         </p>
         <AddMemberForm />
         {members.isPending ? (
@@ -147,7 +147,7 @@ function MemberItem({ member }: { member: Member }) {
   const change = useMutation({
     mutationFn: (next: Role) => api<void>('PATCH', `/api/users/${encodeURIComponent(member.id)}`, { role: next }),
     onSuccess: (_, next) => {
-      notify(`${who} is now ${next}, from their next sign-in.`, 'success');
+      notify(`${who} is now ${next}, from their next action.`, 'success');
       return queries.invalidateQueries({ queryKey: membersKey });
     },
   });
@@ -181,7 +181,7 @@ function MemberItem({ member }: { member: Member }) {
         </button>
       </form>
       {member.id === userId && role !== 'admin' && (
-        <p className="error">You are changing your own role: after your next sign-in you cannot open this page.</p>
+        <p className="error">You are changing your own role: as soon as it is changed you cannot open this page.</p>
       )}
       {change.isError && (
         <p role="alert" className="error">

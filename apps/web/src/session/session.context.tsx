@@ -33,7 +33,7 @@ function readStored(): Session | null {
   }
 }
 
-function claimsOf(token: string): { sub: string; role: Role; exp: number } {
+function claimsOf(token: string): { sub: string; exp: number } {
   const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
   return JSON.parse(atob(part));
 }
@@ -72,7 +72,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       const next: Session = {
         token: answer.accessToken,
         userId: claims.sub,
-        role: claims.role,
+        role: answer.organisation.role,
         email,
         organisation: answer.organisation,
         organisations: answer.organisations,

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import type { Role } from '@taskinbox/domain';
 
 const roles: Role[] = ['admin', 'member', 'viewer'];
@@ -24,24 +24,4 @@ export class AddMemberDto {
   @ApiProperty({ enum: roles })
   @IsIn(roles)
   role!: Role;
-}
-
-export class ChangeRoleDto {
-  @ApiProperty({ enum: roles })
-  @IsIn(roles)
-  role!: Role;
-}
-
-export class CreateGroupDto {
-  @ApiProperty({ example: 'on-call' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
-  name!: string;
-}
-
-export class AddGroupMemberDto {
-  @ApiProperty()
-  @IsUUID()
-  userId!: string;
 }

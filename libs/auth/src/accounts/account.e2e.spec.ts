@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-describe('users, roles and groups', () => {
+describe('users and roles', () => {
   it('an admin adds a user who can then sign in with that role, and changes the role', async () => {
     const added = await call(t.url, 'POST', '/api/users', {
       token: acme.tokens.admin,
@@ -34,17 +34,5 @@ describe('users, roles and groups', () => {
     const listed = await call(t.url, 'GET', '/api/users', { token: globex.tokens.viewer });
     expect(listed.body.map((u: { id: string }) => u.id)).not.toContain(acme.userIds.admin);
     expect((await call(t.url, 'PATCH', `/api/users/${acme.userIds.member}`, { token: globex.tokens.admin, body: { role: 'admin' } })).status).toBe(404);
-  });
-
-  it('groups hold members of the same organisation only', async () => {
-    const group = await call(t.url, 'POST', '/api/user-groups', { token: acme.tokens.admin, body: { name: 'on-call' } });
-    expect(group.status).toBe(201);
-    const join = (userId: string) => call(t.url, 'POST', `/api/user-groups/${group.body.id}/members`, { token: acme.tokens.admin, body: { userId } });
-    expect((await join(acme.userIds.member)).status).toBe(204);
-    expect((await join(globex.userIds.member)).status).toBe(404);
-    const groups = await call(t.url, 'GET', '/api/user-groups', { token: acme.tokens.viewer });
-    expect(groups.body).toEqual([{ id: group.body.id, name: 'on-call', members: [acme.userIds.member] }]);
-    const duplicate = await call(t.url, 'POST', '/api/user-groups', { token: acme.tokens.admin, body: { name: 'on-call' } });
-    expect(duplicate.status).toBe(409);
   });
 });

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import type { Role } from '@taskinbox/domain';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@example.com' })
@@ -16,4 +17,74 @@ export class LoginDto {
   @IsOptional()
   @IsUUID()
   organisationId?: string;
+}
+
+export class OrganisationView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'acme' })
+  slug!: string;
+
+  @ApiProperty({ example: 'Acme' })
+  name!: string;
+
+  @ApiProperty({ enum: ['admin', 'member', 'viewer'] })
+  role!: Role;
+}
+
+export class SessionView {
+  @ApiPropertyOptional({ description: 'Bearer token of the new session; absent while an organisation must be chosen.' })
+  accessToken?: string;
+
+  @ApiPropertyOptional({ description: 'Seconds until the session expires.' })
+  expiresIn?: number;
+
+  @ApiPropertyOptional({ type: OrganisationView, description: 'The organisation the session is bound to.' })
+  organisation?: OrganisationView;
+
+  @ApiProperty({ type: OrganisationView, isArray: true, description: 'Every organisation the person may sign in to.' })
+  organisations!: OrganisationView[];
+
+  @ApiPropertyOptional({ description: 'True when a generated password must be changed before anything else.' })
+  mustChangePassword?: boolean;
+}
+
+class ActorView {
+  @ApiProperty({ enum: ['user', 'service'] })
+  kind!: string;
+
+  @ApiProperty()
+  id!: string;
+
+  @ApiPropertyOptional({ enum: ['admin', 'member', 'viewer'], description: 'People: the role in the organisation now.' })
+  role?: Role;
+
+  @ApiPropertyOptional({ description: 'Services: the API key name.' })
+  name?: string;
+}
+
+class PrincipalSessionView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt!: string;
+
+  @ApiProperty()
+  mustChangePassword!: boolean;
+}
+
+export class PrincipalView {
+  @ApiProperty({ format: 'uuid' })
+  orgId!: string;
+
+  @ApiProperty({ type: ActorView })
+  actor!: ActorView;
+
+  @ApiProperty({ type: String, isArray: true, description: "An API key's scopes; empty for people." })
+  scopes!: string[];
+
+  @ApiPropertyOptional({ type: PrincipalSessionView, description: 'People only.' })
+  session?: PrincipalSessionView;
 }

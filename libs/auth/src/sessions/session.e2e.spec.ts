@@ -48,6 +48,29 @@ describe('signing in', () => {
     expect(wrong.body.message).toBe(unknown.body.message);
   });
 
+  it('signing out ends that session on its next request, and only that one', async () => {
+    const accounts = t.app.get(AccountService);
+    const org = await accounts.createOrganisation('signout-org', 'Sign-out');
+    await accounts.addMember(org.id, { email: 'lee@signout.test', name: 'Lee', password: 'lee password 1', role: 'member' });
+    const phone = (await login({ email: 'lee@signout.test', password: 'lee password 1' })).body.accessToken;
+    const laptop = (await login({ email: 'lee@signout.test', password: 'lee password 1' })).body.accessToken;
+
+    expect((await call(t.url, 'POST', '/api/auth/logout', { token: phone })).status).toBe(204);
+    const after = await call(t.url, 'GET', '/api/auth/me', { token: phone });
+    expect(after.status).toBe(401);
+    expect((await call(t.url, 'POST', '/api/auth/logout', { token: phone })).status).toBe(401);
+    expect((await call(t.url, 'GET', '/api/auth/me', { token: laptop })).status).toBe(200);
+    const { rows } = await t.pool.query(
+      "SELECT count(*) FILTER (WHERE ended_at IS NOT NULL)::int AS ended, count(*)::int AS all FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = 'lee@signout.test'",
+    );
+    expect(rows[0]).toEqual({ ended: 1, all: 2 });
+  });
+
+  it('API keys have no session to end (403)', async () => {
+    const org = await t.createOrganisation('keys');
+    expect((await call(t.url, 'POST', '/api/auth/logout', { token: org.tokens.service })).status).toBe(403);
+  });
+
   it('refuses a forged or expired-looking token', async () => {
     const forged = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4Iiwib3JnIjoieSIsInJvbGUiOiJhZG1pbiJ9.c2lnbmF0dXJl';
     expect((await call(t.url, 'GET', '/api/auth/me', { token: forged })).status).toBe(401);

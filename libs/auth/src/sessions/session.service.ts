@@ -1,38 +1,109 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { CONFIG, type Config } from '@taskinbox/config';
-import type { Role } from '@taskinbox/domain';
+import type { Pool, PoolClient } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { type Config, InjectConfig } from '@taskinbox/config';
+import { InjectPool } from '@taskinbox/database';
+import { CurrentAccess, type SessionAccess, type Touch } from '../access/current-access.service';
 import type { Principal } from '../principal';
 
+/** What the token carries: who, where and which session. The role is never taken from it. */
 interface SessionClaims {
   sub: string;
   org: string;
-  role: Role;
+  sid: string;
 }
 
-/** Signed session tokens for people using the SPA; one token is bound to one organisation. */
+const housekeepingMs = 3600_000;
+
+/**
+ * Sessions of people using the SPA: a signed token naming a row in `sessions`, bound to one
+ * organisation. The row can be ended (sign-out, password change, removal, blocking), and every
+ * request reads the current membership through CurrentAccess.
+ */
 @Injectable()
-export class SessionService {
+export class SessionService implements OnApplicationShutdown {
+  private readonly housekeeping: NodeJS.Timeout;
+
   constructor(
     private readonly jwt: JwtService,
-    @Inject(CONFIG) private readonly config: Config,
-  ) {}
-
-  issue(userId: string, orgId: string, role: Role): { accessToken: string; expiresIn: number } {
-    const claims: SessionClaims = { sub: userId, org: orgId, role };
-    return {
-      accessToken: this.jwt.sign(claims, { secret: this.config.jwtSecret, expiresIn: this.config.jwtTtlSeconds }),
-      expiresIn: this.config.jwtTtlSeconds,
-    };
+    @InjectConfig() private readonly config: Config,
+    @InjectPool() private readonly pool: Pool,
+    private readonly access: CurrentAccess,
+  ) {
+    // Ended and expired rows are kept a day (for whoever looks into an incident), then dropped.
+    this.housekeeping = setInterval(
+      () => void this.pool.query("DELETE FROM sessions WHERE expires_at < now() - interval '1 day' OR ended_at < now() - interval '1 day'").catch(() => undefined),
+      housekeepingMs,
+    );
+    this.housekeeping.unref();
   }
 
-  /** The principal for a valid token; null for an expired, forged or malformed one. */
-  verify(token: string): Principal | null {
+  onApplicationShutdown(): void {
+    clearInterval(this.housekeeping);
+  }
+
+  /** Starts a session (in `db`'s transaction when given) and signs its token. */
+  async issue(userId: string, orgId: string, db: Pool | PoolClient = this.pool): Promise<{ accessToken: string; expiresIn: number }> {
+    const sid = uuidv7();
+    const ttl = this.config.jwtTtlSeconds;
+    await db.query(
+      `INSERT INTO sessions (id, user_id, org_id, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
+      [sid, userId, orgId, ttl],
+    );
+    const claims: SessionClaims = { sub: userId, org: orgId, sid };
+    return { accessToken: this.jwt.sign(claims, { secret: this.config.jwtSecret, expiresIn: ttl }), expiresIn: ttl };
+  }
+
+  /** The principal for a valid token of a live session; null for an ended, expired, forged or malformed one. */
+  async verify(token: string): Promise<Principal | null> {
+    let claims: SessionClaims;
     try {
-      const claims = this.jwt.verify<SessionClaims>(token, { secret: this.config.jwtSecret, algorithms: ['HS256'] });
-      return { orgId: claims.org, actor: { kind: 'user', id: claims.sub, role: claims.role }, scopes: [] };
+      claims = this.jwt.verify<SessionClaims>(token, { secret: this.config.jwtSecret, algorithms: ['HS256'] });
     } catch {
       return null;
     }
+    if (typeof claims.sid !== 'string') return null;
+    const access = await this.access.ofSession(claims.sid);
+    if (!access || access.userId !== claims.sub || access.orgId !== claims.org) return null;
+    return toPrincipal(access);
   }
+
+  /** Sign-out: the session ends on every process. */
+  async end(principal: Principal): Promise<void> {
+    if (!principal.session) return;
+    const sessionId = principal.session.id;
+    await this.access.change(async (db, touch) => {
+      await db.query('UPDATE sessions SET ended_at = now() WHERE id = $1 AND ended_at IS NULL', [sessionId]);
+      touch(`user:${principal.actor.id}`);
+    });
+  }
+}
+
+/**
+ * Ends a person's open sessions, in one organisation or in all, but `except` one; inside an
+ * access change, so every process drops them.
+ */
+export async function endSessions(
+  db: PoolClient,
+  touch: Touch,
+  userId: string,
+  options: { orgId?: string; except?: string } = {},
+): Promise<void> {
+  await db.query(
+    `UPDATE sessions SET ended_at = now()
+      WHERE user_id = $1 AND ended_at IS NULL AND ($2::uuid IS NULL OR org_id = $2) AND ($3::uuid IS NULL OR id <> $3)`,
+    [userId, options.orgId ?? null, options.except ?? null],
+  );
+  touch(`user:${userId}`);
+}
+
+/** The one place a session's access becomes a principal (a membership scope would be added here). */
+function toPrincipal(access: SessionAccess): Principal {
+  return {
+    orgId: access.orgId,
+    actor: { kind: 'user', id: access.userId, role: access.role },
+    scopes: [],
+    session: { id: access.sessionId, expiresAt: access.expiresAt.toISOString(), mustChangePassword: access.mustChangePassword },
+  };
 }

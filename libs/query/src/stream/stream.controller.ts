@@ -10,7 +10,7 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
-import { AcceptQueryToken, Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
+import { AcceptQueryToken, Allow, CurrentAccess, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
 import { TaskEventFeed, type TaskEventEnvelope } from '@taskinbox/messaging';
 import { STREAM_OPTIONS, type StreamOptions } from './stream.options';
 
@@ -35,6 +35,7 @@ export class StreamController implements BeforeApplicationShutdown {
 
   constructor(
     private readonly feed: TaskEventFeed,
+    private readonly access: CurrentAccess,
     @Inject(STREAM_OPTIONS) private readonly options: StreamOptions,
   ) {}
 
@@ -92,9 +93,13 @@ export class StreamController implements BeforeApplicationShutdown {
     send(': connected\n\n');
     const heartbeat = setInterval(() => send(': heartbeat\n\n'), this.options.heartbeatMs);
     this.open.add(raw);
+    // Signing out, removal, blocking or a role change ends the stream; EventSource reconnects
+    // and is let in again only if the session still may.
+    const unwatch = this.access.watch(principal, () => raw.end());
     raw.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
+      unwatch();
       this.open.delete(raw);
     });
   }

@@ -244,6 +244,26 @@ describe('GET /api/stream', () => {
     }
   });
 
+  it("ends a person's open stream when they sign out, are removed or blocked, and lets no one back in with it", async () => {
+    const sam = await acme.addUser('member');
+    const kim = await acme.addUser('viewer');
+    const lee = await acme.addUser('member');
+    const samStream = await openStream('/api/stream', sam.token);
+    const kimStream = await openStream(`/api/stream?access_token=${encodeURIComponent(kim.token)}`);
+    const leeStream = await openStream('/api/stream', lee.token);
+    const bystander = await openStream('/api/stream', acme.tokens.viewer);
+
+    expect((await call(t.url, 'POST', '/api/auth/logout', { token: sam.token })).status).toBe(204);
+    await samStream.waitFor("sam's stream to end", () => samStream.ended, 5000);
+    expect((await call(t.url, 'DELETE', `/api/users/${kim.id}`, { token: acme.tokens.admin })).status).toBe(204);
+    await kimStream.waitFor("kim's stream to end", () => kimStream.ended, 5000);
+    expect((await call(t.url, 'POST', `/api/users/${lee.id}/block`, { token: acme.tokens.admin })).status).toBe(204);
+    await leeStream.waitFor("lee's stream to end", () => leeStream.ended, 5000);
+
+    expect(bystander.ended).toBe(false);
+    for (const token of [sam.token, kim.token, lee.token]) expect((await call(t.url, 'GET', '/api/stream', { token })).status).toBe(401);
+  });
+
   // Last: it shuts the application down.
   it('ends open streams when the application shuts down, instead of holding it up', async () => {
     const client = await openStream('/api/stream', acme.tokens.viewer);
