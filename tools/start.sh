@@ -7,10 +7,8 @@ bash tools/services.sh
 bash tools/install.sh
 node tools/build.js && npm run --silent build:web
 
-# Local secrets (session tokens; webhook secrets at rest), made once and kept out of git.
-mkdir -p .taskinbox
-[ -f .taskinbox/env ] || echo "JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" > .taskinbox/env
-grep -q '^WEBHOOK_SECRET_KEY=' .taskinbox/env || echo "WEBHOOK_SECRET_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')" >> .taskinbox/env
+# Local secrets (session tokens; webhook secrets at rest), made once, owner-only, kept out of git.
+bash tools/local-secrets.sh .taskinbox
 set -a; . .taskinbox/env; set +a
 
 # taskinbox's own nats-server (operator mode, JetStream) on a port of its own, unless NATS_URL
@@ -23,13 +21,12 @@ if [ -z "${NATS_URL:-}" ]; then
   export NATS_CREDS=.taskinbox/nats/taskinbox.creds NATS_ISSUER=.taskinbox/nats/issuer.json
 fi
 
-first=$(node dist/apps/cli/src/main.js bootstrap)
-if echo "$first" | grep -q '"created":true'; then echo "$first" > .taskinbox/first-admin.json; fi
+bash tools/first-admin.sh .taskinbox
 port=${HTTP_PORT:-3000}
 echo
 echo "taskinbox: http://localhost:${port}  (API docs: http://localhost:${port}/api/docs)"
 if [ -f .taskinbox/first-admin.json ]; then
-  node -e 'const a=require("./.taskinbox/first-admin.json");console.log(`sign in at http://localhost:'"${port}"' as ${a.email} with password ${a.password}`)'
+  node -e 'const a=require("./.taskinbox/first-admin.json");console.log(`sign in at http://localhost:'"${port}"' as ${a.email} with password ${a.password} (you will be asked to choose your own)`)'
 fi
 echo "more users and API keys: npm run cli -- help"
 echo "NATS: ${NATS_URL} (operator mode; an outside service's creds: npm run cli -- nats:creds --for outside --name <service>)"

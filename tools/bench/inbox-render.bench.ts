@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { AccountService, ApiKeyService, PasswordHasher } from '@taskinbox/auth';
+import { AccountService, ApiKeyService } from '@taskinbox/auth';
 import { loadConfig } from '@taskinbox/config';
-import { launchBrowser, startRunNats, stopRunNats, testNatsEnv, until, viewports } from '@taskinbox/testing';
+import { joinByInvitation, launchBrowser, openAccounts, startRunNats, stopRunNats, testNatsEnv, until, viewports } from '@taskinbox/testing';
 import { dropBenchDatabases, freshBenchDatabase } from './bench.database';
 import { startServer, stopServer } from './http-load';
 
@@ -36,11 +36,13 @@ async function main(): Promise<void> {
   const url = await freshBenchDatabase('taskinbox_bench_web');
   const config = loadConfig({ JWT_SECRET: randomBytes(32).toString('hex'), DATABASE_URL: url });
   const pool = new Pool({ connectionString: url, max: 2 });
-  const org = await new AccountService(pool, new PasswordHasher(config)).createOrganisation('bench', 'Bench');
+  const accounts = await openAccounts(config);
+  const org = await accounts.get(AccountService).createOrganisation('bench', 'Bench');
   const password = randomBytes(12).toString('hex');
   const email = 'bench@taskinbox.test';
-  await new AccountService(pool, new PasswordHasher(config)).addMember(org.id, { email, name: 'Bench Admin', password, role: 'admin' });
-  const { key } = await new ApiKeyService(pool, config).issue(org.id, 'bench', ['tasks:write'], null);
+  await joinByInvitation(accounts, org.id, { email, name: 'Bench Admin', password, role: 'admin' });
+  const { key } = await accounts.get(ApiKeyService).issue(org.id, 'bench', ['tasks:write'], null);
+  await accounts.close();
 
   const app = await startServer(
     join(dist, 'apps/taskinbox/src/main.js'),

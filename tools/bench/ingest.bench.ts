@@ -1,10 +1,9 @@
 import 'reflect-metadata';
-import { Pool } from 'pg';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { AccountService, ApiKeyService, PasswordHasher } from '@taskinbox/auth';
+import { AccountService, ApiKeyService } from '@taskinbox/auth';
 import { loadConfig } from '@taskinbox/config';
-import { startRunNats, stopRunNats, testNatsEnv } from '@taskinbox/testing';
+import { openAccounts, startRunNats, stopRunNats, testNatsEnv } from '@taskinbox/testing';
 import { emmettAppends, rawInserts, storeAppends } from './event-store.bench';
 import { dropBenchDatabases, freshBenchDatabase } from './bench.database';
 import { type HttpFigures, load, startServer, stopServer } from './http-load';
@@ -20,10 +19,10 @@ const dist = join(__dirname, '..', '..');
 
 async function httpCreates(url: string): Promise<HttpFigures[]> {
   const config = loadConfig({ JWT_SECRET: 'b'.repeat(32), DATABASE_URL: url });
-  const pool = new Pool({ connectionString: url, max: 2 });
-  const org = await new AccountService(pool, new PasswordHasher(config)).createOrganisation('bench', 'Bench');
-  const { key } = await new ApiKeyService(pool, config).issue(org.id, 'bench', ['tasks:write'], null);
-  await pool.end();
+  const accounts = await openAccounts(config);
+  const org = await accounts.get(AccountService).createOrganisation('bench', 'Bench');
+  const { key } = await accounts.get(ApiKeyService).issue(org.id, 'bench', ['tasks:write'], null);
+  await accounts.close();
 
   const body = JSON.stringify({ type: 'refund.approval', title: 'Refund order 1042', payload: { orderId: 1042, amount: 25 }, tags: ['refund'] });
   const env = {

@@ -65,3 +65,10 @@ export class LinkInvalid extends Error implements CodedError {
     super(`This ${what} link is not valid: it was used, withdrawn or has expired. Ask an administrator for a new one.`);
   }
 }
+
+export class WrongPassword extends Error implements CodedError {
+  readonly code = 'wrong_password';
+  constructor() {
+    super('The current password is not right.');
+  }
+}

@@ -67,6 +67,8 @@ export interface Config {
      */
     trustedProxies: string[];
   };
+  /** PUBLIC_URL: where people reach the app; invitation and password-reset links start with it. */
+  publicUrl: string;
 
   /** EVENT_STORE: 'postgres' (default) or 'eventstoredb' (then EVENTSTORE_URL is required). */
   eventStore: { kind: 'postgres' } | { kind: 'eventstoredb'; url: string };
@@ -221,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       passwordHashConcurrency: int('PASSWORD_HASH_CONCURRENCY', 2, 1, 64),
       trustedProxies: cidrs('TRUST_PROXY'),
     },
+    publicUrl: url('PUBLIC_URL', `http://localhost:${httpPort}`, ['http:', 'https:']).replace(/\/+$/, ''),
     eventStore,
     webAppDir: path.resolve(env.WEB_APP_DIR || 'dist/web'),
     logLevel,

@@ -14,16 +14,20 @@ describe('loadConfig', () => {
     expect(config.input).toEqual({ maxDepth: 32, maxKeys: 1000, maxStringLength: 100_000 });
     expect(Object.isFrozen(config)).toBe(true);
     expect(config.auth).toEqual({ cacheMs: 5000, passwordHashConcurrency: 2, trustedProxies: [] });
+    expect(config.publicUrl).toBe('http://localhost:3000');
   });
 
   it('reads the account settings and refuses bad ones', () => {
-    const config = loadConfig({ JWT_SECRET: secret, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' });
+    const config = loadConfig({ JWT_SECRET: secret, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1', PUBLIC_URL: 'https://tasks.example.com/' });
     expect(config.auth.trustedProxies).toEqual(['10.0.0.0/8', '127.0.0.1']);
-    expect(() => loadConfig({ JWT_SECRET: secret, TRUST_PROXY: 'proxy.local', PASSWORD_HASH_CONCURRENCY: '0' })).toThrow(
+    expect(config.publicUrl).toBe('https://tasks.example.com');
+    expect(loadConfig({ JWT_SECRET: secret, HTTP_PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(() => loadConfig({ JWT_SECRET: secret, TRUST_PROXY: 'proxy.local', PUBLIC_URL: 'ftp://x', PASSWORD_HASH_CONCURRENCY: '0' })).toThrow(
       expect.objectContaining({
         problems: [
           "PASSWORD_HASH_CONCURRENCY must be an integer from 1 to 64, got '0'",
           "TRUST_PROXY entries must be IP addresses or CIDRs, got 'proxy.local'",
+          "PUBLIC_URL must use http: or https:, got 'ftp://x'",
         ],
       }),
     );

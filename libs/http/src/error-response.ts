@@ -65,6 +65,7 @@ const codedStatus: Record<string, number> = {
   last_admin: HttpStatus.CONFLICT,
   account_shared: HttpStatus.CONFLICT,
   account_exists: HttpStatus.CONFLICT,
+  wrong_password: HttpStatus.FORBIDDEN,
   link_invalid: HttpStatus.GONE,
 };
 

@@ -1,9 +1,11 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { type DynamicModule, type INestApplicationContext, Module, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
-import { AccountService, ApiKeyService, AuthModule, type Scope } from '@taskinbox/auth';
+import { AccountService, ApiKeyService, AuthModule, InvitationService, PasswordHasher, type Scope, SessionService } from '@taskinbox/auth';
+import { v7 as uuidv7 } from 'uuid';
 import { type Config, ConfigModule, loadConfig } from '@taskinbox/config';
 import { DatabaseModule } from '@taskinbox/database';
 import type { Role } from '@taskinbox/domain';
@@ -22,6 +24,11 @@ export interface TestOrganisation {
   serviceId: string;
   /** Signs in one more user with `role` and returns their token and credentials. */
   addUser(role: Role): Promise<{ id: string; token: string; email: string; password: string }>;
+  /**
+   * Many signed-in people at once for races, cheaply: one shared password hashed once, the rows
+   * written directly, each with a real session.
+   */
+  addUsers(role: Role, count: number): Promise<{ id: string; token: string }[]>;
   issueApiKey(scopes: Scope[]): Promise<{ id: string; key: string }>;
   /** Creates a task of `type` over HTTP as the organisation's service; its id. */
   createTask(type: string): Promise<string>;
@@ -81,16 +88,6 @@ export async function startTestApp(options: {
   const accounts = app.get(AccountService);
   const apiKeys = app.get(ApiKeyService);
 
-  const login = async (email: string, password: string, organisationId: string): Promise<string> => {
-    const response = await fetch(`${url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password, organisationId }),
-    });
-    if (response.status !== 200) throw new Error(`login failed: ${response.status} ${await response.text()}`);
-    return ((await response.json()) as { accessToken: string }).accessToken;
-  };
-
   return {
     url,
     config,
@@ -103,8 +100,8 @@ export async function startTestApp(options: {
       const addUser = async (role: Role) => {
         const email = `${role}-${randomBytes(4).toString('hex')}@${slug}.test`;
         const password = randomBytes(12).toString('hex');
-        const member = await accounts.addMember(org.id, { email, name: `${role} of ${slug}`, password, role });
-        return { id: member.id, token: await login(email, password, org.id), email, password };
+        const person = await joinByInvitation(app, org.id, { email, name: `${role} of ${slug}`, password, role });
+        return { ...person, email, password };
       };
       const [admin, member, viewer] = await Promise.all([addUser('admin'), addUser('member'), addUser('viewer')]);
       const service = await apiKeys.issue(org.id, 'test service', ['tasks:write', 'tasks:read'], null);
@@ -115,6 +112,20 @@ export async function startTestApp(options: {
         userIds: { admin: admin.id, member: member.id, viewer: viewer.id },
         serviceId: service.id,
         addUser,
+        async addUsers(role: Role, count: number) {
+          const passwordHash = await app.get(PasswordHasher).hash(randomBytes(12).toString('hex'));
+          const ids = Array.from({ length: count }, () => uuidv7());
+          await pool.query(
+            `WITH people AS (
+               INSERT INTO users (id, email, name, password_hash)
+               SELECT id, 'many-' || id || '@' || $2 || '.test', 'one of many', $3 FROM unnest($1::uuid[]) AS id
+               RETURNING id)
+             INSERT INTO memberships (org_id, user_id, role) SELECT $4, id, $5 FROM people`,
+            [ids, slug, passwordHash, org.id, role],
+          );
+          const sessions = app.get(SessionService);
+          return Promise.all(ids.map(async (id) => ({ id, token: (await sessions.signIn(id, org.id)).accessToken })));
+        },
         issueApiKey: (scopes: Scope[]) => apiKeys.issue(org.id, 'extra key', scopes, null),
         async createTask(type: string) {
           const created = await call(url, 'POST', '/api/tasks', { token: service.key, body: { type, title: `a ${type}` } });
@@ -137,6 +148,22 @@ export async function startTestApp(options: {
       }
     },
   };
+}
+
+/**
+ * A person joins an organisation the way people do: an invitation, accepted with a password of
+ * their own (a new account). Answers their id and the session the acceptance signed in.
+ */
+export async function joinByInvitation(
+  app: INestApplicationContext,
+  orgId: string,
+  person: { email: string; name: string; password: string; role: Role },
+): Promise<{ id: string; token: string }> {
+  const invitations = app.get(InvitationService);
+  const { link } = await invitations.invite(orgId, person.email, person.role, null);
+  const session = await invitations.accept(link.slice(link.indexOf('#') + 1), { newAccount: true, ...person }, '127.0.0.1');
+  const claims = JSON.parse(Buffer.from(session.accessToken.split('.')[1], 'base64url').toString()) as { sub: string };
+  return { id: claims.sub, token: session.accessToken };
 }
 
 /** A small fetch wrapper for e2e tests: JSON in, status + JSON out. */
@@ -162,4 +189,14 @@ export async function call(
     // not JSON: keep the text
   }
   return { status: response.status, body, headers: response.headers };
+}
+
+/** The accounts context alone on a database (no HTTP), for benches that prepare people and keys before starting a server. */
+export function openAccounts(config: Readonly<Config>): Promise<INestApplicationContext> {
+  @Module({})
+  class AccountsOnlyModule {}
+  return NestFactory.createApplicationContext(
+    { module: AccountsOnlyModule, imports: [ConfigModule.forRoot(config), DatabaseModule, AuthModule] },
+    { logger: false },
+  );
 }

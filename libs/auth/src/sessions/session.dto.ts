@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import type { Role } from '@taskinbox/domain';
+import { NewPassword } from '../links/link.dto';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@example.com' })
@@ -17,6 +18,18 @@ export class LoginDto {
   @IsOptional()
   @IsUUID()
   organisationId?: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  currentPassword!: string;
+
+  @ApiProperty({ minLength: 10, maxLength: 200 })
+  @NewPassword()
+  newPassword!: string;
 }
 
 export class OrganisationView {
@@ -45,9 +58,6 @@ export class SessionView {
 
   @ApiProperty({ type: OrganisationView, isArray: true, description: 'Every organisation the person may sign in to.' })
   organisations!: OrganisationView[];
-
-  @ApiPropertyOptional({ description: 'True when a generated password must be changed before anything else.' })
-  mustChangePassword?: boolean;
 }
 
 class ActorView {

@@ -5,7 +5,19 @@ import { v7 as uuidv7 } from 'uuid';
 import { type Config, InjectConfig } from '@taskinbox/config';
 import { InjectPool } from '@taskinbox/database';
 import { CurrentAccess, type SessionAccess, type Touch } from '../access/current-access.service';
+import type { Membership } from '../accounts/account.service';
 import type { Principal } from '../principal';
+
+type SignedInOrganisation = Omit<Membership, 'blocked'>;
+
+/** A new session and where it belongs: what sign-in and accepting an invitation answer. */
+export interface SessionAnswer {
+  accessToken: string;
+  expiresIn: number;
+  organisation: SignedInOrganisation;
+  /** Every organisation the person may sign in to. */
+  organisations: SignedInOrganisation[];
+}
 
 /** What the token carries: who, where and which session. The role is never taken from it. */
 interface SessionClaims {
@@ -43,8 +55,7 @@ export class SessionService implements OnApplicationShutdown {
     clearInterval(this.housekeeping);
   }
 
-  /** Starts a session (in `db`'s transaction when given) and signs its token. */
-  async issue(userId: string, orgId: string, db: Pool | PoolClient = this.pool): Promise<{ accessToken: string; expiresIn: number }> {
+  private async issue(userId: string, orgId: string, db: Pool | PoolClient = this.pool): Promise<{ accessToken: string; expiresIn: number }> {
     const sid = uuidv7();
     const ttl = this.config.jwtTtlSeconds;
     await db.query(
@@ -53,6 +64,18 @@ export class SessionService implements OnApplicationShutdown {
     );
     const claims: SessionClaims = { sub: userId, org: orgId, sid };
     return { accessToken: this.jwt.sign(claims, { secret: this.config.jwtSecret, expiresIn: ttl }), expiresIn: ttl };
+  }
+
+  /** Starts a session in `orgId` (in `db`'s transaction when given) with the answer a sign-in gives. */
+  async signIn(userId: string, orgId: string, db: Pool | PoolClient = this.pool): Promise<SessionAnswer> {
+    const { rows } = await db.query(
+      `SELECT o.id, o.slug, o.name, m.role FROM memberships m JOIN organisations o ON o.id = m.org_id
+        WHERE m.user_id = $1 AND m.blocked_at IS NULL ORDER BY o.name`,
+      [userId],
+    );
+    const organisation = rows.find((row) => row.id === orgId);
+    if (!organisation) throw new Error(`signIn: ${userId} is no unblocked member of ${orgId}`);
+    return { ...(await this.issue(userId, orgId, db)), organisation, organisations: rows };
   }
 
   /** The principal for a valid token of a live session; null for an ended, expired, forged or malformed one. */

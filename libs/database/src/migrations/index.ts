@@ -3,6 +3,7 @@ import { Auth0000000000002 } from './0002-auth';
 import { ReadModels0000000000003 } from './0003-read-models';
 import { Webhooks0000000000004 } from './0004-webhooks';
 import { Sessions0000000000010 } from './0010-sessions';
+import { Invitations0000000000011 } from './0011-invitations';
 import { NatsAccess0000000000030 } from './0030-nats-access';
 import { StreamSnapshots0000000000040 } from './0040-stream-snapshots';
 import { Lz4Compression0000000000041 } from './0041-lz4-compression';
@@ -15,6 +16,7 @@ export const migrations = [
   ReadModels0000000000003,
   Webhooks0000000000004,
   Sessions0000000000010,
+  Invitations0000000000011,
   NatsAccess0000000000030,
   StreamSnapshots0000000000040,
   Lz4Compression0000000000041,

@@ -209,8 +209,7 @@ describe('bad input never reaches the event store', () => {
 describe('claiming', () => {
   it('50 concurrent claims by 50 admins: exactly one 200 and 49 × 409', async () => {
     const task = await newTask();
-    const admins = await Promise.all(Array.from({ length: 50 }, () => acme.addUser('admin')));
-    const tokens = admins.map((admin) => admin.token);
+    const tokens = (await acme.addUsers('admin', 50)).map((admin) => admin.token);
     const results = await Promise.all(tokens.map((token) => api('POST', `/api/inbox/tasks/${task.id}/claim`, token)));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
