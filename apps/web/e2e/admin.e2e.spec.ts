@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Locator, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
+import { call } from '@taskinbox/testing';
 import { eventually, scrollsSideways, startWebApp, type WebApp } from './web-app.fixture';
 
 // The admin pages against the whole app, with a real webhook receiver on this machine
@@ -180,24 +181,36 @@ describe('admin pages', () => {
     expect((await withKey()).status).toBe(401);
   });
 
-  it('adds a person and changes their role, saying when it takes effect', async () => {
+  it('invites a person, shows the link once, and manages their role, block and groups', async () => {
     const { page } = await web.open({ as: web.admin });
     await page.goto(`${web.t.url}/admin/users`);
-    await page.getByText('A role change applies from the person’s next action').waitFor();
-    const form = page.getByRole('form', { name: 'Add a person' });
-    await form.getByLabel('Name').fill('Robin Example');
+    await page.getByText('A role change, a block or a removal applies from the person’s next action').waitFor();
+    const form = page.getByRole('form', { name: 'Invite a person' });
     await form.getByLabel('Email').fill(web.admin.email);
-    await form.getByLabel('Initial password').fill('a long enough password');
-    await form.getByRole('button', { name: 'Add person' }).click();
+    await form.getByRole('button', { name: 'Invite' }).click();
     await form.getByRole('alert').filter({ hasText: 'is already a member of this organisation' }).waitFor();
 
     const email = `robin-${Date.now()}@example.test`;
     await form.getByLabel('Email').fill(email);
     await form.getByLabel('Role').selectOption('viewer');
-    await form.getByRole('button', { name: 'Add person' }).click();
+    await form.getByRole('button', { name: 'Invite' }).click();
+    const link = await page.getByLabel(`Invitation link for ${email}`).inputValue();
+    expect(link).toMatch(/\/invitation#[A-Za-z0-9_-]{43}$/);
+    await page.getByRole('button', { name: 'I have saved it, hide it' }).click();
+    expect(await page.getByLabel(`Invitation link for ${email}`).count()).toBe(0);
+    await page.getByRole('list', { name: 'Pending invitations' }).getByText(email).waitFor();
+
+    // Robin accepts (the browser flow is in accounts.e2e.spec.ts), then shows up here.
+    const token = link.slice(link.indexOf('#') + 1);
+    const accepted = await call(web.t.url, 'POST', '/api/invitations/accept', {
+      body: { token, newAccount: true, name: 'Robin Example', password: 'robin chose this' },
+    });
+    expect(accepted.status).toBe(200);
+    await page.reload();
     const robin = page.getByRole('list', { name: 'Users' }).getByRole('listitem').filter({ hasText: email });
     await robin.waitFor();
     expect(await robin.getByLabel('Role of Robin Example').inputValue()).toBe('viewer');
+    expect(await page.getByRole('list', { name: 'Pending invitations' }).count()).toBe(0);
 
     await robin.getByLabel('Role of Robin Example').selectOption('member');
     await robin.getByRole('button', { name: 'Change role' }).click();
@@ -208,12 +221,26 @@ describe('admin pages', () => {
     );
     expect(rows).toEqual([{ role: 'member' }]);
 
+    await robin.getByRole('button', { name: 'Block' }).click();
+    await robin.getByRole('button', { name: 'Block Robin Example' }).click();
+    await robin.getByText('Blocked').waitFor();
+    expect((await call(web.t.url, 'GET', '/api/auth/me', { token: accepted.body.accessToken })).status).toBe(401);
+    await robin.getByRole('button', { name: 'Unblock' }).click();
+    await robin.getByRole('button', { name: 'Block', exact: true }).waitFor();
+
     await page.getByLabel('New group name').fill('on-call');
     await page.getByRole('button', { name: 'Create group' }).click();
-    const group = page.getByRole('list', { name: 'Groups' }).getByRole('listitem').filter({ hasText: 'on-call' });
+    const group = page.getByRole('list', { name: 'Groups' }).getByRole('listitem').filter({ hasText: 'on-call' }).first();
     await group.getByLabel('Person to add to on-call').selectOption({ label: 'Robin Example' });
     await group.getByRole('button', { name: 'Add to group' }).click();
-    await group.locator('p', { hasText: 'Robin Example' }).waitFor();
+    await group.getByRole('button', { name: 'Take Robin Example out of on-call' }).click();
+    await group.getByText('Nobody yet.').waitFor();
+    await group.getByLabel('New name for on-call').fill('night shift');
+    await group.getByRole('button', { name: 'Rename' }).click();
+    const renamed = page.getByRole('list', { name: 'Groups' }).getByRole('listitem').filter({ hasText: 'night shift' }).first();
+    await renamed.getByRole('button', { name: 'Delete group' }).click();
+    await renamed.getByRole('button', { name: 'Delete “night shift”' }).click();
+    await page.getByText('No groups yet.').waitFor();
   });
 
   it('never scrolls sideways at 360 px on any admin section', async () => {

@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { Loading } from './layout/load.states';
 import { NoticesProvider } from './layout/notices.context';
@@ -13,15 +13,34 @@ const InboxPage = page(() => import('./inbox/inbox.page'), 'InboxPage');
 const TaskPage = page(() => import('./tasks/task.page'), 'TaskPage');
 const StatsPage = page(() => import('./stats/stats.page'), 'StatsPage');
 const AdminPage = page(() => import('./admin/admin.page'), 'AdminPage');
+const AccountPage = page(() => import('./account/account.page'), 'AccountPage');
+const ForcedPasswordChange = page(() => import('./account/account.page'), 'ForcedPasswordChange');
+const InvitationPage = lazy(() => import('./account/invitation.page').then((module) => ({ default: module.InvitationPage })));
+const PasswordResetPage = lazy(() => import('./account/password-reset.page').then((module) => ({ default: module.PasswordResetPage })));
+
+/** Pages a single-use link opens, whoever is signed in on this device. */
+const linkPages = { '/invitation': InvitationPage, '/reset-password': PasswordResetPage } as const;
 
 export function App() {
   const { session } = useSession();
-  if (!session)
+  const [path, setPath] = useState(window.location.pathname);
+  const LinkPage = linkPages[path as keyof typeof linkPages];
+  if (LinkPage) {
+    const leave = () => {
+      window.history.replaceState(null, '', '/');
+      setPath('/');
+    };
     return (
-      <Suspense fallback={<Loading what="the sign-in page" />}>
-        <LoginPage />
+      <Suspense fallback={<Loading what="the page" />}>
+        <LinkPage onDone={leave} />
       </Suspense>
     );
+  }
+  if (!session || session.mustChangePassword) {
+    return (
+      <Suspense fallback={<Loading what="the sign-in page" />}>{session ? <ForcedPasswordChange /> : <LoginPage />}</Suspense>
+    );
+  }
   // Keyed by session: notices of one person never show to the next.
   return (
     <NoticesProvider key={session.token}>
@@ -31,6 +50,7 @@ export function App() {
             <Route index element={<InboxPage />} />
             <Route path="tasks/:id" element={<TaskPage />} />
             <Route path="stats" element={<StatsPage />} />
+            <Route path="account" element={<AccountPage />} />
             <Route path="admin/*" element={<AdminPage />} />
             <Route path="*" element={<p>This page does not exist.</p>} />
           </Route>

@@ -94,3 +94,21 @@ export interface UserGroup {
   name: string;
   members: string[];
 }
+
+/** A pending invitation (GET /api/invitations); its link was shown once, when it was made. */
+export interface Invitation {
+  id: string;
+  email: string;
+  role: 'admin' | 'member' | 'viewer';
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** POST /api/invitations: the link is in this answer only. */
+export interface IssuedInvitation {
+  id: string;
+  email: string;
+  role: 'admin' | 'member' | 'viewer';
+  expiresAt: string;
+  link: string;
+}

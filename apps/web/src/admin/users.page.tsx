@@ -6,7 +6,10 @@ import { useNotify } from '../layout/notices.context';
 import { Empty, ErrorState, Loading } from '../layout/load.states';
 import { useMembers } from '../session/members.query';
 import { useSignedIn } from '../session/session.context';
-import type { UserGroup } from './admin.types';
+import { formatDateTime } from '../tasks/task.format';
+import type { Invitation, IssuedInvitation, UserGroup } from './admin.types';
+import { ConfirmButton } from './confirm.button';
+import { OneTimeSecret } from './one-time-secret.panel';
 
 const roleLabels: Record<Role, string> = {
   admin: 'Admin: everything, including this page',
@@ -16,18 +19,35 @@ const roleLabels: Record<Role, string> = {
 const roles = Object.keys(roleLabels) as Role[];
 const membersKey = ['members'] as const;
 const groupsKey = ['admin', 'user-groups'] as const;
+const invitationsKey = ['admin', 'invitations'] as const;
 
-/** The organisation's people and their roles, and its groups. */
+/** A link the API hands out once: an invitation or a password reset, to pass on to the person. */
+interface ShownLink {
+  title: string;
+  label: string;
+  link: string;
+  note: string;
+}
+
+/** The organisation's people: invitations, roles, blocking, removal, reset links; and its groups. */
 export function UsersPage() {
   const members = useMembers();
+  const [shown, setShown] = useState<ShownLink | null>(null);
   return (
     <div className="stack">
       <section className="stack" aria-labelledby="users-title">
         <h2 id="users-title">Users and roles</h2>
         <p className="note">
-          A role change applies from the person’s next action, on every device they use.
+          A role change, a block or a removal applies from the person’s next action, on every device they use. Nobody
+          here sets or sees anyone’s password: people choose their own through the links you pass on.
         </p>
-        <AddMemberForm />
+        {shown && (
+          <OneTimeSecret title={shown.title} label={shown.label} value={shown.link} onDismiss={() => setShown(null)}>
+            <p className="muted hint">{shown.note}</p>
+          </OneTimeSecret>
+        )}
+        <InviteForm onIssued={setShown} />
+        <PendingInvitations />
         {members.isPending ? (
           <Loading what="users" />
         ) : members.isError ? (
@@ -37,7 +57,7 @@ export function UsersPage() {
         ) : (
           <ul className="admin-list" aria-label="Users">
             {members.data.map((member) => (
-              <MemberItem key={member.id} member={member} />
+              <MemberItem key={member.id} member={member} onResetLink={setShown} />
             ))}
           </ul>
         )}
@@ -47,69 +67,39 @@ export function UsersPage() {
   );
 }
 
-function AddMemberForm() {
+function InviteForm({ onIssued }: { onIssued: (link: ShownLink) => void }) {
   const queries = useQueryClient();
-  const notify = useNotify();
   const [email, setEmail] = useState('');
-  const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('member');
-  const add = useMutation({
-    mutationFn: (body: { email: string; name: string; password: string; role: Role }) =>
-      api<Member>('POST', '/api/users', body),
-    onSuccess: (member) => {
-      notify(`${member.name || member.email} added as ${member.role}.`, 'success');
+  const invite = useMutation({
+    mutationFn: (body: { email: string; role: Role }) => api<IssuedInvitation>('POST', '/api/invitations', body),
+    // The answer carries the link: kept in the parent's state only, forgotten by the cache at once.
+    gcTime: 0,
+    onSuccess: (issued) => {
+      onIssued({
+        title: `Invitation for ${issued.email}`,
+        label: `Invitation link for ${issued.email}`,
+        link: issued.link,
+        note: `Send it to them yourself. It works once, until ${formatDateTime(issued.expiresAt)}: they choose their own password, or join with the account they already have.`,
+      });
       setEmail('');
-      setName('');
-      setPassword('');
       setRole('member');
-      return queries.invalidateQueries({ queryKey: membersKey });
+      return queries.invalidateQueries({ queryKey: invitationsKey });
     },
   });
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    add.mutate({ email: email.trim(), name: name.trim(), password, role });
+    invite.mutate({ email: email.trim(), role });
   }
 
   return (
-    <form className="card stack" onSubmit={submit} aria-labelledby="add-user-title">
-      <h3 id="add-user-title">Add a person</h3>
+    <form className="card stack" onSubmit={submit} aria-labelledby="invite-title">
+      <h3 id="invite-title">Invite a person</h3>
       <div className="field-pair">
-        <label>
-          Name
-          <input
-            required
-            maxLength={200}
-            autoComplete="off"
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-          />
-        </label>
         <label>
           Email
-          <input
-            type="email"
-            required
-            autoComplete="off"
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-        </label>
-      </div>
-      <div className="field-pair">
-        <label>
-          Initial password
-          <input
-            type="password"
-            required
-            minLength={10}
-            maxLength={200}
-            autoComplete="new-password"
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-            aria-describedby="add-user-password-hint"
-          />
+          <input type="email" required maxLength={320} autoComplete="off" value={email} onChange={(event) => setEmail(event.target.value)} />
         </label>
         <label>
           Role
@@ -122,35 +112,100 @@ function AddMemberForm() {
           </select>
         </label>
       </div>
-      <p id="add-user-password-hint" className="muted hint">
-        At least 10 characters; tell it to them yourself. If the email already has an account elsewhere, its own
-        password stays.
-      </p>
-      {add.isError && (
+      {invite.isError && (
         <p role="alert" className="error">
-          {describeError(add.error)}
+          {describeError(invite.error)}
         </p>
       )}
-      <button type="submit" className="button primary" disabled={add.isPending}>
-        {add.isPending ? 'Adding…' : 'Add person'}
+      <button type="submit" className="button primary" disabled={invite.isPending}>
+        {invite.isPending ? 'Inviting…' : 'Invite'}
       </button>
     </form>
   );
 }
 
-function MemberItem({ member }: { member: Member }) {
+function PendingInvitations() {
+  const invitations = useQuery({ queryKey: invitationsKey, queryFn: () => api<Invitation[]>('GET', '/api/invitations') });
+  const queries = useQueryClient();
+  const notify = useNotify();
+  const withdraw = useMutation({
+    mutationFn: (invitation: Invitation) => api<void>('DELETE', `/api/invitations/${encodeURIComponent(invitation.id)}`),
+    onSuccess: (_, invitation) => {
+      notify(`The invitation for ${invitation.email} no longer works.`, 'success');
+      return queries.invalidateQueries({ queryKey: invitationsKey });
+    },
+  });
+  if (invitations.isPending || invitations.isError || invitations.data.length === 0) return null;
+  return (
+    <section className="stack" aria-labelledby="pending-title">
+      <h3 id="pending-title">Invited, not joined yet</h3>
+      <ul className="admin-list compact" aria-label="Pending invitations">
+        {invitations.data.map((invitation) => (
+          <li key={invitation.id} className="card">
+            <p className="break">
+              {invitation.email} <span className="muted">as {invitation.role}, until {formatDateTime(invitation.expiresAt)}</span>
+            </p>
+            <ConfirmButton
+              label="Withdraw"
+              question={`Withdraw the invitation for ${invitation.email}? Its link stops working.`}
+              confirmLabel="Withdraw invitation"
+              busy={withdraw.isPending && withdraw.variables?.id === invitation.id}
+              onConfirm={() => withdraw.mutate(invitation)}
+            />
+          </li>
+        ))}
+      </ul>
+      {withdraw.isError && (
+        <p role="alert" className="error">
+          {describeError(withdraw.error)}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function MemberItem({ member, onResetLink }: { member: Member; onResetLink: (link: ShownLink) => void }) {
   const { userId } = useSignedIn();
   const queries = useQueryClient();
   const notify = useNotify();
   const [role, setRole] = useState<Role>(member.role);
   const who = member.name || member.email;
+  const isMe = member.id === userId;
+  const refreshPeople = () =>
+    Promise.all([queries.invalidateQueries({ queryKey: membersKey }), queries.invalidateQueries({ queryKey: groupsKey })]);
   const change = useMutation({
     mutationFn: (next: Role) => api<void>('PATCH', `/api/users/${encodeURIComponent(member.id)}`, { role: next }),
     onSuccess: (_, next) => {
       notify(`${who} is now ${next}, from their next action.`, 'success');
-      return queries.invalidateQueries({ queryKey: membersKey });
+      return refreshPeople();
     },
   });
+  const block = useMutation({
+    mutationFn: (blocked: boolean) => api<void>('POST', `/api/users/${encodeURIComponent(member.id)}/${blocked ? 'block' : 'unblock'}`),
+    onSuccess: (_, blocked) => {
+      notify(blocked ? `${who} is blocked and has been signed out here.` : `${who} can sign in again.`, 'success');
+      return refreshPeople();
+    },
+  });
+  const remove = useMutation({
+    mutationFn: () => api<void>('DELETE', `/api/users/${encodeURIComponent(member.id)}`),
+    onSuccess: () => {
+      notify(`${who} is no longer in this organisation.`, 'success');
+      return refreshPeople();
+    },
+  });
+  const reset = useMutation({
+    mutationFn: () => api<{ link: string; expiresAt: string }>('POST', `/api/users/${encodeURIComponent(member.id)}/password-reset`),
+    gcTime: 0,
+    onSuccess: (issued) =>
+      onResetLink({
+        title: `Password reset for ${who}`,
+        label: `Password reset link for ${who}`,
+        link: issued.link,
+        note: `Send it to them yourself. It works once, until ${formatDateTime(issued.expiresAt)}, and signs them out everywhere.`,
+      }),
+  });
+  const failure = [change, block, remove, reset].find((mutation) => mutation.isError)?.error;
 
   // A select applies nothing by itself: arrow keys on a closed select would otherwise change roles.
   function submit(event: FormEvent) {
@@ -159,10 +214,11 @@ function MemberItem({ member }: { member: Member }) {
   }
 
   return (
-    <li className="card">
+    <li className={`card${member.blocked ? ' revoked' : ''}`}>
       <h3 className="break">
         {who}
-        {member.id === userId && <span className="muted"> (you)</span>}
+        {isMe && <span className="muted"> (you)</span>}
+        {member.blocked && <span className="badge"> Blocked</span>}
       </h3>
       <p className="muted break">{member.email}</p>
       <form className="row role-form" onSubmit={submit}>
@@ -180,12 +236,44 @@ function MemberItem({ member }: { member: Member }) {
           {change.isPending ? 'Changing…' : 'Change role'}
         </button>
       </form>
-      {member.id === userId && role !== 'admin' && (
+      {isMe && role !== 'admin' && (
         <p className="error">You are changing your own role: as soon as it is changed you cannot open this page.</p>
       )}
-      {change.isError && (
+      {!isMe && (
+        <div className="row">
+          {member.blocked ? (
+            <button type="button" className="button small" disabled={block.isPending} onClick={() => block.mutate(false)}>
+              {block.isPending ? 'Unblocking…' : 'Unblock'}
+            </button>
+          ) : (
+            <ConfirmButton
+              label="Block"
+              question={`Block ${who}? They are signed out here at once and cannot sign in to this organisation until unblocked.`}
+              confirmLabel={`Block ${who}`}
+              busy={block.isPending}
+              onConfirm={() => block.mutate(true)}
+            />
+          )}
+          <ConfirmButton
+            label="Password reset link"
+            question={`Make a single-use link for ${who} to choose a new password? Their current password keeps working until they use it.`}
+            confirmLabel="Make the link"
+            danger={false}
+            busy={reset.isPending}
+            onConfirm={() => reset.mutate()}
+          />
+          <ConfirmButton
+            label="Remove"
+            question={`Remove ${who} from this organisation and its groups? Their account stays for other organisations.`}
+            confirmLabel={`Remove ${who}`}
+            busy={remove.isPending}
+            onConfirm={() => remove.mutate()}
+          />
+        </div>
+      )}
+      {failure && (
         <p role="alert" className="error">
-          {describeError(change.error)}
+          {describeError(failure)}
         </p>
       )}
     </li>
@@ -198,8 +286,7 @@ function Groups({ members }: { members: Member[] }) {
   const notify = useNotify();
   const [name, setName] = useState('');
   const create = useMutation({
-    mutationFn: (groupName: string) =>
-      api<{ id: string; name: string }>('POST', '/api/user-groups', { name: groupName }),
+    mutationFn: (groupName: string) => api<{ id: string; name: string }>('POST', '/api/user-groups', { name: groupName }),
     onSuccess: (group) => {
       notify(`Group “${group.name}” created.`, 'success');
       setName('');
@@ -215,17 +302,11 @@ function Groups({ members }: { members: Member[] }) {
   return (
     <section className="stack" aria-labelledby="groups-title">
       <h2 id="groups-title">Groups</h2>
-      <p className="muted">Groups collect people under one name. People cannot be taken out of a group here yet.</p>
+      <p className="muted">Groups collect people under one name.</p>
       <form className="card stack" onSubmit={submit} aria-label="New group">
         <label>
           New group name
-          <input
-            required
-            maxLength={100}
-            placeholder="on-call"
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-          />
+          <input required maxLength={100} placeholder="on-call" value={name} onChange={(event) => setName(event.target.value)} />
         </label>
         {create.isError && (
           <p role="alert" className="error">
@@ -258,41 +339,75 @@ function GroupItem({ group, members }: { group: UserGroup; members: Member[] }) 
   const notify = useNotify();
   const outside = members.filter((member) => !group.members.includes(member.id));
   const [picked, setPicked] = useState('');
+  const [newName, setNewName] = useState(group.name);
+  const path = `/api/user-groups/${encodeURIComponent(group.id)}`;
+  const refresh = () => queries.invalidateQueries({ queryKey: groupsKey });
   const add = useMutation({
-    mutationFn: (userId: string) =>
-      api<void>('POST', `/api/user-groups/${encodeURIComponent(group.id)}/members`, { userId }),
+    mutationFn: (userId: string) => api<void>('POST', `${path}/members`, { userId }),
     onSuccess: () => {
       notify(`Added to “${group.name}”.`, 'success');
       setPicked('');
-      return queries.invalidateQueries({ queryKey: groupsKey });
+      return refresh();
     },
   });
+  const takeOut = useMutation({
+    mutationFn: (userId: string) => api<void>('DELETE', `${path}/members/${encodeURIComponent(userId)}`),
+    onSuccess: () => refresh(),
+  });
+  const rename = useMutation({
+    mutationFn: (nextName: string) => api<void>('PATCH', path, { name: nextName }),
+    onSuccess: (_, nextName) => {
+      notify(`“${group.name}” is now “${nextName}”.`, 'success');
+      return refresh();
+    },
+  });
+  const remove = useMutation({
+    mutationFn: () => api<void>('DELETE', path),
+    onSuccess: () => {
+      notify(`Group “${group.name}” deleted.`, 'success');
+      return refresh();
+    },
+  });
+  const failure = [add, takeOut, rename, remove].find((mutation) => mutation.isError)?.error;
   const nameOf = (id: string) => {
     const member = members.find((candidate) => candidate.id === id);
     return member ? member.name || member.email : 'someone who left';
   };
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    if (picked) add.mutate(picked);
-  }
-
   return (
     <li className="card">
       <h3 className="break">{group.name}</h3>
-      <p className="break">
-        {group.members.length === 0 ? <span className="muted">Nobody yet.</span> : group.members.map(nameOf).join(', ')}
-      </p>
+      {group.members.length === 0 ? (
+        <p className="muted">Nobody yet.</p>
+      ) : (
+        <ul className="admin-list compact" aria-label={`Members of ${group.name}`}>
+          {group.members.map((id) => (
+            <li key={id} className="row">
+              <span className="break">{nameOf(id)}</span>
+              <button
+                type="button"
+                className="button small"
+                disabled={takeOut.isPending}
+                aria-label={`Take ${nameOf(id)} out of ${group.name}`}
+                onClick={() => takeOut.mutate(id)}
+              >
+                Take out
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       {outside.length > 0 && (
-        <form className="row" onSubmit={submit}>
+        <form
+          className="row"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (picked) add.mutate(picked);
+          }}
+        >
           <label className="inline-field">
             Add
-            <select
-              required
-              value={picked}
-              onChange={(event) => setPicked(event.target.value)}
-              aria-label={`Person to add to ${group.name}`}
-            >
+            <select required value={picked} onChange={(event) => setPicked(event.target.value)} aria-label={`Person to add to ${group.name}`}>
               <option value="">Choose a person…</option>
               {outside.map((member) => (
                 <option key={member.id} value={member.id}>
@@ -306,9 +421,31 @@ function GroupItem({ group, members }: { group: UserGroup; members: Member[] }) 
           </button>
         </form>
       )}
-      {add.isError && (
+      <form
+        className="row"
+        onSubmit={(event) => {
+          event.preventDefault();
+          rename.mutate(newName.trim());
+        }}
+      >
+        <label className="inline-field">
+          Name
+          <input required maxLength={100} value={newName} onChange={(event) => setNewName(event.target.value)} aria-label={`New name for ${group.name}`} />
+        </label>
+        <button type="submit" className="button small" disabled={newName.trim() === group.name || rename.isPending}>
+          {rename.isPending ? 'Renaming…' : 'Rename'}
+        </button>
+        <ConfirmButton
+          label="Delete group"
+          question={`Delete “${group.name}”? Its people stay in the organisation.`}
+          confirmLabel={`Delete “${group.name}”`}
+          busy={remove.isPending}
+          onConfirm={() => remove.mutate()}
+        />
+      </form>
+      {failure && (
         <p role="alert" className="error">
-          {describeError(add.error)}
+          {describeError(failure)}
         </p>
       )}
     </li>

@@ -15,10 +15,16 @@ export class ApiError extends Error {
 
 let token: string | null = null;
 let onUnauthorised: () => void = () => undefined;
+let onPasswordChangeRequired: () => void = () => undefined;
 
-export function setApiToken(next: string | null, whenRefused: () => void): void {
+/**
+ * The session's token, what to do when the server no longer takes it (401: signed out, removed,
+ * blocked), and when it asks for the generated password to be changed first (403 password_change_required).
+ */
+export function setApiToken(next: string | null, whenRefused: () => void, whenPasswordChangeRequired: () => void): void {
   token = next;
   onUnauthorised = whenRefused;
+  onPasswordChangeRequired = whenPasswordChangeRequired;
 }
 
 type Query = Record<string, string | number | boolean | string[] | undefined | null>;
@@ -68,6 +74,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
             message: `The server answered ${response.status}.`,
           };
     if (response.status === 401 && sentWith && sentWith === token) onUnauthorised();
+    if (errorBody.details?.code === 'password_change_required' && sentWith && sentWith === token) onPasswordChangeRequired();
     throw new ApiError(response.status, errorBody);
   }
   return parsed as T;

@@ -22,6 +22,14 @@ export interface Member {
   email: string;
   name: string;
   role: Role;
+  blocked: boolean;
+}
+
+/** GET /api/auth/me for a person: their role now and their session. */
+export interface Me {
+  orgId: string;
+  actor: { kind: 'user'; id: string; role: Role };
+  session: { id: string; expiresAt: string; mustChangePassword: boolean };
 }
 
 export interface TaskSummary {

@@ -7,7 +7,7 @@ import { useSession, useSignedIn } from '../session/session.context';
 /** Header with the sections the role may open; pages render below. */
 export function Shell() {
   const session = useSignedIn();
-  const { logOut } = useSession();
+  const { signOut } = useSession();
   return (
     <div className="shell">
       <a href="#main" className="skip">
@@ -22,10 +22,10 @@ export function Shell() {
           <NavLink to="/stats">Stats</NavLink>
           {session.role === 'admin' && <NavLink to="/admin">Admin</NavLink>}
         </nav>
-        <span className="who" title={session.email}>
+        <NavLink to="/account" className="who" title={`${session.email}: your account`}>
           {session.organisation.name}
-        </span>
-        <button type="button" className="link" onClick={logOut}>
+        </NavLink>
+        <button type="button" className="link" onClick={() => void signOut()}>
           Sign out
         </button>
       </header>

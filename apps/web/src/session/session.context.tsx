@@ -1,21 +1,31 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, setApiToken } from '../api/api.client';
-import type { LoginAnswer, Organisation, Role } from '../api/api.types';
+import type { LoginAnswer, Me, Organisation, Role } from '../api/api.types';
 
 export interface Session {
   token: string;
   userId: string;
+  /** The role now: read from the server at sign-in and again whenever the tab comes back. */
   role: Role;
   email: string;
   organisation: Organisation;
   organisations: Organisation[];
+  /** A generated password is still in use: nothing opens until it is changed. */
+  mustChangePassword: boolean;
 }
 
 interface SessionContextValue {
   session: Session | null;
   /** Signs in; answers the organisations to choose from when the user has several and named none. */
   logIn(email: string, password: string, organisationId?: string): Promise<Organisation[] | null>;
+  /** Takes the session an accepted invitation signed in to. */
+  adopt(answer: LoginAnswer, email: string): Promise<void>;
+  /** Reads the role and the password duty from the server again. */
+  refresh(): Promise<void>;
+  /** Ends the session on the server, then forgets it here. */
+  signOut(): Promise<void>;
+  /** Forgets the session here (the server already ended it). */
   logOut(): void;
 }
 
@@ -38,16 +48,27 @@ function claimsOf(token: string): { sub: string; exp: number } {
   return JSON.parse(atob(part));
 }
 
+const meWith = (token: string): Promise<Me> =>
+  fetch('/api/auth/me', { headers: { authorization: `Bearer ${token}` } }).then((response) => {
+    if (!response.ok) throw new Error(`The server answered ${response.status}.`);
+    return response.json() as Promise<Me>;
+  });
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(() => readStored());
 
   const queries = useQueryClient();
+  const keep = useCallback((next: Session | null) => {
+    if (next) localStorage.setItem(storageKey, JSON.stringify(next));
+    else localStorage.removeItem(storageKey);
+    setSession(next);
+  }, []);
   const logOut = useCallback(() => {
-    localStorage.removeItem(storageKey);
+    keep(null);
     // Nothing of one organisation may show to the next person to sign in on this device.
     queries.clear();
-    setSession(null);
-  }, [queries]);
+  }, [keep, queries]);
+  const mustChange = useCallback(() => setSession((current) => (current ? { ...current, mustChangePassword: true } : current)), []);
 
   // Signing out (or in as someone else) in another tab applies here too: no tab keeps acting
   // for a person or organisation that is no longer signed in.
@@ -62,30 +83,66 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [logOut]);
 
   // The token is set during render so that queries started by children already carry it.
-  setApiToken(session?.token ?? null, logOut);
+  setApiToken(session?.token ?? null, logOut, mustChange);
+
+  const refresh = useCallback(async () => {
+    const current = readStored();
+    if (!current) return;
+    try {
+      const me = await meWith(current.token);
+      keep({ ...current, role: me.actor.role, mustChangePassword: me.session.mustChangePassword });
+    } catch {
+      // A 401 reaches logOut through the next API call; a network error changes nothing.
+    }
+  }, [keep]);
+
+  // An admin may change this person's role at any time: the pages follow when the tab comes back.
+  useEffect(() => {
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') void refresh();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, [refresh]);
+
+  const adopt = useCallback(
+    async (answer: LoginAnswer, email: string) => {
+      if (!answer.accessToken || !answer.organisation) return;
+      const me = await meWith(answer.accessToken);
+      queries.clear();
+      keep({
+        token: answer.accessToken,
+        userId: claimsOf(answer.accessToken).sub,
+        role: me.actor.role,
+        email,
+        organisation: answer.organisation,
+        organisations: answer.organisations,
+        mustChangePassword: me.session.mustChangePassword,
+      });
+    },
+    [keep, queries],
+  );
 
   const logIn = useCallback(
     async (email: string, password: string, organisationId?: string) => {
       const answer = await api<LoginAnswer>('POST', '/api/auth/login', { email, password, organisationId });
       if (!answer.accessToken || !answer.organisation) return answer.organisations;
-      const claims = claimsOf(answer.accessToken);
-      const next: Session = {
-        token: answer.accessToken,
-        userId: claims.sub,
-        role: answer.organisation.role,
-        email,
-        organisation: answer.organisation,
-        organisations: answer.organisations,
-      };
-      localStorage.setItem(storageKey, JSON.stringify(next));
-      setApiToken(next.token, logOut);
-      setSession(next);
+      await adopt(answer, email);
       return null;
     },
-    [logOut],
+    [adopt],
   );
 
-  const value = useMemo(() => ({ session, logIn, logOut }), [session, logIn, logOut]);
+  const signOut = useCallback(async () => {
+    try {
+      await api<void>('POST', '/api/auth/logout');
+    } catch {
+      // Already ended, or unreachable: forget it here all the same.
+    }
+    logOut();
+  }, [logOut]);
+
+  const value = useMemo(() => ({ session, logIn, adopt, refresh, signOut, logOut }), [session, logIn, adopt, refresh, signOut, logOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 
