@@ -1,6 +1,8 @@
 import { call, startTestApp, type TestApp, type TestOrganisation } from '@taskinbox/testing';
 
 // The app trusts X-Forwarded-For from this machine (TRUST_PROXY), so each test speaks as its own client address.
+// The delays are real seconds, which the tests wait out.
+jest.setTimeout(20_000);
 let t: TestApp;
 let acme: TestOrganisation;
 
@@ -20,8 +22,11 @@ describe('the issue: 40 wrong passwords in one second', () => {
     const statuses = answers.map((answer) => answer.status);
     const refused = answers.filter((answer) => answer.status === 429);
     console.log(`40 wrong passwords at once: ${statuses.filter((s) => s === 401).length} × 401, ${refused.length} × 429`);
-    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(6);
-    expect(refused.length).toBeGreaterThanOrEqual(34);
+    // Five pass, the sixth starts a 1 s delay; on a loaded machine the forty may take longer than
+    // that to arrive, and each delay that passes lets one more through (then 2 s, 4 s, …).
+    expect(statuses.filter((s) => s === 401).length).toBeGreaterThanOrEqual(5);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(8);
+    expect(refused.length).toBe(40 - statuses.filter((s) => s === 401).length);
     for (const answer of refused) {
       expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(answer.body.message).toMatch(/too many/i);
