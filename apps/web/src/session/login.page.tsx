@@ -74,6 +74,7 @@ export function LoginPage() {
           <button type="submit" className="button primary" disabled={busy}>
             {busy ? 'Signing in…' : 'Sign in'}
           </button>
+          <p className="muted">Forgot your password? An administrator of your organisation can give you a reset link.</p>
         </form>
       )}
       {error && (
