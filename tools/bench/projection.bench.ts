@@ -348,7 +348,7 @@ async function copyRows(pool: Pool): Promise<RebuildSpeedFigures['rawCopy']> {
   }
 }
 
-function percentiles(samples: number[]): Percentiles {
+export function percentiles(samples: number[]): Percentiles {
   if (samples.length === 0) return { p50Ms: NaN, p99Ms: NaN, maxMs: NaN };
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number): number => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);

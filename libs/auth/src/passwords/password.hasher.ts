@@ -36,8 +36,17 @@ export class PasswordHasher {
     return ok && Boolean(stored);
   }
 
+  /** Throws SignInBusy (503) at once when no hash could start soon: callers ask before any other work. */
+  ensureRoom(): void {
+    if (this.limit.pendingCount >= this.maxQueued) throw new SignInBusy();
+  }
+
   private run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.limit.pendingCount >= this.maxQueued) return Promise.reject(new SignInBusy());
+    try {
+      this.ensureRoom();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.limit(work);
   }
 }

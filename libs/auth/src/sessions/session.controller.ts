@@ -4,6 +4,7 @@ import { AccountService } from '../accounts/account.service';
 import { MembershipBlocked } from '../auth.errors';
 import { Allow, AllowBeforePasswordChange, CurrentPrincipal, everyone, type Principal, Public } from '../principal';
 import { ChangePasswordDto, LoginDto, PrincipalView, SessionView } from './session.dto';
+import { PasswordHasher } from '../passwords/password.hasher';
 import { SessionService } from './session.service';
 import { SignInThrottle } from './sign-in.throttle';
 
@@ -14,6 +15,7 @@ export class SessionController {
     private readonly accounts: AccountService,
     private readonly sessions: SessionService,
     private readonly throttle: SignInThrottle,
+    private readonly passwords: PasswordHasher,
   ) {}
 
   @ApiOperation({
@@ -28,6 +30,8 @@ export class SessionController {
   @Post('login')
   @HttpCode(200)
   async login(@Body() body: LoginDto, @Ip() address: string): Promise<SessionView> {
+    // A flood beyond what can be hashed is refused before it costs even the throttle's writes.
+    this.passwords.ensureRoom();
     const ticket = await this.throttle.attempt(body.email, address);
     const account = await this.accounts.checkPassword(body.email, body.password);
     if (!account || account.memberships.length === 0) throw new UnauthorizedException('Wrong email or password.');
