@@ -2,6 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Actor, ExistingTask, TaskCommand, TaskDetails } from '@taskinbox/domain';
 import type { AttachmentDto, ChangeStatusDto, CommentDto, CompleteTaskDto, PostInfoDto, ReasonDto } from './task.dto';
 
+/**
+ * The resolution of a task completed without one: the seed's contract is `PUT
+ * /api/inbox/tasks/{id}` with exactly `{"status": "completed"}`. The same for
+ * POST …/complete and the NATS subjects, which all build their command here.
+ */
+export const defaultResolution = 'done';
+
 /** Builds the command for a task as it is now; the decider then judges it. */
 export type TaskChange = (task: ExistingTask, by: Actor, now: string) => TaskCommand;
 
@@ -14,7 +21,7 @@ export const taskChanges = {
   cancel: (body: ReasonDto): TaskChange => (_, by, now) => ({ type: 'CancelTask', reason: body.reason, by, now }),
   complete: (body: CompleteTaskDto): TaskChange => (_, by, now) => ({
     type: 'CompleteTask',
-    resolution: body.resolution,
+    resolution: body.resolution ?? defaultResolution,
     note: body.note,
     by,
     now,
@@ -41,7 +48,7 @@ export const taskChanges = {
   changeStatus: (change: ChangeStatusDto): TaskChange => (task, by, now) => {
     switch (change.status) {
       case 'completed':
-        return { type: 'CompleteTask', resolution: change.resolution ?? '', note: change.note, by, now };
+        return { type: 'CompleteTask', resolution: change.resolution ?? defaultResolution, note: change.note, by, now };
       case 'cancelled':
         return { type: 'CancelTask', reason: change.note, by, now };
       case 'waiting':

@@ -65,9 +65,8 @@ export class TaskCommandHandler {
     correlationId: string,
     idempotencyKey?: string,
   ): Promise<CommandOutcome> {
-    const taskId = idempotencyKey
-      ? await this.reserveIdempotencyKey(principal, idempotencyKey, data, correlationId)
-      : uuidv7();
+    const requestHash = idempotencyKey === undefined ? undefined : createHash('sha256').update(canonicalJson(data)).digest('hex');
+    const taskId = idempotencyKey === undefined ? uuidv7() : keyedTaskId(principal, idempotencyKey);
     const command: TaskCommand = {
       type: 'CreateTask',
       data: { ...data, taskId, orgId: principal.orgId, ...(idempotencyKey ? { idempotencyKey } : {}) },
@@ -77,11 +76,14 @@ export class TaskCommandHandler {
     const result = decide(command, initialState());
     if (!result.ok) throw new RejectedCommand(result.rejection);
     try {
-      await this.append(taskId, result.events, 'no_stream', principal, correlationId);
+      await this.append(taskId, result.events, 'no_stream', principal, correlationId, requestHash ? { requestHash } : {});
       return { task: fold(initialState(), result.events) as ExistingTask, version: result.events.length - 1, replayed: false };
     } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError) || !idempotencyKey) throw error;
-      // The first attempt with this key created the task; answer with it, append nothing.
+      if (!(error instanceof WrongExpectedRevisionError) || requestHash === undefined) throw error;
+      // The key's task exists: an earlier request with this key created it. The same body gets
+      // that task back and appends nothing; another body is a mistake the caller must hear of.
+      const [created] = await this.store.readStream(taskStreamName(taskId), { maxCount: 1 });
+      if (created?.metadata.requestHash !== requestHash) throw new IdempotencyKeyReused();
       const { task, version } = await this.load(principal, taskId);
       return { task, version, replayed: true };
     }
@@ -135,6 +137,7 @@ export class TaskCommandHandler {
     expectedRevision: ExpectedRevision,
     principal: Principal,
     correlationId: string,
+    extraMetadata: Record<string, unknown> = {},
   ): Promise<void> {
     await this.store.appendToStream(
       taskStreamName(taskId),
@@ -142,49 +145,25 @@ export class TaskCommandHandler {
         id: uuidv7(),
         type: event.type,
         data: event.data,
-        metadata: { orgId: principal.orgId, actor: actorRef(principal.actor), correlationId },
+        metadata: { orgId: principal.orgId, actor: actorRef(principal.actor), correlationId, ...extraMetadata },
       })),
       { expectedRevision },
     );
   }
+}
 
-  /**
-   * Binds an Idempotency-Key (per organisation and caller) to one task id, in a stream of its
-   * own so it works on every event store. A crash after this step is healed by the retry,
-   * which finds the reservation and creates the task under the reserved id.
-   */
-  private async reserveIdempotencyKey(
-    principal: Principal,
-    key: string,
-    data: unknown,
-    correlationId: string,
-  ): Promise<string> {
-    const scope = createHash('sha256').update(`${principal.orgId}\0${actorRef(principal.actor)}\0${key}`).digest('hex');
-    const stream = `idempotency-${scope.slice(0, 40)}`;
-    const requestHash = createHash('sha256').update(canonicalJson(data)).digest('hex');
-    const taskId = uuidv7();
-    try {
-      await this.store.appendToStream(
-        stream,
-        [
-          {
-            id: uuidv7(),
-            type: 'IdempotencyKeyReserved',
-            data: { taskId, requestHash },
-            metadata: { orgId: principal.orgId, actor: actorRef(principal.actor), correlationId },
-          },
-        ],
-        { expectedRevision: 'no_stream' },
-      );
-      return taskId;
-    } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      const [reservation] = await this.store.readStream(stream, { maxCount: 1 });
-      const reserved = reservation.data as { taskId: string; requestHash: string };
-      if (reserved.requestHash !== requestHash) throw new IdempotencyKeyReused();
-      return reserved.taskId;
-    }
-  }
+/**
+ * The id of the task an Idempotency-Key creates, derived from the key (per organisation and
+ * caller): the key is bound to its task by the task's own first event, in one append, so no
+ * reservation can outlive a failed create or point at a task that was never written. A name-
+ * based UUID (version 8, from SHA-256; RFC 9562), where unkeyed tasks get a UUIDv7.
+ */
+function keyedTaskId(principal: Principal, key: string): string {
+  const hash = createHash('sha256').update(`${principal.orgId}\0${actorRef(principal.actor)}\0${key}`).digest();
+  hash[6] = (hash[6] & 0x0f) | 0x80;
+  hash[8] = (hash[8] & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** JSON with object keys sorted, so a retry whose body lists fields in another order still matches. */

@@ -62,6 +62,19 @@ describe('task commands over NATS request/reply', () => {
   });
 });
 
+describe("completing without a resolution records 'done', as over HTTP", () => {
+  it.each([
+    [taskSubjects.complete, {}],
+    [taskSubjects.changeStatus, { status: 'completed' }],
+  ])('%s', async (subject, body) => {
+    const created = await request(taskSubjects.create, { type: 'a', title: 'x' }, acme.tokens.service);
+    await request(taskSubjects.claim, { taskId: created.response.id }, acme.tokens.member);
+    const done = await request(subject, { taskId: created.response.id, ...body }, acme.tokens.member);
+    expect(done.err).toBeUndefined();
+    expect(done.response).toMatchObject({ status: 'completed', resolution: 'done' });
+  });
+});
+
 describe('hostile input over NATS is refused before any handler, as over HTTP', () => {
   let before: number;
   beforeEach(async () => {

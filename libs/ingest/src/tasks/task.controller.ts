@@ -64,7 +64,10 @@ export class TaskController {
     return this.run(principal, id, request, taskChanges.claim());
   }
 
-  @ApiOperation({ summary: "Move a task to a status: completed (with resolution), pending, waiting, processing, cancelled." })
+  @ApiOperation({
+    summary: "Move a task to a status: completed (with a resolution, 'done' when omitted), pending, waiting, processing, cancelled.",
+    description: 'The seed\'s contract: exactly {"status":"completed"} completes the claimed task with the resolution \'done\'.',
+  })
   @Allow({ roles: workers })
   @Put('inbox/tasks/:id')
   changeStatus(
@@ -83,6 +86,7 @@ export class TaskController {
     return this.run(principal, id, request, taskChanges.release());
   }
 
+  @ApiOperation({ summary: "Complete the claimed task; the resolution is 'done' when omitted." })
   @Allow({ roles: workers })
   @Post('tasks/:id/complete')
   @HttpCode(200)

@@ -112,9 +112,14 @@ export class ChangeStatusDto {
   @IsIn(statuses)
   status!: TaskStatus;
 
-  @ApiPropertyOptional({ example: 'accepted', description: "Required with status 'completed'." })
+  @ApiPropertyOptional({
+    example: 'accepted',
+    default: 'done',
+    description: "With status 'completed': how the task ended (e.g. accepted, rejected). Omitted: 'done'.",
+  })
   @IsOptional()
   @IsString()
+  @IsNotEmpty()
   @MaxLength(100)
   resolution?: string;
 
@@ -126,11 +131,12 @@ export class ChangeStatusDto {
 }
 
 export class CompleteTaskDto {
-  @ApiProperty({ example: 'accepted' })
+  @ApiPropertyOptional({ example: 'accepted', default: 'done', description: "How the task ended. Omitted: 'done'." })
+  @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
-  resolution!: string;
+  resolution?: string;
 
   @ApiPropertyOptional()
   @IsOptional()

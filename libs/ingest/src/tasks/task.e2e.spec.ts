@@ -62,6 +62,32 @@ describe('creating tasks', () => {
     expect(again.body.id).toBe(first.body.id);
   });
 
+  it('a refused create neither writes nor uses up its Idempotency-Key: the corrected retry creates the task', async () => {
+    const before = await eventCount();
+    // Passes the DTO (not empty) but the domain refuses it (nothing but spaces).
+    const refused = await api('POST', '/api/tasks', acme.tokens.service, { type: 'a', title: '   ' }, { 'idempotency-key': 'first-try-wrong' });
+    expect(refused.status).toBe(400);
+    expect(await eventCount()).toBe(before);
+    const corrected = await api('POST', '/api/tasks', acme.tokens.service, { type: 'a', title: 'Refund 9' }, { 'idempotency-key': 'first-try-wrong' });
+    expect(corrected.status).toBe(201);
+    expect(corrected.body.idempotencyKey).toBe('first-try-wrong');
+  });
+
+  it('binds the key in the task\'s own first event: 20 concurrent retries make one task and one write', async () => {
+    const before = await eventCount();
+    const request = { type: 'refund.approval', title: 'Refund order 8' };
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => api('POST', '/api/tasks', acme.tokens.service, request, { 'idempotency-key': 'order-8-refund' })),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(201));
+    expect(new Set(answers.map((answer) => answer.body.id)).size).toBe(1);
+    expect(answers.filter((answer) => answer.headers.get('idempotent-replayed') === 'true')).toHaveLength(19);
+    // One event in one stream: there is no reservation elsewhere that could outlive a failed
+    // create or point at a task that was never written.
+    const { rows } = await t.pool.query('SELECT stream_id, event_type FROM es_events ORDER BY global_position OFFSET $1', [before]);
+    expect(rows).toEqual([{ stream_id: `task-${answers[0].body.id}`, event_type: 'TaskCreated' }]);
+  });
+
   it('keeps idempotency keys apart between organisations', async () => {
     const mine = await api('POST', '/api/tasks', acme.tokens.service, { type: 'a', title: 'same' }, { 'idempotency-key': 'shared' });
     const theirs = await api('POST', '/api/tasks', globex.tokens.service, { type: 'a', title: 'same' }, { 'idempotency-key': 'shared' });
@@ -237,6 +263,45 @@ describe('claiming', () => {
     expect(again.body.message).toMatch(/'completed'/);
     // Terminal tasks still take comments.
     expect((await api('POST', `/api/tasks/${task.id}/comments`, acme.tokens.admin, { body: 'refund sent' })).status).toBe(201);
+  });
+
+  // Issue 9, last case: the seed's own body answered 400 "resolution must not be empty".
+  it("the seed's exact body {\"status\":\"completed\"} completes the claimed task with the resolution 'done'", async () => {
+    const task = await newTask();
+    await api('POST', `/api/inbox/tasks/${task.id}/claim`, acme.tokens.member);
+    const { status, body } = await call(t.url, 'PUT', `/api/inbox/tasks/${task.id}`, { token: acme.tokens.member, rawBody: '{"status":"completed"}' });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: 'completed', resolution: 'done' });
+    const { rows } = await t.pool.query("SELECT data->>'resolution' AS resolution FROM es_events WHERE stream_id = $1 AND event_type = 'TaskCompleted'", [`task-${task.id}`]);
+    expect(rows).toEqual([{ resolution: 'done' }]);
+  });
+
+  it("POST …/complete without a resolution, or without a body, records 'done' too; an empty one is still refused", async () => {
+    for (const body of [{ note: 'sent' }, undefined]) {
+      const task = await newTask();
+      await api('POST', `/api/inbox/tasks/${task.id}/claim`, acme.tokens.member);
+      const done = await api('POST', `/api/tasks/${task.id}/complete`, acme.tokens.member, body);
+      expect(done.status).toBe(200);
+      expect(done.body).toMatchObject({ status: 'completed', resolution: 'done' });
+    }
+    const task = await newTask();
+    await api('POST', `/api/inbox/tasks/${task.id}/claim`, acme.tokens.member);
+    for (const [path, body] of [
+      [`/api/tasks/${task.id}/complete`, { resolution: '' }],
+      [`/api/inbox/tasks/${task.id}`, { status: 'completed', resolution: '' }],
+    ] as const) {
+      const refused = await api(path.includes('inbox') ? 'PUT' : 'POST', path, acme.tokens.member, body);
+      expect(refused.status).toBe(400);
+      expect(refused.body.details[0].field).toBe('resolution');
+    }
+  });
+
+  it("documents the default resolution in the OpenAPI schema", async () => {
+    const { body } = await call(t.url, 'GET', '/api/docs/openapi.json');
+    for (const schema of ['ChangeStatusDto', 'CompleteTaskDto']) {
+      expect(body.components.schemas[schema].properties.resolution).toMatchObject({ default: 'done' });
+      expect(body.components.schemas[schema].required ?? []).not.toContain('resolution');
+    }
   });
 
   it('completing an unclaimed task is a 409 that names the status', async () => {
