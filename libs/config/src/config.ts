@@ -76,6 +76,11 @@ export interface Config {
   webAppDir: string;
   /** LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent). */
   logLevel: string;
+  /**
+   * METRICS_TOKEN: a scraper sends `Authorization: Bearer <token>` to read /metrics (16+
+   * characters). Unset: /metrics is not served.
+   */
+  metricsToken?: string;
   /** REDIS_URL: Redis for job queues (webhook deliveries); PostgreSQL stays the source of truth. */
   redisUrl: string;
   webhooks: {
@@ -157,6 +162,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     problems.push(`EVENT_STORE must be 'postgres' or 'eventstoredb', got '${storeKind}'`);
   }
 
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,200}$/.test(metricsToken)) {
+    problems.push('METRICS_TOKEN must be 16 to 200 printable ASCII characters without spaces');
+  }
+
   const secretKeyText = env.WEBHOOK_SECRET_KEY;
   let webhookSecretKey: Buffer | undefined;
   if (secretKeyText) {
@@ -227,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     eventStore,
     webAppDir: path.resolve(env.WEB_APP_DIR || 'dist/web'),
     logLevel,
+    metricsToken,
     redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     webhooks: {
       secretKey: webhookSecretKey,

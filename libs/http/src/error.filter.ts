@@ -25,7 +25,8 @@ export class ErrorFilter implements ExceptionFilter {
     // The path only: query strings may carry an access token (SSE).
     this.report(error, body.correlationId, unexpected, `${request.method} ${request.url.split('?')[0]}`);
     if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(retryAfterSeconds));
-    void reply.status(body.statusCode).send(body);
+    // A route may have set another content type (/metrics: text/plain) before it failed.
+    void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
   private report(error: unknown, correlationId: string, unexpected: boolean, where: string) {

@@ -37,6 +37,8 @@ let receiverUrl: string;
 let t: TestApp;
 let acme: TestOrganisation;
 let nc: NatsConnection;
+const metricsToken = randomBytes(24).toString('base64url');
+const scrape = () => fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
 
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -83,6 +85,7 @@ beforeAll(async () => {
       WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
       WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
       REDIS_URL: 'redis://127.0.0.1:6379',
+      METRICS_TOKEN: metricsToken,
     },
   });
   acme = await t.createOrganisation('acme');
@@ -142,13 +145,13 @@ async function createEndpoint(path: string, extra: Record<string, unknown> = {})
 const at = (path: string) => received.filter((r) => r.path === path);
 
 async function endpointView(id: string) {
-  const { status, body } = await call(t.url, 'GET', `/api/webhooks/endpoints/${id}`, { token: acme.tokens.viewer });
+  const { status, body } = await call(t.url, 'GET', `/api/webhooks/endpoints/${id}`, { token: acme.tokens.admin });
   expect(status).toBe(200);
   return body;
 }
 
 async function noticesOf(id: string): Promise<{ kind: string; reason: string | null }[]> {
-  const { status, body } = await call(t.url, 'GET', `/api/webhooks/endpoints/${id}/notices`, { token: acme.tokens.viewer });
+  const { status, body } = await call(t.url, 'GET', `/api/webhooks/endpoints/${id}/notices`, { token: acme.tokens.admin });
   expect(status).toBe(200);
   return body.map((notice: { kind: string; reason: string | null }) => ({ kind: notice.kind, reason: notice.reason }));
 }
@@ -156,14 +159,34 @@ async function noticesOf(id: string): Promise<{ kind: string; reason: string | n
 async function deliveriesOf(
   id: string,
   status?: string,
-  token = acme.tokens.viewer,
+  token = acme.tokens.admin,
 ): Promise<{ id: string; eventId: string; status: string; attempts: number }[]> {
   const query = status ? `?status=${status}` : '';
   return (await call(t.url, 'GET', `/api/webhooks/endpoints/${id}/deliveries${query}`, { token })).body;
 }
 
 describe('webhook endpoints API', () => {
-  it('lets admins manage endpoints, shows the secret once, and everyone read', async () => {
+  it('shows endpoints, their URLs and their deliveries to admins only: a Slack URL is itself a secret', async () => {
+    const created = await call(t.url, 'POST', '/api/webhooks/endpoints', {
+      token: acme.tokens.admin,
+      body: { url: `${receiverUrl}/services/T0001/B0002/slack-secret-path`, headers: { 'x-api-key': 'k3y' } },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const reads = ['', `/${id}`, `/${id}/deliveries`, `/${id}/notices`, `/${id}/attempts`].map((suffix) => `/api/webhooks/endpoints${suffix}`);
+    for (const token of [acme.tokens.member, acme.tokens.viewer, acme.tokens.service]) {
+      for (const path of reads) {
+        const { status, body } = await call(t.url, 'GET', path, { token });
+        expect([path, status]).toEqual([path, 403]);
+        expect(JSON.stringify(body)).not.toContain('slack-secret-path');
+      }
+    }
+    for (const path of reads) expect((await call(t.url, 'GET', path, { token: acme.tokens.admin })).status).toBe(200);
+    expect((await call(t.url, 'GET', `/api/webhooks/endpoints/${id}`, { token: acme.tokens.admin })).body.url).toContain('slack-secret-path');
+    await call(t.url, 'DELETE', `/api/webhooks/endpoints/${id}`, { token: acme.tokens.admin });
+  });
+
+  it('lets admins manage endpoints and shows the secret once', async () => {
     const created = await call(t.url, 'POST', '/api/webhooks/endpoints', {
       token: acme.tokens.admin,
       body: { url: `${receiverUrl}/api`, eventTypes: ['task.completed'], headers: { authorization: 'Bearer s3cret' } },
@@ -171,7 +194,7 @@ describe('webhook endpoints API', () => {
     expect(created.status).toBe(201);
     expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(created.body).toMatchObject({ enabled: true, ordered: true, eventTypes: ['task.completed'], headerNames: ['authorization'] });
-    const listed = await call(t.url, 'GET', '/api/webhooks/endpoints', { token: acme.tokens.viewer });
+    const listed = await call(t.url, 'GET', '/api/webhooks/endpoints', { token: acme.tokens.admin });
     expect(listed.status).toBe(200);
     expect(JSON.stringify(listed.body)).not.toContain('whsec_');
     expect(JSON.stringify(listed.body)).not.toContain('s3cret');
@@ -234,9 +257,9 @@ describe('delivery', () => {
     const event = await publish(acme, randomUUID(), 'TaskCreated');
     await until('the retry', () => at('/flaky').length === 2);
     expect(at('/flaky').every((r) => r.headers['webhook-id'] === event.id && r.verifiedBy.length === 1)).toBe(true);
-    const deliveries = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/deliveries`, { token: acme.tokens.viewer });
+    const deliveries = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/deliveries`, { token: acme.tokens.admin });
     await until('delivered', async () =>
-      (await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/deliveries`, { token: acme.tokens.viewer })).body[0]?.status === 'delivered',
+      (await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/deliveries`, { token: acme.tokens.admin })).body[0]?.status === 'delivered',
     );
     expect(deliveries.body).toHaveLength(1);
     const attempts = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/attempts`, { token: acme.tokens.admin });
@@ -271,7 +294,7 @@ describe('delivery', () => {
       const attempts = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/attempts`, { token: acme.tokens.admin });
       return attempts.body[0]?.errorClass === 'address_refused';
     });
-    const deliveries = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/deliveries`, { token: acme.tokens.viewer });
+    const deliveries = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/deliveries`, { token: acme.tokens.admin });
     expect(deliveries.body[0].status).toBe('failed');
   });
 
@@ -287,7 +310,7 @@ describe('delivery', () => {
 
     // 24 h later: the old secret has expired.
     await t.pool.query("UPDATE webhook_endpoints SET previous_secret_expires_at = now() - interval '1 second' WHERE id = $1", [endpoint.id]);
-    const [delivery] = (await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/deliveries`, { token: acme.tokens.viewer })).body;
+    const [delivery] = (await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/deliveries`, { token: acme.tokens.admin })).body;
     const resent = await call(t.url, 'POST', `/api/webhooks/endpoints/${endpoint.id}/deliveries/${delivery.id}/resend`, { token: acme.tokens.admin });
     expect(resent.status).toBe(202);
     await until('the resend', () => at('/rotate').length === 2);
@@ -301,7 +324,7 @@ describe('delivery', () => {
     const since = new Date(Date.now() - 1000).toISOString();
     const events = [await publish(acme, randomUUID(), 'TaskCreated'), await publish(acme, randomUUID(), 'TaskCreated')];
     await until('both failed', async () => {
-      const { body } = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/deliveries?status=failed`, { token: acme.tokens.viewer });
+      const { body } = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/deliveries?status=failed`, { token: acme.tokens.admin });
       return body.length === 2;
     });
     respond = () => 200;
@@ -323,7 +346,7 @@ describe('delivery', () => {
     respond = (path) => (path === '/redis' ? 429 : 200);
     const events = await Promise.all([1, 2, 3].map(() => publish(acme, randomUUID(), 'TaskCreated')));
     await until('retrying deliveries', async () => {
-      const { body } = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/deliveries?status=retrying`, { token: acme.tokens.viewer });
+      const { body } = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/deliveries?status=retrying`, { token: acme.tokens.admin });
       return body.length === 3;
     });
     try {
@@ -345,13 +368,16 @@ describe('delivery', () => {
     respond = () => 200;
     await until('all three', () => events.every((e) => at('/redis').some((r) => r.headers['webhook-id'] === e.id && r.verifiedBy.length === 1)), 40_000);
     await until('all delivered', async () => {
-      const { body } = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/deliveries?status=delivered`, { token: acme.tokens.viewer });
+      const { body } = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/deliveries?status=delivered`, { token: acme.tokens.admin });
       return body.length === 3;
     });
   });
 
-  it('serves Prometheus metrics', async () => {
-    const response = await fetch(`${t.url}/metrics`);
+  it('serves Prometheus metrics to a scraper holding METRICS_TOKEN, and to no one else', async () => {
+    expect((await fetch(`${t.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}x` } })).status).toBe(401);
+    expect((await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${acme.tokens.admin}` } })).status).toBe(401);
+    const response = await scrape();
     const text = await response.text();
     expect(response.status).toBe(200);
     expect(text).toContain('webhook_attempts_total');
@@ -404,10 +430,10 @@ describe('forged envelopes', () => {
     await until('the real events', () => at('/forged-globex').length === 1 && at('/forged-acme').length === 1);
     expect(JSON.parse(at('/forged-globex')[0].body).data.taskId).toBe(real[0].taskId);
     expect(JSON.parse(at('/forged-acme')[0].body).data.taskId).toBe(real[1].taskId);
-    expect((await deliveriesOf(theirs.id, undefined, globex.tokens.viewer)).map((delivery) => delivery.eventId)).toEqual([real[0].id]);
+    expect((await deliveriesOf(theirs.id, undefined, globex.tokens.admin)).map((delivery) => delivery.eventId)).toEqual([real[0].id]);
     expect((await deliveriesOf(ours.id)).map((delivery) => delivery.eventId)).toEqual([real[1].id]);
 
-    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    const metrics = await (await scrape()).text();
     for (const reason of ['subject', 'schema', 'unreadable']) {
       expect(metrics).toMatch(new RegExp(`taskinbox_task_events_dropped_total\\{consumer="webhooks",reason="${reason}"\\} [1-9]`));
     }
@@ -497,7 +523,7 @@ describe('endpoint health and limits', () => {
     expect(disabled.kind).toBe('disabled');
     expect(disabled.reason).toBe(`failing continuously since ${failing.health.since}`);
     expect((await noticesOf(endpoint.id)).map((n) => n.kind)).toEqual(['disabled', 'failing']);
-    expect(await (await fetch(`${t.url}/metrics`)).text()).toMatch(/webhook_endpoint_notices_total\{kind="disabled"\} [1-9]/);
+    expect(await (await scrape()).text()).toMatch(/webhook_endpoint_notices_total\{kind="disabled"\} [1-9]/);
 
     const enabled = await call(t.url, 'PATCH', `/api/webhooks/endpoints/${endpoint.id}`, { token: acme.tokens.admin, body: { enabled: true } });
     expect(enabled.body).toMatchObject({ enabled: true, disabledReason: null, health: { state: 'healthy', reason: null } });

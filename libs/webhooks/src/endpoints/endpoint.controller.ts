@@ -1,14 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
+import { Allow, CurrentPrincipal, type Principal } from '@taskinbox/auth';
 import { DeliveryHistory } from '../delivery/delivery.history';
 import { CreateEndpointDto, ListAttemptsQuery, ListDeliveriesQuery, ListNoticesQuery, RecoverDto, UpdateEndpointDto } from './endpoint.dto';
 import { EndpointService } from './endpoint.service';
 
+// Everything here is for admins: an endpoint's URL is often a secret in itself (a Slack or
+// Teams webhook URL lets anyone post), its deliveries name it, and its headers hold credentials.
 const admins = { roles: ['admin'] as const };
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
+@Allow(admins)
 @Controller('api/webhooks/endpoints')
 export class EndpointController {
   constructor(
@@ -17,31 +20,26 @@ export class EndpointController {
   ) {}
 
   @ApiOperation({ summary: 'Create an endpoint; the signing secret in the response is shown this once.' })
-  @Allow(admins)
   @Post()
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreateEndpointDto) {
     return this.endpoints.create(principal.orgId, body);
   }
 
-  @Allow({ roles: everyone })
   @Get()
   list(@CurrentPrincipal() principal: Principal) {
     return this.endpoints.list(principal.orgId);
   }
 
-  @Allow({ roles: everyone })
   @Get(':id')
   get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.endpoints.get(principal.orgId, id);
   }
 
-  @Allow(admins)
   @Patch(':id')
   update(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateEndpointDto) {
     return this.endpoints.update(principal.orgId, id, body);
   }
 
-  @Allow(admins)
   @Delete(':id')
   @HttpCode(204)
   async remove(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
@@ -49,7 +47,6 @@ export class EndpointController {
   }
 
   @ApiOperation({ summary: 'A new signing secret, shown once; the old one keeps signing for 24 h.' })
-  @Allow(admins)
   @Post(':id/rotate-secret')
   @HttpCode(200)
   rotate(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
@@ -57,29 +54,25 @@ export class EndpointController {
   }
 
   @ApiOperation({ summary: 'Messages (one per event) sent or to be sent to this endpoint, newest first.' })
-  @Allow({ roles: everyone })
   @Get(':id/deliveries')
   deliveriesOf(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: ListDeliveriesQuery) {
     return this.deliveries.list(principal.orgId, id, { status: query.status, limit: query.limit ?? 50 });
   }
 
   @ApiOperation({ summary: 'Attempts (status, latency, error, first 20 KB of the response), newest first.' })
-  // Admins only: a receiver that echoes its request would show the endpoint's secret headers.
-  @Allow({ roles: ['admin'] })
+  // A receiver that echoes its request would show the endpoint's secret headers here.
   @Get(':id/attempts')
   attemptsOf(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: ListAttemptsQuery) {
     return this.deliveries.attemptsOf(principal.orgId, id, { deliveryId: query.deliveryId, limit: query.limit ?? 50 });
   }
 
   @ApiOperation({ summary: "Changes of the endpoint's health (failing, disabled, recovered), newest first." })
-  @Allow({ roles: everyone })
   @Get(':id/notices')
   noticesOf(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: ListNoticesQuery) {
     return this.deliveries.notices(principal.orgId, id, query.limit ?? 50);
   }
 
   @ApiOperation({ summary: 'Send one message again, with the same webhook-id.' })
-  @Allow(admins)
   @Post(':id/deliveries/:deliveryId/resend')
   @HttpCode(202)
   async resend(
@@ -91,7 +84,6 @@ export class EndpointController {
   }
 
   @ApiOperation({ summary: 'Re-queue every failed or pending message created since `since` (before `until`), oldest first.' })
-  @Allow(admins)
   @Post(':id/recover')
   @HttpCode(202)
   recover(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: RecoverDto) {

@@ -16,11 +16,25 @@ export const systemResolver: Resolver = async (hostname) =>
     family: family === 6 ? 6 : 4,
   }));
 
-// Checked in order, first match names the reason. Metadata addresses come first: they sit
-// inside link-local / unique-local ranges but deserve their own, clearer reason.
+// Cloud metadata and platform services: refused even when the allow-list covers them (a lab
+// that allows 100.64.0.0/10 or fd00::/8 must not reach Alibaba's or AWS's metadata), and named
+// as such though most sit inside link-local or unique-local ranges. Azure's WireServer is a
+// public address, so only this list refuses it.
+const metadataAddresses = [
+  '169.254.169.254/32', // AWS, GCP, Azure, Oracle, DigitalOcean, OpenStack, Hetzner
+  '169.254.170.2/32', // AWS ECS task metadata and credentials
+  '169.254.170.23/32', // AWS EKS Pod Identity agent
+  '169.254.0.23/32', // Tencent Cloud
+  '100.100.100.200/32', // Alibaba Cloud
+  '168.63.129.16/32', // Azure WireServer
+  '192.0.0.192/32', // Oracle Cloud (Classic, Cloud@Customer)
+  'fd00:ec2::/32', // AWS IPv6 services: IMDS fd00:ec2::254, EKS Pod Identity fd00:ec2::23
+  'fd20:ce::254/128', // GCP
+  'fd00:c1::a9fe:a9fe/128', // Oracle Cloud Infrastructure
+];
+
+// Checked in order, first match names the reason.
 const refusedRanges: [reason: string, cidr: string][] = [
-  ['metadata', '169.254.169.254/32'],
-  ['metadata', 'fd00:ec2::254/128'],
   ['unspecified', '0.0.0.0/8'],
   ['private', '10.0.0.0/8'],
   ['cgnat', '100.64.0.0/10'],
@@ -37,12 +51,19 @@ const refusedRanges: [reason: string, cidr: string][] = [
   ['reserved', '240.0.0.0/4'],
   ['unspecified', '::/128'],
   ['loopback', '::1/128'],
-  ['ipv4-mapped', '::ffff:0:0/96'],
-  ['ipv4-translated', '64:ff9b::/96'],
+  // Deprecated IPv4-compatible addresses (::a.b.c.d): a dual-stack host may route them to the IPv4.
+  ['ipv4-compatible', '::/96'],
+  ['discard', '100::/64'],
+  // Local-use NAT64 (RFC 8215): translated by the operator's own gateway, to anything behind it.
+  ['ipv4-translated', '64:ff9b:1::/48'],
+  ['teredo', '2001::/32'],
+  ['documentation', '2001:db8::/32'],
+  // 6to4 embeds an IPv4 that a relay (or the host itself) would reach: a tunnel to anywhere.
+  ['6to4', '2002::/16'],
   ['unique-local', 'fc00::/7'],
   ['link-local', 'fe80::/10'],
+  ['site-local', 'fec0::/10'],
   ['multicast', 'ff00::/8'],
-  ['documentation', '2001:db8::/32'],
 ];
 
 const familyOf = (address: string): 'ipv4' | 'ipv6' => (isIP(address) === 6 ? 'ipv6' : 'ipv4');
@@ -58,13 +79,25 @@ function subnetList(cidrs: readonly string[]): BlockList {
   return list;
 }
 
+const metadata = subnetList(metadataAddresses);
 const mapped = subnetList(['::ffff:0:0/96']);
+const wellKnownNat64 = subnetList(['64:ff9b::/96']);
 
 const ranges = refusedRanges.map(([reason, cidr]) => ({
   reason,
   type: familyOf(cidr.split('/')[0]),
   list: subnetList([cidr]),
 }));
+
+/** The IPv4 address in the last 32 bits of an IPv6 address. */
+function embeddedIpv4(address: string): string {
+  // The URL parser writes any IPv6 form (dotted tail included) as compressed hex.
+  const hex = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  const [head, tail] = hex.split('::');
+  const groups = tail === undefined ? head.split(':') : [...head.split(':').filter(Boolean), ...Array(8).fill('0'), ...tail.split(':').filter(Boolean)];
+  const [high, low] = groups.slice(-2).map((group) => parseInt(group || '0', 16));
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
+}
 
 /**
  * Decides which addresses webhooks may reach: public ones, plus whatever the operator's
@@ -84,8 +117,14 @@ export class UrlGuard {
   /** Why `address` may not be reached, or undefined when it may. */
   refusal(address: string): string | undefined {
     const type = familyOf(address);
-    // Mapped addresses are refused outright: the allow-list would otherwise match them as IPv4.
-    if (type === 'ipv6' && mapped.check(address, 'ipv6')) return 'ipv4-mapped';
+    if (metadata.check(address, type)) return 'metadata';
+    if (type === 'ipv6') {
+      // Mapped addresses are refused outright: the allow-list would otherwise match them as IPv4.
+      if (mapped.check(address, 'ipv6')) return 'ipv4-mapped';
+      // A NAT64 gateway reaches exactly the embedded IPv4, so that address is judged instead
+      // (IPv6-only hosts reach IPv4-only receivers this way).
+      if (wellKnownNat64.check(address, 'ipv6')) return this.refusal(embeddedIpv4(address));
+    }
     if (this.allowed.check(address, type)) return undefined;
     return ranges.find((range) => range.type === type && range.list.check(address, type))?.reason;
   }

@@ -26,8 +26,55 @@ describe('UrlGuard', () => {
     ['fe80::1', 'link-local'],
     ['::ffff:127.0.0.1', 'ipv4-mapped'],
     ['::ffff:8.8.8.8', 'ipv4-mapped'],
+    // IPv4-compatible (::/96), deprecated: a dual-stack host may route it to the IPv4.
+    ['::127.0.0.1', 'ipv4-compatible'],
+    ['::808:808', 'ipv4-compatible'],
+    // 6to4 (2002::/16) embeds an IPv4 a relay would reach.
+    ['2002:7f00:1::1', '6to4'],
+    ['2002:808:808::1', '6to4'],
+    // Local-use NAT64 (64:ff9b:1::/48): translated by the operator's own gateway.
+    ['64:ff9b:1::a00:1', 'ipv4-translated'],
+    ['64:ff9b:1::808:808', 'ipv4-translated'],
+    // Site-local (fec0::/10), deprecated but still routed by some networks.
+    ['fec0::1', 'site-local'],
+    ['feff::1', 'site-local'],
+    ['2001:0:4136:e378::1', 'teredo'],
+    ['100::1', 'discard'],
   ])('refuses %s as %s', (address, reason) => {
     expect(guard.refusal(address)).toBe(reason);
+  });
+
+  it.each([
+    ['169.254.169.254', 'AWS, GCP, Azure, Oracle IMDS'],
+    ['169.254.170.2', 'AWS ECS task credentials'],
+    ['169.254.170.23', 'AWS EKS Pod Identity'],
+    ['fd00:ec2::254', 'AWS IMDS over IPv6'],
+    ['fd00:ec2::23', 'AWS EKS Pod Identity over IPv6'],
+    ['fd20:ce::254', 'GCP over IPv6'],
+    ['168.63.129.16', 'Azure WireServer, a public address'],
+    ['192.0.0.192', 'Oracle Cloud Classic'],
+    ['fd00:c1::a9fe:a9fe', 'Oracle Cloud Infrastructure over IPv6'],
+    ['100.100.100.200', 'Alibaba Cloud'],
+    ['169.254.0.23', 'Tencent Cloud'],
+    ['::ffff:169.254.169.254', 'the IPv4-mapped form'],
+    ['64:ff9b::a9fe:a9fe', 'the well-known NAT64 form'],
+    ['64:ff9b::169.254.169.254', 'the NAT64 form written dotted'],
+  ])('refuses the metadata address %s (%s), even when the allow-list covers it', (address) => {
+    expect(guard.refusal(address)).toBe('metadata');
+    const generous = new UrlGuard(['0.0.0.0/0', '::/0']);
+    expect(generous.refusal(address)).toBe('metadata');
+  });
+
+  it('judges a well-known NAT64 address (64:ff9b::/96) by the IPv4 address it embeds', () => {
+    expect(guard.refusal('64:ff9b::7f00:1')).toBe('loopback');
+    expect(guard.refusal('64:ff9b::10.0.0.1')).toBe('private');
+    expect(guard.refusal('64:ff9b::c0a8:101')).toBe('private');
+    expect(guard.refusal('64:ff9b::')).toBe('unspecified');
+    // A public IPv4 behind NAT64 is as reachable as the IPv4 itself: IPv6-only hosts send webhooks this way.
+    expect(guard.refusal('64:ff9b::5db8:d822')).toBeUndefined();
+    expect(guard.refusal('64:ff9b::93.184.216.34')).toBeUndefined();
+    // The allow-list applies to the embedded address as it does to the address itself.
+    expect(new UrlGuard(['10.0.0.0/8']).refusal('64:ff9b::a00:1')).toBeUndefined();
   });
 
   it('allows public addresses and whatever the operator allow-list names', () => {
@@ -47,6 +94,9 @@ describe('UrlGuard', () => {
     expect(await refusedReason(guard.checkUrl('http://[::1]:8080/hook'))).toBe('loopback');
     expect(await refusedReason(guard.checkUrl('http://2130706433/'))).toBe('loopback');
     expect(await refusedReason(guard.checkUrl('http://[::ffff:7f00:1]/'))).toBe('ipv4-mapped');
+    expect(await refusedReason(guard.checkUrl('http://[::127.0.0.1]/'))).toBe('ipv4-compatible');
+    expect(await refusedReason(guard.checkUrl('http://[fd00:ec2::254]/latest/meta-data/'))).toBe('metadata');
+    expect(await refusedReason(guard.checkUrl('http://[64:ff9b::169.254.169.254]/'))).toBe('metadata');
 
     const dns = new UrlGuard([], async (host) =>
       host === 'sneaky.example'
