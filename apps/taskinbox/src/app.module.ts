@@ -1,15 +1,39 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { AuthModule } from '@taskinbox/auth';
 import { type Config, ConfigModule } from '@taskinbox/config';
 import { DatabaseModule } from '@taskinbox/database';
 import { EventReadersModule } from '@taskinbox/nats-accounts';
 import { EventStoreModule } from '@taskinbox/event-store';
 import { IngestModule } from '@taskinbox/ingest';
-import { RelayModule } from '@taskinbox/messaging';
+import { type RelayOptions, RelayModule } from '@taskinbox/messaging';
 import { ProjectorModule } from '@taskinbox/projector';
 import { ReadModelsModule } from '@taskinbox/read-models';
 import { QueryModule, StreamModule } from '@taskinbox/query';
-import { WebhooksModule } from '@taskinbox/webhooks';
+import { WebhooksModule, type WebhooksOptions } from '@taskinbox/webhooks';
+
+/** How the relay and webhooks behave; tests pass a queue of their own and quicker timings. */
+export interface AppWiring {
+  relay?: RelayOptions;
+  webhooks?: Partial<WebhooksOptions>;
+}
+
+/**
+ * Every feature module of the one process, on top of config, database, event store and auth.
+ * Tests that need "the whole app" (the fuzz suite, the browser tests) start exactly this list,
+ * so a module added here is covered by them without more ado.
+ */
+export function appFeatureModules(wiring: AppWiring = {}): (Type<unknown> | DynamicModule)[] {
+  return [
+    ReadModelsModule,
+    IngestModule,
+    ProjectorModule,
+    RelayModule.forRoot(wiring.relay),
+    QueryModule,
+    StreamModule.forRoot(),
+    WebhooksModule.forRoot(wiring.webhooks),
+    EventReadersModule,
+  ];
+}
 
 /** Every taskinbox module in one process: the default for a small team. */
 @Module({})
@@ -17,20 +41,7 @@ export class AppModule {
   static forRoot(config: Readonly<Config>): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        ConfigModule.forRoot(config),
-        DatabaseModule,
-        EventStoreModule,
-        ReadModelsModule,
-        AuthModule,
-        IngestModule,
-        ProjectorModule,
-        RelayModule.forRoot(),
-        QueryModule,
-        StreamModule.forRoot(),
-        WebhooksModule.forRoot(),
-        EventReadersModule,
-      ],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, AuthModule, ...appFeatureModules()],
     };
   }
 }

@@ -3,11 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { IngestModule } from '@taskinbox/ingest';
-import { ensureTaskEventsStream, natsNames, RelayModule } from '@taskinbox/messaging';
-import { ProjectorModule } from '@taskinbox/projector';
-import { ReadModelsModule } from '@taskinbox/read-models';
-import { QueryModule, StreamModule } from '@taskinbox/query';
+import { ensureTaskEventsStream, natsNames } from '@taskinbox/messaging';
 import {
   connectTestNats,
   dropQueue,
@@ -18,7 +14,7 @@ import {
   testNatsPrefix,
   viewports,
 } from '@taskinbox/testing';
-import { WebhooksModule } from '@taskinbox/webhooks';
+import { appFeatureModules } from '../../taskinbox/src/app.module';
 
 export interface Person {
   id: string;
@@ -63,15 +59,7 @@ export async function startWebApp(options: { env?: NodeJS.ProcessEnv } = {}): Pr
   await ensureTaskEventsStream(await jetstreamManager(nc), natsNames(prefix), { maxAgeMs: 3600_000 });
   await nc.close();
   const t = await startTestApp({
-    imports: [
-      ReadModelsModule,
-      IngestModule,
-      ProjectorModule,
-      RelayModule.forRoot({ standbyPollMs: 100, retryMinMs: 50 }),
-      QueryModule,
-      StreamModule.forRoot(),
-      WebhooksModule.forRoot({ queueName }),
-    ],
+    imports: appFeatureModules({ relay: { standbyPollMs: 100, retryMinMs: 50 }, webhooks: { queueName } }),
     webApp: true,
     env: {
       NATS_SUBJECT_PREFIX: prefix,

@@ -14,6 +14,8 @@ export class TaskFact {
   @Column('text', { nullable: true }) outcome!: 'completed' | 'cancelled' | null;
   @Column('text', { nullable: true }) resolution!: string | null;
   @Column('double precision', { name: 'resolution_seconds', nullable: true }) resolutionSeconds!: number | null;
+  /** Private tasks are left out of the statistics services read (migration 0020). */
+  @Column('boolean') private!: boolean;
   /** Resolution time counted in the organisation's working hours (org_calendars). */
   @Column('double precision', { name: 'business_seconds', nullable: true }) businessSeconds!: number | null;
 }

@@ -4,6 +4,7 @@ import { ReadModels0000000000003 } from './0003-read-models';
 import { Webhooks0000000000004 } from './0004-webhooks';
 import { Sessions0000000000010 } from './0010-sessions';
 import { Invitations0000000000011 } from './0011-invitations';
+import { PrivateTaskFacts0000000000020 } from './0020-private-task-facts';
 import { NatsAccess0000000000030 } from './0030-nats-access';
 import { StreamSnapshots0000000000040 } from './0040-stream-snapshots';
 import { Lz4Compression0000000000041 } from './0041-lz4-compression';
@@ -17,6 +18,7 @@ export const migrations = [
   Webhooks0000000000004,
   Sessions0000000000010,
   Invitations0000000000011,
+  PrivateTaskFacts0000000000020,
   NatsAccess0000000000030,
   StreamSnapshots0000000000040,
   Lz4Compression0000000000041,

@@ -120,6 +120,8 @@ export interface FactRow {
   resolved_at: string | null;
   outcome: 'completed' | 'cancelled' | null;
   resolution: string | null;
+  /** Statistics a service reads leave private tasks out. */
+  private: boolean;
 }
 
 export const factColumns: Record<keyof FactRow, string> = {
@@ -132,6 +134,7 @@ export const factColumns: Record<keyof FactRow, string> = {
   resolved_at: 'timestamptz',
   outcome: 'text',
   resolution: 'text',
+  private: 'boolean',
 };
 
 export interface ProjectedRows {
@@ -280,6 +283,9 @@ function track(folding: Folding, event: TaskEvent): void {
     case 'TaskAttachmentAdded':
       folding.attachmentCount++;
       break;
+    case 'TaskUpdated':
+      if ('private' in event.data.changes) folding.factsChanged = true;
+      break;
   }
 }
 
@@ -327,6 +333,7 @@ function factRow(taskId: string, task: ExistingTask, folding: Folding): FactRow 
     resolved_at: outcome === 'completed' ? task.completedAt! : outcome === 'cancelled' ? task.cancelledAt! : null,
     outcome,
     resolution: outcome === 'completed' ? (task.resolution ?? null) : null,
+    private: task.private ?? false,
   };
 }
 

@@ -145,6 +145,22 @@ describe('foldBatch', () => {
     expect(rows.facts).toEqual([]);
   });
 
+  it('carries the privacy flag into the facts, also when an update changes it', () => {
+    const state = foldBatch([recorded(created, 0)], new Map()).inbox[0].state;
+    expect(foldBatch([recorded(created, 0)], new Map()).facts[0].private).toBe(false);
+    const stored = new Map<string, StoredTask>([[taskId, { state, commentCount: 0, attachmentCount: 0 }]]);
+    const rows = foldBatch(
+      [
+        recorded(
+          { type: 'TaskUpdated', data: { taskId, by: member, changes: { private: true }, updatedAt: '2025-10-17T16:10:00.000Z' } },
+          1,
+        ),
+      ],
+      stored,
+    );
+    expect(rows.facts).toEqual([expect.objectContaining({ task_id: taskId, private: true, resolved_at: null })]);
+  });
+
   it('writes nothing for events of a task it has never seen created', () => {
     expect(foldBatch([recorded(comment(member, '2025-10-17T16:00:00.000Z'), 1)], new Map())).toEqual({
       inbox: [],

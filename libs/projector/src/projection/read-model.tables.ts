@@ -70,6 +70,7 @@ export class ReadModelStatements {
           resolved_at = EXCLUDED.resolved_at,
           outcome = EXCLUDED.outcome,
           resolution = EXCLUDED.resolution,
+          private = EXCLUDED.private,
           resolution_seconds = EXCLUDED.resolution_seconds,
           business_seconds = EXCLUDED.business_seconds
       )`;
@@ -149,7 +150,7 @@ export function splitRows(rows: ProjectedRows, limit: number): RowsJson[] {
 }
 
 const factNames = `(task_id, org_id, task_type, created_at, first_claimed_at, first_response_at, resolved_at, outcome,
-  resolution, resolution_seconds, business_seconds)`;
+  resolution, private, resolution_seconds, business_seconds)`;
 
 /**
  * Facts rows `r` from `source` with their durations, computed here so business hours come from
@@ -158,7 +159,7 @@ const factNames = `(task_id, org_id, task_type, created_at, first_claimed_at, fi
  */
 const factsSelect = (source: string, calendar: number): string => `
   SELECT r.task_id, r.org_id, r.task_type, r.created_at, r.first_claimed_at, r.first_response_at,
-    r.resolved_at, r.outcome, r.resolution,
+    r.resolved_at, r.outcome, r.resolution, r.private,
     extract(epoch FROM r.resolved_at - r.created_at)::double precision,
     CASE WHEN r.resolved_at IS NOT NULL THEN business_seconds(r.created_at, r.resolved_at,
       coalesce(c.time_zone, $${calendar}), coalesce(c.working_days, $${calendar + 1}::smallint[]),

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
 import { ResolutionTimeQueryDto, SeriesQueryDto, StatsQueryDto } from './stats-query.dto';
-import { StatsService } from './stats.service';
+import { type PrivateTasks, StatsService } from './stats.service';
 import type {
   BacklogStats,
   OutcomeStats,
@@ -12,6 +12,10 @@ import type {
 } from './stats.view';
 
 const readers = { roles: everyone, scopes: ['tasks:read'] } as const;
+
+// People count every task of their organisation; services never count private tasks, not even
+// their own: a figure cannot say whose task it counted (see PrivateTasks).
+const privateTasksFor = (principal: Principal): PrivateTasks => (principal.actor.kind === 'user' ? 'counted' : 'left-out');
 
 @ApiTags('stats')
 @ApiBearerAuth()
@@ -31,7 +35,7 @@ export class StatsController {
     @CurrentPrincipal() principal: Principal,
     @Query() query: ResolutionTimeQueryDto,
   ): Promise<ResolutionTimeStats> {
-    return this.stats.resolutionTime(principal.orgId, query);
+    return this.stats.resolutionTime(principal.orgId, query, privateTasksFor(principal));
   }
 
   @ApiOperation({
@@ -48,7 +52,7 @@ export class StatsController {
     @CurrentPrincipal() principal: Principal,
     @Query() query: ResolutionTimeQueryDto,
   ): Promise<ResolutionTimeByTypeStats> {
-    return this.stats.resolutionTimeByType(principal.orgId, query);
+    return this.stats.resolutionTimeByType(principal.orgId, query, privateTasksFor(principal));
   }
 
   @ApiOperation({
@@ -59,7 +63,7 @@ export class StatsController {
   @Allow(readers)
   @Get('outcomes')
   outcomes(@CurrentPrincipal() principal: Principal, @Query() query: StatsQueryDto): Promise<OutcomeStats> {
-    return this.stats.outcomes(principal.orgId, query);
+    return this.stats.outcomes(principal.orgId, query, privateTasksFor(principal));
   }
 
   @ApiOperation({
@@ -69,7 +73,7 @@ export class StatsController {
   @Allow(readers)
   @Get('backlog')
   backlog(@CurrentPrincipal() principal: Principal, @Query() query: SeriesQueryDto): Promise<BacklogStats> {
-    return this.stats.backlog(principal.orgId, query);
+    return this.stats.backlog(principal.orgId, query, privateTasksFor(principal));
   }
 
   @ApiOperation({
@@ -78,6 +82,6 @@ export class StatsController {
   @Allow(readers)
   @Get('throughput')
   throughput(@CurrentPrincipal() principal: Principal, @Query() query: SeriesQueryDto): Promise<ThroughputStats> {
-    return this.stats.throughput(principal.orgId, query);
+    return this.stats.throughput(principal.orgId, query, privateTasksFor(principal));
   }
 }

@@ -25,6 +25,13 @@ const dayMs = 86_400_000;
 const shortestBucketMs: Record<SeriesInterval, number> = { day: dayMs, week: 7 * dayMs, month: 28 * dayMs };
 const isDate = /^\d{4}-\d{2}-\d{2}$/;
 
+/**
+ * Whether a statistic counts private tasks: people see every task of their organisation, a
+ * service only its own private ones, and a count cannot tell whose a task was, so statistics
+ * a service reads leave private tasks out altogether (a rollup can keep the same split).
+ */
+export type PrivateTasks = 'counted' | 'left-out';
+
 /** The rows a statistic reads: one organisation, [from, to), maybe one type, days in `timeZone`. */
 interface Scope {
   orgId: string;
@@ -32,6 +39,7 @@ interface Scope {
   to: Date;
   timeZone: string;
   type: string | null;
+  privateTasks: PrivateTasks;
 }
 
 /**
@@ -43,10 +51,10 @@ interface Scope {
 export class StatsService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async resolutionTime(orgId: string, query: ResolutionTimeQueryDto): Promise<ResolutionTimeStats> {
+  async resolutionTime(orgId: string, query: ResolutionTimeQueryDto, privateTasks: PrivateTasks): Promise<ResolutionTimeStats> {
     const businessHours = query.businessHours ?? false;
     const duration = businessHours ? 'business_seconds' : 'resolution_seconds';
-    return this.read(orgId, query, async (scope, db) => {
+    return this.read(orgId, query, privateTasks, async (scope, db) => {
       // One sort serves both percentiles; interpolation noise is rounded off at the millisecond.
       const [row]: { count: number; median: number | null; p90: number | null; slowest: number | null }[] =
         await db.query(
@@ -75,10 +83,10 @@ export class StatsService {
    * index-only scans); created-only rows carry no duration, and aggregates skip nulls, so they
    * only make their type appear.
    */
-  async resolutionTimeByType(orgId: string, query: ResolutionTimeQueryDto): Promise<ResolutionTimeByTypeStats> {
+  async resolutionTimeByType(orgId: string, query: ResolutionTimeQueryDto, privateTasks: PrivateTasks): Promise<ResolutionTimeByTypeStats> {
     const businessHours = query.businessHours ?? false;
     const duration = businessHours ? 'business_seconds' : 'resolution_seconds';
-    return this.read(orgId, query, async (scope, db) => {
+    return this.read(orgId, query, privateTasks, async (scope, db) => {
       const rows: {
         type: string;
         count: number;
@@ -114,8 +122,8 @@ export class StatsService {
     });
   }
 
-  async outcomes(orgId: string, query: StatsQueryDto): Promise<OutcomeStats> {
-    return this.read(orgId, query, async (scope, db) => {
+  async outcomes(orgId: string, query: StatsQueryDto, privateTasks: PrivateTasks): Promise<OutcomeStats> {
+    return this.read(orgId, query, privateTasks, async (scope, db) => {
       const rows: (OutcomeShare & { total: number })[] = await db.query(
         `SELECT outcome,
                 CASE WHEN outcome = 'cancelled' THEN 'cancelled' ELSE coalesce(resolution, 'completed') END AS resolution,
@@ -141,9 +149,9 @@ export class StatsService {
    * finished. The start is derived from what is open now (open now − created since `from` +
    * finished since `from`), so the cost follows the period, not the organisation's whole history.
    */
-  async backlog(orgId: string, query: SeriesQueryDto): Promise<BacklogStats> {
+  async backlog(orgId: string, query: SeriesQueryDto, privateTasks: PrivateTasks): Promise<BacklogStats> {
     const interval = query.interval ?? 'day';
-    return this.read(orgId, query, async (scope, db) => {
+    return this.read(orgId, query, privateTasks, async (scope, db) => {
       assertBucketCount(scope, interval);
       const type = typeCondition(scope, 7);
       const rows: { date: string; open: number; open_at_start: number }[] = await db.query(
@@ -177,9 +185,9 @@ export class StatsService {
     });
   }
 
-  async throughput(orgId: string, query: SeriesQueryDto): Promise<ThroughputStats> {
+  async throughput(orgId: string, query: SeriesQueryDto, privateTasks: PrivateTasks): Promise<ThroughputStats> {
     const interval = query.interval ?? 'day';
-    return this.read(orgId, query, async (scope, db) => {
+    return this.read(orgId, query, privateTasks, async (scope, db) => {
       assertBucketCount(scope, interval);
       const type = typeCondition(scope, 7);
       const buckets: ThroughputStats['buckets'] = await db.query(
@@ -204,11 +212,12 @@ export class StatsService {
   private read<T>(
     orgId: string,
     query: StatsQueryDto,
+    privateTasks: PrivateTasks,
     work: (scope: Scope, db: EntityManager) => Promise<T>,
   ): Promise<T> {
     return this.dataSource.transaction(async (db) => {
       await db.query(statsSettings);
-      return work(await this.scope(db, orgId, query), db);
+      return work({ ...(await this.scope(db, orgId, query)), privateTasks }, db);
     });
   }
 
@@ -216,7 +225,7 @@ export class StatsService {
    * The period in absolute time. A date-only bound is a day of the organisation's calendar zone
    * (`to` includes its whole day). Defaults: `to` now, `from` six calendar months before `to`.
    */
-  private async scope(db: EntityManager, orgId: string, query: StatsQueryDto): Promise<Scope> {
+  private async scope(db: EntityManager, orgId: string, query: StatsQueryDto): Promise<Omit<Scope, 'privateTasks'>> {
     const bound = (value: string | undefined, index: number, dayAfter: boolean): string =>
       value !== undefined && isDate.test(value)
         ? `(($${index}::date + ${dayAfter ? 1 : 0})::timestamp AT TIME ZONE zone.name)`
@@ -241,9 +250,9 @@ export class StatsService {
   }
 }
 
-/** The type filter, when there is one, is always the last parameter. */
+/** Which facts count: private ones only when the scope says so, one type when asked (always the last parameter). */
 const typeCondition = (scope: Scope, parameter: number): string =>
-  scope.type === null ? '' : `AND task_type = $${parameter}`;
+  (scope.privateTasks === 'counted' ? '' : 'AND NOT private ') + (scope.type === null ? '' : `AND task_type = $${parameter}`);
 const typeParameter = (scope: Scope): unknown[] => (scope.type === null ? [] : [scope.type]);
 
 // Parameters of the plain statistics: $1 org, $2 from, $3 to, $4 type.

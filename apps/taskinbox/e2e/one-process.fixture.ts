@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto';
+import { dropQueue, startTestApp, type TestApp } from '@taskinbox/testing';
+import { appFeatureModules } from '../src/app.module';
+
+/**
+ * The one-process app (every module of apps/taskinbox) on a test database. Webhooks record
+ * deliveries but send none, and every host name resolves to one public documentation address
+ * without asking DNS: what the tests here create must not reach the addresses they invent.
+ */
+export async function startOneProcessApp(env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+  const queueName = `test-app-${randomBytes(4).toString('hex')}`;
+  const t = await startTestApp({
+    imports: appFeatureModules({
+      relay: { standbyPollMs: 100, retryMinMs: 50 },
+      webhooks: { queueName, deliver: false, resolver: async () => [{ address: '93.184.216.34', family: 4 }] },
+    }),
+    env: { WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'), ...env },
+  });
+  return {
+    ...t,
+    async close() {
+      await t.close();
+      await dropQueue(queueName);
+    },
+  };
+}
