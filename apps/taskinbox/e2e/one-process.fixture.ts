@@ -24,3 +24,15 @@ export async function startOneProcessApp(env: NodeJS.ProcessEnv = {}): Promise<T
     },
   };
 }
+
+/** Waits until the projector has written every event appended so far into the read models. */
+export async function projected(t: TestApp): Promise<void> {
+  for (;;) {
+    const { rows } = await t.pool.query<{ done: boolean }>(
+      `SELECT coalesce((SELECT position FROM projection_checkpoints WHERE name = 'read-models') >=
+         (SELECT es_position(tx_id, global_position) FROM es_events ORDER BY tx_id DESC, global_position DESC LIMIT 1), false) AS done`,
+    );
+    if (rows[0].done) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
