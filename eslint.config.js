@@ -40,6 +40,43 @@ module.exports = tseslint.config(
     },
   },
   {
+    // The devices' deciders are pure like the task's: sibling files, and types from the protocol.
+    files: ['libs/devices/src/pure/**/*.ts'],
+    ignores: ['libs/devices/src/pure/**/*.spec.ts', 'libs/devices/src/pure/decider.specification.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./)',
+              allowTypeImports: true,
+              message: 'Deciders are pure: no framework, database, network or Node imports; only sibling files and types.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // What the server and the agent share: pure computation, two small libraries (cron times, uuid v5).
+    files: ['libs/device-protocol/**/*.ts'],
+    ignores: ['libs/device-protocol/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./|croner$|uuid$)',
+              message: 'The device protocol is pure: no framework, database, network or Node imports.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Readers and the writer of the read models meet only in libs/read-models.
     files: ['libs/query/**/*.ts', 'libs/read-models/**/*.ts'],
     rules: {

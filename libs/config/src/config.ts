@@ -33,6 +33,18 @@ export interface Config {
     /** NATS_STREAM_REPLICAS: copies of the events stream a JetStream cluster keeps (3 in a three-node cluster). */
     streamReplicas: number;
   };
+  devices: {
+    /** DEVICES_NATS_URL: the NATS URL given to agents (default NATS_URL): an address the devices can reach. */
+    natsUrl: string;
+    /** DEVICES_NATS_JWT_TTL_SECONDS: lifetime of a device's NATS user JWT (at most 24 h); agents renew it over HTTPS. */
+    natsJwtTtlSeconds: number;
+    /** DEVICES_ACCESS_TTL_SECONDS: lifetime of a device's HTTPS access token; agents sign a new challenge before it ends. */
+    accessTtlSeconds: number;
+    /** DEVICES_HEARTBEAT_SECONDS: how often agents say they are alive; silent for three times this means offline. */
+    heartbeatSeconds: number;
+    /** DEVICES_POLL_SECONDS: how often agents ask for work unprompted, in case a wake-up was lost. */
+    pollSeconds: number;
+  };
   /** HTTP_HOST / HTTP_PORT: where the HTTP API listens. */
   http: { host: string; port: number };
   /** BODY_LIMIT_BYTES: largest accepted request body; larger bodies get 413. */
@@ -217,6 +229,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       prefix: natsPrefix,
       issuerFile: env.NATS_ISSUER ? path.resolve(env.NATS_ISSUER) : undefined,
       streamReplicas: int('NATS_STREAM_REPLICAS', 1, 1, 5),
+    },
+    devices: {
+      natsUrl: url('DEVICES_NATS_URL', env.NATS_URL || 'nats://127.0.0.1:4222', ['nats:', 'tls:']),
+      natsJwtTtlSeconds: int('DEVICES_NATS_JWT_TTL_SECONDS', 12 * 3600, 60, 24 * 3600),
+      accessTtlSeconds: int('DEVICES_ACCESS_TTL_SECONDS', 3600, 60, 24 * 3600),
+      heartbeatSeconds: int('DEVICES_HEARTBEAT_SECONDS', 30, 1, 3600),
+      pollSeconds: int('DEVICES_POLL_SECONDS', 300, 1, 24 * 3600),
     },
     http: { host: env.HTTP_HOST || '0.0.0.0', port: httpPort },
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),

@@ -169,6 +169,21 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('deleteStream', () => {
+      it('removes a stream from reads, lets its id start again, and ignores a missing one', async () => {
+        const stream = await seed(3);
+        const kept = await seed(1);
+        await store.deleteStream(stream);
+        await expect(store.readStream(stream)).resolves.toEqual([]);
+        const everything = await store.readAll({ maxCount: 100_000 });
+        expect(everything.some((event) => event.streamId === stream)).toBe(false);
+        expect(await store.readStream(kept)).toHaveLength(1);
+        const again = await store.appendToStream(stream, [newEvent()], { expectedRevision: 'no_stream' });
+        expect(again.nextExpectedRevision).toBe(0n);
+        await expect(store.deleteStream(newStream())).resolves.toBeUndefined();
+      });
+    });
+
     describe('expected revision', () => {
       it.each(matrix.map((row) => ({ ...row, title: `${row.existing} event(s), expected ${String(row.expected)}` })))(
         '$title',

@@ -81,6 +81,12 @@ export interface EventStore {
   /** All events of a stream in revision order; [] when it does not exist. */
   readStream(streamId: string, options?: { fromRevision?: bigint; maxCount?: number }): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Removes a stream and its events for good (retention of history that has expired); a
+   * missing stream is no error. Readers of the log never see its events again; appending to
+   * the id later starts a new stream.
+   */
+  deleteStream(streamId: string): Promise<void>;
   subscribeToAll(
     handler: (events: RecordedEvent[]) => Promise<void>,
     options?: SubscribeOptions,

@@ -128,6 +128,14 @@ export class EventStoreDbEventStore implements EventStore {
     return events;
   }
 
+  async deleteStream(streamId: string): Promise<void> {
+    try {
+      await this.client.deleteStream(streamId);
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const limit = options.maxCount ?? Number.POSITIVE_INFINITY;
     const events: RecordedEvent[] = [];

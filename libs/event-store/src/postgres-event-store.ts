@@ -168,6 +168,23 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toRecordedEvent);
   }
 
+  async deleteStream(streamId: string): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // The stream row first: an append to the stream waits for this transaction (es_append_batch claims it).
+      await client.query('DELETE FROM es_streams WHERE stream_id = $1', [streamId]);
+      await client.query('DELETE FROM es_events WHERE stream_id = $1', [streamId]);
+      await client.query('DELETE FROM stream_snapshots WHERE stream_id = $1', [streamId]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
   subscribeToAll(handler: (events: RecordedEvent[]) => Promise<void>, options: SubscribeOptions = {}): Subscription {
     return this.subscriptions.subscribe(handler, options);
   }

@@ -67,6 +67,23 @@ const codedStatus: Record<string, number> = {
   account_exists: HttpStatus.CONFLICT,
   wrong_password: HttpStatus.FORBIDDEN,
   link_invalid: HttpStatus.GONE,
+  // devices (libs/devices)
+  device_auth_failed: HttpStatus.UNAUTHORIZED,
+  enrolment_token_refused: HttpStatus.UNAUTHORIZED,
+  enrolment_token_not_found: HttpStatus.NOT_FOUND,
+  device_not_found: HttpStatus.NOT_FOUND,
+  device_already_enrolled: HttpStatus.CONFLICT,
+  device_unenrolled: HttpStatus.CONFLICT,
+  invalid_device_command: HttpStatus.BAD_REQUEST,
+  device_group_not_found: HttpStatus.NOT_FOUND,
+  device_group_name_taken: HttpStatus.CONFLICT,
+  job_not_found: HttpStatus.NOT_FOUND,
+  schedule_not_found: HttpStatus.NOT_FOUND,
+  no_target_devices: HttpStatus.CONFLICT,
+  run_not_found: HttpStatus.NOT_FOUND,
+  run_already_exists: HttpStatus.CONFLICT,
+  run_not_active: HttpStatus.CONFLICT,
+  invalid_run_report: HttpStatus.BAD_REQUEST,
 };
 
 // Fastify's refusals of bodies it cannot parse, said more plainly than its defaults.

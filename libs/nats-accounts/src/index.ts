@@ -7,3 +7,4 @@ export * from './server/server.config';
 export * from './installation/nats.installation';
 export * from './revocations/account.revocations';
 export { EventReadersModule } from './event-readers/event-readers.module';
+export { NatsUnavailable } from './event-readers/event-reader.errors';

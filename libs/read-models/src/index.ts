@@ -4,3 +4,5 @@ export * from './read-models.module';
 export * from './task-fact.entity';
 export * from './timeline-entry.entity';
 export * from './read-models.channel';
+export * from './device-view.entity';
+export * from './run-view.entity';

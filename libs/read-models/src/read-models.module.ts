@@ -6,8 +6,10 @@ import { InboxTask } from './inbox-task.entity';
 import { OrgCalendar } from './org-calendar.entity';
 import { TaskFact } from './task-fact.entity';
 import { TimelineEntry } from './timeline-entry.entity';
+import { DeviceView } from './device-view.entity';
+import { RunActionView, RunView } from './run-view.entity';
 
-export const readModelEntities = [InboxTask, TimelineEntry, TaskFact, OrgCalendar];
+export const readModelEntities = [InboxTask, TimelineEntry, TaskFact, OrgCalendar, DeviceView, RunView, RunActionView];
 
 /** A TypeORM DataSource over the read-model tables, shared by the projector and the query API. */
 @Global()

@@ -9,6 +9,7 @@ import { NatsAccess0000000000030 } from './0030-nats-access';
 import { StreamSnapshots0000000000040 } from './0040-stream-snapshots';
 import { Lz4Compression0000000000041 } from './0041-lz4-compression';
 import { EventSizes0000000000042 } from './0042-event-sizes';
+import { Devices0000000000060 } from './0060-devices';
 
 /** Every migration, in the order it runs. Files are numbered; each class name ends in its number. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   StreamSnapshots0000000000040,
   Lz4Compression0000000000041,
   EventSizes0000000000042,
+  Devices0000000000060,
 ];

@@ -10,6 +10,7 @@ import {
   type UserPermissionsLimits,
 } from '@nats-io/jwt';
 import { commandsToken, eventsToken } from '@taskinbox/messaging';
+import { deviceCommandsToken, deviceReportsToken, devicesToken } from '@taskinbox/device-protocol';
 import { type AccountName, type InstallationKeys, publicKeyOf } from '../keys/installation.keys';
 
 /**
@@ -56,6 +57,9 @@ const consumerApi = [
   },
 ] as const;
 const acks = '$JS.ACK.*.*.>';
+// Wake-ups taskinbox sends each device, and what devices say (heartbeats), across the two accounts.
+const deviceCommands = `${anyPrefix}.${devicesToken}.${deviceCommandsToken}.>`;
+const deviceReports = `${anyPrefix}.${devicesToken}.${deviceReportsToken}.>`;
 
 /**
  * What users signed with a role's scoped key may do, whatever their JWT says. Whole-token
@@ -82,6 +86,14 @@ export const scopedTemplates: Record<string, Partial<UserPermissionsLimits>> = {
     },
     sub: { allow: [`{{tag(prefix)}}.${eventsToken}.{{tag(org)}}.>`, '_INBOX.{{name()}}.>'], deny: [] },
   },
+  // Enrolled devices (user name = device id): hear their own wake-ups, speak only as themselves.
+  // No inbox: a device makes no requests over NATS (work and results go over HTTPS).
+  'DEVICES.device': {
+    pub: { allow: [`{{tag(prefix)}}.${devicesToken}.${deviceReportsToken}.{{name()}}.>`], deny: [] },
+    sub: { allow: [`{{tag(prefix)}}.${devicesToken}.${deviceCommandsToken}.{{name()}}`], deny: [] },
+    subs: 4,
+    payload: 16 * 1024,
+  },
 };
 
 /** The claims of one account, built from the installation's public keys (seeds work too). */
@@ -107,8 +119,17 @@ export function accountClaims(name: AccountName, keys: InstallationKeys): Partia
           response_type: response,
         })),
         { name: 'event readers: acks', subject: acks, type: 'service', response_type: 'Singleton' },
+        { name: 'device wake-ups', subject: deviceCommands, type: 'stream' },
       ];
-      return { ...base, limits: withJetStream, exports };
+      const imports: Import[] = [
+        {
+          name: 'device reports',
+          subject: deviceReports,
+          account: publicKeyOf(keys.accounts.DEVICES.identity),
+          type: 'stream',
+        },
+      ];
+      return { ...base, limits: withJetStream, exports, imports };
     }
     case 'OUTSIDE': {
       const imports: Import[] = [{ name: 'task commands', subject: commands, account: taskinbox, type: 'service' }];
@@ -128,8 +149,13 @@ export function accountClaims(name: AccountName, keys: InstallationKeys): Partia
       ];
       return { ...base, limits: withoutJetStream, imports };
     }
-    case 'DEVICES':
-      return { ...base, limits: withoutJetStream };
+    case 'DEVICES': {
+      const exports: Export[] = [{ name: 'device reports', subject: deviceReports, type: 'stream' }];
+      const imports: Import[] = [
+        { name: 'device wake-ups', subject: deviceCommands, account: taskinbox, type: 'stream' },
+      ];
+      return { ...base, limits: withoutJetStream, exports, imports };
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { accountNames, type AccountName, type InstallationKeys, publicKeys } from '../keys/installation.keys';
 
 /**
@@ -54,4 +55,10 @@ export function parseIssuer(text: string, source: string): Issuer {
   }
   if (problems.length > 0) throw new Error(`${source} is not a taskinbox NATS issuer file: ${problems.join('; ')}.`);
   return value as Issuer;
+}
+
+/** The issuer file NATS_ISSUER names, read and checked; `feature` says who needs it when it is not set. */
+export function readIssuer(issuerFile: string | undefined, feature: string): Issuer {
+  if (!issuerFile) throw new Error(`NATS_ISSUER is required for ${feature} (npm run cli -- nats:init writes issuer.json).`);
+  return parseIssuer(readFileSync(issuerFile, 'utf8'), `NATS_ISSUER (${issuerFile})`);
 }

@@ -1,13 +1,12 @@
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { readFileSync } from 'node:fs';
 import type { Pool } from 'pg';
 import { CONFIG, type Config } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
 import { createLogger } from '@taskinbox/http';
 import { connectNats, natsNames } from '@taskinbox/messaging';
 import { AccountPublisher } from '../accounts/account.publisher';
-import { type Issuer, parseIssuer } from '../accounts/issuer';
+import { type Issuer, readIssuer } from '../accounts/issuer';
 import { AccountRevocations } from '../revocations/account.revocations';
 import { EventReaderController } from './event-reader.controller';
 import { EventReaderService } from './event-reader.service';
@@ -44,11 +43,7 @@ class ReaderConnection {
     {
       provide: ISSUER,
       inject: [CONFIG],
-      useFactory: (config: Config): Issuer => {
-        if (!config.nats.issuerFile)
-          throw new Error('NATS_ISSUER is required for event readers (npm run cli -- nats:init writes issuer.json).');
-        return parseIssuer(readFileSync(config.nats.issuerFile, 'utf8'), `NATS_ISSUER (${config.nats.issuerFile})`);
-      },
+      useFactory: (config: Config): Issuer => readIssuer(config.nats.issuerFile, 'event readers'),
     },
     { provide: ReaderConnection, inject: [CONFIG], useFactory: (config: Config) => new ReaderConnection(config) },
     {

@@ -109,7 +109,10 @@ export async function initInstallation(
     if (!existsSync(file))
       writeSecret(file, (await issueUser({ account, accountKey: keys.accounts[account].identity, name })).creds);
   }
-  const issuer = issuerFrom(keys, readFileSync(paths.system, 'utf8'), [{ account: 'EVENTS', role: 'reader' }]);
+  const issuer = issuerFrom(keys, readFileSync(paths.system, 'utf8'), [
+    { account: 'EVENTS', role: 'reader' },
+    { account: 'DEVICES', role: 'device' },
+  ]);
   writeSecret(paths.issuer, `${JSON.stringify(issuer, null, 2)}\n`);
 
   const { revocations, ...server } = options;

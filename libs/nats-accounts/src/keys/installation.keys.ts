@@ -6,7 +6,7 @@ import { createAccount, createOperator, fromSeed } from '@nats-io/nkeys';
  * - TASKINBOX: taskinbox's own services, JetStream, every subject;
  * - OUTSIDE: services of the organisations, which may only send commands and hear the replies;
  * - EVENTS: organisations' event readers, each limited to its organisation's events;
- * - DEVICES: enrolled devices (their scoped signing keys are added with the devices feature).
+ * - DEVICES: enrolled devices, each limited to its own wake-ups and reports.
  */
 export const accountNames = ['SYS', 'TASKINBOX', 'OUTSIDE', 'EVENTS', 'DEVICES'] as const;
 export type AccountName = (typeof accountNames)[number];
@@ -34,7 +34,7 @@ export const signingRoles: Record<AccountName, readonly string[]> = {
   TASKINBOX: [],
   OUTSIDE: ['service'],
   EVENTS: ['reader'],
-  DEVICES: [],
+  DEVICES: ['device'],
 };
 
 const seedOf = (pair: { getSeed(): Uint8Array }): string => new TextDecoder().decode(pair.getSeed());

@@ -154,6 +154,7 @@ describe('read-model rebuild', () => {
     const gatedStore: EventStore = {
       appendToStream: (...args) => store.appendToStream(...args),
       readStream: (...args) => store.readStream(...args),
+      deleteStream: (streamId) => store.deleteStream(streamId),
       readAll: (...args) => store.readAll(...args),
       subscribeToAll: (handler, options) =>
         store.subscribeToAll((events) => {

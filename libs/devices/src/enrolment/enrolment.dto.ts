@@ -1,0 +1,42 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { OneLine } from '../dto.checks';
+
+export class EnrolmentTokenDto {
+  @ApiPropertyOptional({ example: 'rack 4 servers', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @OneLine('name')
+  name?: string;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Device groups the enrolled device joins.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true, message: 'each groupIds entry must be a UUID' })
+  groupIds?: string[];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1440, default: 60, description: 'The token works once, within this time.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  expiresInMinutes?: number;
+}
+
+export class EnrolmentTokenView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: [String] }) groupIds!: string[];
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) usedAt!: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) deviceId!: string | null;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) revokedAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class EnrolmentTokenCreatedView extends EnrolmentTokenView {
+  @ApiProperty({ description: 'The token (tie_…): shown this once.' }) token!: string;
+}
