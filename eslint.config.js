@@ -19,7 +19,7 @@ module.exports = tseslint.config(
   },
   {
     // Tests read JSON bodies loosely; production code may not.
-    files: ['**/*.spec.ts', 'libs/testing/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.fixture.ts', 'libs/testing/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
@@ -59,7 +59,8 @@ module.exports = tseslint.config(
     },
   },
   {
-    // What the server and the agent share: pure computation, two small libraries (cron times, uuid v5).
+    // What the server and the agent share: the protocol, with three small libraries (cron times,
+    // uuid v5, nkey signatures) and fetch for the agent's side of the HTTPS API.
     files: ['libs/device-protocol/**/*.ts'],
     ignores: ['libs/device-protocol/**/*.spec.ts'],
     rules: {
@@ -68,7 +69,7 @@ module.exports = tseslint.config(
         {
           patterns: [
             {
-              regex: '^(?!\\./|croner$|uuid$)',
+              regex: '^(?!\\./|croner$|uuid$|@nats-io/nkeys$)',
               message: 'The device protocol is pure: no framework, database, network or Node imports.',
             },
           ],

@@ -66,7 +66,7 @@ const running = new Set<RunningAgent>();
 export async function startAgent(
   app: TestApp,
   token: string,
-  options: { name?: string; env?: NodeJS.ProcessEnv; start?: boolean } = {},
+  options: { name?: string; env?: NodeJS.ProcessEnv; start?: boolean; server?: string } = {},
 ): Promise<RunningAgent> {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'taskinbox-agent-test-'));
   const env = {
@@ -81,7 +81,7 @@ export async function startAgent(
   // Not execFileSync: the server answering the enrolment runs in this very process.
   const enrolled = await promisify(execFile)(
     process.execPath,
-    [agentBundle, 'enrol', '--server', app.url, '--token', token, ...(options.name ? ['--name', options.name] : [])],
+    [agentBundle, 'enrol', '--server', options.server ?? app.url, '--token', token, ...(options.name ? ['--name', options.name] : [])],
     { env, encoding: 'utf8' },
   ).catch((error: { stderr?: string; message: string }) => {
     throw new Error(error.stderr || error.message);
@@ -166,4 +166,39 @@ export const finished = (run: any): boolean => ['succeeded', 'failed', 'missed',
 export async function runsOfJob(app: TestApp, org: TestOrganisation, jobId: string): Promise<any[]> {
   const { body } = await call(app.url, 'GET', `/api/runs?jobId=${jobId}&limit=500`, { token: org.tokens.viewer });
   return body.items;
+}
+
+/** A TCP path to the server that a test can cut and restore: the server unreachable, as the agent sees it. */
+export async function serverPath(target: string): Promise<{ url: string; cut(): void; restore(): void; close(): Promise<void> }> {
+  const { createServer, connect } = await import('node:net');
+  const { port: targetPort } = new URL(target);
+  const sockets = new Set<import('node:net').Socket>();
+  let open = true;
+  const server = createServer((client) => {
+    if (!open) return void client.destroy();
+    const upstream = connect(Number(targetPort), '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => sockets.delete(socket));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cut() {
+      open = false;
+      for (const socket of sockets) socket.destroy();
+    },
+    restore() {
+      open = true;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }

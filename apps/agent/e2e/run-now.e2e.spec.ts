@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { call, type TestApp, type TestOrganisation } from '@taskinbox/testing';
 import {
   buildAgent,
@@ -146,6 +147,33 @@ describe('run now', () => {
     expect(run.actions[1]).toMatchObject({ ok: false, code: 137 });
     expect(run.actions[1].error).toMatch(/timed out after 1 s: SIGTERM to its process group, SIGKILL/);
     // Nothing of the group is left running.
-    expect(() => require('node:child_process').execFileSync('pgrep', ['-u', 'nobody', '-f', 'sleep 30'])).toThrow();
+    expect(() => execFileSync('pgrep', ['-u', 'nobody', '-f', 'sleep 30'])).toThrow();
+  });
+
+  it('opens an inbox task for a failing run, through the task path, linked to the run', async () => {
+    const [agent] = agents;
+    const job = await createJob(app, acme, {
+      name: 'disk check',
+      openTaskOnFailure: true,
+      actions: [{ type: 'SCRIPT', content: 'echo "disk 97% full" >&2; exit 1' }],
+    });
+    const { body } = await call(app.url, 'POST', `/api/jobs/${job.id}/runs`, { token: acme.tokens.member, body: { deviceId: agent.deviceId } });
+    const runId = body.runs[0].runId;
+    const run = await eventually('the task linked to the failed run', () => runOf(app, acme, runId), (view) => Boolean(view.taskId));
+    expect(run.status).toBe('failed');
+    const task = await call(app.url, 'GET', `/api/tasks/${run.taskId}`, { token: acme.tokens.member });
+    expect(task.status).toBe(200);
+    expect(task.body).toMatchObject({
+      status: 'pending',
+      taskType: 'device.run.failed',
+      title: 'Job "disk check" failed on web-1',
+      externalRef: `run:${runId}`,
+      priority: 'high',
+      payload: { runId, jobId: job.id, deviceId: agent.deviceId, failedActions: [0] },
+    });
+    // A run that succeeds, or whose job does not ask, opens none.
+    const quiet = await createJob(app, acme, { name: 'quiet failure', actions: [{ type: 'COMMAND', command: 'false' }] });
+    const again = await call(app.url, 'POST', `/api/jobs/${quiet.id}/runs`, { token: acme.tokens.member, body: { deviceId: agent.deviceId } });
+    expect(await eventually('done', () => runOf(app, acme, again.body.runs[0].runId), finished)).toMatchObject({ status: 'failed', taskId: null });
   });
 });

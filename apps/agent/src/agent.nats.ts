@@ -33,7 +33,7 @@ export class AgentNats {
     this.stopped = true;
     clearInterval(this.heartbeat);
     await this.nc?.close().catch(() => undefined);
-    await this.running;
+    await this.running?.catch(() => undefined);
   }
 
   private async loop(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Logger } from './agent.logger';
-import { type AgentClient, DeviceUnenrolled, ServerRefused } from './agent.client';
+import { type AgentClient, DeviceUnenrolled, ServerRefused } from '@taskinbox/device-protocol';
 import type { AgentState, OutboxItem } from './agent.state';
 
 /**

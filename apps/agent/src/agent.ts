@@ -8,7 +8,7 @@ import {
   scheduledRunId,
   type WakeMessage,
 } from '@taskinbox/device-protocol';
-import { AgentClient, DeviceUnenrolled, ServerRefused } from './agent.client';
+import { AgentClient, DeviceUnenrolled, ServerRefused } from '@taskinbox/device-protocol';
 import type { AgentConfig } from './agent.config';
 import { deviceFacts } from './agent.facts';
 import type { Logger } from './agent.logger';
@@ -49,11 +49,14 @@ export class Agent {
   ) {
     this.client = new AgentClient(identity.server, identity.deviceId, identity.seed, (session) => this.sessionOpened(session));
     this.outbox = new Outbox(state, () => this.client, logger, config.maxBackoffMs, () => void this.unenrolled());
-    this.executor = new RunExecutor(config, state, this.outbox, logger);
+    this.executor = new RunExecutor(config, state, this.outbox, logger, (scheduleId) => this.next(scheduleId));
     this.scheduler = new ScheduleRunner(
       config.clock,
       state,
-      { run: (schedule, at) => this.fire(schedule, at), missed: (schedule, at, reason, earlier) => this.miss(schedule, at, reason, earlier) },
+      {
+        run: (schedule, slots) => this.due(schedule, slots),
+        missed: (schedule, at, reason, earlier) => this.miss(schedule, at, reason, earlier),
+      },
       logger,
     );
     this.nats = new AgentNats(
@@ -87,7 +90,9 @@ export class Agent {
     clearTimeout(this.pollTimer);
     this.scheduler.stop();
     await this.executor.stopAll(reason);
-    await Promise.race([this.outbox.drained(), new Promise((resolve) => setTimeout(resolve, 3000))]);
+    // A last chance to deliver what is waiting (an unenrolled device has no one to deliver to).
+    if (code !== unenrolledExitCode)
+      await Promise.race([this.outbox.drained(), new Promise((resolve) => setTimeout(resolve, 3000))]);
     this.outbox.stop();
     await this.nats.stop();
     clearTimeout(this.renewTimer);
@@ -123,6 +128,7 @@ export class Agent {
     this.fetching = this.client
       .request<AgentWork>('GET', '/api/devices/agent/work')
       .then(async (work) => {
+        this.logger.info({ runs: work.runs.length, schedules: work.schedules.length }, 'work fetched');
         this.scheduler.replace(work.schedules);
         for (const order of work.runs) await this.take(order.runId);
         this.outbox.kick();
@@ -163,6 +169,33 @@ export class Agent {
     } catch (error) {
       this.logger.warn({ runId, err: String(error) }, 'cannot check a cancellation yet');
     }
+  }
+
+  /** Catch-up slots waiting, per schedule, for the run before them (overlap policies but allow). */
+  private readonly queued = new Map<string, { schedule: ScheduleOrder; slots: Date[] }>();
+
+  /**
+   * Slots due now: the first is fired at once (its overlap policy applies); more come only when
+   * catching up (misfire run_all), and run one after another unless the policy is allow.
+   */
+  private due(schedule: ScheduleOrder, slots: Date[]): void {
+    const [first, ...rest] = slots;
+    this.fire(schedule, first);
+    if (schedule.overlap === 'allow') return rest.forEach((at) => this.fire(schedule, at));
+    if (rest.length === 0) return;
+    const waiting = this.queued.get(schedule.scheduleId)?.slots ?? [];
+    this.queued.set(schedule.scheduleId, { schedule, slots: [...waiting, ...rest] });
+    this.next(schedule.scheduleId);
+  }
+
+  /** A run ended: the next queued catch-up slot of its schedule starts, if nothing of it runs. */
+  private next(scheduleId: string | undefined): void {
+    if (!scheduleId || this.stopping) return;
+    const queue = this.queued.get(scheduleId);
+    if (!queue || this.executor.runningFor(scheduleId).length > 0) return;
+    const at = queue.slots.shift();
+    if (queue.slots.length === 0) this.queued.delete(scheduleId);
+    if (at) this.fire(queue.schedule, at);
   }
 
   private fire(schedule: ScheduleOrder, at: Date): void {

@@ -1,6 +1,6 @@
 import { createUser } from '@nats-io/nkeys';
 import { Agent, unenrolledExitCode } from './agent';
-import { enrol } from './agent.client';
+import { enrol } from '@taskinbox/device-protocol';
 import { AgentConfigError, checkServerUrl, loadAgentConfig } from './agent.config';
 import { agentVersion, deviceFacts } from './agent.facts';
 import { createAgentLogger } from './agent.logger';

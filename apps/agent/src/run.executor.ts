@@ -31,6 +31,8 @@ export class RunExecutor {
     private readonly state: AgentState,
     private readonly outbox: Outbox,
     private readonly logger: Logger,
+    /** Told when a run ends, with its schedule (queued catch-up slots start then). */
+    private readonly onDone: (scheduleId: string | undefined) => void = () => undefined,
   ) {}
 
   /** Whether this agent has taken the run on before (running now, or done). */
@@ -61,6 +63,7 @@ export class RunExecutor {
       const after = this.state.runs();
       after[order.runId] = { ...after[order.runId], status: 'done' };
       this.state.saveRuns(after);
+      this.onDone(slot?.scheduleId);
     });
   }
 

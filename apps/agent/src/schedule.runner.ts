@@ -16,7 +16,8 @@ const catchUpLimit = 100;
 const lookEveryMs = 30_000;
 
 export interface SlotHandlers {
-  run(schedule: ScheduleOrder, at: Date): void;
+  /** Slots to run now, oldest first (more than one only when catching up). */
+  run(schedule: ScheduleOrder, slots: Date[]): void;
   missed(schedule: ScheduleOrder, at: Date, reason: MissedReason, earlierNotRecorded?: number): void;
 }
 
@@ -79,7 +80,7 @@ export class ScheduleRunner {
           plan.missed.forEach((missed, index) =>
             this.handlers.missed(schedule, missed.at, missed.reason, index === 0 && omitted > 0 ? omitted : undefined),
           );
-          for (const at of plan.run) this.handlers.run(schedule, at);
+          if (plan.run.length > 0) this.handlers.run(schedule, plan.run);
           progress[schedule.scheduleId] = slots[slots.length - 1].toISOString();
         }
         const [upcoming] = nextSlots(schedule.cron, schedule.timezone, now, 1);

@@ -6,3 +6,4 @@ export * from './run.ids';
 export * from './output.capture';
 export * from './agent.messages';
 export * from './labels';
+export * from './agent.client';

@@ -59,7 +59,7 @@ const resync = (messaging: DeviceMessaging) => async (_orgId: string, deviceIds:
  */
 @Module({})
 export class DevicesModule implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
   constructor(
@@ -72,6 +72,7 @@ export class DevicesModule implements OnApplicationBootstrap, OnApplicationShutd
     private readonly presence: DevicePresence,
     private readonly retention: RunRetention,
     private readonly revocations: AccountRevocations,
+    private readonly runs: RunCommands,
   ) {}
 
   static forRoot(options: DevicesOptions = {}): DynamicModule {
@@ -120,9 +121,8 @@ export class DevicesModule implements OnApplicationBootstrap, OnApplicationShutd
         },
         {
           provide: AgentSessions,
-          inject: [PG_POOL, CONFIG, NATS_ISSUER, DEVICES_CLOCK],
-          useFactory: (pool: Pool, config: Config, issuer: Issuer, clock: Clock) =>
-            new AgentSessions(pool, config, issuer, clock),
+          inject: [PG_POOL, CONFIG, NATS_ISSUER],
+          useFactory: (pool: Pool, config: Config, issuer: Issuer) => new AgentSessions(pool, config, issuer),
         },
         AgentGuard,
         {
@@ -206,12 +206,14 @@ export class DevicesModule implements OnApplicationBootstrap, OnApplicationShutd
     this.every(this.options.retentionIntervalMs ?? 10 * 60_000, async () => {
       const deleted = await this.retention.sweep();
       if (deleted > 0) this.logger.info({ deleted }, 'runs past their retention deleted');
+      await this.runs.dropOrphanedQueues('housekeeping');
     });
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     await Promise.all([this.projector.stop(), this.live.close(), this.messaging.close()]);
   }
 
@@ -221,7 +223,7 @@ export class DevicesModule implements OnApplicationBootstrap, OnApplicationShutd
       if (this.stopped) return;
       work().catch((error: unknown) => {
         this.logger.warn({ err: error }, `${what}: not yet; trying again`);
-        this.timers.push(setTimeout(attempt, 2000));
+        this.later(attempt, 2000);
       });
     };
     attempt();
@@ -232,10 +234,17 @@ export class DevicesModule implements OnApplicationBootstrap, OnApplicationShutd
       if (this.stopped) return;
       work()
         .catch((error: unknown) => this.logger.warn({ err: error }, 'devices housekeeping failed'))
-        .finally(() => {
-          if (!this.stopped) this.timers.push(setTimeout(tick, ms));
-        });
+        .finally(() => this.later(tick, ms));
     };
-    this.timers.push(setTimeout(tick, ms));
+    this.later(tick, ms);
+  }
+
+  private later(work: () => void, ms: number): void {
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      work();
+    }, ms);
+    this.timers.add(timer);
   }
 }

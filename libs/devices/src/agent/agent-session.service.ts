@@ -3,7 +3,6 @@ import type { Pool } from 'pg';
 import type { Config } from '@taskinbox/config';
 import { type AgentSession, challengeText, deviceSubjects } from '@taskinbox/device-protocol';
 import type { Issuer } from '@taskinbox/nats-accounts';
-import type { Clock } from '../devices.clock';
 import { devicesErrors } from '../devices.errors';
 import { issueDeviceJwt, verifySignature } from '../nats/device.credentials';
 import type { DeviceCaller } from '../runs/run.commands';
@@ -23,8 +22,13 @@ export class AgentSessions {
     private readonly pool: Pool,
     private readonly config: Config,
     private readonly issuer: Issuer,
-    private readonly clock: Clock,
   ) {}
+
+  // Credentials live on real time, whatever clock the schedules are tested with: NATS checks a
+  // JWT's expiry against its own clock.
+  private now(): Date {
+    return new Date();
+  }
 
   /**
    * A nonce for the device to sign. Unknown and unenrolled devices get one too (that never
@@ -32,7 +36,7 @@ export class AgentSessions {
    */
   async challenge(deviceId: string): Promise<{ nonce: string; expiresAt: string }> {
     const nonce = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(this.clock.now().getTime() + challengeSeconds * 1000);
+    const expiresAt = new Date(this.now().getTime() + challengeSeconds * 1000);
     await this.pool.query(
       `UPDATE device_access SET challenge_hash = $2, challenge_expires_at = $3
        WHERE device_id = $1 AND unenrolled_at IS NULL`,
@@ -48,7 +52,7 @@ export class AgentSessions {
        FROM (SELECT device_id, challenge_hash, challenge_expires_at FROM device_access WHERE device_id = $1 FOR UPDATE) b
        WHERE a.device_id = b.device_id AND a.unenrolled_at IS NULL
        RETURNING a.public_key, a.org_id, b.challenge_hash = $2 AND b.challenge_expires_at > $3 AS fresh`,
-      [deviceId, sha256(nonce), this.clock.now()],
+      [deviceId, sha256(nonce), this.now()],
     );
     const row = rows[0] as ({ public_key: string; org_id: string; fresh: boolean } | undefined);
     if (!row?.fresh || !verifySignature(row.public_key, challengeText(nonce), signature)) {
@@ -59,7 +63,7 @@ export class AgentSessions {
 
   /** A new access token and NATS JWT for a device whose key was just proven (enrolment, a signed challenge). */
   async issue(device: DeviceCaller, publicKey: string): Promise<AgentSession> {
-    const now = this.clock.now();
+    const now = this.now();
     const accessToken = `${accessTokenPrefix}${randomBytes(32).toString('base64url')}`;
     const accessExpiresAt = new Date(now.getTime() + this.config.devices.accessTtlSeconds * 1000);
     const nats = await issueDeviceJwt(this.issuer, {
@@ -97,7 +101,7 @@ export class AgentSessions {
     const { rows } = await this.pool.query<{ device_id: string; org_id: string }>(
       `SELECT device_id, org_id FROM device_access
        WHERE access_hash = $1 AND access_expires_at > $2 AND unenrolled_at IS NULL`,
-      [sha256(token), this.clock.now()],
+      [sha256(token), this.now()],
     );
     return rows[0] && { deviceId: rows[0].device_id, orgId: rows[0].org_id };
   }

@@ -132,6 +132,19 @@ export class RunCommands {
     }
   }
 
+  /**
+   * Runs still waiting for devices that are unenrolled: a run asked for an instant before the
+   * unenrolment may not have reached the read model when the queue was dropped.
+   */
+  async dropOrphanedQueues(correlationId: string): Promise<void> {
+    const { rows } = await this.pool.query<{ org_id: string; device_id: string }>(
+      `SELECT DISTINCT r.org_id, r.device_id FROM run_views r JOIN device_access a ON a.device_id = r.device_id
+       WHERE a.unenrolled_at IS NOT NULL AND r.status = ANY($1)`,
+      [pendingStatuses],
+    );
+    for (const row of rows) await this.dropQueue(row.org_id, row.device_id, 'taskinbox', correlationId);
+  }
+
   // --- what a device reports --------------------------------------------------------------------
 
   /** The device fetches a run it was woken for (or found pending): it has the job from now on. */

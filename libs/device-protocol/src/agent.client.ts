@@ -5,7 +5,7 @@ import {
   type DeviceFacts,
   type EnrolmentResult,
   enrolmentText,
-} from '@taskinbox/device-protocol';
+} from './agent.messages';
 
 /** The server answered with an error status. */
 export class ServerRefused extends Error {
