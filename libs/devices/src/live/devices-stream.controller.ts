@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Controller, Get, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { AcceptQueryToken, Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
@@ -22,6 +22,10 @@ export class DevicesStreamController implements BeforeApplicationShutdown {
       'goes offline, or one of its runs changes. Reload what is on screen; no data rides along.',
   })
   @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'An event stream: `event: devices.changed` lines, and a comment every 15 s.',
+    content: { 'text/event-stream': { schema: { type: 'string', example: 'event: devices.changed\ndata: {}\n\n' } } },
+  })
   @ApiQuery({ name: 'access_token', required: false, description: 'For EventSource, which cannot send headers.' })
   @Allow({ roles: everyone })
   @AcceptQueryToken()

@@ -173,7 +173,8 @@ export function decideRun(command: RunCommand, state: Run): RunDecision {
           data: { runId, deviceId: state.deviceId, startedAt: command.startedAt, receivedAt: command.now },
         });
       }
-      if (status === 'running') return accept();
+      // Started before (a retried report, even after the run ended).
+      if (status === 'running' || status === 'succeeded' || status === 'failed') return accept();
       return reject(new RunNotActive('start', status));
 
     case 'FinishAction': {

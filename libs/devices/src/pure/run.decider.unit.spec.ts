@@ -75,6 +75,8 @@ describe('run decider', () => {
     given(requested, dispatched).when({ type: 'DispatchRun', deviceId, now: at(1) }).then([]);
     given(requested, dispatched).when({ type: 'StartRun', deviceId, startedAt: at(2), now: at(2) }).then([started]);
     given(requested, dispatched, started).when({ type: 'StartRun', deviceId, startedAt: at(2), now: at(2) }).then([]);
+    const done: RunEvent = { type: 'RunFinished', data: { runId, outcome: 'failed', finishedAt: at(3), receivedAt: at(3) } };
+    given(requested, dispatched, started, done).when({ type: 'StartRun', deviceId, startedAt: at(2), now: at(4) }).then([]);
   });
 
   it("answers another device's reports as if the run did not exist", () => {
