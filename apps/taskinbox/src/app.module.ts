@@ -2,6 +2,7 @@ import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { AuthModule } from '@taskinbox/auth';
 import { type Config, ConfigModule } from '@taskinbox/config';
 import { DatabaseModule } from '@taskinbox/database';
+import { DevicesModule } from '@taskinbox/devices';
 import { EventReadersModule } from '@taskinbox/nats-accounts';
 import { EventStoreModule } from '@taskinbox/event-store';
 import { IngestModule } from '@taskinbox/ingest';
@@ -32,6 +33,7 @@ export function appFeatureModules(wiring: AppWiring = {}): (Type<unknown> | Dyna
     StreamModule.forRoot(),
     WebhooksModule.forRoot(wiring.webhooks),
     EventReadersModule,
+    DevicesModule.forRoot(),
   ];
 }
 

@@ -1,4 +1,4 @@
-import { createUser } from '@nats-io/nkeys';
+import { createUser, fromSeed } from '@nats-io/nkeys';
 import { AgentClient, enrol, scheduledRunId } from '@taskinbox/device-protocol';
 import { IngestModule } from '@taskinbox/ingest';
 import { call, startTestApp, type TestApp, type TestOrganisation } from '@taskinbox/testing';
@@ -245,7 +245,7 @@ describe('enrolment', () => {
 });
 
 function createUserPublic(seed: string): string {
-  return require('@nats-io/nkeys').fromSeed(new TextEncoder().encode(seed)).getPublicKey();
+  return fromSeed(new TextEncoder().encode(seed)).getPublicKey();
 }
 
 describe('schedules and jobs', () => {

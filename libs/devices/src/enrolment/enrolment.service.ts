@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
+import { inTransaction } from '@taskinbox/database';
 import { type EnrolmentResult, enrolmentText } from '@taskinbox/device-protocol';
 import type { AgentSessions } from '../agent/agent-session.service';
 import type { EnrolDto } from '../agent/agent.dto';
@@ -91,46 +92,37 @@ export class Enrolment {
   async enrol(dto: EnrolDto, correlationId: string): Promise<EnrolmentResult> {
     if (!verifySignature(dto.publicKey, enrolmentText(dto.token), dto.signature))
       throw devicesErrors.invalid('signature', 'is not the publicKey’s signature of the enrolment text');
-    const client = await this.pool.connect();
-    let token: TokenRow;
-    let deviceId: string;
-    try {
-      await client.query('BEGIN');
+    const { token, deviceId } = await inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<TokenRow>(
         'SELECT * FROM device_enrolment_tokens WHERE token_hash = $1 FOR UPDATE',
         [sha256(dto.token)],
       );
-      token = rows[0];
-      const retry = token?.used_by_key === dto.publicKey;
-      if (!token || token.revoked_at || (!retry && (token.used_at || token.expires_at <= this.clock.now())))
+      const row = rows[0];
+      const retry = row?.used_by_key === dto.publicKey;
+      if (!row || row.revoked_at || (!retry && (row.used_at || row.expires_at <= this.clock.now())))
         throw devicesErrors.enrolmentTokenRefused();
-      deviceId = token.used_by_device ?? uuidv7();
+      const id = row.used_by_device ?? uuidv7();
       if (!retry) {
         const taken = await client.query('SELECT 1 FROM device_access WHERE public_key = $1', [dto.publicKey]);
         if (taken.rowCount) throw devicesErrors.invalid('publicKey', 'belongs to another device: make a new key');
         await client.query(
           'UPDATE device_enrolment_tokens SET used_at = $2, used_by_device = $3, used_by_key = $4 WHERE id = $1',
-          [token.id, this.clock.now(), deviceId, dto.publicKey],
+          [row.id, this.clock.now(), id, dto.publicKey],
         );
         await client.query('INSERT INTO device_access (device_id, org_id, public_key) VALUES ($1, $2, $3)', [
-          deviceId,
-          token.org_id,
+          id,
+          row.org_id,
           dto.publicKey,
         ]);
-        await client.query('INSERT INTO device_presence (device_id, org_id) VALUES ($1, $2)', [deviceId, token.org_id]);
+        await client.query('INSERT INTO device_presence (device_id, org_id) VALUES ($1, $2)', [id, row.org_id]);
         await client.query(
           `INSERT INTO device_group_members (group_id, device_id)
            SELECT id, $2 FROM device_groups WHERE org_id = $3 AND id = ANY($1::uuid[])`,
-          [token.group_ids, deviceId, token.org_id],
+          [row.group_ids, id, row.org_id],
         );
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return { token: row, deviceId: id };
+    });
     const name = dto.name?.trim() || dto.facts.hostname;
     await this.devices.execute(
       deviceId,

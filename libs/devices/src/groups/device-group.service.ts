@@ -1,4 +1,5 @@
 import { DatabaseError, type Pool, type PoolClient } from 'pg';
+import { inTransaction } from '@taskinbox/database';
 import { v7 as uuidv7 } from 'uuid';
 import { devicesErrors } from '../devices.errors';
 import type { DeviceGroupDto, DeviceGroupView } from './device-group.dto';
@@ -77,12 +78,11 @@ export class DeviceGroupService {
     dto: DeviceGroupDto,
     apply: (client: PoolClient) => Promise<string>,
   ): Promise<void> {
-    const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      const id = await apply(client);
-      const deviceIds = [...new Set(dto.deviceIds ?? [])];
-      if (deviceIds.length > 0) {
+      await inTransaction(this.pool, async (client) => {
+        const id = await apply(client);
+        const deviceIds = [...new Set(dto.deviceIds ?? [])];
+        if (deviceIds.length === 0) return;
         const { rowCount } = await client.query(
           `INSERT INTO device_group_members (group_id, device_id)
            SELECT $1, device_id FROM device_access WHERE org_id = $2 AND device_id = ANY($3::uuid[])`,
@@ -90,14 +90,10 @@ export class DeviceGroupService {
         );
         // Another organisation's device is reported exactly like a missing one.
         if (rowCount !== deviceIds.length) throw devicesErrors.invalid('deviceIds', 'names a device that does not exist');
-      }
-      await client.query('COMMIT');
+      });
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
       if (error instanceof DatabaseError && error.code === '23505') throw devicesErrors.groupNameTaken();
       throw error;
-    } finally {
-      client.release();
     }
   }
 

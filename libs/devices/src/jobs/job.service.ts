@@ -1,4 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import { inTransaction } from '@taskinbox/database';
 import { v7 as uuidv7 } from 'uuid';
 import {
   cronProblem,
@@ -126,7 +127,7 @@ export class JobService {
   async create(orgId: string, createdBy: string, dto: JobDto): Promise<JobView> {
     const id = uuidv7();
     const spec = specOf(dto);
-    await this.transaction(async (client) => {
+    await inTransaction(this.pool, async (client) => {
       await client.query(
         `INSERT INTO jobs (id, org_id, name, version, spec, open_task_on_failure, retention_days, retention_count, created_by)
          VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8)`,
@@ -142,7 +143,7 @@ export class JobService {
 
   async replace(orgId: string, id: string, dto: JobDto): Promise<JobView> {
     const spec = specOf(dto);
-    await this.transaction(async (client) => {
+    await inTransaction(this.pool, async (client) => {
       const row = await this.row(client, orgId, id, true);
       const version = row.version + 1;
       await client.query(
@@ -356,17 +357,4 @@ export class JobService {
     };
   }
 
-  private async transaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await work(client);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
 }
