@@ -5,13 +5,18 @@
  * real time: they bound real processes.
  */
 export class AgentClock {
-  private readonly realStart = Date.now();
+  private realStart = Date.now();
 
   constructor(
     private readonly start: number = Date.now(),
     /** How many times faster than real time this clock runs. */
     readonly speed = 1,
   ) {}
+
+  /** The injected time starts now (the daemon's start), not when the process was loaded. */
+  anchor(): void {
+    this.realStart = Date.now();
+  }
 
   now(): Date {
     return new Date(this.start + (Date.now() - this.realStart) * this.speed);

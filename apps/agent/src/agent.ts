@@ -71,6 +71,7 @@ export class Agent {
   }
 
   start(): void {
+    this.config.clock.anchor();
     this.logger.info({ deviceId: this.identity.deviceId, server: this.identity.server }, 'agent starting');
     this.executor.closeInterrupted();
     this.outbox.kick();
