@@ -42,6 +42,7 @@ it('a device that is offline when its job is run gets the run when it returns', 
   const job = await createJob(app, acme, { name: 'while away', actions: [{ type: 'COMMAND', command: 'echo', arguments: ['back'] }] });
   const { body } = await call(app.url, 'POST', `/api/jobs/${job.id}/runs`, { token: acme.tokens.member, body: { deviceId: agent.deviceId } });
   const runId = body.runs[0].runId;
+  await eventually('the run waiting', () => runOf(app, acme, runId), (run) => run.status === 'requested');
   await new Promise((resolve) => setTimeout(resolve, 500));
   expect(await runOf(app, acme, runId)).toMatchObject({ status: 'requested' });
 
