@@ -123,9 +123,9 @@ describe('misfire policies: slots that came due while the agent was stopped', ()
 
 describe('overlap policies: a slot comes due while the previous run still runs', () => {
   it('allow runs both, forbid records the new slot missed, replace cancels the running one and starts the new', async () => {
-    clock.set('2026-05-02T10:00:00Z');
     const agent = await startAgent(app, await enrolmentToken(app, acme), { start: false });
     const jobs: Record<string, string> = {};
+    clock.set('2026-05-02T10:00:30Z');
     for (const overlap of ['allow', 'forbid', 'replace']) {
       // Slots every minute, a fake minute is two real seconds: each run (2.8 s) outlasts one slot.
       const job = await createJob(app, acme, {
@@ -135,7 +135,11 @@ describe('overlap policies: a slot comes due while the previous run still runs',
       await schedule(job.id, { cron: '* * * * *', timezone: 'UTC', deviceId: agent.deviceId, overlap });
       jobs[overlap] = job.id;
     }
-    agent.start({ TASKINBOX_AGENT_FAKE_TIME: '2026-05-02T10:00:30Z', TASKINBOX_AGENT_TIME_SPEED: '30' });
+    // Schedules cached first, so the fast clock starts with them at hand.
+    agent.start({ TASKINBOX_AGENT_FAKE_TIME: '2026-05-02T10:00:31Z' });
+    await eventually('the schedules cached', async () => agent.lines.join('\n'), (log) => log.includes('"schedules":3'));
+    expect(await agent.stop()).toBe(0);
+    agent.start({ TASKINBOX_AGENT_FAKE_TIME: '2026-05-02T10:00:50Z', TASKINBOX_AGENT_TIME_SPEED: '30' });
     const at = (minute: number) => `2026-05-02T10:0${minute}:00.000Z`;
     const runs = (id: string) => () => runsOfJob(app, acme, id);
     const started = (list: any[]) => list.filter((run) => run.startedAt);
