@@ -59,6 +59,17 @@ module.exports = tseslint.config(
     },
   },
   {
+    // On-call time (who is on call at an instant, DST, calendars) is pure: sibling files only.
+    files: ['libs/oncall/src/pure/**/*.ts'],
+    ignores: ['libs/oncall/src/pure/**/*.spec.ts', 'libs/oncall/src/pure/**/*.fixture.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./)', message: 'On-call time is pure: no framework, database, network or Node imports.' }] },
+      ],
+    },
+  },
+  {
     // What the server and the agent share: the protocol, with three small libraries (cron times,
     // uuid v5, nkey signatures) and fetch for the agent's side of the HTTPS API.
     files: ['libs/device-protocol/**/*.ts'],

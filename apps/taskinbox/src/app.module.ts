@@ -6,6 +6,7 @@ import { DevicesModule } from '@taskinbox/devices';
 import { EventReadersModule } from '@taskinbox/nats-accounts';
 import { EventStoreModule } from '@taskinbox/event-store';
 import { IngestModule } from '@taskinbox/ingest';
+import { OncallModule } from '@taskinbox/oncall';
 import { type RelayOptions, RelayModule } from '@taskinbox/messaging';
 import { ProjectorModule } from '@taskinbox/projector';
 import { ReadModelsModule } from '@taskinbox/read-models';
@@ -34,6 +35,7 @@ export function appFeatureModules(wiring: AppWiring = {}): (Type<unknown> | Dyna
     WebhooksModule.forRoot(wiring.webhooks),
     EventReadersModule,
     DevicesModule.forRoot(),
+    OncallModule.forRoot(),
   ];
 }
 

@@ -84,6 +84,13 @@ const codedStatus: Record<string, number> = {
   run_already_exists: HttpStatus.CONFLICT,
   run_not_active: HttpStatus.CONFLICT,
   invalid_run_report: HttpStatus.BAD_REQUEST,
+  // on-call (libs/oncall)
+  rotation_not_found: HttpStatus.NOT_FOUND,
+  oncall_schedule_not_found: HttpStatus.NOT_FOUND,
+  override_not_found: HttpStatus.NOT_FOUND,
+  calendar_feed_not_found: HttpStatus.NOT_FOUND,
+  oncall_name_taken: HttpStatus.CONFLICT,
+  rotation_in_use: HttpStatus.CONFLICT,
 };
 
 // Fastify's refusals of bodies it cannot parse, said more plainly than its defaults.

@@ -10,7 +10,10 @@ export interface CalendarEvent {
 }
 
 const stamp = (instant: number) =>
-  new Date(instant).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  new Date(instant)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 const escapeText = (text: string) =>
   text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');

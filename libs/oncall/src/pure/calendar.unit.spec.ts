@@ -7,7 +7,13 @@ describe('an on-call calendar', () => {
     const text = calendarText(
       'Support, nights; ünïcode',
       [
-        { uid: 'a@taskinbox', start, end: start + 3600_000, summary: 'Ann on call; support, nights', description: 'line one\nline two' },
+        {
+          uid: 'a@taskinbox',
+          start,
+          end: start + 3600_000,
+          summary: 'Ann on call; support, nights',
+          description: 'line one\nline two',
+        },
         { uid: 'b@taskinbox', start: start + 3600_000, end: start + 7200_000, summary: 'Bø'.repeat(60) },
       ],
       start,

@@ -59,7 +59,12 @@ export function shiftAt(rotation: Rotation, instant: number): Shift | undefined 
   let turn = Math.floor((instant - handoffAt(rotation, 0)) / nominalLength(rotation));
   while (handoffAt(rotation, turn) > instant) turn--;
   while (handoffAt(rotation, turn + 1) <= instant) turn++;
-  return { person: personOf(rotation, turn), turn, start: handoffAt(rotation, turn), end: handoffAt(rotation, turn + 1) };
+  return {
+    person: personOf(rotation, turn),
+    turn,
+    start: handoffAt(rotation, turn),
+    end: handoffAt(rotation, turn + 1),
+  };
 }
 
 /** Every shift that overlaps [from, to). */

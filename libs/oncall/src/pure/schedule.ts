@@ -89,10 +89,16 @@ export function onCallSpans(
     if (instant > from && instant < to) boundaries.add(instant);
   };
   for (const { intervals, shifts } of rules) {
-    for (const interval of intervals) (add(interval.start), add(interval.end));
+    for (const interval of intervals) {
+      add(interval.start);
+      add(interval.end);
+    }
     for (const shift of shifts) add(shift.start);
   }
-  for (const override of overrides) (add(override.start), add(override.end));
+  for (const override of overrides) {
+    add(override.start);
+    add(override.end);
+  }
 
   const at = (instant: number): string[] => {
     const people = new Set<string>();

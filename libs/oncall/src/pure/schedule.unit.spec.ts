@@ -43,12 +43,21 @@ describe('a schedule', () => {
   it('applies overrides: add, remove, and replace', () => {
     const monday = at('2026-03-09T09:30:00Z');
     const window = { start: monday - 3600_000, end: monday + 3600_000 };
-    expect(onCallAt(schedule({ overrides: [{ id: 'o', ...window, add: 'cy' }] }), rotations, monday)).toEqual(['bob', 'cy']);
+    expect(onCallAt(schedule({ overrides: [{ id: 'o', ...window, add: 'cy' }] }), rotations, monday)).toEqual([
+      'bob',
+      'cy',
+    ]);
     expect(onCallAt(schedule({ overrides: [{ id: 'o', ...window, remove: 'bob' }] }), rotations, monday)).toEqual([]);
-    expect(onCallAt(schedule({ overrides: [{ id: 'o', ...window, add: 'cy', remove: 'bob' }] }), rotations, monday)).toEqual(['cy']);
+    expect(
+      onCallAt(schedule({ overrides: [{ id: 'o', ...window, add: 'cy', remove: 'bob' }] }), rotations, monday),
+    ).toEqual(['cy']);
     // Replacing someone who is not on call changes nothing.
-    expect(onCallAt(schedule({ overrides: [{ id: 'o', ...window, add: 'cy', remove: 'ann' }] }), rotations, monday)).toEqual(['bob']);
-    expect(onCallAt(schedule({ overrides: [{ id: 'o', ...window, add: 'cy' }] }), rotations, window.end)).toEqual(['bob']);
+    expect(
+      onCallAt(schedule({ overrides: [{ id: 'o', ...window, add: 'cy', remove: 'ann' }] }), rotations, monday),
+    ).toEqual(['bob']);
+    expect(onCallAt(schedule({ overrides: [{ id: 'o', ...window, add: 'cy' }] }), rotations, window.end)).toEqual([
+      'bob',
+    ]);
   });
 
   it('says who is on call now, since when, and who is next', () => {
@@ -66,7 +75,10 @@ describe('a schedule', () => {
       rules: [{ days: [6], start: '22:00', end: '06:00', target: { kind: 'user', id: 'owl' } }],
     });
     // Saturday 2026-03-07 22:00 EST → Sunday 06:00 EDT: 7 hours of wall clock, spring forward inside.
-    const spans = personSpans(onCallSpans(night, rotations, at('2026-03-07T00:00:00Z'), at('2026-03-09T00:00:00Z')), 'owl');
+    const spans = personSpans(
+      onCallSpans(night, rotations, at('2026-03-07T00:00:00Z'), at('2026-03-09T00:00:00Z')),
+      'owl',
+    );
     expect(spans.map((span) => [new Date(span.start).toISOString(), new Date(span.end).toISOString()])).toEqual([
       ['2026-03-08T03:00:00.000Z', '2026-03-08T10:00:00.000Z'],
     ]);
@@ -92,7 +104,11 @@ describe('a schedule', () => {
         const today = subject.days.includes(wall.weekday);
         const yesterday = subject.days.includes((wall.weekday + 6) % 7);
         const expected =
-          start === end ? today : start < end ? today && start <= now && now < end : (today && now >= start) || (yesterday && now < end);
+          start === end
+            ? today
+            : start < end
+              ? today && start <= now && now < end
+              : (today && now >= start) || (yesterday && now < end);
         const got = onCallAt(schedule({ timeZone, rules: [subject] }), rotations, minute).includes('p');
         expect(got).toBe(expected);
       }),
@@ -119,7 +135,10 @@ describe('a schedule', () => {
             expect(spans[i].people).not.toEqual(spans[i - 1].people);
           }
           const t = from + Math.floor(((to - from) * probe) / 1000);
-          if (t < to) expect(onCallAt(subject, rotations, t)).toEqual(spans.find((span) => span.start <= t && t < span.end)!.people);
+          if (t < to)
+            expect(onCallAt(subject, rotations, t)).toEqual(
+              spans.find((span) => span.start <= t && t < span.end)!.people,
+            );
         },
       ),
       { numRuns: 150 },

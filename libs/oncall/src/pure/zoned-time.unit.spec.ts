@@ -2,20 +2,19 @@ import fc from 'fast-check';
 import { instantOf, offsetMinutes, wallClock } from './zoned-time';
 import { instant as instants, zones } from './zones.fixture';
 
-
 describe('wall clocks in IANA zones', () => {
   it('knows the spring-forward and fall-back instants of New York and Berlin', () => {
     // 2026-03-08 02:30 does not exist in New York: it happens when the clocks jump, 03:00 EDT.
-    expect(new Date(instantOf({ year: 2026, month: 3, day: 8, hour: 2, minute: 30 }, 'America/New_York')).toISOString()).toBe(
-      '2026-03-08T07:00:00.000Z',
-    );
+    expect(
+      new Date(instantOf({ year: 2026, month: 3, day: 8, hour: 2, minute: 30 }, 'America/New_York')).toISOString(),
+    ).toBe('2026-03-08T07:00:00.000Z');
     // 2026-11-01 01:30 happens twice in New York: the first time (EDT) counts.
-    expect(new Date(instantOf({ year: 2026, month: 11, day: 1, hour: 1, minute: 30 }, 'America/New_York')).toISOString()).toBe(
-      '2026-11-01T05:30:00.000Z',
-    );
-    expect(new Date(instantOf({ year: 2026, month: 10, day: 25, hour: 2, minute: 30 }, 'Europe/Berlin')).toISOString()).toBe(
-      '2026-10-25T00:30:00.000Z',
-    );
+    expect(
+      new Date(instantOf({ year: 2026, month: 11, day: 1, hour: 1, minute: 30 }, 'America/New_York')).toISOString(),
+    ).toBe('2026-11-01T05:30:00.000Z');
+    expect(
+      new Date(instantOf({ year: 2026, month: 10, day: 25, hour: 2, minute: 30 }, 'Europe/Berlin')).toISOString(),
+    ).toBe('2026-10-25T00:30:00.000Z');
     expect(offsetMinutes(Date.UTC(2026, 0, 10), 'Australia/Lord_Howe')).toBe(660);
     expect(offsetMinutes(Date.UTC(2026, 6, 10), 'Australia/Lord_Howe')).toBe(630);
   });

@@ -1,0 +1,53 @@
+import { Controller, Get, Header, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Allow, CurrentPrincipal, everyone, type Principal, Public } from '@taskinbox/auth';
+import { CalendarFeeds } from './calendar-feed.service';
+
+export class CalendarFeedView {
+  @ApiProperty({ description: 'Subscribe to this URL in a calendar app. Shown once; asking again replaces it.' })
+  url!: string;
+}
+
+@ApiTags('on-call')
+@Controller('api/oncall')
+export class CalendarFeedController {
+  constructor(private readonly feeds: CalendarFeeds) {}
+
+  @ApiBearerAuth()
+  @ApiCreatedResponse({ type: CalendarFeedView })
+  @Allow({ roles: everyone })
+  @Post('schedules/:id/calendar-feed')
+  forSchedule(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<CalendarFeedView> {
+    return this.feeds.forSchedule(principal.orgId, id);
+  }
+
+  @ApiBearerAuth()
+  @ApiCreatedResponse({ type: CalendarFeedView, description: "The caller's own shifts on every schedule." })
+  @Allow({ roles: everyone })
+  @Post('my-calendar-feed')
+  forMe(@CurrentPrincipal() principal: Principal): Promise<CalendarFeedView> {
+    return this.feeds.forPerson(principal.orgId, principal.actor.id);
+  }
+
+  @ApiProduces('text/calendar')
+  @ApiOkResponse({ description: 'RFC 5545 calendar: a week back, 60 days ahead.', schema: { type: 'string' } })
+  @ApiNotFoundResponse({ description: 'Unknown or replaced link.' })
+  @Public()
+  @Header('content-type', 'text/calendar; charset=utf-8')
+  @Header('cache-control', 'private, max-age=300')
+  @Get('calendars/:token')
+  calendar(@Param('token') token: string): Promise<string> {
+    return this.feeds.calendar(token);
+  }
+}
