@@ -75,6 +75,7 @@ export class AgentNats {
         void (async () => {
           for await (const status of nc.status()) {
             if (status.type === 'reconnect') this.onConnected();
+            if (status.type === 'disconnect' || status.type === 'reconnect') this.logger.info({ server: status.server }, `NATS ${status.type}`);
           }
         })();
         clearInterval(this.heartbeat);

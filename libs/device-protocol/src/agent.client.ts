@@ -18,13 +18,16 @@ export class ServerRefused extends Error {
     this.name = 'ServerRefused';
   }
 
-  /** Worth sending again later: the server or the network had trouble, not the report. */
+  /**
+   * Worth sending again later: the server or the network had trouble, or the credentials did
+   * (a 401: the session was replaced or the challenge spent; a new session mends it), not the report.
+   */
   get retryable(): boolean {
-    return this.status >= 500 || this.status === 408 || this.status === 429;
+    return this.status >= 500 || this.status === 401 || this.status === 408 || this.status === 429;
   }
 }
 
-/** The server no longer knows this device: it was unenrolled. */
+/** The device proved its key and the server answered that it was unenrolled: the agent stops for good. */
 export class DeviceUnenrolled extends Error {
   constructor() {
     super('the server refuses this device: it was unenrolled');
@@ -122,7 +125,8 @@ export class AgentClient {
         signature: sign(this.seed, challengeText(nonce)),
       });
     } catch (error) {
-      if (error instanceof ServerRefused && error.status === 401) throw new DeviceUnenrolled();
+      // Only this answer means unenrolled; any other refusal (a spent nonce, say) is worth a new challenge.
+      if (error instanceof ServerRefused && error.code === 'device_unenrolled') throw new DeviceUnenrolled();
       throw error;
     }
     this.onSession(this.current);

@@ -1,5 +1,5 @@
 import { createUser, fromSeed } from '@nats-io/nkeys';
-import { AgentClient, enrol, scheduledRunId } from '@taskinbox/device-protocol';
+import { AgentClient, challengeText, DeviceUnenrolled, enrol, scheduledRunId, sign } from '@taskinbox/device-protocol';
 import { IngestModule } from '@taskinbox/ingest';
 import { call, startTestApp, type TestApp, type TestOrganisation } from '@taskinbox/testing';
 import { DevicesModule } from './devices.module';
@@ -232,7 +232,8 @@ describe('enrolment', () => {
     // A session needs the device's own signature of a fresh nonce.
     const challenge = await call(app.url, 'POST', '/api/devices/agent/challenge', { body: { deviceId: first.deviceId } });
     const impostor = new AgentClient(app.url, first.deviceId, other);
-    await expect(impostor.session()).rejects.toThrow(/unenrolled|refuses/);
+    // Refused as a failed sign-in, never told anything about the device's enrolment.
+    await expect(impostor.session()).rejects.toMatchObject({ status: 401, code: 'device_auth_failed' });
     const replay = await call(app.url, 'POST', '/api/devices/agent/session', {
       body: { deviceId: first.deviceId, nonce: challenge.body.nonce, signature: 'A'.repeat(86) },
     });
@@ -241,6 +242,31 @@ describe('enrolment', () => {
     const claims = JSON.parse(Buffer.from(first.nats.jwt.split('.')[1], 'base64url').toString());
     expect(claims.exp - claims.iat).toBeLessThanOrEqual(24 * 3600);
     expect(claims).toMatchObject({ name: first.deviceId, sub: createUserPublic(seed) });
+  });
+
+  it('signs in with any of its open nonces: asking again, or a stranger asking in its name, spends none', async () => {
+    const sim = await device(acme);
+    const ask = async () =>
+      (await call(app.url, 'POST', '/api/devices/agent/challenge', { body: { deviceId: sim.deviceId } })).body.nonce as string;
+    const signIn = (nonce: string, seed = sim.seed) =>
+      call(app.url, 'POST', '/api/devices/agent/session', {
+        body: { deviceId: sim.deviceId, nonce, signature: sign(seed, challengeText(nonce)) },
+      });
+    const mine = await ask();
+    const strangers = await Promise.all([ask(), ask(), ask()]);
+    expect((await signIn(mine)).status).toBe(200);
+    // Single use: the same signed nonce again is refused.
+    expect(await signIn(mine)).toMatchObject({ status: 401, body: { details: { code: 'device_auth_failed' } } });
+    expect((await signIn(strangers[0])).status).toBe(200);
+    // Concurrent renewals of one device all succeed.
+    const renewals = await Promise.all([1, 2, 3].map(() => new AgentClient(app.url, sim.deviceId, sim.seed).session(true)));
+    expect(renewals.every((session) => session.accessToken.startsWith('tid_'))).toBe(true);
+    // Once unenrolled, only the key's holder hears so (409); anyone else gets the plain 401.
+    expect((await call(app.url, 'DELETE', `/api/devices/${sim.deviceId}`, { token: acme.tokens.admin })).status).toBe(204);
+    const other = new TextDecoder().decode(createUser().getSeed());
+    expect(await signIn(await ask(), other)).toMatchObject({ status: 401, body: { details: { code: 'device_auth_failed' } } });
+    expect(await signIn(await ask())).toMatchObject({ status: 409, body: { details: { code: 'device_unenrolled' } } });
+    await expect(sim.client.session(true)).rejects.toThrow(DeviceUnenrolled);
   });
 });
 

@@ -21,6 +21,8 @@ export const devicesErrors = {
   /** An agent's credentials (access token, signed challenge) are missing, wrong, expired or of an unenrolled device. */
   deviceAuthFailed: (message = 'Device credentials are missing, wrong or expired: sign a new challenge.') =>
     coded('device_auth_failed', message),
+  /** The device proved its key, but it was unenrolled: its agent stops for good. */
+  deviceUnenrolled: () => coded('device_unenrolled', 'This device has been unenrolled: enrol it again to use it.'),
   enrolmentTokenRefused: () =>
     coded('enrolment_token_refused', 'This enrolment token is unknown, already used, revoked or expired.'),
   enrolmentTokenNotFound: () => coded('enrolment_token_not_found', 'Enrolment token not found.'),

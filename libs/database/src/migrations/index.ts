@@ -10,6 +10,7 @@ import { StreamSnapshots0000000000040 } from './0040-stream-snapshots';
 import { Lz4Compression0000000000041 } from './0041-lz4-compression';
 import { EventSizes0000000000042 } from './0042-event-sizes';
 import { Devices0000000000060 } from './0060-devices';
+import { DeviceChallenges0000000000061 } from './0061-device-challenges';
 import { Oncall0000000000080 } from './0080-oncall';
 
 /** Every migration, in the order it runs. Files are numbered; each class name ends in its number. */
@@ -26,5 +27,6 @@ export const migrations = [
   Lz4Compression0000000000041,
   EventSizes0000000000042,
   Devices0000000000060,
+  DeviceChallenges0000000000061,
   Oncall0000000000080,
 ];

@@ -9,6 +9,8 @@ import type { DeviceCaller } from '../runs/run.commands';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const challengeSeconds = 60;
+/** Open challenges kept per device: enough for honest concurrency, not a table anyone can fill. */
+const openChallengesKept = 8;
 export const accessTokenPrefix = 'tid_';
 
 /**
@@ -31,33 +33,45 @@ export class AgentSessions {
   }
 
   /**
-   * A nonce for the device to sign. Unknown and unenrolled devices get one too (that never
-   * works), so the answer does not tell which device ids exist.
+   * A nonce for the device to sign. Unknown devices get one too (that never works), so the answer
+   * does not tell which device ids exist. Each nonce is its own single-use row: asking again does
+   * not spend the ones already handed out, so a device's concurrent sign-ins (or a stranger
+   * asking in its name) cannot make its signature fail. Only the newest few per device are kept.
    */
   async challenge(deviceId: string): Promise<{ nonce: string; expiresAt: string }> {
     const nonce = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(this.now().getTime() + challengeSeconds * 1000);
+    const now = this.now();
+    const expiresAt = new Date(now.getTime() + challengeSeconds * 1000);
     await this.pool.query(
-      `UPDATE device_access SET challenge_hash = $2, challenge_expires_at = $3
-       WHERE device_id = $1 AND unenrolled_at IS NULL`,
-      [deviceId, sha256(nonce), expiresAt],
+      `WITH added AS (
+         INSERT INTO device_challenges (nonce_hash, device_id, created_at, expires_at)
+         SELECT $2, device_id, $3, $4 FROM device_access WHERE device_id = $1
+       )
+       DELETE FROM device_challenges WHERE device_id = $1 AND (expires_at <= $3 OR nonce_hash IN (
+         SELECT nonce_hash FROM device_challenges WHERE device_id = $1 ORDER BY created_at DESC OFFSET $5))`,
+      [deviceId, sha256(nonce), now, expiresAt, openChallengesKept - 1],
     );
     return { nonce, expiresAt: expiresAt.toISOString() };
   }
 
-  /** A new session for a device that signed its current nonce; the nonce is spent either way. */
+  /**
+   * A new session for a device that signed one of its open nonces; the nonce is spent either
+   * way. A device that proves its key but was unenrolled is told so (only its key holder can
+   * learn it); anything else is a plain authentication failure, worth a new challenge.
+   */
   async open(deviceId: string, nonce: string, signature: string): Promise<AgentSession> {
-    const { rows } = await this.pool.query<{ public_key: string; org_id: string }>(
-      `UPDATE device_access a SET challenge_hash = NULL, challenge_expires_at = NULL
-       FROM (SELECT device_id, challenge_hash, challenge_expires_at FROM device_access WHERE device_id = $1 FOR UPDATE) b
-       WHERE a.device_id = b.device_id AND a.unenrolled_at IS NULL
-       RETURNING a.public_key, a.org_id, b.challenge_hash = $2 AND b.challenge_expires_at > $3 AS fresh`,
+    const { rows } = await this.pool.query<{ public_key: string; org_id: string; enrolled: boolean; fresh: boolean }>(
+      `WITH spent AS (DELETE FROM device_challenges WHERE nonce_hash = $2 AND device_id = $1 RETURNING expires_at)
+       SELECT a.public_key, a.org_id, a.unenrolled_at IS NULL AS enrolled,
+              coalesce((SELECT expires_at > $3 FROM spent), false) AS fresh
+       FROM device_access a WHERE a.device_id = $1`,
       [deviceId, sha256(nonce), this.now()],
     );
-    const row = rows[0] as ({ public_key: string; org_id: string; fresh: boolean } | undefined);
+    const row = rows[0];
     if (!row?.fresh || !verifySignature(row.public_key, challengeText(nonce), signature)) {
       throw devicesErrors.deviceAuthFailed('The challenge is unknown, expired or not signed by this device’s key.');
     }
+    if (!row.enrolled) throw devicesErrors.deviceUnenrolled();
     return this.issue({ deviceId, orgId: row.org_id }, row.public_key);
   }
 
@@ -78,7 +92,7 @@ export class AgentSessions {
        WHERE device_id = $1 AND unenrolled_at IS NULL`,
       [device.deviceId, sha256(accessToken), accessExpiresAt, nats.issuedAt],
     );
-    if (rowCount !== 1) throw devicesErrors.deviceAuthFailed('This device has been unenrolled.');
+    if (rowCount !== 1) throw devicesErrors.deviceUnenrolled();
     const subjects = deviceSubjects(this.config.nats.prefix, device.deviceId);
     return {
       accessToken,

@@ -58,7 +58,11 @@ export class AgentEnrolmentController {
     return this.enrolment.enrol(body, correlation(request));
   }
 
-  @ApiOperation({ summary: 'A nonce for the device to sign with its nkey (valid one minute, single use).' })
+  @ApiOperation({
+    summary:
+      'A nonce for the device to sign with its nkey (valid one minute, single use). Asking again does not spend ' +
+      'the nonces already handed out.',
+  })
   @ApiOkResponse({ type: ChallengeView })
   @Post('agent/challenge')
   @HttpCode(200)
@@ -68,7 +72,9 @@ export class AgentEnrolmentController {
 
   @ApiOperation({
     summary:
-      'The signed nonce buys a new access token and a new NATS user JWT (renewal); refused (401) once the device is unenrolled.',
+      'The signed nonce buys a new access token and a new NATS user JWT (renewal). 401 device_auth_failed for a ' +
+      'nonce that is unknown, spent, expired or not signed by the device (ask a new one); 409 device_unenrolled, ' +
+      'only to the holder of the key, once the device is unenrolled (the agent stops for good).',
   })
   @ApiOkResponse({ type: AgentSessionView })
   @Post('agent/session')

@@ -71,7 +71,7 @@ export class DeviceService {
    */
   async unenrol(caller: UserCaller, id: string, correlationId: string): Promise<void> {
     const { rows } = await this.pool.query<{ public_key: string; nats_issued_at: string | null }>(
-      `UPDATE device_access SET unenrolled_at = coalesce(unenrolled_at, $3), access_hash = NULL, challenge_hash = NULL
+      `UPDATE device_access SET unenrolled_at = coalesce(unenrolled_at, $3), access_hash = NULL
        WHERE device_id = $1 AND org_id = $2 RETURNING public_key, nats_issued_at`,
       [id, caller.orgId, this.clock.now()],
     );
