@@ -6,8 +6,12 @@ import { appFeatureModules } from '../src/app.module';
  * The one-process app (every module of apps/taskinbox) on a test database. Webhooks record
  * deliveries but send none, and every host name resolves to one public documentation address
  * without asking DNS: what the tests here create must not reach the addresses they invent.
+ * With `natsQueue` it also answers NATS requests, as `main.ts` does (queue 'ingest').
  */
-export async function startOneProcessApp(env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+export async function startOneProcessApp(
+  env: NodeJS.ProcessEnv = {},
+  options: { natsQueue?: string } = {},
+): Promise<TestApp> {
   const queueName = `test-app-${randomBytes(4).toString('hex')}`;
   const t = await startTestApp({
     imports: appFeatureModules({
@@ -15,6 +19,7 @@ export async function startOneProcessApp(env: NodeJS.ProcessEnv = {}): Promise<T
       webhooks: { queueName, deliver: false, resolver: async () => [{ address: '93.184.216.34', family: 4 }] },
     }),
     env: { WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'), ...env },
+    natsQueue: options.natsQueue,
   });
   return {
     ...t,
