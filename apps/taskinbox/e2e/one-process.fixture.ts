@@ -13,6 +13,7 @@ export async function startOneProcessApp(env: NodeJS.ProcessEnv = {}): Promise<T
     imports: appFeatureModules({
       relay: { standbyPollMs: 100, retryMinMs: 50 },
       webhooks: { queueName, deliver: false, resolver: async () => [{ address: '93.184.216.34', family: 4 }] },
+      attachments: { queueName: `${queueName}-attachments` },
     }),
     env: { WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'), ...env },
   });
@@ -21,6 +22,7 @@ export async function startOneProcessApp(env: NodeJS.ProcessEnv = {}): Promise<T
     async close() {
       await t.close();
       await dropQueue(queueName);
+      await dropQueue(`${queueName}-attachments`);
     },
   };
 }
