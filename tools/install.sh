@@ -12,3 +12,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   want=$(sha256sum package-lock.json | cut -d' ' -f1)
   echo "$want" > "$stamp"
 fi
+# PDF previews (libs/attachments) render the first page with Debian's poppler-utils.
+if ! command -v pdftoppm >/dev/null 2>&1; then
+  echo "note: pdftoppm is missing, so PDF attachments get an icon instead of a first-page preview (and their e2e test fails): apt-get install poppler-utils" >&2
+fi

@@ -17,6 +17,7 @@ export async function startOneProcessApp(
     imports: appFeatureModules({
       relay: { standbyPollMs: 100, retryMinMs: 50 },
       webhooks: { queueName, deliver: false, resolver: async () => [{ address: '93.184.216.34', family: 4 }] },
+      attachments: { queueName: `${queueName}-attachments` },
     }),
     env: { WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'), ...env },
     natsQueue: options.natsQueue,
@@ -26,6 +27,7 @@ export async function startOneProcessApp(
     async close() {
       await t.close();
       await dropQueue(queueName);
+      await dropQueue(`${queueName}-attachments`);
     },
   };
 }

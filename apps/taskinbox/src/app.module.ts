@@ -1,4 +1,5 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { AttachmentsModule, type AttachmentsOptions } from '@taskinbox/attachments';
 import { AuthModule } from '@taskinbox/auth';
 import { type Config, ConfigModule } from '@taskinbox/config';
 import { DatabaseModule } from '@taskinbox/database';
@@ -17,6 +18,7 @@ import { WebhooksModule, type WebhooksOptions } from '@taskinbox/webhooks';
 export interface AppWiring {
   relay?: RelayOptions;
   webhooks?: Partial<WebhooksOptions>;
+  attachments?: Partial<AttachmentsOptions>;
 }
 
 /**
@@ -36,6 +38,7 @@ export function appFeatureModules(wiring: AppWiring = {}): (Type<unknown> | Dyna
     EventReadersModule,
     DevicesModule.forRoot(),
     OncallModule.forRoot(),
+    AttachmentsModule.forRoot(wiring.attachments),
   ];
 }
 

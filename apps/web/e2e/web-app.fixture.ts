@@ -59,7 +59,11 @@ export async function startWebApp(options: { env?: NodeJS.ProcessEnv } = {}): Pr
   await ensureTaskEventsStream(await jetstreamManager(nc), natsNames(prefix), { maxAgeMs: 3600_000 });
   await nc.close();
   const t = await startTestApp({
-    imports: appFeatureModules({ relay: { standbyPollMs: 100, retryMinMs: 50 }, webhooks: { queueName } }),
+    imports: appFeatureModules({
+      relay: { standbyPollMs: 100, retryMinMs: 50 },
+      webhooks: { queueName },
+      attachments: { queueName: `${queueName}-attachments` },
+    }),
     webApp: true,
     env: {
       NATS_SUBJECT_PREFIX: prefix,
@@ -113,6 +117,7 @@ export async function startWebApp(options: { env?: NodeJS.ProcessEnv } = {}): Pr
       await browser.close();
       await t.close();
       await dropQueue(queueName);
+      await dropQueue(`${queueName}-attachments`);
     },
   };
 }

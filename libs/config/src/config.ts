@@ -113,6 +113,23 @@ export interface Config {
     /** WEBHOOK_RATE_PER_SECOND: requests per second to one endpoint, per worker process. */
     ratePerSecond: number;
   };
+  attachments: {
+    /**
+     * ATTACHMENTS_STORE: where attachment bytes live: `filesystem` (default, one process) or `s3`
+     * (any S3-compatible object store; credentials from the AWS SDK's usual sources).
+     */
+    store: { kind: 'filesystem'; dir: string } | { kind: 's3'; bucket: string; endpoint?: string; region: string; forcePathStyle: boolean };
+    /** ATTACHMENTS_DIR: the filesystem store's directory, and where uploads are staged (default `data/attachments`). */
+    dir: string;
+    /** ATTACHMENTS_MAX_FILE_BYTES: the largest file one upload may be; larger gets 413. */
+    maxFileBytes: number;
+    /** ATTACHMENTS_ORG_QUOTA_BYTES: all distinct files of one organisation together; more gets 413. */
+    orgQuotaBytes: number;
+    /** ATTACHMENTS_URL_TTL_SECONDS: how long a signed file URL handed to a browser works. */
+    urlTtlSeconds: number;
+    /** ATTACHMENTS_PREVIEW_TIMEOUT_MS: a preview (one PDF page, one image) taking longer fails and shows an icon. */
+    previewTimeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -220,6 +237,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     }
   }
 
+  const attachmentsDir = path.resolve(env.ATTACHMENTS_DIR || 'data/attachments');
+  const attachmentStoreKind = env.ATTACHMENTS_STORE || 'filesystem';
+  let attachmentStore: Config['attachments']['store'] = { kind: 'filesystem', dir: attachmentsDir };
+  if (attachmentStoreKind === 's3') {
+    attachmentStore = {
+      kind: 's3',
+      bucket: text('ATTACHMENTS_S3_BUCKET'),
+      endpoint: env.ATTACHMENTS_S3_ENDPOINT ? url('ATTACHMENTS_S3_ENDPOINT', '', ['http:', 'https:']) : undefined,
+      region: env.ATTACHMENTS_S3_REGION || 'us-east-1',
+      forcePathStyle: env.ATTACHMENTS_S3_FORCE_PATH_STYLE === 'true',
+    };
+  } else if (attachmentStoreKind !== 'filesystem') {
+    problems.push(`ATTACHMENTS_STORE must be 'filesystem' or 's3', got '${attachmentStoreKind}'`);
+  }
+
   const config: Config = {
     databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/taskinbox', ['postgres:', 'postgresql:']),
     databasePoolSize: int('DATABASE_POOL_SIZE', 20, 1, 500),
@@ -264,6 +296,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       disableAfterHours: int('WEBHOOK_DISABLE_AFTER_HOURS', 120, 1, 24 * 365),
       maxInFlightPerEndpoint: int('WEBHOOK_MAX_IN_FLIGHT', 10, 1, 1000),
       ratePerSecond: int('WEBHOOK_RATE_PER_SECOND', 50, 1, 100_000),
+    },
+    attachments: {
+      store: attachmentStore,
+      dir: attachmentsDir,
+      maxFileBytes: int('ATTACHMENTS_MAX_FILE_BYTES', 10 * 1024 * 1024, 1, 5 * 1024 ** 3),
+      orgQuotaBytes: int('ATTACHMENTS_ORG_QUOTA_BYTES', 1024 ** 3, 1, 1024 ** 4),
+      urlTtlSeconds: int('ATTACHMENTS_URL_TTL_SECONDS', 300, 10, 24 * 3600),
+      previewTimeoutMs: int('ATTACHMENTS_PREVIEW_TIMEOUT_MS', 30_000, 1000, 600_000),
     },
   };
 

@@ -30,6 +30,8 @@ export interface Attachment {
   url: string;
   contentType?: string;
   sizeBytes?: number;
+  /** Set when taskinbox stores the bytes (libs/attachments): their SHA-256; `url` is then the API's. */
+  sha256?: string;
 }
 
 export type TaskEvent =

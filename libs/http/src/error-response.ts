@@ -91,6 +91,14 @@ const codedStatus: Record<string, number> = {
   calendar_feed_not_found: HttpStatus.NOT_FOUND,
   oncall_name_taken: HttpStatus.CONFLICT,
   rotation_in_use: HttpStatus.CONFLICT,
+  // attachments (libs/attachments)
+  attachment_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
+  attachment_quota_exceeded: HttpStatus.PAYLOAD_TOO_LARGE,
+  attachment_not_found: HttpStatus.NOT_FOUND,
+  attachment_link_invalid: HttpStatus.FORBIDDEN,
+  attachment_erased: HttpStatus.GONE,
+  attachment_upload_invalid: HttpStatus.BAD_REQUEST,
+  attachment_fetch_failed: HttpStatus.UNPROCESSABLE_ENTITY,
 };
 
 // Fastify's refusals of bodies it cannot parse, said more plainly than its defaults.

@@ -3,6 +3,9 @@ import { type DynamicModule, type INestApplicationContext, Module, type Type } f
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Pool } from 'pg';
 import { AccountService, ApiKeyService, AuthModule, InvitationService, PasswordHasher, type Scope, SessionService } from '@taskinbox/auth';
 import { v7 as uuidv7 } from 'uuid';
@@ -66,6 +69,8 @@ export async function startTestApp(options: {
     HTTP_PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     NATS_SUBJECT_PREFIX: options.replicaOf?.config.nats.prefix ?? testNatsPrefix(),
+    // Attachment bytes of this app alone, removed on close.
+    ATTACHMENTS_DIR: options.replicaOf?.config.attachments.dir ?? path.join(os.tmpdir(), `taskinbox-attachments-${randomBytes(6).toString('hex')}`),
     ...testNatsEnv(),
     ...options.env,
   });
@@ -140,6 +145,7 @@ export async function startTestApp(options: {
       // A replica leaves the database and the stream to the app it joined.
       if (options.replicaOf) return;
       await database.drop();
+      await rm(config.attachments.dir, { recursive: true, force: true });
       const nc = await connectTestNats({ name: 'test-cleanup' });
       try {
         await (await jetstreamManager(nc)).streams.delete(natsNames(config.nats.prefix).stream).catch(() => undefined);

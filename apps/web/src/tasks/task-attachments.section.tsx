@@ -2,6 +2,9 @@ import { useId, useState } from 'react';
 import type { Actor, Attachment, TimelineEntry } from '../api/api.types';
 import { useNameOf } from '../session/members.query';
 import { formatBytes, formatDateTime, httpUrl } from './task.format';
+import { AttachmentUpload } from './attachments/attachment.upload';
+import { useStoredAttachments } from './attachments/attachments.query';
+import { StoredAttachmentItem } from './attachments/stored-attachment.item';
 
 export interface AddedAttachment {
   attachment: Attachment;
@@ -26,8 +29,21 @@ const isAttachment = (value: unknown): value is Attachment =>
   typeof (value as Attachment).name === 'string' &&
   typeof (value as Attachment).url === 'string';
 
-export function TaskAttachments({ attachments, viewerId }: { attachments: AddedAttachment[]; viewerId: string }) {
+export function TaskAttachments({
+  taskId,
+  attachments,
+  viewerId,
+  canAttach,
+}: {
+  taskId: string;
+  attachments: AddedAttachment[];
+  viewerId: string;
+  canAttach: boolean;
+}) {
   const headingId = useId();
+  const nameOf = useNameOf();
+  const stored = useStoredAttachments(taskId, attachments.length);
+  const byId = new Map((stored.data ?? []).map((file) => [file.id, file]));
   return (
     <section className="card task-section" aria-labelledby={headingId}>
       <h2 id={headingId}>
@@ -37,11 +53,21 @@ export function TaskAttachments({ attachments, viewerId }: { attachments: AddedA
         <p className="muted">No attachments.</p>
       ) : (
         <ul className="attachments">
-          {attachments.map((added) => (
-            <AttachmentItem key={added.revision} added={added} viewerId={viewerId} />
-          ))}
+          {attachments.map((added) => {
+            const file = added.attachment.sha256 ? byId.get(added.attachment.id) : undefined;
+            return file ? (
+              <StoredAttachmentItem
+                key={added.revision}
+                file={file}
+                facts={`added by ${nameOf(added.by, viewerId)} · ${formatDateTime(added.addedAt)}`}
+              />
+            ) : (
+              <AttachmentItem key={added.revision} added={added} viewerId={viewerId} />
+            );
+          })}
         </ul>
       )}
+      {canAttach && <AttachmentUpload taskId={taskId} />}
     </section>
   );
 }

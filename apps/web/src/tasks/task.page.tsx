@@ -18,7 +18,7 @@ import './task.css';
 /** One task: what it is about, what happened to it, and what the viewer may do with it now. */
 export function TaskPage() {
   const { id = '' } = useParams();
-  const { userId } = useSignedIn();
+  const { userId, role } = useSignedIn();
   const queries = useQueryClient();
   const query = useTaskTimeline(id);
   const shownVersion = query.data?.task.version;
@@ -78,7 +78,12 @@ export function TaskPage() {
           </Section>
         )}
         <TaskPayload payload={task.payload} />
-        <TaskAttachments attachments={attachmentsOf(timeline)} viewerId={userId} />
+        <TaskAttachments
+          taskId={task.id}
+          attachments={attachmentsOf(timeline)}
+          viewerId={userId}
+          canAttach={role !== 'viewer'}
+        />
         <TaskTimeline
           taskId={task.id}
           timeline={timeline}

@@ -12,6 +12,7 @@ import { EventSizes0000000000042 } from './0042-event-sizes';
 import { Devices0000000000060 } from './0060-devices';
 import { DeviceChallenges0000000000061 } from './0061-device-challenges';
 import { Oncall0000000000080 } from './0080-oncall';
+import { Attachments0000000000090 } from './0090-attachments';
 
 /** Every migration, in the order it runs. Files are numbered; each class name ends in its number. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   Devices0000000000060,
   DeviceChallenges0000000000061,
   Oncall0000000000080,
+  Attachments0000000000090,
 ];

@@ -1,0 +1,26 @@
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../api/api.client';
+
+/** One stored attachment as GET /api/tasks/{id}/attachments answers it (libs/attachments AttachmentView). */
+export interface StoredAttachment {
+  id: string;
+  name: string;
+  contentType: string;
+  sizeBytes: number;
+  erased: boolean;
+  preview: { status: 'pending' | 'ready' | 'failed'; kind?: 'image' | 'text' | 'icon'; text?: string };
+  links?: { file: string; thumb?: string; phone?: string; expiresAt: string };
+}
+
+/**
+ * The task's stored files. Read again when the timeline gains an attachment (the SSE stream
+ * refreshes the timeline), and every second while a preview is still being made, so previews
+ * appear without a reload; links are signed for minutes, so they are refreshed before that.
+ */
+export function useStoredAttachments(taskId: string, added: number) {
+  return useQuery({
+    queryKey: ['task-attachments', taskId, added],
+    queryFn: () => api<StoredAttachment[]>('GET', `/api/tasks/${encodeURIComponent(taskId)}/attachments`),
+    refetchInterval: (query) => (query.state.data?.some((file) => file.preview.status === 'pending') ? 1000 : 120_000),
+  });
+}
