@@ -1,0 +1,51 @@
+import type { Type } from '@nestjs/common';
+import { type AccessRule, workers } from '@taskinbox/auth';
+import { type TaskChange, taskChanges } from './task-change.command';
+import { AttachmentDto, ChangeStatusDto, CommentDto, CompleteTaskDto, PostInfoDto, ReasonDto, UpdateTaskDto } from './task.dto';
+import { taskSubjects } from './task.subjects';
+
+/**
+ * One command on an existing task, as both edges offer it: who may send it, its body, the
+ * NATS subject it answers on, and how its body becomes the command the decider judges.
+ * The HTTP controller and the NATS controller both read it from here, so a permission or a
+ * body can never differ between them.
+ */
+export interface TaskCommandSpec<Body = void> {
+  allow: AccessRule;
+  subject: string;
+  /** The body's DTO (over NATS it also carries `taskId`); none for commands without input. */
+  body?: Type<Body>;
+  build: (body: Body) => TaskChange;
+}
+
+const workersOnly: AccessRule = { roles: workers };
+const writers: AccessRule = { roles: workers, scopes: ['tasks:write'] };
+const adminsAndSenders: AccessRule = { roles: ['admin'], scopes: ['tasks:write'] };
+
+const command = <Body>(spec: TaskCommandSpec<Body>): TaskCommandSpec<Body> => spec;
+
+export const taskCommandTable = {
+  claim: command<void>({ allow: workersOnly, subject: taskSubjects.claim, build: () => taskChanges.claim() }),
+  release: command<void>({ allow: workersOnly, subject: taskSubjects.release, build: () => taskChanges.release() }),
+  changeStatus: command({
+    allow: workersOnly,
+    subject: taskSubjects.changeStatus,
+    body: ChangeStatusDto,
+    build: (body) => taskChanges.changeStatus(body),
+  }),
+  complete: command({ allow: workersOnly, subject: taskSubjects.complete, body: CompleteTaskDto, build: (body) => taskChanges.complete(body) }),
+  hold: command({ allow: workersOnly, subject: taskSubjects.hold, body: ReasonDto, build: (body) => taskChanges.hold(body) }),
+  resume: command<void>({ allow: workersOnly, subject: taskSubjects.resume, build: () => taskChanges.resume() }),
+  // The decider narrows services further: only the sender of the task may cancel it.
+  cancel: command({ allow: adminsAndSenders, subject: taskSubjects.cancel, body: ReasonDto, build: (body) => taskChanges.cancel(body) }),
+  comment: command({ allow: writers, subject: taskSubjects.comment, body: CommentDto, build: (body) => taskChanges.comment(body) }),
+  update: command({ allow: writers, subject: taskSubjects.update, body: UpdateTaskDto, build: (body) => taskChanges.update({ ...body }) }),
+  postInfo: command({ allow: writers, subject: taskSubjects.postInfo, body: PostInfoDto, build: (body) => taskChanges.postInfo(body) }),
+  attach: command({ allow: writers, subject: taskSubjects.attach, body: AttachmentDto, build: (body) => taskChanges.attach(body) }),
+};
+
+export type TaskCommandName = keyof typeof taskCommandTable;
+
+/** Who may create tasks and who may read one: the two commands outside the table (no existing task). */
+export const createRule: AccessRule = writers;
+export const readRule: AccessRule = { roles: ['admin', 'member', 'viewer'], scopes: ['tasks:read', 'tasks:write'] };
