@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { actorRef, type Principal } from '@taskinbox/auth';
+import { actorRef, type AssigneeInput, PeopleDirectory, type Principal } from '@taskinbox/auth';
 import {
   type ExistingTask,
   type Task,
@@ -25,8 +25,13 @@ import {
 } from '@taskinbox/event-store';
 import { RejectedCommand } from '@taskinbox/http';
 import type { TaskChange } from './task-change.command';
+import type { TaskCommandSpec } from './task-command.table';
+import { toTaskView, type TaskView } from './task.view';
 
 type CreateData = Extract<TaskCommand, { type: 'CreateTask' }>['data'];
+
+/** What callers give to create a task: assignees as they name them, resolved here. */
+export type CreateInput = Omit<CreateData, 'taskId' | 'orgId' | 'assignees' | 'typeVersion'> & { assignees?: AssigneeInput[] };
 
 export interface CommandOutcome {
   task: ExistingTask;
@@ -57,15 +62,27 @@ export class TaskCommandHandler {
   constructor(
     @InjectEventStore() private readonly store: EventStore,
     private readonly snapshots: SnapshotStore,
+    private readonly people: PeopleDirectory,
   ) {}
 
-  async create(
+  async create(principal: Principal, input: CreateInput, correlationId: string, idempotencyKey?: string): Promise<CommandOutcome> {
+    // The request as sent is what an idempotent retry must repeat; what it resolves to may change.
+    const requestHash = idempotencyKey === undefined ? undefined : createHash('sha256').update(canonicalJson(input)).digest('hex');
+    const { assignees, ...details } = input;
+    const data: Omit<CreateData, 'taskId' | 'orgId'> = {
+      ...details,
+      ...(assignees && assignees.length > 0 ? { assignees: await this.people.resolve(principal.orgId, assignees) } : {}),
+    };
+    return this.createResolved(principal, data, correlationId, idempotencyKey, requestHash);
+  }
+
+  private async createResolved(
     principal: Principal,
     data: Omit<CreateData, 'taskId' | 'orgId'>,
     correlationId: string,
-    idempotencyKey?: string,
+    idempotencyKey: string | undefined,
+    requestHash: string | undefined,
   ): Promise<CommandOutcome> {
-    const requestHash = idempotencyKey === undefined ? undefined : createHash('sha256').update(canonicalJson(data)).digest('hex');
     const taskId = idempotencyKey === undefined ? uuidv7() : keyedTaskId(principal, idempotencyKey);
     const command: TaskCommand = {
       type: 'CreateTask',
@@ -87,6 +104,24 @@ export class TaskCommandHandler {
       const { task, version } = await this.load(principal, taskId);
       return { task, version, replayed: true };
     }
+  }
+
+  /** Builds one command of the table from its body and runs it (see execute). */
+  async run<Body>(
+    principal: Principal,
+    taskId: string,
+    spec: TaskCommandSpec<Body>,
+    body: Body,
+    correlationId: string,
+  ): Promise<CommandOutcome> {
+    const change = await spec.build(body, { principal, people: this.people });
+    return this.execute(principal, taskId, change, correlationId);
+  }
+
+  /** The task as the caller sees it, assignees named. */
+  async view(outcome: Pick<CommandOutcome, 'task' | 'version'>, principal: Principal): Promise<TaskView> {
+    const assignees = await this.people.name(principal.orgId, outcome.task.assignees);
+    return toTaskView(outcome, principal.actor, assignees);
   }
 
   /** Decides `change` on the current task and appends its events; retried on concurrent writes. */

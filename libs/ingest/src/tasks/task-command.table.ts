@@ -1,7 +1,16 @@
 import type { Type } from '@nestjs/common';
-import { type AccessRule, workers } from '@taskinbox/auth';
+import { type AccessRule, type PeopleDirectory, type Principal, workers } from '@taskinbox/auth';
 import { type TaskChange, taskChanges } from './task-change.command';
-import { AttachmentDto, ChangeStatusDto, CommentDto, CompleteTaskDto, PostInfoDto, ReasonDto, UpdateTaskDto } from './task.dto';
+import {
+  AssigneeRefDto,
+  AttachmentDto,
+  ChangeStatusDto,
+  CommentDto,
+  CompleteTaskDto,
+  PostInfoDto,
+  ReasonDto,
+  UpdateTaskDto,
+} from './task.dto';
 import { taskSubjects } from './task.subjects';
 
 /**
@@ -15,7 +24,13 @@ export interface TaskCommandSpec<Body = void> {
   subject: string;
   /** The body's DTO (over NATS it also carries `taskId`); none for commands without input. */
   body?: Type<Body>;
-  build: (body: Body) => TaskChange;
+  build: (body: Body, context: CommandContext) => TaskChange | Promise<TaskChange>;
+}
+
+/** What building a command may look up: assignees are resolved against the caller's organisation. */
+export interface CommandContext {
+  principal: Principal;
+  people: PeopleDirectory;
 }
 
 const workersOnly: AccessRule = { roles: workers };
@@ -39,7 +54,30 @@ export const taskCommandTable = {
   // The decider narrows services further: only the sender of the task may cancel it.
   cancel: command({ allow: adminsAndSenders, subject: taskSubjects.cancel, body: ReasonDto, build: (body) => taskChanges.cancel(body) }),
   comment: command({ allow: writers, subject: taskSubjects.comment, body: CommentDto, build: (body) => taskChanges.comment(body) }),
-  update: command({ allow: writers, subject: taskSubjects.update, body: UpdateTaskDto, build: (body) => taskChanges.update({ ...body }) }),
+  update: command({
+    allow: writers,
+    subject: taskSubjects.update,
+    body: UpdateTaskDto,
+    build: async ({ assignees, ...body }, { principal, people }) =>
+      taskChanges.update({ ...body, ...(assignees ? { assignees: await people.resolve(principal.orgId, assignees) } : {}) }),
+  }),
+  // Anyone who may work tasks may suggest an owner, themselves included; the claim stays the lock.
+  assign: command({
+    allow: writers,
+    subject: taskSubjects.assign,
+    body: AssigneeRefDto,
+    build: async (body, { principal, people }) => {
+      const [assignee] = await people.resolve(principal.orgId, [{ kind: body.kind, id: body.id }], () => 'id');
+      return taskChanges.assign(assignee);
+    },
+  }),
+  // Not looked up: a person who left the organisation can still be taken off a task.
+  unassign: command({
+    allow: writers,
+    subject: taskSubjects.unassign,
+    body: AssigneeRefDto,
+    build: (body) => taskChanges.unassign({ kind: body.kind, id: body.id.toLowerCase() }),
+  }),
   postInfo: command({ allow: writers, subject: taskSubjects.postInfo, body: PostInfoDto, build: (body) => taskChanges.postInfo(body) }),
   attach: command({ allow: writers, subject: taskSubjects.attach, body: AttachmentDto, build: (body) => taskChanges.attach(body) }),
 };

@@ -7,7 +7,7 @@ import { createRule, readRule, type TaskCommandSpec, taskCommandTable } from './
 import { TaskCommandHandler } from './task-command.handler';
 import { CreateTaskMessage, TaskRefDto } from './task-message.dto';
 import { taskSubjects } from './task.subjects';
-import { toTaskView, type TaskView } from './task.view';
+import type { TaskView } from './task.view';
 
 /**
  * The same commands as the HTTP API, over NATS request/reply; see task.subjects.ts. Create and
@@ -28,13 +28,13 @@ export class TaskNatsController {
       correlationIdOf(context.getHeaders()),
       idempotencyKey,
     );
-    return { ...toTaskView(outcome, principal.actor), replayed: outcome.replayed };
+    return { ...(await this.tasks.view(outcome, principal)), replayed: outcome.replayed };
   }
 
   @Allow(readRule)
   @MessagePattern(taskSubjects.get)
   async get(@CurrentPrincipal() principal: Principal, @Payload() body: TaskRefDto) {
-    return toTaskView(await this.tasks.load(principal, body.taskId), principal.actor);
+    return this.tasks.view(await this.tasks.load(principal, body.taskId), principal);
   }
 
   async runCommand(
@@ -43,8 +43,8 @@ export class TaskNatsController {
     { taskId, ...body }: { taskId: string },
     context: NatsContext,
   ): Promise<TaskView> {
-    const outcome = await this.tasks.execute(principal, taskId, spec.build(body), correlationIdOf(context.getHeaders()));
-    return toTaskView(outcome, principal.actor);
+    const outcome = await this.tasks.run(principal, taskId, spec, body, correlationIdOf(context.getHeaders()));
+    return this.tasks.view(outcome, principal);
   }
 }
 

@@ -1,8 +1,10 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsUUID } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Allow, CurrentPrincipal, type Principal } from '@taskinbox/auth';
 import {
+  AssigneeRefDto,
   AttachmentDto,
   ChangeStatusDto,
   CommentDto,
@@ -12,10 +14,22 @@ import {
   ReasonDto,
   UpdateTaskDto,
 } from './task.dto';
-import type { TaskChange } from './task-change.command';
-import { createRule, readRule, taskCommandTable as commands } from './task-command.table';
+import { createRule, readRule, type TaskCommandSpec, taskCommandTable as commands } from './task-command.table';
 import { TaskCommandHandler } from './task-command.handler';
-import { toTaskView, type TaskView } from './task.view';
+import type { TaskView } from './task.view';
+
+class UnassignParams {
+  @IsUUID()
+  id!: string;
+
+  @ApiProperty({ enum: ['user', 'group'] })
+  @IsIn(['user', 'group'])
+  kind!: 'user' | 'group';
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  assigneeId!: string;
+}
 
 @ApiTags('tasks')
 @ApiBearerAuth()
@@ -45,14 +59,14 @@ export class TaskController {
       idempotencyKey,
     );
     if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
-    return toTaskView(outcome, principal.actor);
+    return this.tasks.view(outcome, principal);
   }
 
   @ApiOperation({ summary: 'A task as its event stream says now (strongly consistent).' })
   @Allow(readRule)
   @Get('tasks/:id')
   async get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<TaskView> {
-    return toTaskView(await this.tasks.load(principal, id), principal.actor);
+    return this.tasks.view(await this.tasks.load(principal, id), principal);
   }
 
   @ApiOperation({ summary: 'Claim a pending task. 409 when another user holds it.' })
@@ -60,7 +74,7 @@ export class TaskController {
   @Post('inbox/tasks/:id/claim')
   @HttpCode(200)
   claim(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, commands.claim.build());
+    return this.run(principal, id, request, commands.claim, undefined);
   }
 
   @ApiOperation({
@@ -75,14 +89,14 @@ export class TaskController {
     @Body() body: ChangeStatusDto,
     @Req() request: FastifyRequest,
   ) {
-    return this.run(principal, id, request, commands.changeStatus.build(body));
+    return this.run(principal, id, request, commands.changeStatus, body);
   }
 
   @Allow(commands.release.allow)
   @Post('tasks/:id/release')
   @HttpCode(200)
   release(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, commands.release.build());
+    return this.run(principal, id, request, commands.release, undefined);
   }
 
   @ApiOperation({ summary: "Complete the claimed task; the resolution is 'done' when omitted." })
@@ -95,21 +109,21 @@ export class TaskController {
     @Body() body: CompleteTaskDto,
     @Req() request: FastifyRequest,
   ) {
-    return this.run(principal, id, request, commands.complete.build(body));
+    return this.run(principal, id, request, commands.complete, body);
   }
 
   @Allow(commands.hold.allow)
   @Post('tasks/:id/hold')
   @HttpCode(200)
   hold(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, commands.hold.build(body));
+    return this.run(principal, id, request, commands.hold, body);
   }
 
   @Allow(commands.resume.allow)
   @Post('tasks/:id/resume')
   @HttpCode(200)
   resume(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, commands.resume.build());
+    return this.run(principal, id, request, commands.resume, undefined);
   }
 
   @ApiOperation({ summary: 'Cancel a task: an admin, or the service that created it.' })
@@ -117,20 +131,20 @@ export class TaskController {
   @Post('tasks/:id/cancel')
   @HttpCode(200)
   cancel(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, commands.cancel.build(body));
+    return this.run(principal, id, request, commands.cancel, body);
   }
 
   @Allow(commands.comment.allow)
   @Post('tasks/:id/comments')
   @HttpCode(201)
   comment(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: CommentDto, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, commands.comment.build(body));
+    return this.run(principal, id, request, commands.comment, body);
   }
 
   @Allow(commands.update.allow)
   @Patch('tasks/:id')
   update(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateTaskDto, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, commands.update.build(body));
+    return this.run(principal, id, request, commands.update, body);
   }
 
   @ApiOperation({ summary: 'Post information to a task: the sender or a third-party service, or a team member.' })
@@ -138,23 +152,43 @@ export class TaskController {
   @Post('tasks/:id/info')
   @HttpCode(201)
   postInfo(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: PostInfoDto, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, commands.postInfo.build(body));
+    return this.run(principal, id, request, commands.postInfo, body);
   }
 
   @Allow(commands.attach.allow)
   @Post('tasks/:id/attachments')
   @HttpCode(201)
   attach(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: AttachmentDto, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, commands.attach.build(body));
+    return this.run(principal, id, request, commands.attach, body);
   }
 
-  private async run(
+  @ApiOperation({ summary: 'Suggest a person or group of the organisation as an owner (yourself included). Not a lock: the claim is.' })
+  @Allow(commands.assign.allow)
+  @Post('tasks/:id/assignees')
+  @HttpCode(200)
+  assign(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: AssigneeRefDto, @Req() request: FastifyRequest) {
+    return this.run(principal, id, request, commands.assign, body);
+  }
+
+  @ApiOperation({ summary: 'Take a person or group off the suggested owners.' })
+  @Allow(commands.unassign.allow)
+  @Delete('tasks/:id/assignees/:kind/:assigneeId')
+  unassign(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param() params: UnassignParams,
+    @Req() request: FastifyRequest,
+  ) {
+    return this.run(principal, id, request, commands.unassign, { kind: params.kind, id: params.assigneeId });
+  }
+
+  private async run<Body>(
     principal: Principal,
     id: string,
     request: FastifyRequest,
-    change: TaskChange,
+    spec: TaskCommandSpec<Body>,
+    body: Body,
   ): Promise<TaskView> {
-    const outcome = await this.tasks.execute(principal, id, change, String(request.id));
-    return toTaskView(outcome, principal.actor);
+    return this.tasks.view(await this.tasks.run(principal, id, spec, body, String(request.id)), principal);
   }
 }
