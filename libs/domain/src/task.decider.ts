@@ -19,8 +19,8 @@ export type Task = { exists: false } | ExistingTask;
 
 export type ExistingTask = Omit<TaskDetails, 'assignees'> & {
   exists: true;
-  /** Suggested owners (people or groups of the organisation); never a lock. */
-  assignees: AssigneeRef[];
+  /** Suggested owners (people or groups of the organisation); never a lock. Evolve always sets it. */
+  assignees?: AssigneeRef[];
   /** Free-text assignees of tasks created before assignees were checked (e-mails, names): shown, never matched. */
   legacyAssignees?: string[];
   /** The type version the payload was checked against; absent for unregistered types. */
@@ -135,14 +135,14 @@ export function evolve(state: Task, event: TaskEvent): Task {
     }
     case 'TaskAssigned': {
       const { assignee, assignedAt } = event.data;
-      const assignees = task.assignees.some((known) => sameAssignee(known, assignee))
-        ? task.assignees
-        : [...task.assignees, assignee];
+      const assignees = (task.assignees ?? []).some((known) => sameAssignee(known, assignee))
+        ? (task.assignees ?? [])
+        : [...(task.assignees ?? []), assignee];
       return { ...task, assignees, updatedAt: assignedAt };
     }
     case 'TaskUnassigned': {
       const { assignee, unassignedAt } = event.data;
-      return { ...task, assignees: task.assignees.filter((known) => !sameAssignee(known, assignee)), updatedAt: unassignedAt };
+      return { ...task, assignees: (task.assignees ?? []).filter((known) => !sameAssignee(known, assignee)), updatedAt: unassignedAt };
     }
     case 'TaskCommented':
       return { ...task, updatedAt: event.data.commentedAt };
@@ -265,11 +265,11 @@ export function decide(command: TaskCommand, state: Task): DecideResult {
       // assign and unassign commands record.
       const assignments: TaskEvent[] = assignees
         ? [
-            ...state.assignees
+            ...(state.assignees ?? [])
               .filter((known) => !assignees.some((wanted) => sameAssignee(known, wanted)))
               .map((assignee): TaskEvent => ({ type: 'TaskUnassigned', data: { taskId, by, assignee, unassignedAt: now } })),
             ...uniqueAssignees(assignees)
-              .filter((wanted) => !state.assignees.some((known) => sameAssignee(known, wanted)))
+              .filter((wanted) => !(state.assignees ?? []).some((known) => sameAssignee(known, wanted)))
               .map((assignee): TaskEvent => ({ type: 'TaskAssigned', data: { taskId, by, assignee, assignedAt: now } })),
           ]
         : [];
@@ -280,13 +280,13 @@ export function decide(command: TaskCommand, state: Task): DecideResult {
 
     case 'AssignTask': {
       const { assignee } = command;
-      if (state.assignees.some((known) => sameAssignee(known, assignee))) return accept();
+      if ((state.assignees ?? []).some((known) => sameAssignee(known, assignee))) return accept();
       return accept({ type: 'TaskAssigned', data: { taskId, by, assignee: { kind: assignee.kind, id: assignee.id }, assignedAt: now } });
     }
 
     case 'UnassignTask': {
       const { assignee } = command;
-      if (!state.assignees.some((known) => sameAssignee(known, assignee))) return accept();
+      if (!(state.assignees ?? []).some((known) => sameAssignee(known, assignee))) return accept();
       return accept({ type: 'TaskUnassigned', data: { taskId, by, assignee: { kind: assignee.kind, id: assignee.id }, unassignedAt: now } });
     }
 

@@ -142,7 +142,7 @@ export class TaskCommandHandler {
 
   /** The task as the caller sees it, assignees named. */
   async view(outcome: Pick<CommandOutcome, 'task' | 'version'>, principal: Principal): Promise<TaskView> {
-    const assignees = await this.people.name(principal.orgId, outcome.task.assignees);
+    const assignees = await this.people.name(principal.orgId, outcome.task.assignees ?? []);
     return toTaskView(outcome, principal.actor, assignees);
   }
 
