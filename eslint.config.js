@@ -70,6 +70,17 @@ module.exports = tseslint.config(
     },
   },
   {
+    // The task types' decider is pure like the task's: sibling files only.
+    files: ['libs/task-types/src/pure/**/*.ts'],
+    ignores: ['libs/task-types/src/pure/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./)', message: 'Deciders are pure: no framework, database, network or Node imports; only sibling files.' }] },
+      ],
+    },
+  },
+  {
     // What the server and the agent share: the protocol, with three small libraries (cron times,
     // uuid v5, nkey signatures) and fetch for the agent's side of the HTTPS API.
     files: ['libs/device-protocol/**/*.ts'],

@@ -12,6 +12,8 @@ import { InvitationController } from './invitations/invitation.controller';
 import { InvitationService } from './invitations/invitation.service';
 import { MemberController } from './members/member.controller';
 import { MemberService } from './members/member.service';
+import { PeopleController } from './people/people.controller';
+import { PeopleDirectory } from './people/people.directory';
 import { PasswordResetController } from './password-resets/password-reset.controller';
 import { PasswordResetService } from './password-resets/password-reset.service';
 import { PasswordHasher } from './passwords/password.hasher';
@@ -26,7 +28,7 @@ import { SignInThrottle } from './sessions/sign-in.throttle';
 @Global()
 @Module({
   imports: [JwtModule.register({})],
-  controllers: [SessionController, ApiKeyController, MemberController, GroupController, InvitationController, PasswordResetController],
+  controllers: [SessionController, ApiKeyController, MemberController, GroupController, InvitationController, PasswordResetController, PeopleController],
   providers: [
     CurrentAccess,
     PasswordHasher,
@@ -38,8 +40,9 @@ import { SignInThrottle } from './sessions/sign-in.throttle';
     GroupService,
     ApiKeyService,
     SessionService,
+    PeopleDirectory,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [CurrentAccess, AccountService, MemberService, ApiKeyService, SessionService, InvitationService, PasswordResetService],
+  exports: [PeopleDirectory, CurrentAccess, AccountService, MemberService, ApiKeyService, SessionService, InvitationService, PasswordResetService],
 })
 export class AuthModule {}

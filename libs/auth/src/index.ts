@@ -9,3 +9,5 @@ export { PasswordResetService } from './password-resets/password-reset.service';
 export { MemberService } from './members/member.service';
 export { PasswordHasher } from './passwords/password.hasher';
 export { SessionService } from './sessions/session.service';
+export { type AssigneeInput, type NamedAssignee, PeopleDirectory, refKey } from './people/people.directory';
+export { assigneeRefSchema, IsAssigneeList, isAssigneeInput } from './people/assignee.input';

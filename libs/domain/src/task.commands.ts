@@ -1,4 +1,4 @@
-import type { Actor, Attachment, Priority, TaskDetails } from './task.events';
+import type { Actor, AssigneeRef, Attachment, Priority, TaskDetails } from './task.events';
 
 /** What callers ask of a task. `now` is passed in so the decider stays pure. */
 export type TaskCommand =
@@ -8,6 +8,7 @@ export type TaskCommand =
         taskId: string;
         orgId: string;
         taskType: string;
+        typeVersion?: number;
         payload: Record<string, unknown>;
         externalRef?: string;
         idempotencyKey?: string;
@@ -23,8 +24,10 @@ export type TaskCommand =
   | { type: 'CancelTask'; reason?: string; by: Actor; now: string }
   | { type: 'CommentOnTask'; commentId: string; body: string; by: Actor; now: string }
   | { type: 'UpdateTaskDetails'; changes: Partial<TaskDetails>; by: Actor; now: string }
+  | { type: 'AssignTask'; assignee: AssigneeRef; by: Actor; now: string }
+  | { type: 'UnassignTask'; assignee: AssigneeRef; by: Actor; now: string }
   | { type: 'AddTaskAttachment'; attachment: Attachment; by: Actor; now: string }
   | { type: 'PostTaskInfo'; info: Record<string, unknown>; note?: string; by: Actor; now: string };
 
 export type TaskCommandType = TaskCommand['type'];
-export type { Priority };
+export type { AssigneeRef, Priority };

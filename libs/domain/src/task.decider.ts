@@ -9,7 +9,7 @@ import {
   TaskNotFound,
   type TaskRejection,
 } from './task.errors';
-import type { Actor, TaskDetails, TaskEvent, TaskStatus } from './task.events';
+import type { Actor, AssigneeRef, TaskDetails, TaskEvent, TaskStatus } from './task.events';
 
 // The task's decider in the emmett style: decide(command, state) -> events, evolve(state, event) -> state.
 // Pure: no I/O, no clock (time comes from command.now), no exceptions (rejections are returned).
@@ -17,8 +17,14 @@ import type { Actor, TaskDetails, TaskEvent, TaskStatus } from './task.events';
 /** A task folded from its stream: `{ exists: false }` until TaskCreated. */
 export type Task = { exists: false } | ExistingTask;
 
-export type ExistingTask = TaskDetails & {
+export type ExistingTask = Omit<TaskDetails, 'assignees'> & {
   exists: true;
+  /** Suggested owners (people or groups of the organisation); never a lock. Evolve always sets it. */
+  assignees?: AssigneeRef[];
+  /** Free-text assignees of tasks created before assignees were checked (e-mails, names): shown, never matched. */
+  legacyAssignees?: string[];
+  /** The type version the payload was checked against; absent for unregistered types. */
+  typeVersion?: number;
   id: string;
   orgId: string;
   taskType: string;
@@ -53,6 +59,7 @@ export const taskActions = [
   'cancel',
   'comment',
   'update',
+  'assign',
   'attach',
   'post_info',
 ] as const;
@@ -72,16 +79,25 @@ export const initialState = (): Task => ({ exists: false });
  * The version of what evolve folds. Stored snapshots of tasks are kept per version and ignored
  * once it changes: bump it whenever evolve, or the shape of ExistingTask, changes.
  */
-export const TASK_STATE_VERSION = 1;
+export const TASK_STATE_VERSION = 2;
 
 export function evolve(state: Task, event: TaskEvent): Task {
   if (event.type === 'TaskCreated') {
-    const { taskId, createdAt, ...created } = event.data;
-    return { ...created, exists: true, id: taskId, status: 'pending', createdAt, updatedAt: createdAt, version: 1 };
+    const { taskId, createdAt, assignees, ...created } = event.data;
+    return {
+      ...created,
+      ...readAssignees(assignees),
+      exists: true,
+      id: taskId,
+      status: 'pending',
+      createdAt,
+      updatedAt: createdAt,
+      version: 1,
+    };
   }
   // Only TaskCreated starts a stream; anything else before it cannot come from decide.
   if (!state.exists) return state;
-  const task: ExistingTask = { ...state, version: state.version + 1 };
+  const task: ExistingTask = { ...withAssigneeRefs(state), version: state.version + 1 };
   switch (event.type) {
     case 'TaskClaimed': {
       const { by, claimedAt } = event.data;
@@ -112,8 +128,22 @@ export function evolve(state: Task, event: TaskEvent): Task {
         updatedAt: cancelledAt,
       };
     }
-    case 'TaskUpdated':
-      return { ...task, ...event.data.changes, updatedAt: event.data.updatedAt };
+    case 'TaskUpdated': {
+      // Updates written before TaskAssigned existed may still carry the whole assignee list.
+      const { assignees, ...changes } = event.data.changes;
+      return { ...task, ...changes, ...(assignees ? readAssignees(assignees) : {}), updatedAt: event.data.updatedAt };
+    }
+    case 'TaskAssigned': {
+      const { assignee, assignedAt } = event.data;
+      const assignees = (task.assignees ?? []).some((known) => sameAssignee(known, assignee))
+        ? (task.assignees ?? [])
+        : [...(task.assignees ?? []), assignee];
+      return { ...task, assignees, updatedAt: assignedAt };
+    }
+    case 'TaskUnassigned': {
+      const { assignee, unassignedAt } = event.data;
+      return { ...task, assignees: (task.assignees ?? []).filter((known) => !sameAssignee(known, assignee)), updatedAt: unassignedAt };
+    }
     case 'TaskCommented':
       return { ...task, updatedAt: event.data.commentedAt };
     case 'TaskAttachmentAdded':
@@ -132,6 +162,8 @@ const actionOf = {
   CancelTask: 'cancel',
   CommentOnTask: 'comment',
   UpdateTaskDetails: 'update',
+  AssignTask: 'assign',
+  UnassignTask: 'assign',
   AddTaskAttachment: 'attach',
   PostTaskInfo: 'post_info',
 } as const satisfies Record<Exclude<TaskCommandType, 'CreateTask'>, TaskAction>;
@@ -228,9 +260,34 @@ export function decide(command: TaskCommand, state: Task): DecideResult {
       if (changes.title !== undefined && !trimmed(changes.title)) {
         return reject(new InvalidTaskCommand('title must not be empty'));
       }
-      const changed = changedDetails(state, changes);
-      if (Object.keys(changed).length === 0) return accept();
-      return accept({ type: 'TaskUpdated', data: { taskId, by, changes: changed, updatedAt: now } });
+      const { assignees, ...changed } = changedDetails(state, changes);
+      // A new assignee list is recorded as who was assigned and unassigned, the same facts the
+      // assign and unassign commands record.
+      const assignments: TaskEvent[] = assignees
+        ? [
+            ...(state.assignees ?? [])
+              .filter((known) => !assignees.some((wanted) => sameAssignee(known, wanted)))
+              .map((assignee): TaskEvent => ({ type: 'TaskUnassigned', data: { taskId, by, assignee, unassignedAt: now } })),
+            ...uniqueAssignees(assignees)
+              .filter((wanted) => !(state.assignees ?? []).some((known) => sameAssignee(known, wanted)))
+              .map((assignee): TaskEvent => ({ type: 'TaskAssigned', data: { taskId, by, assignee, assignedAt: now } })),
+          ]
+        : [];
+      const updated: TaskEvent[] =
+        Object.keys(changed).length === 0 ? [] : [{ type: 'TaskUpdated', data: { taskId, by, changes: changed, updatedAt: now } }];
+      return accept(...updated, ...assignments);
+    }
+
+    case 'AssignTask': {
+      const { assignee } = command;
+      if ((state.assignees ?? []).some((known) => sameAssignee(known, assignee))) return accept();
+      return accept({ type: 'TaskAssigned', data: { taskId, by, assignee: { kind: assignee.kind, id: assignee.id }, assignedAt: now } });
+    }
+
+    case 'UnassignTask': {
+      const { assignee } = command;
+      if (!(state.assignees ?? []).some((known) => sameAssignee(known, assignee))) return accept();
+      return accept({ type: 'TaskUnassigned', data: { taskId, by, assignee: { kind: assignee.kind, id: assignee.id }, unassignedAt: now } });
     }
 
     case 'AddTaskAttachment': {
@@ -316,6 +373,7 @@ function guard(action: TaskAction, task: ExistingTask, by: Actor): TaskRejection
       return isTerminal(status) ? new IllegalTransition('cancel', status) : undefined;
 
     case 'update':
+    case 'assign':
       if (by.kind === 'service' && !isSender) {
         return new ActionNotAllowed('Only an admin, a member or the service that created the task may update it.');
       }
@@ -361,6 +419,7 @@ const detailFields: Record<keyof TaskDetails, true> = {
   assignees: true,
   customerRef: true,
   projectRef: true,
+  milestoneRef: true,
   private: true,
 };
 
@@ -381,7 +440,42 @@ function changedDetails(task: ExistingTask, changes: Partial<TaskDetails>): Part
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((item, index) => item === b[index]);
+    return a.length === b.length && a.every((item, index) => sameValue(item, b[index]));
   }
+  if (isAssignee(a) && isAssignee(b)) return sameAssignee(a, b);
   return a === b;
+}
+
+export const sameAssignee = (a: AssigneeRef, b: AssigneeRef): boolean => a.kind === b.kind && a.id === b.id;
+
+const isAssignee = (value: unknown): value is AssigneeRef =>
+  typeof value === 'object' && value !== null && 'kind' in value && 'id' in value;
+
+const uniqueAssignees = (list: AssigneeRef[]): AssigneeRef[] =>
+  list.filter((item, index) => list.findIndex((other) => sameAssignee(other, item)) === index);
+
+const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Assignees as an event holds them. Before assignees were checked they were free strings, which
+ * the API described as user ids or e-mails: a UUID string is read as a person, anything else is
+ * kept apart as a legacy label (shown, never matched by "assigned to me" scopes).
+ */
+function readAssignees(list: readonly unknown[] | undefined): { assignees: AssigneeRef[]; legacyAssignees?: string[] } {
+  const refs: AssigneeRef[] = [];
+  const legacy: string[] = [];
+  for (const item of list ?? []) {
+    if (isAssignee(item)) refs.push({ kind: item.kind, id: item.id });
+    else if (typeof item === 'string' && uuidShape.test(item)) refs.push({ kind: 'user', id: item.toLowerCase() });
+    else if (typeof item === 'string') legacy.push(item);
+  }
+  return { assignees: uniqueAssignees(refs), ...(legacy.length > 0 ? { legacyAssignees: legacy } : {}) };
+}
+
+/** A task folded before assignee refs existed (a stored read-model state) read the way evolve reads its events. */
+function withAssigneeRefs(task: ExistingTask): ExistingTask {
+  const list = task.assignees as unknown[] | undefined;
+  if (Array.isArray(list) && list.every(isAssignee)) return task;
+  const read = readAssignees(list);
+  return { ...task, assignees: read.assignees, legacyAssignees: [...(task.legacyAssignees ?? []), ...(read.legacyAssignees ?? [])] };
 }

@@ -10,15 +10,27 @@ export type Actor =
 
 export type Role = 'admin' | 'member' | 'viewer';
 
+/**
+ * A suggested owner: a person or a group of the organisation. A suggestion only: the claim
+ * stays the lock. Tasks created before assignment was checked may carry free strings (e-mails
+ * of non-members and the like): evolve keeps those apart as `legacyAssignees`.
+ */
+export interface AssigneeRef {
+  kind: 'user' | 'group';
+  id: string;
+}
+
 export interface TaskDetails {
   title: string;
   description?: string;
   dueAt?: string;
   priority?: Priority;
   tags?: string[];
-  assignees?: string[];
+  /** New events carry refs; events written before assignment was checked carry strings. */
+  assignees?: AssigneeRef[];
   customerRef?: string;
   projectRef?: string;
+  milestoneRef?: string;
   private?: boolean;
 }
 
@@ -41,6 +53,8 @@ export type TaskEvent =
         taskId: string;
         orgId: string;
         taskType: string;
+        /** The published version of the task's type its payload was checked against; absent for unregistered types. */
+        typeVersion?: number;
         payload: Record<string, unknown>;
         source: Actor;
         externalRef?: string;
@@ -64,6 +78,8 @@ export type TaskEvent =
       type: 'TaskUpdated';
       data: { taskId: string; by: Actor; changes: Partial<TaskDetails>; updatedAt: string };
     }
+  | { type: 'TaskAssigned'; data: { taskId: string; by: Actor; assignee: AssigneeRef; assignedAt: string } }
+  | { type: 'TaskUnassigned'; data: { taskId: string; by: Actor; assignee: AssigneeRef; unassignedAt: string } }
   | { type: 'TaskAttachmentAdded'; data: { taskId: string; by: Actor; attachment: Attachment; addedAt: string } }
   | {
       type: 'TaskInfoPosted';

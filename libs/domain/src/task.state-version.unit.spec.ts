@@ -43,6 +43,14 @@ const samples: Record<TaskEventType, TaskEvent> = {
     data: { taskId: 't-1', by, previousClaimer: 'u-1', forced: false, releasedAt: at(7) },
   },
   TaskCompleted: { type: 'TaskCompleted', data: { taskId: 't-1', by, resolution: 'accepted', completedAt: at(8) } },
+  TaskAssigned: {
+    type: 'TaskAssigned',
+    data: { taskId: 't-1', by, assignee: { kind: 'group', id: 'g-1' }, assignedAt: at(10) },
+  },
+  TaskUnassigned: {
+    type: 'TaskUnassigned',
+    data: { taskId: 't-1', by, assignee: { kind: 'user', id: 'u-9' }, unassignedAt: at(11) },
+  },
   TaskCancelled: { type: 'TaskCancelled', data: { taskId: 't-1', by, cancelledAt: at(9) } },
 };
 
@@ -51,14 +59,21 @@ it('folds every event type as TASK_STATE_VERSION says (bump it when this changes
     events.slice(0, index + 1).reduce(evolve, initialState()),
   );
   expect({ version: TASK_STATE_VERSION, states: JSON.parse(JSON.stringify(states)) }).toEqual({
-    version: 1,
+    version: 2,
     states: [
       {
         orgId: 'o-1',
         taskType: 'refund',
-        payload: { a: 1 },
-        source: { kind: 'service', id: 'svc-1', name: 'billing' },
+        payload: {
+          a: 1,
+        },
+        source: {
+          kind: 'service',
+          id: 'svc-1',
+          name: 'billing',
+        },
         title: 'T',
+        assignees: [],
         exists: true,
         id: 't-1',
         status: 'pending',
@@ -69,9 +84,16 @@ it('folds every event type as TASK_STATE_VERSION says (bump it when this changes
       {
         orgId: 'o-1',
         taskType: 'refund',
-        payload: { a: 1 },
-        source: { kind: 'service', id: 'svc-1', name: 'billing' },
+        payload: {
+          a: 1,
+        },
+        source: {
+          kind: 'service',
+          id: 'svc-1',
+          name: 'billing',
+        },
         title: 'T',
+        assignees: [],
         exists: true,
         id: 't-1',
         status: 'pending',
@@ -83,9 +105,16 @@ it('folds every event type as TASK_STATE_VERSION says (bump it when this changes
       {
         orgId: 'o-1',
         taskType: 'refund',
-        payload: { a: 1 },
-        source: { kind: 'service', id: 'svc-1', name: 'billing' },
+        payload: {
+          a: 1,
+        },
+        source: {
+          kind: 'service',
+          id: 'svc-1',
+          name: 'billing',
+        },
         title: 'T',
+        assignees: [],
         exists: true,
         id: 't-1',
         status: 'pending',
@@ -97,9 +126,16 @@ it('folds every event type as TASK_STATE_VERSION says (bump it when this changes
       {
         orgId: 'o-1',
         taskType: 'refund',
-        payload: { a: 1 },
-        source: { kind: 'service', id: 'svc-1', name: 'billing' },
+        payload: {
+          a: 1,
+        },
+        source: {
+          kind: 'service',
+          id: 'svc-1',
+          name: 'billing',
+        },
         title: 'T',
+        assignees: [],
         exists: true,
         id: 't-1',
         status: 'pending',
@@ -111,9 +147,16 @@ it('folds every event type as TASK_STATE_VERSION says (bump it when this changes
       {
         orgId: 'o-1',
         taskType: 'refund',
-        payload: { a: 1 },
-        source: { kind: 'service', id: 'svc-1', name: 'billing' },
+        payload: {
+          a: 1,
+        },
+        source: {
+          kind: 'service',
+          id: 'svc-1',
+          name: 'billing',
+        },
         title: 'T',
+        assignees: [],
         exists: true,
         id: 't-1',
         status: 'pending',
@@ -125,9 +168,16 @@ it('folds every event type as TASK_STATE_VERSION says (bump it when this changes
       {
         orgId: 'o-1',
         taskType: 'refund',
-        payload: { a: 1 },
-        source: { kind: 'service', id: 'svc-1', name: 'billing' },
+        payload: {
+          a: 1,
+        },
+        source: {
+          kind: 'service',
+          id: 'svc-1',
+          name: 'billing',
+        },
         title: 'T',
+        assignees: [],
         exists: true,
         id: 't-1',
         status: 'processing',
@@ -141,9 +191,16 @@ it('folds every event type as TASK_STATE_VERSION says (bump it when this changes
       {
         orgId: 'o-1',
         taskType: 'refund',
-        payload: { a: 1 },
-        source: { kind: 'service', id: 'svc-1', name: 'billing' },
+        payload: {
+          a: 1,
+        },
+        source: {
+          kind: 'service',
+          id: 'svc-1',
+          name: 'billing',
+        },
         title: 'T',
+        assignees: [],
         exists: true,
         id: 't-1',
         status: 'waiting',
@@ -157,9 +214,16 @@ it('folds every event type as TASK_STATE_VERSION says (bump it when this changes
       {
         orgId: 'o-1',
         taskType: 'refund',
-        payload: { a: 1 },
-        source: { kind: 'service', id: 'svc-1', name: 'billing' },
+        payload: {
+          a: 1,
+        },
+        source: {
+          kind: 'service',
+          id: 'svc-1',
+          name: 'billing',
+        },
         title: 'T',
+        assignees: [],
         exists: true,
         id: 't-1',
         status: 'pending',
@@ -171,9 +235,16 @@ it('folds every event type as TASK_STATE_VERSION says (bump it when this changes
       {
         orgId: 'o-1',
         taskType: 'refund',
-        payload: { a: 1 },
-        source: { kind: 'service', id: 'svc-1', name: 'billing' },
+        payload: {
+          a: 1,
+        },
+        source: {
+          kind: 'service',
+          id: 'svc-1',
+          name: 'billing',
+        },
         title: 'T',
+        assignees: [],
         exists: true,
         id: 't-1',
         status: 'completed',
@@ -187,15 +258,83 @@ it('folds every event type as TASK_STATE_VERSION says (bump it when this changes
       {
         orgId: 'o-1',
         taskType: 'refund',
-        payload: { a: 1 },
-        source: { kind: 'service', id: 'svc-1', name: 'billing' },
+        payload: {
+          a: 1,
+        },
+        source: {
+          kind: 'service',
+          id: 'svc-1',
+          name: 'billing',
+        },
         title: 'T',
+        assignees: [
+          {
+            kind: 'group',
+            id: 'g-1',
+          },
+        ],
+        exists: true,
+        id: 't-1',
+        status: 'completed',
+        createdAt: '2025-10-21T10:00:00.000Z',
+        updatedAt: '2025-10-21T10:10:00.000Z',
+        version: 10,
+        priority: 'high',
+        resolution: 'accepted',
+        completedAt: '2025-10-21T10:08:00.000Z',
+      },
+      {
+        orgId: 'o-1',
+        taskType: 'refund',
+        payload: {
+          a: 1,
+        },
+        source: {
+          kind: 'service',
+          id: 'svc-1',
+          name: 'billing',
+        },
+        title: 'T',
+        assignees: [
+          {
+            kind: 'group',
+            id: 'g-1',
+          },
+        ],
+        exists: true,
+        id: 't-1',
+        status: 'completed',
+        createdAt: '2025-10-21T10:00:00.000Z',
+        updatedAt: '2025-10-21T10:11:00.000Z',
+        version: 11,
+        priority: 'high',
+        resolution: 'accepted',
+        completedAt: '2025-10-21T10:08:00.000Z',
+      },
+      {
+        orgId: 'o-1',
+        taskType: 'refund',
+        payload: {
+          a: 1,
+        },
+        source: {
+          kind: 'service',
+          id: 'svc-1',
+          name: 'billing',
+        },
+        title: 'T',
+        assignees: [
+          {
+            kind: 'group',
+            id: 'g-1',
+          },
+        ],
         exists: true,
         id: 't-1',
         status: 'cancelled',
         createdAt: '2025-10-21T10:00:00.000Z',
         updatedAt: '2025-10-21T10:09:00.000Z',
-        version: 10,
+        version: 12,
         priority: 'high',
         resolution: 'accepted',
         completedAt: '2025-10-21T10:08:00.000Z',

@@ -67,6 +67,14 @@ const codedStatus: Record<string, number> = {
   account_exists: HttpStatus.CONFLICT,
   wrong_password: HttpStatus.FORBIDDEN,
   link_invalid: HttpStatus.GONE,
+  // task types and templates (libs/task-types)
+  task_type_not_found: HttpStatus.NOT_FOUND,
+  invalid_task_type: HttpStatus.BAD_REQUEST,
+  task_type_exists: HttpStatus.CONFLICT,
+  task_type_version_conflict: HttpStatus.CONFLICT,
+  unknown_task_type: HttpStatus.BAD_REQUEST,
+  template_not_found: HttpStatus.NOT_FOUND,
+  template_name_taken: HttpStatus.CONFLICT,
   // devices (libs/devices)
   device_auth_failed: HttpStatus.UNAUTHORIZED,
   enrolment_token_refused: HttpStatus.UNAUTHORIZED,

@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
+import { TaskTypesModule } from '@taskinbox/task-types';
+import { TemplateTaskController } from './templates/template-task.controller';
 import { TaskCommandHandler } from './tasks/task-command.handler';
 import { TaskController } from './tasks/task.controller';
 import { TaskNatsController } from './tasks/task-nats.controller';
 
 /** Turns commands (HTTP and NATS request/reply) into task events. */
 @Module({
-  controllers: [TaskController, TaskNatsController],
+  imports: [TaskTypesModule],
+  controllers: [TaskController, TaskNatsController, TemplateTaskController],
   providers: [TaskCommandHandler],
   exports: [TaskCommandHandler],
 })

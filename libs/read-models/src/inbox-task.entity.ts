@@ -17,9 +17,12 @@ export class InboxTask {
   @Column('text', { nullable: true }) priority!: Priority | null;
   @Column('timestamptz', { name: 'due_at', nullable: true }) dueAt!: Date | null;
   @Column('text', { array: true }) tags!: string[];
+  /** `user:<id>`, `group:<id>`, `legacy:<text>` (migration 0050). */
   @Column('text', { array: true }) assignees!: string[];
   @Column('text', { name: 'customer_ref', nullable: true }) customerRef!: string | null;
   @Column('text', { name: 'project_ref', nullable: true }) projectRef!: string | null;
+  @Column('text', { name: 'milestone_ref', nullable: true }) milestoneRef!: string | null;
+  @Column('integer', { name: 'type_version', nullable: true }) typeVersion!: number | null;
   @Column('boolean') private!: boolean;
   @Column('text', { name: 'external_ref', nullable: true }) externalRef!: string | null;
   @Column('text', { nullable: true }) resolution!: string | null;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor, ExistingTask, TaskCommand, TaskDetails } from '@taskinbox/domain';
+import type { Actor, AssigneeRef, ExistingTask, TaskCommand, TaskDetails } from '@taskinbox/domain';
 import type { AttachmentDto, ChangeStatusDto, CommentDto, CompleteTaskDto, PostInfoDto, ReasonDto } from './task.dto';
 
 /**
@@ -34,6 +34,8 @@ export const taskChanges = {
     now,
   }),
   update: (changes: Partial<TaskDetails>): TaskChange => (_, by, now) => ({ type: 'UpdateTaskDetails', changes, by, now }),
+  assign: (assignee: AssigneeRef): TaskChange => (_, by, now) => ({ type: 'AssignTask', assignee, by, now }),
+  unassign: (assignee: AssigneeRef): TaskChange => (_, by, now) => ({ type: 'UnassignTask', assignee, by, now }),
   postInfo: (body: PostInfoDto): TaskChange => (_, by, now) => ({ type: 'PostTaskInfo', info: body.info, note: body.note, by, now }),
   attach: (body: AttachmentDto): TaskChange => (_, by, now) => ({
     type: 'AddTaskAttachment',

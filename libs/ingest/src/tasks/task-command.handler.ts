@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { actorRef, type Principal } from '@taskinbox/auth';
+import { actorRef, type AssigneeInput, PeopleDirectory, type Principal } from '@taskinbox/auth';
 import {
   type ExistingTask,
   type Task,
@@ -24,9 +24,19 @@ import {
   WrongExpectedRevisionError,
 } from '@taskinbox/event-store';
 import { RejectedCommand } from '@taskinbox/http';
+import { addDuration, TaskTypeCatalog } from '@taskinbox/task-types';
 import type { TaskChange } from './task-change.command';
+import type { TaskCommandSpec } from './task-command.table';
+import { toTaskView, type TaskView } from './task.view';
 
 type CreateData = Extract<TaskCommand, { type: 'CreateTask' }>['data'];
+
+/** What callers give to create a task: assignees as they name them, resolved here. */
+export type CreateInput = Omit<CreateData, 'taskId' | 'orgId' | 'assignees' | 'typeVersion'> & {
+  assignees?: AssigneeInput[];
+  /** Due this long (ISO 8601 duration) after creation, unless dueAt is given; else the type's default offset. */
+  dueOffset?: string;
+};
 
 export interface CommandOutcome {
   task: ExistingTask;
@@ -57,27 +67,56 @@ export class TaskCommandHandler {
   constructor(
     @InjectEventStore() private readonly store: EventStore,
     private readonly snapshots: SnapshotStore,
+    private readonly people: PeopleDirectory,
+    private readonly types: TaskTypeCatalog,
   ) {}
 
+  /**
+   * Creates a task: assignees resolved against the organisation, the payload checked against the
+   * latest version of its type (recorded as typeVersion), the type's defaults filled in. `then`
+   * are changes decided on the new task and appended with it in one write (a template's hold
+   * and files), so the task never exists without them.
+   */
   async create(
     principal: Principal,
-    data: Omit<CreateData, 'taskId' | 'orgId'>,
+    input: CreateInput,
     correlationId: string,
     idempotencyKey?: string,
+    then: TaskChange[] = [],
   ): Promise<CommandOutcome> {
-    const requestHash = idempotencyKey === undefined ? undefined : createHash('sha256').update(canonicalJson(data)).digest('hex');
+    // The request as sent is what an idempotent retry must repeat; what it resolves to may change.
+    const requestHash = idempotencyKey === undefined ? undefined : createHash('sha256').update(canonicalJson(input)).digest('hex');
+    const { assignees, dueOffset, ...details } = input;
+    const now = new Date().toISOString();
+    const { typeVersion, version } = await this.types.check(principal.orgId, details.taskType, details.payload);
+    const defaults = version?.defaults ?? {};
+    const data: Omit<CreateData, 'taskId' | 'orgId'> = {
+      ...details,
+      ...(details.priority === undefined && defaults.priority ? { priority: defaults.priority } : {}),
+      ...(details.tags === undefined && defaults.tags?.length ? { tags: defaults.tags } : {}),
+      ...(details.dueAt === undefined && (dueOffset ?? defaults.dueOffset) ? { dueAt: addDuration(now, (dueOffset ?? defaults.dueOffset)!) } : {}),
+      ...(typeVersion === undefined ? {} : { typeVersion }),
+      ...(assignees && assignees.length > 0 ? { assignees: await this.people.resolve(principal.orgId, assignees) } : {}),
+    };
     const taskId = idempotencyKey === undefined ? uuidv7() : keyedTaskId(principal, idempotencyKey);
     const command: TaskCommand = {
       type: 'CreateTask',
       data: { ...data, taskId, orgId: principal.orgId, ...(idempotencyKey ? { idempotencyKey } : {}) },
       by: principal.actor,
-      now: new Date().toISOString(),
+      now,
     };
     const result = decide(command, initialState());
     if (!result.ok) throw new RejectedCommand(result.rejection);
+    const events = [...result.events];
+    for (const change of then) {
+      const task = fold(initialState(), events) as ExistingTask;
+      const next = decide(change(task, principal.actor, now), task);
+      if (!next.ok) throw new RejectedCommand(next.rejection);
+      events.push(...next.events);
+    }
     try {
-      await this.append(taskId, result.events, 'no_stream', principal, correlationId, requestHash ? { requestHash } : {});
-      return { task: fold(initialState(), result.events) as ExistingTask, version: result.events.length - 1, replayed: false };
+      await this.append(taskId, events, 'no_stream', principal, correlationId, requestHash ? { requestHash } : {});
+      return { task: fold(initialState(), events) as ExistingTask, version: events.length - 1, replayed: false };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError) || requestHash === undefined) throw error;
       // The key's task exists: an earlier request with this key created it. The same body gets
@@ -87,6 +126,24 @@ export class TaskCommandHandler {
       const { task, version } = await this.load(principal, taskId);
       return { task, version, replayed: true };
     }
+  }
+
+  /** Builds one command of the table from its body and runs it (see execute). */
+  async run<Body>(
+    principal: Principal,
+    taskId: string,
+    spec: TaskCommandSpec<Body>,
+    body: Body,
+    correlationId: string,
+  ): Promise<CommandOutcome> {
+    const change = await spec.build(body, { principal, people: this.people });
+    return this.execute(principal, taskId, change, correlationId);
+  }
+
+  /** The task as the caller sees it, assignees named. */
+  async view(outcome: Pick<CommandOutcome, 'task' | 'version'>, principal: Principal): Promise<TaskView> {
+    const assignees = await this.people.name(principal.orgId, outcome.task.assignees ?? []);
+    return toTaskView(outcome, principal.actor, assignees);
   }
 
   /** Decides `change` on the current task and appends its events; retried on concurrent writes. */

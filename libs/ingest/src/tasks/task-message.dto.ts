@@ -1,17 +1,8 @@
-import { IntersectionType } from '@nestjs/swagger';
 import { IsOptional, IsUUID, Matches } from 'class-validator';
-import {
-  AttachmentDto,
-  ChangeStatusDto,
-  CommentDto,
-  CompleteTaskDto,
-  CreateTaskDto,
-  PostInfoDto,
-  ReasonDto,
-  UpdateTaskDto,
-} from './task.dto';
+import { CreateTaskDto } from './task.dto';
 
 // Over NATS the task id and the idempotency key travel in the body instead of the URL and headers.
+// The other commands' messages are their HTTP body plus TaskRefDto, built from the command table.
 
 export class TaskRefDto {
   @IsUUID()
@@ -23,11 +14,3 @@ export class CreateTaskMessage extends CreateTaskDto {
   @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'idempotencyKey must be 1-200 printable ASCII characters' })
   idempotencyKey?: string;
 }
-
-export class ChangeStatusMessage extends IntersectionType(TaskRefDto, ChangeStatusDto) {}
-export class CompleteTaskMessage extends IntersectionType(TaskRefDto, CompleteTaskDto) {}
-export class ReasonMessage extends IntersectionType(TaskRefDto, ReasonDto) {}
-export class CommentMessage extends IntersectionType(TaskRefDto, CommentDto) {}
-export class UpdateTaskMessage extends IntersectionType(TaskRefDto, UpdateTaskDto) {}
-export class PostInfoMessage extends IntersectionType(TaskRefDto, PostInfoDto) {}
-export class AttachmentMessage extends IntersectionType(TaskRefDto, AttachmentDto) {}

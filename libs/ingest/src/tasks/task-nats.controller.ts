@@ -1,31 +1,24 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
-import { Allow, CurrentPrincipal, everyone, type Principal, workers } from '@taskinbox/auth';
+import { IntersectionType } from '@nestjs/swagger';
+import { Allow, CurrentPrincipal, type Principal } from '@taskinbox/auth';
 import { correlationIdOf } from '@taskinbox/http';
-import { type TaskChange, taskChanges } from './task-change.command';
+import { createRule, readRule, type TaskCommandSpec, taskCommandTable } from './task-command.table';
 import { TaskCommandHandler } from './task-command.handler';
-import {
-  AttachmentMessage,
-  ChangeStatusMessage,
-  CommentMessage,
-  CompleteTaskMessage,
-  CreateTaskMessage,
-  PostInfoMessage,
-  ReasonMessage,
-  TaskRefDto,
-  UpdateTaskMessage,
-} from './task-message.dto';
+import { CreateTaskMessage, TaskRefDto } from './task-message.dto';
 import { taskSubjects } from './task.subjects';
-import { toTaskView, type TaskView } from './task.view';
+import type { TaskView } from './task.view';
 
-const writers = { roles: workers, scopes: ['tasks:write'] } as const;
-
-/** The same commands as the HTTP API, over NATS request/reply; see task.subjects.ts. */
+/**
+ * The same commands as the HTTP API, over NATS request/reply; see task.subjects.ts. Create and
+ * get are written out; every command on an existing task is generated from the command table
+ * below the class, so both edges share its permissions and how it is built.
+ */
 @Controller()
 export class TaskNatsController {
   constructor(private readonly tasks: TaskCommandHandler) {}
 
-  @Allow(writers)
+  @Allow(createRule)
   @MessagePattern(taskSubjects.create)
   async create(@CurrentPrincipal() principal: Principal, @Payload() body: CreateTaskMessage, @Ctx() context: NatsContext) {
     const { type, payload, idempotencyKey, ...details } = body;
@@ -35,85 +28,41 @@ export class TaskNatsController {
       correlationIdOf(context.getHeaders()),
       idempotencyKey,
     );
-    return { ...toTaskView(outcome, principal.actor), replayed: outcome.replayed };
+    return { ...(await this.tasks.view(outcome, principal)), replayed: outcome.replayed };
   }
 
-  @Allow({ roles: everyone, scopes: ['tasks:read', 'tasks:write'] })
+  @Allow(readRule)
   @MessagePattern(taskSubjects.get)
   async get(@CurrentPrincipal() principal: Principal, @Payload() body: TaskRefDto) {
-    return toTaskView(await this.tasks.load(principal, body.taskId), principal.actor);
+    return this.tasks.view(await this.tasks.load(principal, body.taskId), principal);
   }
 
-  @Allow({ roles: workers })
-  @MessagePattern(taskSubjects.claim)
-  claim(@CurrentPrincipal() p: Principal, @Payload() body: TaskRefDto, @Ctx() c: NatsContext) {
-    return this.run(p, body.taskId, c, taskChanges.claim());
+  async runCommand(
+    spec: TaskCommandSpec<unknown>,
+    principal: Principal,
+    { taskId, ...body }: { taskId: string },
+    context: NatsContext,
+  ): Promise<TaskView> {
+    const outcome = await this.tasks.run(principal, taskId, spec, body, correlationIdOf(context.getHeaders()));
+    return this.tasks.view(outcome, principal);
   }
+}
 
-  @Allow({ roles: workers })
-  @MessagePattern(taskSubjects.release)
-  release(@CurrentPrincipal() p: Principal, @Payload() body: TaskRefDto, @Ctx() c: NatsContext) {
-    return this.run(p, body.taskId, c, taskChanges.release());
-  }
-
-  @Allow({ roles: workers })
-  @MessagePattern(taskSubjects.changeStatus)
-  changeStatus(@CurrentPrincipal() p: Principal, @Payload() body: ChangeStatusMessage, @Ctx() c: NatsContext) {
-    return this.run(p, body.taskId, c, taskChanges.changeStatus(body));
-  }
-
-  @Allow({ roles: workers })
-  @MessagePattern(taskSubjects.complete)
-  complete(@CurrentPrincipal() p: Principal, @Payload() body: CompleteTaskMessage, @Ctx() c: NatsContext) {
-    return this.run(p, body.taskId, c, taskChanges.complete(body));
-  }
-
-  @Allow({ roles: workers })
-  @MessagePattern(taskSubjects.hold)
-  hold(@CurrentPrincipal() p: Principal, @Payload() body: ReasonMessage, @Ctx() c: NatsContext) {
-    return this.run(p, body.taskId, c, taskChanges.hold(body));
-  }
-
-  @Allow({ roles: workers })
-  @MessagePattern(taskSubjects.resume)
-  resume(@CurrentPrincipal() p: Principal, @Payload() body: TaskRefDto, @Ctx() c: NatsContext) {
-    return this.run(p, body.taskId, c, taskChanges.resume());
-  }
-
-  @Allow({ roles: ['admin'], scopes: ['tasks:write'] })
-  @MessagePattern(taskSubjects.cancel)
-  cancel(@CurrentPrincipal() p: Principal, @Payload() body: ReasonMessage, @Ctx() c: NatsContext) {
-    return this.run(p, body.taskId, c, taskChanges.cancel(body));
-  }
-
-  @Allow(writers)
-  @MessagePattern(taskSubjects.comment)
-  comment(@CurrentPrincipal() p: Principal, @Payload() body: CommentMessage, @Ctx() c: NatsContext) {
-    return this.run(p, body.taskId, c, taskChanges.comment(body));
-  }
-
-  @Allow(writers)
-  @MessagePattern(taskSubjects.update)
-  update(@CurrentPrincipal() p: Principal, @Payload() body: UpdateTaskMessage, @Ctx() c: NatsContext) {
-    const { taskId, ...changes } = body;
-    return this.run(p, taskId, c, taskChanges.update(changes));
-  }
-
-  @Allow(writers)
-  @MessagePattern(taskSubjects.postInfo)
-  postInfo(@CurrentPrincipal() p: Principal, @Payload() body: PostInfoMessage, @Ctx() c: NatsContext) {
-    return this.run(p, body.taskId, c, taskChanges.postInfo(body));
-  }
-
-  @Allow(writers)
-  @MessagePattern(taskSubjects.attach)
-  attach(@CurrentPrincipal() p: Principal, @Payload() body: AttachmentMessage, @Ctx() c: NatsContext) {
-    const { taskId, ...attachment } = body;
-    return this.run(p, taskId, c, taskChanges.attach(attachment));
-  }
-
-  private async run(principal: Principal, taskId: string, context: NatsContext, change: TaskChange): Promise<TaskView> {
-    const outcome = await this.tasks.execute(principal, taskId, change, correlationIdOf(context.getHeaders()));
-    return toTaskView(outcome, principal.actor);
-  }
+// One handler per table entry, decorated as if written out: its access rule, its subject, and a
+// message DTO (the body plus `taskId`) that the global validation pipe checks.
+for (const [name, spec] of Object.entries(taskCommandTable) as [string, TaskCommandSpec<unknown>][]) {
+  const prototype = TaskNatsController.prototype as unknown as Record<string, unknown>;
+  const handler = function (this: TaskNatsController, principal: Principal, body: { taskId: string }, context: NatsContext) {
+    return this.runCommand(spec, principal, body, context);
+  };
+  Object.defineProperty(handler, 'name', { value: name });
+  Object.defineProperty(prototype, name, { value: handler, writable: true, configurable: true });
+  const message = spec.body ? IntersectionType(TaskRefDto, spec.body) : TaskRefDto;
+  Reflect.defineMetadata('design:paramtypes', [Object, message, Object], prototype, name);
+  CurrentPrincipal()(prototype, name, 0);
+  Payload()(prototype, name, 1);
+  Ctx()(prototype, name, 2);
+  const descriptor = Object.getOwnPropertyDescriptor(prototype, name)!;
+  Allow(spec.allow)(prototype, name, descriptor);
+  MessagePattern(spec.subject)(prototype, name, descriptor);
 }

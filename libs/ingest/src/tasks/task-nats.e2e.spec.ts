@@ -62,6 +62,20 @@ describe('task commands over NATS request/reply', () => {
   });
 });
 
+describe('every command of the table answers over NATS with the same rules as over HTTP', () => {
+  it('a viewer may not claim; a service may not hold; a member holds with a reason and resumes', async () => {
+    const created = await request(taskSubjects.create, { type: 'a', title: 'table' }, acme.tokens.service);
+    const taskId = created.response.id;
+    expect((await request(taskSubjects.claim, { taskId }, acme.tokens.viewer)).err).toMatchObject({ statusCode: 403 });
+    expect((await request(taskSubjects.hold, { taskId }, acme.tokens.service)).err).toMatchObject({ statusCode: 403 });
+    const held = await request(taskSubjects.hold, { taskId, reason: 'waiting on finance' }, acme.tokens.member);
+    expect(held.response).toMatchObject({ status: 'waiting' });
+    expect((await request(taskSubjects.resume, { taskId }, acme.tokens.member)).response).toMatchObject({ status: 'pending' });
+    // The body DTO of the table is enforced: unknown fields are refused, as over HTTP.
+    expect((await request(taskSubjects.comment, { taskId, body: 'x', extra: 1 }, acme.tokens.member)).err).toMatchObject({ statusCode: 400 });
+  });
+});
+
 describe("completing without a resolution records 'done', as over HTTP", () => {
   it.each([
     [taskSubjects.complete, {}],

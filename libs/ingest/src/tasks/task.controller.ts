@@ -1,8 +1,10 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsUUID } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Allow, CurrentPrincipal, everyone, type Principal, workers } from '@taskinbox/auth';
+import { Allow, CurrentPrincipal, type Principal } from '@taskinbox/auth';
 import {
+  AssigneeRefDto,
   AttachmentDto,
   ChangeStatusDto,
   CommentDto,
@@ -12,11 +14,22 @@ import {
   ReasonDto,
   UpdateTaskDto,
 } from './task.dto';
-import { type TaskChange, taskChanges } from './task-change.command';
+import { createRule, readRule, type TaskCommandSpec, taskCommandTable as commands } from './task-command.table';
 import { TaskCommandHandler } from './task-command.handler';
-import { toTaskView, type TaskView } from './task.view';
+import type { TaskView } from './task.view';
 
-const writers = { roles: workers, scopes: ['tasks:write'] } as const;
+class UnassignParams {
+  @IsUUID()
+  id!: string;
+
+  @ApiProperty({ enum: ['user', 'group'] })
+  @IsIn(['user', 'group'])
+  kind!: 'user' | 'group';
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  assigneeId!: string;
+}
 
 @ApiTags('tasks')
 @ApiBearerAuth()
@@ -26,7 +39,7 @@ export class TaskController {
 
   @ApiOperation({ summary: 'Create a task (201). A retried request with the same Idempotency-Key returns the same task.' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @Allow(writers)
+  @Allow(createRule)
   @Post('tasks')
   async create(
     @CurrentPrincipal() principal: Principal,
@@ -46,29 +59,29 @@ export class TaskController {
       idempotencyKey,
     );
     if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
-    return toTaskView(outcome, principal.actor);
+    return this.tasks.view(outcome, principal);
   }
 
   @ApiOperation({ summary: 'A task as its event stream says now (strongly consistent).' })
-  @Allow({ roles: everyone, scopes: ['tasks:read', 'tasks:write'] })
+  @Allow(readRule)
   @Get('tasks/:id')
   async get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<TaskView> {
-    return toTaskView(await this.tasks.load(principal, id), principal.actor);
+    return this.tasks.view(await this.tasks.load(principal, id), principal);
   }
 
   @ApiOperation({ summary: 'Claim a pending task. 409 when another user holds it.' })
-  @Allow({ roles: workers })
+  @Allow(commands.claim.allow)
   @Post('inbox/tasks/:id/claim')
   @HttpCode(200)
   claim(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, taskChanges.claim());
+    return this.run(principal, id, request, commands.claim, undefined);
   }
 
   @ApiOperation({
     summary: "Move a task to a status: completed (with a resolution, 'done' when omitted), pending, waiting, processing, cancelled.",
     description: 'The seed\'s contract: exactly {"status":"completed"} completes the claimed task with the resolution \'done\'.',
   })
-  @Allow({ roles: workers })
+  @Allow(commands.changeStatus.allow)
   @Put('inbox/tasks/:id')
   changeStatus(
     @CurrentPrincipal() principal: Principal,
@@ -76,18 +89,18 @@ export class TaskController {
     @Body() body: ChangeStatusDto,
     @Req() request: FastifyRequest,
   ) {
-    return this.run(principal, id, request, taskChanges.changeStatus(body));
+    return this.run(principal, id, request, commands.changeStatus, body);
   }
 
-  @Allow({ roles: workers })
+  @Allow(commands.release.allow)
   @Post('tasks/:id/release')
   @HttpCode(200)
   release(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, taskChanges.release());
+    return this.run(principal, id, request, commands.release, undefined);
   }
 
   @ApiOperation({ summary: "Complete the claimed task; the resolution is 'done' when omitted." })
-  @Allow({ roles: workers })
+  @Allow(commands.complete.allow)
   @Post('tasks/:id/complete')
   @HttpCode(200)
   complete(
@@ -96,66 +109,86 @@ export class TaskController {
     @Body() body: CompleteTaskDto,
     @Req() request: FastifyRequest,
   ) {
-    return this.run(principal, id, request, taskChanges.complete(body));
+    return this.run(principal, id, request, commands.complete, body);
   }
 
-  @Allow({ roles: workers })
+  @Allow(commands.hold.allow)
   @Post('tasks/:id/hold')
   @HttpCode(200)
   hold(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, taskChanges.hold(body));
+    return this.run(principal, id, request, commands.hold, body);
   }
 
-  @Allow({ roles: workers })
+  @Allow(commands.resume.allow)
   @Post('tasks/:id/resume')
   @HttpCode(200)
   resume(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, taskChanges.resume());
+    return this.run(principal, id, request, commands.resume, undefined);
   }
 
   @ApiOperation({ summary: 'Cancel a task: an admin, or the service that created it.' })
-  @Allow({ roles: ['admin'], scopes: ['tasks:write'] })
+  @Allow(commands.cancel.allow)
   @Post('tasks/:id/cancel')
   @HttpCode(200)
   cancel(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, taskChanges.cancel(body));
+    return this.run(principal, id, request, commands.cancel, body);
   }
 
-  @Allow(writers)
+  @Allow(commands.comment.allow)
   @Post('tasks/:id/comments')
   @HttpCode(201)
   comment(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: CommentDto, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, taskChanges.comment(body));
+    return this.run(principal, id, request, commands.comment, body);
   }
 
-  @Allow(writers)
+  @Allow(commands.update.allow)
   @Patch('tasks/:id')
   update(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateTaskDto, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, taskChanges.update({ ...body }));
+    return this.run(principal, id, request, commands.update, body);
   }
 
   @ApiOperation({ summary: 'Post information to a task: the sender or a third-party service, or a team member.' })
-  @Allow(writers)
+  @Allow(commands.postInfo.allow)
   @Post('tasks/:id/info')
   @HttpCode(201)
   postInfo(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: PostInfoDto, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, taskChanges.postInfo(body));
+    return this.run(principal, id, request, commands.postInfo, body);
   }
 
-  @Allow(writers)
+  @Allow(commands.attach.allow)
   @Post('tasks/:id/attachments')
   @HttpCode(201)
   attach(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: AttachmentDto, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, taskChanges.attach(body));
+    return this.run(principal, id, request, commands.attach, body);
   }
 
-  private async run(
+  @ApiOperation({ summary: 'Suggest a person or group of the organisation as an owner (yourself included). Not a lock: the claim is.' })
+  @Allow(commands.assign.allow)
+  @Post('tasks/:id/assignees')
+  @HttpCode(200)
+  assign(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: AssigneeRefDto, @Req() request: FastifyRequest) {
+    return this.run(principal, id, request, commands.assign, body);
+  }
+
+  @ApiOperation({ summary: 'Take a person or group off the suggested owners.' })
+  @Allow(commands.unassign.allow)
+  @Delete('tasks/:id/assignees/:kind/:assigneeId')
+  unassign(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param() params: UnassignParams,
+    @Req() request: FastifyRequest,
+  ) {
+    return this.run(principal, id, request, commands.unassign, { kind: params.kind, id: params.assigneeId });
+  }
+
+  private async run<Body>(
     principal: Principal,
     id: string,
     request: FastifyRequest,
-    change: TaskChange,
+    spec: TaskCommandSpec<Body>,
+    body: Body,
   ): Promise<TaskView> {
-    const outcome = await this.tasks.execute(principal, id, change, String(request.id));
-    return toTaskView(outcome, principal.actor);
+    return this.tasks.view(await this.tasks.run(principal, id, spec, body, String(request.id)), principal);
   }
 }

@@ -14,11 +14,15 @@ import {
   Matches,
   MaxLength,
   Min,
+  Validate,
 } from 'class-validator';
+import { type AssigneeInput, assigneeRefSchema, IsAssigneeList } from '@taskinbox/auth';
 import type { Priority, TaskStatus } from '@taskinbox/domain';
 
 const priorities: Priority[] = ['low', 'normal', 'high', 'urgent'];
 const statuses: TaskStatus[] = ['pending', 'processing', 'waiting', 'completed', 'cancelled'];
+
+const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The editable details of a task, shared by create and update. */
 export class TaskDetailsDto {
@@ -49,12 +53,16 @@ export class TaskDetailsDto {
   @MaxLength(50, { each: true })
   tags?: string[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Suggested owners (user ids or emails); not a lock.' })
+  @ApiPropertyOptional({
+    type: 'array',
+    maxItems: 20,
+    items: { oneOf: [{ type: 'string', minLength: 1, maxLength: 200 }, assigneeRefSchema] },
+    description:
+      "Suggested owners, not a lock: people or groups of the organisation, as {kind, id}, or a person's id or e-mail or a group's id. Unknown ones are refused (400).",
+  })
   @IsOptional()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(200, { each: true })
-  assignees?: string[];
+  @Validate(IsAssigneeList)
+  assignees?: AssigneeInput[];
 
   @ApiPropertyOptional()
   @IsOptional()
@@ -67,6 +75,12 @@ export class TaskDetailsDto {
   @IsString()
   @MaxLength(200)
   projectRef?: string;
+
+  @ApiPropertyOptional({ description: 'The project milestone the task belongs to.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  milestoneRef?: string;
 
   @ApiPropertyOptional({ description: 'Private tasks are hidden from end-user views.' })
   @IsOptional()
@@ -197,4 +211,14 @@ export class AttachmentDto {
   @IsInt()
   @Min(0)
   sizeBytes?: number;
+}
+
+export class AssigneeRefDto {
+  @ApiProperty({ enum: ['user', 'group'] })
+  @IsIn(['user', 'group'])
+  kind!: 'user' | 'group';
+
+  @ApiProperty({ format: 'uuid' })
+  @Matches(uuidShape, { message: 'id must be a UUID' })
+  id!: string;
 }

@@ -19,4 +19,6 @@ export const taskSubjects = {
   update: 'tasks.update',
   postInfo: 'tasks.post-info',
   attach: 'tasks.attach',
+  assign: 'tasks.assign',
+  unassign: 'tasks.unassign',
 } as const;

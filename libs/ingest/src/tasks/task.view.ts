@@ -1,15 +1,24 @@
+import type { NamedAssignee } from '@taskinbox/auth';
 import type { Actor, ExistingTask, TaskAction } from '@taskinbox/domain';
 import { allowedActions } from '@taskinbox/domain';
 import type { CommandOutcome } from './task-command.handler';
 
-export type TaskView = Omit<ExistingTask, 'exists'> & {
+export type TaskView = Omit<ExistingTask, 'exists' | 'assignees' | 'typeVersion'> & {
   /** Stream revision (0-based); pass it to reads that must reflect this change. */
   version: number;
+  /** The version of the task's type its payload was checked against; null for unregistered types. */
+  typeVersion: number | null;
+  /** Suggested owners with their current names. */
+  assignees: NamedAssignee[];
   /** What the caller may do next; the server accepts exactly these. */
   allowedActions: TaskAction[];
 };
 
-export function toTaskView({ task, version }: Pick<CommandOutcome, 'task' | 'version'>, viewer: Actor): TaskView {
+export function toTaskView(
+  { task, version }: Pick<CommandOutcome, 'task' | 'version'>,
+  viewer: Actor,
+  assignees: NamedAssignee[],
+): TaskView {
   const { exists: _exists, ...rest } = task;
-  return { ...rest, version, allowedActions: allowedActions(task, viewer) };
+  return { ...rest, typeVersion: task.typeVersion ?? null, assignees, version, allowedActions: allowedActions(task, viewer) };
 }

@@ -15,6 +15,8 @@ export const publicEventTypes = {
   TaskCancelled: 'task.cancelled',
   TaskCommented: 'task.commented',
   TaskUpdated: 'task.updated',
+  TaskAssigned: 'task.assigned',
+  TaskUnassigned: 'task.unassigned',
   TaskAttachmentAdded: 'task.attachment_added',
   TaskInfoPosted: 'task.info_posted',
 } as const satisfies Record<TaskEventType, `task.${string}`>;

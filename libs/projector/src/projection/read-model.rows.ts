@@ -39,6 +39,8 @@ export interface InboxRow {
   assignees: string[];
   customer_ref: string | null;
   project_ref: string | null;
+  milestone_ref: string | null;
+  type_version: number | null;
   private: boolean;
   external_ref: string | null;
   resolution: string | null;
@@ -69,6 +71,8 @@ export const inboxColumns: Record<keyof InboxRow, string> = {
   assignees: 'text[]',
   customer_ref: 'text',
   project_ref: 'text',
+  milestone_ref: 'text',
+  type_version: 'integer',
   private: 'boolean',
   external_ref: 'text',
   resolution: 'text',
@@ -160,6 +164,8 @@ const knownTypes: Record<TaskEventType, true> = {
   TaskCancelled: true,
   TaskCommented: true,
   TaskUpdated: true,
+  TaskAssigned: true,
+  TaskUnassigned: true,
   TaskAttachmentAdded: true,
   TaskInfoPosted: true,
 };
@@ -304,9 +310,11 @@ function inboxRow(taskId: string, task: ExistingTask, folding: Folding): InboxRo
     priority: task.priority ?? null,
     due_at: timestampOrNull(task.dueAt),
     tags: task.tags ?? [],
-    assignees: task.assignees ?? [],
+    assignees: assigneeKeys(task),
     customer_ref: task.customerRef ?? null,
     project_ref: task.projectRef ?? null,
+    milestone_ref: task.milestoneRef ?? null,
+    type_version: task.typeVersion ?? null,
     private: task.private ?? false,
     external_ref: task.externalRef ?? null,
     resolution: task.resolution ?? null,
@@ -319,6 +327,17 @@ function inboxRow(taskId: string, task: ExistingTask, folding: Folding): InboxRo
     version: folding.version,
     state: task,
   };
+}
+
+/**
+ * Assignees as the inbox filters them: `user:<id>`, `group:<id>`, and `legacy:<text>` for the free
+ * strings of tasks created before assignees were checked (migration 0050 wrote old rows the same way).
+ */
+export function assigneeKeys(task: ExistingTask): string[] {
+  return [
+    ...(task.assignees ?? []).map((ref) => `${ref.kind}:${ref.id}`),
+    ...(task.legacyAssignees ?? []).map((label) => `legacy:${label}`),
+  ];
 }
 
 function factRow(taskId: string, task: ExistingTask, folding: Folding): FactRow {

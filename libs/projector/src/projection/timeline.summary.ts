@@ -54,6 +54,14 @@ export function describeEvent(event: TaskEvent): TimelineLine {
       // Sorted: the stored event (jsonb) does not keep the order the fields were given in.
       return line(by, updatedAt, `Details updated: ${Object.keys(changes).sort().join(', ')}`, { changes });
     }
+    case 'TaskAssigned': {
+      const { by, assignedAt, assignee } = event.data;
+      return line(by, assignedAt, `Assigned to ${assignee.kind} ${assignee.id}`, { assignee });
+    }
+    case 'TaskUnassigned': {
+      const { by, unassignedAt, assignee } = event.data;
+      return line(by, unassignedAt, `Unassigned ${assignee.kind} ${assignee.id}`, { assignee });
+    }
     case 'TaskAttachmentAdded': {
       const { by, addedAt, attachment } = event.data;
       return line(by, addedAt, `Attachment added: ${attachment.name}`, { attachment });

@@ -60,11 +60,32 @@ export class InboxQueryDto {
   @MaxLength(64)
   type?: string;
 
-  @ApiPropertyOptional({ description: 'Tasks suggested to this assignee (user id or e-mail, as the sender gave it).' })
+  @ApiPropertyOptional({
+    description:
+      "Tasks suggested to this assignee: 'me' (the caller and their groups), a person's or group's id, or an e-mail (a member, or a legacy assignee as the sender wrote it).",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   assignee?: string;
+
+  @ApiPropertyOptional({ description: 'Tasks of this customer (customerRef).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  customer?: string;
+
+  @ApiPropertyOptional({ description: 'Tasks of this project (projectRef).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  project?: string;
+
+  @ApiPropertyOptional({ description: 'Tasks of this milestone (milestoneRef).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  milestone?: string;
 
   @ApiPropertyOptional({ example: 'refund', description: 'Tasks carrying this tag.' })
   @IsOptional()
@@ -78,7 +99,7 @@ export class InboxQueryDto {
   @Matches(new RegExp(`^(me|${uuid})$`), { message: "claimer must be 'me' or a user id" })
   claimer?: string;
 
-  @ApiPropertyOptional({ description: 'Only tasks whose assignees include the caller (by user id or e-mail).' })
+  @ApiPropertyOptional({ description: 'Only tasks suggested to the caller or one of their groups (the same as assignee=me).' })
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()

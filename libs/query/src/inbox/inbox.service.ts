@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Principal } from '@taskinbox/auth';
+import { PeopleDirectory, type Principal } from '@taskinbox/auth';
 import type { TaskStatus } from '@taskinbox/domain';
 import { InboxTask, statusRank } from '@taskinbox/read-models';
 import { invalidParam } from '../tasks/query-param.helpers';
 import { visibilityCondition } from '../tasks/task.visibility';
 import { decodeCursor, encodeCursor } from './inbox.cursor';
 import { INBOX_DEFAULT_LIMIT, type InboxQueryDto } from './inbox-query.dto';
-import { summaryColumns, type TaskSummary, toTaskSummary } from './task-summary.view';
+import { assigneeRefsOf, summaryColumns, type TaskSummary, toTaskSummary } from './task-summary.view';
 
 export interface InboxPage {
   items: TaskSummary[];
@@ -26,7 +26,10 @@ const endsInWord = /[\p{L}\p{N}]$/u;
 
 @Injectable()
 export class InboxService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly people: PeopleDirectory,
+  ) {}
 
   /** The organisation's shared queue, the same for everyone in it: unfinished first, then oldest first. */
   async list(principal: Principal, query: InboxQueryDto): Promise<InboxPage> {
@@ -46,17 +49,33 @@ export class InboxService {
       rows.andWhere('t.statusRank IN (:...ranks)', { ranks: statuses.map((status) => statusRank[status]) });
     if (query.type !== undefined) rows.andWhere('t.taskType = :type', { type: query.type });
     if (query.tag !== undefined) rows.andWhere('t.tags @> ARRAY[:tag]::text[]', { tag: query.tag });
-    if (query.assignee !== undefined)
-      rows.andWhere('t.assignees @> ARRAY[:assignee]::text[]', { assignee: query.assignee });
+    if (query.assignee === 'me' || query.assignedToMe) {
+      // The caller, their groups, and (for tasks from before assignees were checked) their e-mail.
+      rows.andWhere(
+        `t.assignees && (SELECT array_agg(k) FROM (
+            SELECT 'user:' || :me::text AS k
+            UNION ALL SELECT 'legacy:' || u.email FROM users u WHERE u.id = :me::text::uuid
+            UNION ALL SELECT 'group:' || g.id FROM user_group_members gm JOIN user_groups g ON g.id = gm.group_id
+                       WHERE gm.user_id = :me::text::uuid AND g.org_id = :orgId) AS mine)`,
+        { me: this.userId(principal, query.assignee === 'me' ? 'assignee' : 'assignedToMe') },
+      );
+    }
+    if (query.assignee !== undefined && query.assignee !== 'me') {
+      // A person or group by id (or kind:id), or an e-mail: the person, or a legacy label as the sender wrote it.
+      rows.andWhere(
+        `t.assignees && (SELECT array_agg(k) FROM (
+            SELECT unnest(ARRAY['user:' || lower(:assignee), 'group:' || lower(:assignee), lower(:assignee), 'legacy:' || :assignee]) AS k
+            UNION ALL SELECT 'user:' || m.user_id FROM memberships m JOIN users u ON u.id = m.user_id
+                       WHERE m.org_id = :orgId AND lower(u.email) = lower(:assignee)) AS named)`,
+        { assignee: query.assignee },
+      );
+    }
+    if (query.customer !== undefined) rows.andWhere('t.customerRef = :customer', { customer: query.customer });
+    if (query.project !== undefined) rows.andWhere('t.projectRef = :project', { project: query.project });
+    if (query.milestone !== undefined) rows.andWhere('t.milestoneRef = :milestone', { milestone: query.milestone });
     if (query.claimer !== undefined) {
       rows.andWhere('t.processedBy = :claimer', {
         claimer: query.claimer === 'me' ? this.userId(principal, 'claimer') : query.claimer,
-      });
-    }
-    if (query.assignedToMe) {
-      // Senders name assignees by user id or by e-mail.
-      rows.andWhere('t.assignees && ARRAY[:me::text, (SELECT u.email FROM users u WHERE u.id = :me::text::uuid)]', {
-        me: this.userId(principal, 'assignedToMe'),
       });
     }
     if (query.dueFrom !== undefined) rows.andWhere('t.dueAt >= :dueFrom', { dueFrom: query.dueFrom });
@@ -94,7 +113,8 @@ export class InboxService {
             taskId: last.taskId,
           })
         : null;
-    return { items: page.map(toTaskSummary), nextCursor };
+    const names = await this.people.names(principal.orgId, page.flatMap((row) => assigneeRefsOf(row.assignees)));
+    return { items: page.map((row) => toTaskSummary(row, names)), nextCursor };
   }
 
   /** "Me" filters need a person; API keys never claim or get assigned. */

@@ -1,4 +1,5 @@
-import type { Actor, Priority, TaskStatus } from '@taskinbox/domain';
+import type { NamedAssignee } from '@taskinbox/auth';
+import type { Actor, AssigneeRef, Priority, TaskStatus } from '@taskinbox/domain';
 import type { InboxTask } from '@taskinbox/read-models';
 
 /** A task as the shared inbox lists it (no description or payload: those are in the task's detail). */
@@ -15,9 +16,15 @@ export interface TaskSummary {
   priority: Priority | null;
   dueAt: string | null;
   tags: string[];
-  assignees: string[];
+  /** Suggested owners (people and groups) with their current names. */
+  assignees: NamedAssignee[];
+  /** Free-text assignees of tasks created before assignees were checked. */
+  legacyAssignees: string[];
   customerRef: string | null;
   projectRef: string | null;
+  milestoneRef: string | null;
+  /** The type version the payload was checked against; null for unregistered types. */
+  typeVersion: number | null;
   private: boolean;
   externalRef: string | null;
   resolution: string | null;
@@ -47,6 +54,8 @@ export const summaryColumns = [
   'assignees',
   'customerRef',
   'projectRef',
+  'milestoneRef',
+  'typeVersion',
   'private',
   'externalRef',
   'resolution',
@@ -61,7 +70,16 @@ export const summaryColumns = [
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
-export function toTaskSummary(row: Pick<InboxTask, (typeof summaryColumns)[number]>): TaskSummary {
+/** The refs of an inbox row's assignee keys (legacy labels left out). */
+export function assigneeRefsOf(keys: readonly string[]): AssigneeRef[] {
+  return keys.flatMap((key) => {
+    const [kind, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+    return kind === 'user' || kind === 'group' ? [{ kind, id }] : [];
+  });
+}
+
+/** `names` holds `kind:id` → name (PeopleDirectory.names); a person or group gone since keeps its id. */
+export function toTaskSummary(row: Pick<InboxTask, (typeof summaryColumns)[number]>, names: ReadonlyMap<string, string>): TaskSummary {
   return {
     id: row.taskId,
     type: row.taskType,
@@ -73,9 +91,12 @@ export function toTaskSummary(row: Pick<InboxTask, (typeof summaryColumns)[numbe
     priority: row.priority,
     dueAt: iso(row.dueAt),
     tags: row.tags,
-    assignees: row.assignees,
+    assignees: assigneeRefsOf(row.assignees).map((ref) => ({ ...ref, name: names.get(`${ref.kind}:${ref.id}`) ?? ref.id })),
+    legacyAssignees: row.assignees.filter((key) => key.startsWith('legacy:')).map((key) => key.slice('legacy:'.length)),
     customerRef: row.customerRef,
     projectRef: row.projectRef,
+    milestoneRef: row.milestoneRef,
+    typeVersion: row.typeVersion,
     private: row.private,
     externalRef: row.externalRef,
     resolution: row.resolution,

@@ -34,6 +34,8 @@ export interface SeededTask extends Required<
   statusRank: number;
 }
 
+const isUuid = (value: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+
 export const serviceActor = (id: string): Actor => ({ kind: 'service', id, name: 'sender' });
 
 export async function seedTask(db: DataSource, seed: TaskSeed): Promise<SeededTask> {
@@ -57,7 +59,9 @@ export async function seedTask(db: DataSource, seed: TaskSeed): Promise<SeededTa
     ...(seed.resolution === undefined ? {} : { resolution: seed.resolution }),
     ...(seed.private === undefined ? {} : { private: seed.private }),
     tags: seed.tags ?? [],
-    assignees: seed.assignees ?? [],
+    // As evolve reads a sender's strings: ids are people, anything else a legacy label.
+    assignees: (seed.assignees ?? []).filter(isUuid).map((id) => ({ kind: 'user' as const, id })),
+    ...(seed.assignees?.some((a) => !isUuid(a)) ? { legacyAssignees: seed.assignees.filter((a) => !isUuid(a)) } : {}),
     source,
     payload: seed.payload ?? {},
     createdAt: seed.createdAt,
@@ -83,7 +87,7 @@ export async function seedTask(db: DataSource, seed: TaskSeed): Promise<SeededTa
       seed.priority ?? null,
       seed.dueAt ?? null,
       seed.tags ?? [],
-      seed.assignees ?? [],
+      (seed.assignees ?? []).map((a) => (isUuid(a) ? `user:${a}` : `legacy:${a}`)),
       seed.private ?? false,
       seed.externalRef ?? null,
       seed.resolution ?? null,

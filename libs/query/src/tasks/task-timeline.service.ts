@@ -1,13 +1,17 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Principal } from '@taskinbox/auth';
+import { PeopleDirectory, type Principal } from '@taskinbox/auth';
 import { InboxTask, TimelineEntry } from '@taskinbox/read-models';
+import { assigneeRefsOf } from '../inbox/task-summary.view';
 import { type TaskTimeline, toTaskDetail, toTimelineEntryView } from './task-timeline.view';
 import { canSee } from './task.visibility';
 
 @Injectable()
 export class TaskTimelineService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly people: PeopleDirectory,
+  ) {}
 
   /** A task and its history from the read models; another organisation's task is reported as missing. */
   async get(principal: Principal, taskId: string): Promise<TaskTimeline> {
@@ -16,6 +20,7 @@ export class TaskTimelineService {
     const entries = await this.dataSource
       .getRepository(TimelineEntry)
       .find({ where: { taskId, orgId: principal.orgId }, order: { revision: 'ASC' } });
-    return { task: toTaskDetail(task, principal.actor), timeline: entries.map(toTimelineEntryView) };
+    const names = await this.people.names(principal.orgId, assigneeRefsOf(task.assignees));
+    return { task: toTaskDetail(task, principal.actor, names), timeline: entries.map(toTimelineEntryView) };
   }
 }

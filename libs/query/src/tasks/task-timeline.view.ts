@@ -26,9 +26,9 @@ export interface TaskTimeline {
   timeline: TimelineEntryView[];
 }
 
-export function toTaskDetail(row: InboxTask, viewer: Actor): TaskDetail {
+export function toTaskDetail(row: InboxTask, viewer: Actor, names: ReadonlyMap<string, string>): TaskDetail {
   return {
-    ...toTaskSummary(row),
+    ...toTaskSummary(row, names),
     description: row.description,
     payload: row.state.payload,
     // Every inbox row is an existing task, whether or not the stored fold kept that flag.

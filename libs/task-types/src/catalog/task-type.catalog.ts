@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import { InjectPool } from '@taskinbox/database';
+import { InvalidInput } from '@taskinbox/http';
+import { decideTaskType, initialTaskTypeState, type TaskTypeEvent } from '../pure/task-type.decider';
+import type { TaskTypeDefinition, TaskTypeVersion } from '../pure/task-type.definition';
+import { PayloadSchemas } from '../schema/payload.schemas';
+import { InvalidTaskType, TaskTypeExists, TaskTypeNotFound, TaskTypeVersionConflict, UnknownTaskType } from '../task-types.errors';
+
+export type UnknownTypes = 'accept' | 'refuse';
+
+export interface PublishedTaskType extends TaskTypeVersion {
+  publishedAt: string;
+}
+
+/** What a task of a type gets when created: the version it was checked against, and the type's defaults. */
+export interface TypeCheck {
+  typeVersion?: number;
+  version?: PublishedTaskType;
+}
+
+const uniqueViolation = '23505';
+
+/**
+ * Each organisation's task types: published versions (immutable rows, one per
+ * TaskTypeVersionPublished event), payload validation against a task's version, and whether
+ * tasks of unregistered types are accepted.
+ */
+@Injectable()
+export class TaskTypeCatalog {
+  readonly schemas = new PayloadSchemas();
+
+  constructor(@InjectPool() private readonly pool: Pool) {}
+
+  async publish(orgId: string, key: string, definition: TaskTypeDefinition, by: string, mustBeNew: boolean): Promise<PublishedTaskType> {
+    const latest = await this.latestVersionNumber(orgId, key);
+    const schemaProblems = [
+      ...this.schemas.problemsOf(definition.schema, 'schema'),
+      ...definition.actions.flatMap((action, index) => (action.argsSchema ? this.schemas.problemsOf(action.argsSchema, `actions[${index}].argsSchema`) : [])),
+    ];
+    const decision = decideTaskType(
+      { type: 'PublishTaskTypeVersion', key, definition, schemaProblems, mustBeNew, by: { kind: 'user', id: by }, now: new Date().toISOString() },
+      { ...initialTaskTypeState(key), version: latest },
+    );
+    if (!decision.ok) {
+      const { rejection } = decision;
+      if (rejection.code === 'task_type_exists') throw new TaskTypeExists(rejection.message);
+      throw new InvalidTaskType(rejection.message, rejection.problems ?? []);
+    }
+    const [event] = decision.events;
+    await this.append(orgId, event);
+    return toPublished(event.data);
+  }
+
+  async list(orgId: string): Promise<PublishedTaskType[]> {
+    const { rows } = await this.pool.query(
+      `SELECT DISTINCT ON (key) key, version, definition, published_at FROM task_type_versions
+        WHERE org_id = $1 ORDER BY key, version DESC`,
+      [orgId],
+    );
+    return rows.map(fromRow);
+  }
+
+  async latest(orgId: string, key: string): Promise<PublishedTaskType | undefined> {
+    const { rows } = await this.pool.query(
+      `SELECT key, version, definition, published_at FROM task_type_versions WHERE org_id = $1 AND key = $2 ORDER BY version DESC LIMIT 1`,
+      [orgId, key],
+    );
+    return rows[0] ? fromRow(rows[0]) : undefined;
+  }
+
+  async version(orgId: string, key: string, version: number): Promise<PublishedTaskType> {
+    if (!(Number.isInteger(version) && version > 0 && version < 2 ** 31)) throw new TaskTypeNotFound(key, version);
+    const { rows } = await this.pool.query(
+      `SELECT key, version, definition, published_at FROM task_type_versions WHERE org_id = $1 AND key = $2 AND version = $3`,
+      [orgId, key, version],
+    );
+    if (!rows[0]) throw new TaskTypeNotFound(key, version);
+    return fromRow(rows[0]);
+  }
+
+  async unknownTypes(orgId: string): Promise<UnknownTypes> {
+    const { rows } = await this.pool.query('SELECT unknown_types FROM org_task_settings WHERE org_id = $1', [orgId]);
+    return rows[0]?.unknown_types ?? 'accept';
+  }
+
+  async setUnknownTypes(orgId: string, value: UnknownTypes): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO org_task_settings (org_id, unknown_types) VALUES ($1, $2) ON CONFLICT (org_id) DO UPDATE SET unknown_types = EXCLUDED.unknown_types`,
+      [orgId, value],
+    );
+  }
+
+  /**
+   * Checks a new task's payload against the latest version of its type: a 400 naming each
+   * failing field (`payload.amount`). An unregistered type passes when the organisation accepts
+   * unknown types (the default), else it is refused.
+   */
+  async check(orgId: string, key: string, payload: Record<string, unknown>): Promise<TypeCheck> {
+    const version = await this.latest(orgId, key);
+    if (!version) {
+      if ((await this.unknownTypes(orgId)) === 'refuse') throw new UnknownTaskType(key);
+      return {};
+    }
+    this.assertValid(orgId, version, payload);
+    return { typeVersion: version.version, version };
+  }
+
+  /** A payload against one published version (a task keeps the version it was created with). */
+  assertValid(orgId: string, version: TaskTypeVersion, payload: unknown): void {
+    const problems = this.schemas.validate(`${orgId}:${version.key}:v${version.version}`, version.schema, payload);
+    if (problems.length > 0) {
+      const byField = new Map<string, string[]>();
+      for (const { field, problem } of problems) byField.set(field, [...(byField.get(field) ?? []), problem]);
+      throw new InvalidInput([...byField].map(([field, list]) => ({ field, in: 'body', problems: list })));
+    }
+  }
+
+  private async latestVersionNumber(orgId: string, key: string): Promise<number> {
+    const { rows } = await this.pool.query('SELECT max(version) AS v FROM task_type_versions WHERE org_id = $1 AND key = $2', [orgId, key]);
+    return rows[0]?.v ?? 0;
+  }
+
+  private async append(orgId: string, event: TaskTypeEvent): Promise<void> {
+    const { key, version, publishedBy, publishedAt, ...definition } = event.data;
+    try {
+      await this.pool.query(
+        `INSERT INTO task_type_versions (org_id, key, version, definition, published_by, published_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [orgId, key, version, JSON.stringify(definition), JSON.stringify(publishedBy), publishedAt],
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === uniqueViolation) throw new TaskTypeVersionConflict(key);
+      throw error;
+    }
+  }
+}
+
+function fromRow(row: { key: string; version: number; definition: TaskTypeDefinition; published_at: Date }): PublishedTaskType {
+  return { key: row.key, version: row.version, ...row.definition, publishedAt: row.published_at.toISOString() };
+}
+
+function toPublished(data: TaskTypeEvent['data']): PublishedTaskType {
+  const { publishedBy: _by, ...rest } = data;
+  return rest;
+}
