@@ -53,7 +53,14 @@ export function TaskPage() {
     <article key={task.id} className="task-page loaded">
       <header className="task-page-head">
         <BackLink />
-        <h1>{task.title}</h1>
+        <div className="task-title-row">
+          <h1>{task.title}</h1>
+          {task.allowedActions.includes('update') && (
+            <Link to={`/tasks/${task.id}/edit`} className="button small">
+              Edit
+            </Link>
+          )}
+        </div>
         <p className="row task-badges">
           <span className={`badge ${task.status}`}>{statusLabels[task.status]}</span>
           {isOverdue(task.dueAt, task.status) && <span className="badge overdue">Overdue</span>}
