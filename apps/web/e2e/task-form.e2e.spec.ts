@@ -1,5 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import { expectText, screenshot, scrollsSideways, startWebApp, type WebApp } from './web-app.fixture';
+import { eventually, expectText, screenshot, scrollsSideways, startWebApp, type WebApp } from './web-app.fixture';
 
 jest.setTimeout(90_000);
 
@@ -134,5 +134,61 @@ describe('creating and editing a task by hand', () => {
       expect(await scrollsSideways(page)).toBe(false);
       await screenshot(page, `new-task-${viewport}`);
     }
+  });
+});
+
+describe("the table's customer and assignee columns and filters", () => {
+  it("lists a customer's or a project's tasks through a link that can be shared", async () => {
+    const run = Math.random().toString(36).slice(2, 8);
+    const acme = `ACME-${run}`;
+    const assignee = await web.org.addUser('member');
+    await web.createTask({
+      type: 'invoice',
+      title: `Invoice A ${run}`,
+      customerRef: acme,
+      projectRef: `shop-${run}`,
+      assignees: [assignee.id],
+    });
+    await web.createTask({ type: 'invoice', title: `Invoice B ${run}`, customerRef: acme });
+    await web.createTask({
+      type: 'invoice',
+      title: `Invoice C ${run}`,
+      customerRef: `GLOBEX-${run}`,
+      projectRef: `shop-${run}`,
+    });
+    const { page } = await web.open({ viewport: 'desktop', as: web.admin });
+    await page.goto(`${web.t.url}/?view=table&q=${run}`);
+    const rows = page.locator('.task-table tbody tr');
+    await expectText(rows, `Invoice C ${run}`);
+    const table = page.locator('.task-table');
+    await table.getByRole('columnheader', { name: 'Customer' }).waitFor();
+    await table.getByRole('columnheader', { name: 'Assignees' }).waitFor();
+    const rowA = rows.filter({ hasText: `Invoice A ${run}` });
+    await expectText(rowA, `member of ${web.org.slug}`);
+
+    // A customer in a row narrows the list to that customer; the URL says so.
+    await rowA.getByRole('button', { name: acme }).click();
+    await eventually('the two tasks of the customer', async () => (await rows.count()) === 2);
+    expect(new URL(page.url()).searchParams.get('customer')).toBe(acme);
+    expect(await rows.filter({ hasText: `Invoice C ${run}` }).count()).toBe(0);
+
+    // Someone else opens the link and sees the same list.
+    const other = await web.open({ viewport: 'phone', as: web.admin });
+    await other.page.goto(`${web.t.url}/?view=list&customer=${acme}`);
+    const items = other.page.locator('[data-task-id]');
+    await expectText(items, `Invoice B ${run}`);
+    expect(await items.count()).toBe(2);
+
+    // The project filter, typed in the filters panel, with the assignee filter.
+    await page.goto(`${web.t.url}/?view=table&q=${run}`);
+    await expectText(rows, `Invoice C ${run}`);
+    // On a desktop the filters panel is always open.
+    await page.getByLabel('Project').fill(`shop-${run}`);
+    await eventually('the two tasks of the project', async () => (await rows.count()) === 2);
+    expect(new URL(page.url()).searchParams.get('project')).toBe(`shop-${run}`);
+    await page.getByLabel('Assignee').selectOption(assignee.id);
+    await eventually('the one task of the project assigned to the member', async () => (await rows.count()) === 1);
+    await expectText(rows, `Invoice A ${run}`);
+    expect(new URL(page.url()).searchParams.get('assignee')).toBe(assignee.id);
   });
 });

@@ -74,12 +74,24 @@ export function InboxPage() {
         </div>
       </div>
       <InboxFiltersForm filters={filters} onChange={setFilters} />
-      {view === 'calendar' ? <TaskCalendarView filters={filters} /> : <InboxTasks filters={filters} view={view} />}
+      {view === 'calendar' ? (
+        <TaskCalendarView filters={filters} />
+      ) : (
+        <InboxTasks filters={filters} view={view} onFilter={(filter) => setFilters({ ...filters, ...filter })} />
+      )}
     </div>
   );
 }
 
-function InboxTasks({ filters, view }: { filters: InboxFilters; view: Exclude<InboxView, 'calendar'> }) {
+function InboxTasks({
+  filters,
+  view,
+  onFilter,
+}: {
+  filters: InboxFilters;
+  view: Exclude<InboxView, 'calendar'>;
+  onFilter(filter: Partial<InboxFilters>): void;
+}) {
   const inbox = useInbox(filters);
 
   if (inbox.isPending) return <Loading what="the inbox" />;
@@ -103,7 +115,7 @@ function InboxTasks({ filters, view }: { filters: InboxFilters; view: Exclude<In
             : 'Nothing to do: no open tasks. New ones appear here as they arrive.'}
         </Empty>
       ) : view === 'table' ? (
-        <TaskTableView tasks={inbox.tasks} />
+        <TaskTableView tasks={inbox.tasks} onFilter={onFilter} />
       ) : view === 'board' ? (
         <TaskBoardView tasks={inbox.tasks} filters={filters} />
       ) : (

@@ -66,6 +66,18 @@ export class InboxQueryDto {
   @MaxLength(200)
   assignee?: string;
 
+  @ApiPropertyOptional({ example: 'ACME-42', description: "Tasks about this customer (the task's customerRef, exactly)." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  customer?: string;
+
+  @ApiPropertyOptional({ example: 'website-relaunch', description: "Tasks of this project (the task's projectRef, exactly)." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  project?: string;
+
   @ApiPropertyOptional({ example: 'refund', description: 'Tasks carrying this tag.' })
   @IsOptional()
   @IsString()

@@ -46,6 +46,8 @@ export class InboxService {
       rows.andWhere('t.statusRank IN (:...ranks)', { ranks: statuses.map((status) => statusRank[status]) });
     if (query.type !== undefined) rows.andWhere('t.taskType = :type', { type: query.type });
     if (query.tag !== undefined) rows.andWhere('t.tags @> ARRAY[:tag]::text[]', { tag: query.tag });
+    if (query.customer !== undefined) rows.andWhere('t.customerRef = :customer', { customer: query.customer });
+    if (query.project !== undefined) rows.andWhere('t.projectRef = :project', { project: query.project });
     if (query.assignee !== undefined)
       rows.andWhere('t.assignees @> ARRAY[:assignee]::text[]', { assignee: query.assignee });
     if (query.claimer !== undefined) {
