@@ -32,6 +32,9 @@ export interface Me {
   session: { id: string; expiresAt: string; mustChangePassword: boolean };
 }
 
+/** A suggested owner: a user id or e-mail as a sender wrote it, or a checked person or group. */
+export type Assignee = string | { kind: 'user' | 'group'; id: string; name?: string };
+
 export interface TaskSummary {
   id: string;
   type: string;
@@ -43,7 +46,7 @@ export interface TaskSummary {
   priority: Priority | null;
   dueAt: string | null;
   tags: string[];
-  assignees: string[];
+  assignees: Assignee[];
   customerRef: string | null;
   projectRef: string | null;
   private: boolean;

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import type { TaskSummary } from '../api/api.types';
+import type { Assignee, TaskSummary } from '../api/api.types';
 import { useMembers } from '../session/members.query';
+import { assigneeId, assigneeName } from '../tasks/task-assignee.format';
 import { formatAgo, formatDue, isOverdue } from '../tasks/task.format';
 import type { InboxFilters } from './inbox.filters';
 import { HolderLine, StartTaskButton, StatusBadge } from './task-row.view';
@@ -20,7 +21,7 @@ const columns: { id: Column; label: string; wideOnly?: boolean }[] = [
 const statusOrder = { pending: 0, processing: 1, waiting: 2, completed: 3, cancelled: 4 };
 const priorityOrder = { urgent: 0, high: 1, normal: 2, low: 3 };
 
-function sortKey(task: TaskSummary, column: Column, nameOf: (who: string) => string): string | number {
+function sortKey(task: TaskSummary, column: Column, nameOf: (who: Assignee) => string): string | number {
   switch (column) {
     case 'assignees':
       return task.assignees.map(nameOf).join(', ').toLowerCase() || '\uffff';
@@ -50,8 +51,7 @@ export function TaskTableView({
 }) {
   const [sort, setSort] = useState<{ column: Column; ascending: boolean } | null>(null);
   const { data: members } = useMembers();
-  // Assignees are user ids or e-mails, as the sender gave them.
-  const nameOf = (who: string) => members?.find((member) => member.id === who || member.email === who)?.name || who;
+  const nameOf = (who: Assignee) => assigneeName(who, members);
   const rows = sort
     ? [...tasks].sort((a, b) => {
         const [x, y] = [sortKey(a, sort.column, nameOf), sortKey(b, sort.column, nameOf)];
@@ -102,9 +102,9 @@ export function TaskTableView({
               {task.assignees.length === 0
                 ? '—'
                 : task.assignees.map((who, index) => (
-                    <span key={who}>
+                    <span key={assigneeId(who)}>
                       {index > 0 && ', '}
-                      <FilterButton label={nameOf(who)} onClick={onFilter && (() => onFilter({ assignee: who }))} />
+                      <FilterButton label={nameOf(who)} onClick={onFilter && (() => onFilter({ assignee: assigneeId(who) }))} />
                     </span>
                   ))}
             </td>

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { Member, Priority, TaskDetail } from '../api/api.types';
 import { useMembers } from '../session/members.query';
+import { assigneeId } from './task-assignee.format';
 import { dueDay } from './task.format';
 
 // The fields a person gives a task by hand, shared by "New task" and "Edit task". Limits are the
@@ -47,7 +48,7 @@ export function draftOf(task: TaskDetail): TaskDraft {
       due && !dateOnly ? `${String(due.getHours()).padStart(2, '0')}:${String(due.getMinutes()).padStart(2, '0')}` : '',
     priority: task.priority ?? '',
     tags: task.tags.join(', '),
-    assignees: task.assignees,
+    assignees: task.assignees.map(assigneeId),
     customerRef: task.customerRef ?? '',
     projectRef: task.projectRef ?? '',
     private: task.private,

@@ -6,6 +6,7 @@ import { ErrorState, Loading } from '../layout/load.states';
 import { useLiveChanges } from '../live/live-changes.context';
 import { useMembers, useNameOf } from '../session/members.query';
 import { useSignedIn } from '../session/session.context';
+import { assigneeName } from './task-assignee.format';
 import { TaskActions } from './task-actions.panel';
 import { attachmentsOf, TaskAttachments } from './task-attachments.section';
 import { TaskPayload } from './task-payload.section';
@@ -137,9 +138,6 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 function TaskFacts({ task, viewerId }: { task: TaskDetail; viewerId: string }) {
   const nameOf = useNameOf();
   const { data: members } = useMembers();
-  // Assignees are user ids or emails, as the sender gave them.
-  const assigneeName = (who: string) =>
-    members?.find((member) => member.id === who || member.email === who)?.name || who;
   const facts: [string, ReactNode][] = [
     ['Status', statusLabels[task.status]],
     [
@@ -157,7 +155,7 @@ function TaskFacts({ task, viewerId }: { task: TaskDetail; viewerId: string }) {
     ['Customer', task.customerRef],
     ['Project', task.projectRef],
     ['External ref', task.externalRef],
-    ['Assignees', task.assignees.length > 0 && task.assignees.map(assigneeName).join(', ')],
+    ['Assignees', task.assignees.length > 0 && task.assignees.map((who) => assigneeName(who, members)).join(', ')],
     ['Tags', task.tags.length > 0 && task.tags.join(', ')],
     ['Private', task.private && 'Hidden from end users'],
   ];
