@@ -7,6 +7,7 @@ import { useLiveChanges } from '../live/live-changes.context';
 import { useMembers, useNameOf } from '../session/members.query';
 import { useSignedIn } from '../session/session.context';
 import { assigneeName } from './task-assignee.format';
+import { useTaskTypeVersion } from '../task-types/task-type.queries';
 import { TaskActions } from './task-actions.panel';
 import { attachmentsOf, TaskAttachments } from './task-attachments.section';
 import { TaskPayload } from './task-payload.section';
@@ -24,6 +25,8 @@ export function TaskPage() {
   const query = useTaskTimeline(id);
   const shownVersion = query.data?.task.version;
   useMembersIncluding(query.data);
+  // Tasks of a registered type show their payload through that version's display layout.
+  const typeVersion = useTaskTypeVersion(query.data?.task.type ?? '', query.data?.task.typeVersion);
 
   useLiveChanges((change) => {
     if (change.taskId !== id || (shownVersion !== undefined && change.revision <= shownVersion)) return;
@@ -85,7 +88,7 @@ export function TaskPage() {
             <p className="task-description">{task.description}</p>
           </Section>
         )}
-        <TaskPayload payload={task.payload} />
+        <TaskPayload payload={task.payload} layout={typeVersion.data?.layout} />
         <TaskAttachments attachments={attachmentsOf(timeline)} viewerId={userId} />
         <TaskTimeline
           taskId={task.id}
