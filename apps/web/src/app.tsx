@@ -11,6 +11,8 @@ const page = <Name extends string>(load: () => Promise<Record<Name, React.Compon
 const LoginPage = page(() => import('./session/login.page'), 'LoginPage');
 const InboxPage = page(() => import('./inbox/inbox.page'), 'InboxPage');
 const TaskPage = page(() => import('./tasks/task.page'), 'TaskPage');
+const NewTaskPage = page(() => import('./tasks/task-new.page'), 'NewTaskPage');
+const EditTaskPage = page(() => import('./tasks/task-edit.page'), 'EditTaskPage');
 const StatsPage = page(() => import('./stats/stats.page'), 'StatsPage');
 const AdminPage = page(() => import('./admin/admin.page'), 'AdminPage');
 const AccountPage = page(() => import('./account/account.page'), 'AccountPage');
@@ -48,7 +50,9 @@ export function App() {
         <Routes>
           <Route element={<Shell />}>
             <Route index element={<InboxPage />} />
+            <Route path="tasks/new" element={<NewTaskPage />} />
             <Route path="tasks/:id" element={<TaskPage />} />
+            <Route path="tasks/:id/edit" element={<EditTaskPage />} />
             <Route path="stats" element={<StatsPage />} />
             <Route path="account" element={<AccountPage />} />
             <Route path="admin/*" element={<AdminPage />} />

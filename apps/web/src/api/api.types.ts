@@ -32,6 +32,9 @@ export interface Me {
   session: { id: string; expiresAt: string; mustChangePassword: boolean };
 }
 
+/** A suggested owner: a user id or e-mail as a sender wrote it, or a checked person or group. */
+export type Assignee = string | { kind: 'user' | 'group'; id: string; name?: string };
+
 export interface TaskSummary {
   id: string;
   type: string;
@@ -43,9 +46,11 @@ export interface TaskSummary {
   priority: Priority | null;
   dueAt: string | null;
   tags: string[];
-  assignees: string[];
+  assignees: Assignee[];
   customerRef: string | null;
   projectRef: string | null;
+  /** The type version the payload was checked against; null or absent for unregistered types. */
+  typeVersion?: number | null;
   private: boolean;
   externalRef: string | null;
   resolution: string | null;

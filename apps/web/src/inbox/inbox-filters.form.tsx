@@ -1,17 +1,39 @@
 import { useEffect, useState } from 'react';
 import type { TaskStatus } from '../api/api.types';
+import { useMembers } from '../session/members.query';
 import { statusLabels, statuses } from '../tasks/task.format';
-import { activeFilterCount, type InboxFilters } from './inbox.filters';
+import { activeFilterCount, type InboxFilters, withoutFilters } from './inbox.filters';
 
 const typingPauseMs = 300;
 
 /** Search always visible; the rest folds away on phones behind "Filters (n)". */
 export function InboxFiltersForm({ filters, onChange }: { filters: InboxFilters; onChange(next: InboxFilters): void }) {
   // Typed filters ask the server once typing pauses, not at every key.
-  const [typed, setTyped] = useState({ q: filters.q, type: filters.type, tag: filters.tag });
+  const typedOf = (from: InboxFilters) => ({
+    q: from.q,
+    type: from.type,
+    tag: from.tag,
+    customer: from.customer,
+    project: from.project,
+  });
+  const [typed, setTyped] = useState(() => typedOf(filters));
   const [open, setOpen] = useState(false);
+  const members = useMembers();
+  // A filter set from elsewhere (a customer picked in the table) shows in its box.
+  const [shown, setShown] = useState(filters);
+  if (shown !== filters) {
+    setShown(filters);
+    const fromFilters = typedOf(filters);
+    const fromShown = typedOf(shown);
+    const changedElsewhere = (Object.keys(fromFilters) as (keyof typeof fromFilters)[]).filter(
+      (key) => fromFilters[key] !== fromShown[key] && fromFilters[key] !== typed[key],
+    );
+    if (changedElsewhere.length > 0)
+      setTyped({ ...typed, ...Object.fromEntries(changedElsewhere.map((key) => [key, fromFilters[key]])) });
+  }
   useEffect(() => {
-    if (typed.q === filters.q && typed.type === filters.type && typed.tag === filters.tag) return;
+    const current = typedOf(filters);
+    if ((Object.keys(typed) as (keyof typeof typed)[]).every((key) => typed[key] === current[key])) return;
     const timer = setTimeout(() => onChange({ ...filters, ...typed }), typingPauseMs);
     return () => clearTimeout(timer);
   }, [typed, filters, onChange]);
@@ -91,6 +113,43 @@ export function InboxFiltersForm({ filters, onChange }: { filters: InboxFilters;
         </div>
         <div className="row">
           <label className="grow">
+            Assignee
+            <select
+              value={filters.assignee}
+              onChange={(event) => onChange({ ...filters, assignee: event.target.value })}
+            >
+              <option value="">Anyone</option>
+              {(members.data ?? []).map((member) => (
+                <option key={member.id} value={member.id}>
+                  {member.name || member.email}
+                </option>
+              ))}
+              {filters.assignee && !members.data?.some((member) => member.id === filters.assignee) && (
+                <option value={filters.assignee}>{filters.assignee}</option>
+              )}
+            </select>
+          </label>
+          <label className="grow">
+            Customer
+            <input
+              value={typed.customer}
+              maxLength={200}
+              placeholder="e.g. ACME-42"
+              onChange={(event) => setTyped({ ...typed, customer: event.target.value })}
+            />
+          </label>
+          <label className="grow">
+            Project
+            <input
+              value={typed.project}
+              maxLength={200}
+              placeholder="e.g. website-relaunch"
+              onChange={(event) => setTyped({ ...typed, project: event.target.value })}
+            />
+          </label>
+        </div>
+        <div className="row">
+          <label className="grow">
             Type
             <input
               value={typed.type}
@@ -114,16 +173,8 @@ export function InboxFiltersForm({ filters, onChange }: { filters: InboxFilters;
             type="button"
             className="link"
             onClick={() => {
-              setTyped({ ...typed, type: '', tag: '' });
-              onChange({
-                ...filters,
-                showCompleted: false,
-                mine: false,
-                assignedToMe: false,
-                status: [],
-                type: '',
-                tag: '',
-              });
+              setTyped({ ...typed, type: '', tag: '', customer: '', project: '' });
+              onChange(withoutFilters(filters));
             }}
           >
             Clear filters

@@ -10,6 +10,10 @@ export interface InboxFilters {
   status: TaskStatus[];
   type: string;
   tag: string;
+  /** A user id (or e-mail, as a sender may have named them) among the task's assignees. */
+  assignee: string;
+  customer: string;
+  project: string;
 }
 
 export type InboxView = 'list' | 'table' | 'board' | 'calendar';
@@ -31,6 +35,9 @@ export function readFilters(params: URLSearchParams): InboxFilters {
       .filter((value): value is TaskStatus => statuses.includes(value as TaskStatus)),
     type: params.get('type') ?? '',
     tag: params.get('tag') ?? '',
+    assignee: params.get('assignee') ?? '',
+    customer: params.get('customer') ?? '',
+    project: params.get('project') ?? '',
   };
 }
 
@@ -44,6 +51,9 @@ export function writeFilters(params: URLSearchParams, filters: InboxFilters): UR
   set('status', filters.status.join(','));
   set('type', filters.type.trim());
   set('tag', filters.tag.trim());
+  set('assignee', filters.assignee);
+  set('customer', filters.customer.trim());
+  set('project', filters.project.trim());
   return next;
 }
 
@@ -55,6 +65,9 @@ export const activeFilterCount = (filters: InboxFilters): number =>
     filters.status.length > 0,
     filters.type,
     filters.tag,
+    filters.assignee,
+    filters.customer,
+    filters.project,
   ].filter(Boolean).length;
 
 /** The inbox API's query for these filters (libs/query InboxQueryDto). */
@@ -67,5 +80,22 @@ export function toInboxQuery(filters: InboxFilters): Record<string, string | boo
     status: filters.status.length > 0 ? filters.status.join(',') : '',
     type: filters.type.trim(),
     tag: filters.tag.trim(),
+    assignee: filters.assignee,
+    customer: filters.customer.trim(),
+    project: filters.project.trim(),
   };
 }
+
+/** The same filters with none of the optional ones set (Clear filters). */
+export const withoutFilters = (filters: InboxFilters): InboxFilters => ({
+  ...filters,
+  showCompleted: false,
+  mine: false,
+  assignedToMe: false,
+  status: [],
+  type: '',
+  tag: '',
+  assignee: '',
+  customer: '',
+  project: '',
+});

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { Empty, ErrorState, Loading } from '../layout/load.states';
+import { useSignedIn } from '../session/session.context';
 import { InboxFiltersForm } from './inbox-filters.form';
 import {
   activeFilterCount,
@@ -21,6 +22,7 @@ const phone = () => window.matchMedia('(max-width: 767px)').matches;
 
 /** The shared inbox: every open task of the organisation, live, open ones first. */
 export function InboxPage() {
+  const { role } = useSignedIn();
   const [params, setParams] = useSearchParams();
   // Filters answer at once from state; the URL only mirrors them (router updates are
   // transitions, which would make a ticked box look unticked for a moment on a busy phone).
@@ -51,6 +53,11 @@ export function InboxPage() {
     <div className="inbox">
       <div className="row inbox-head">
         <h1>Inbox</h1>
+        {role !== 'viewer' && (
+          <Link to="/tasks/new" className="button primary small">
+            New task
+          </Link>
+        )}
         <div className="spacer" />
         <div className="tabs" role="group" aria-label="View">
           {inboxViews.map((option) => (
@@ -67,12 +74,24 @@ export function InboxPage() {
         </div>
       </div>
       <InboxFiltersForm filters={filters} onChange={setFilters} />
-      {view === 'calendar' ? <TaskCalendarView filters={filters} /> : <InboxTasks filters={filters} view={view} />}
+      {view === 'calendar' ? (
+        <TaskCalendarView filters={filters} />
+      ) : (
+        <InboxTasks filters={filters} view={view} onFilter={(filter) => setFilters({ ...filters, ...filter })} />
+      )}
     </div>
   );
 }
 
-function InboxTasks({ filters, view }: { filters: InboxFilters; view: Exclude<InboxView, 'calendar'> }) {
+function InboxTasks({
+  filters,
+  view,
+  onFilter,
+}: {
+  filters: InboxFilters;
+  view: Exclude<InboxView, 'calendar'>;
+  onFilter(filter: Partial<InboxFilters>): void;
+}) {
   const inbox = useInbox(filters);
 
   if (inbox.isPending) return <Loading what="the inbox" />;
@@ -96,7 +115,7 @@ function InboxTasks({ filters, view }: { filters: InboxFilters; view: Exclude<In
             : 'Nothing to do: no open tasks. New ones appear here as they arrive.'}
         </Empty>
       ) : view === 'table' ? (
-        <TaskTableView tasks={inbox.tasks} />
+        <TaskTableView tasks={inbox.tasks} onFilter={onFilter} />
       ) : view === 'board' ? (
         <TaskBoardView tasks={inbox.tasks} filters={filters} />
       ) : (

@@ -1,14 +1,19 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import type { TaskSummary } from '../api/api.types';
+import type { Assignee, TaskSummary } from '../api/api.types';
+import { useMembers } from '../session/members.query';
+import { assigneeId, assigneeName } from '../tasks/task-assignee.format';
 import { formatAgo, formatDue, isOverdue } from '../tasks/task.format';
+import type { InboxFilters } from './inbox.filters';
 import { HolderLine, StartTaskButton, StatusBadge } from './task-row.view';
 
-type Column = 'title' | 'type' | 'status' | 'priority' | 'dueAt' | 'createdAt';
+type Column = 'title' | 'type' | 'status' | 'assignees' | 'customer' | 'priority' | 'dueAt' | 'createdAt';
 const columns: { id: Column; label: string; wideOnly?: boolean }[] = [
   { id: 'title', label: 'Title' },
   { id: 'type', label: 'Type', wideOnly: true },
   { id: 'status', label: 'Status' },
+  { id: 'assignees', label: 'Assignees', wideOnly: true },
+  { id: 'customer', label: 'Customer', wideOnly: true },
   { id: 'priority', label: 'Priority', wideOnly: true },
   { id: 'dueAt', label: 'Due', wideOnly: true },
   { id: 'createdAt', label: 'Created', wideOnly: true },
@@ -16,8 +21,12 @@ const columns: { id: Column; label: string; wideOnly?: boolean }[] = [
 const statusOrder = { pending: 0, processing: 1, waiting: 2, completed: 3, cancelled: 4 };
 const priorityOrder = { urgent: 0, high: 1, normal: 2, low: 3 };
 
-function sortKey(task: TaskSummary, column: Column): string | number {
+function sortKey(task: TaskSummary, column: Column, nameOf: (who: Assignee) => string): string | number {
   switch (column) {
+    case 'assignees':
+      return task.assignees.map(nameOf).join(', ').toLowerCase() || '\uffff';
+    case 'customer':
+      return task.customerRef?.toLowerCase() ?? '\uffff';
     case 'status':
       return statusOrder[task.status];
     case 'priority':
@@ -29,12 +38,23 @@ function sortKey(task: TaskSummary, column: Column): string | number {
   }
 }
 
-/** Sortable columns over the loaded tasks; the server's order (open first, oldest first) until a header is chosen. */
-export function TaskTableView({ tasks }: { tasks: TaskSummary[] }) {
+/**
+ * Sortable columns over the loaded tasks; the server's order (open first, oldest first) until a
+ * header is chosen. A customer or an assignee in a row filters the inbox by it (the URL keeps it).
+ */
+export function TaskTableView({
+  tasks,
+  onFilter,
+}: {
+  tasks: TaskSummary[];
+  onFilter?(filter: Partial<InboxFilters>): void;
+}) {
   const [sort, setSort] = useState<{ column: Column; ascending: boolean } | null>(null);
+  const { data: members } = useMembers();
+  const nameOf = (who: Assignee) => assigneeName(who, members);
   const rows = sort
     ? [...tasks].sort((a, b) => {
-        const [x, y] = [sortKey(a, sort.column), sortKey(b, sort.column)];
+        const [x, y] = [sortKey(a, sort.column, nameOf), sortKey(b, sort.column, nameOf)];
         return (x < y ? -1 : x > y ? 1 : 0) * (sort.ascending ? 1 : -1);
       })
     : tasks;
@@ -78,6 +98,26 @@ export function TaskTableView({ tasks }: { tasks: TaskSummary[] }) {
                 <HolderLine task={task} />
               </div>
             </td>
+            <td className="wide-only">
+              {task.assignees.length === 0
+                ? '—'
+                : task.assignees.map((who, index) => (
+                    <span key={assigneeId(who)}>
+                      {index > 0 && ', '}
+                      <FilterButton label={nameOf(who)} onClick={onFilter && (() => onFilter({ assignee: assigneeId(who) }))} />
+                    </span>
+                  ))}
+            </td>
+            <td className="wide-only">
+              {task.customerRef ? (
+                <FilterButton
+                  label={task.customerRef}
+                  onClick={onFilter && (() => onFilter({ customer: task.customerRef ?? '' }))}
+                />
+              ) : (
+                '—'
+              )}
+            </td>
             <td className="wide-only">{task.priority ?? '—'}</td>
             <td className={`wide-only ${isOverdue(task.dueAt, task.status) ? 'overdue' : ''}`}>
               {formatDue(task.dueAt)}
@@ -92,5 +132,15 @@ export function TaskTableView({ tasks }: { tasks: TaskSummary[] }) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** A value that narrows the inbox to the tasks sharing it. */
+function FilterButton({ label, onClick }: { label: string; onClick?: () => void }) {
+  if (!onClick) return <>{label}</>;
+  return (
+    <button type="button" className="filter-by" title={`Show only tasks of ${label}`} onClick={onClick}>
+      {label}
+    </button>
   );
 }

@@ -14,8 +14,9 @@ interface LiveChanges {
 const LiveChangesContext = createContext<LiveChanges>({ state: 'offline', subscribe: () => () => undefined });
 
 /**
- * One EventSource on /api/stream for the whole app. The stream has no replay, so after a
- * reconnect every cached query is refetched: nothing missed while offline stays missing.
+ * One EventSource on /api/stream for the whole app. The stream has no replay, so whenever it
+ * opens every cached query is refetched: nothing missed while offline stays missing, nor a change
+ * made between a page's first read and the stream's first open (slow on a busy phone).
  */
 export function LiveChangesProvider({ children }: { children: ReactNode }) {
   const { token } = useSignedIn();
@@ -27,7 +28,6 @@ export function LiveChangesProvider({ children }: { children: ReactNode }) {
     let source: EventSource | null = null;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
-    let dropped = false;
     const deliver = (message: MessageEvent<string>) => {
       const change = JSON.parse(message.data) as TaskChange;
       for (const listener of listeners.current) listener(change);
@@ -38,11 +38,9 @@ export function LiveChangesProvider({ children }: { children: ReactNode }) {
       current.onopen = () => {
         failures = 0;
         setState('live');
-        if (dropped) void queries.invalidateQueries();
-        dropped = false;
+        void queries.invalidateQueries();
       };
       current.onerror = () => {
-        dropped = true;
         if (current.readyState !== EventSource.CLOSED) return setState('connecting');
         // The browser stops for good after an answer other than 200 (a 502 during a deploy);
         // we keep trying, less often each time.

@@ -1,8 +1,21 @@
 import { useId, useState } from 'react';
+import type { LayoutField } from '../task-types/task-layout.values';
+import { TaskLayout } from '../task-types/task-layout.view';
 import { httpUrl } from './task.format';
 
-/** The sender's payload as readable fields, or as the exact JSON on demand. */
-export function TaskPayload({ payload, title = 'Payload' }: { payload: Record<string, unknown>; title?: string }) {
+/**
+ * The sender's payload as readable fields (through the type's display layout when it has one),
+ * or as the exact JSON on demand.
+ */
+export function TaskPayload({
+  payload,
+  title = 'Payload',
+  layout,
+}: {
+  payload: Record<string, unknown>;
+  title?: string;
+  layout?: LayoutField[];
+}) {
   const [raw, setRaw] = useState(false);
   const headingId = useId();
   const empty = Object.keys(payload).length === 0;
@@ -20,6 +33,8 @@ export function TaskPayload({ payload, title = 'Payload' }: { payload: Record<st
         <p className="muted">No payload.</p>
       ) : raw ? (
         <pre className="payload-raw">{JSON.stringify(payload, null, 2)}</pre>
+      ) : layout && layout.length > 0 ? (
+        <TaskLayout layout={layout} payload={payload} />
       ) : (
         <PayloadObject value={payload} />
       )}

@@ -91,7 +91,13 @@ function describe(entry: TimelineEntry, nameOf: (userId: string) => string): { t
       return { text: 'commented', more: <p className="timeline-comment">{textOf(details.body)}</p> };
     case 'TaskUpdated': {
       const changes = details.changes;
-      const fields = typeof changes === 'object' && changes !== null ? Object.keys(changes).sort().join(', ') : '';
+      const fields =
+        typeof changes === 'object' && changes !== null
+          ? Object.keys(changes)
+              .map((field) => changedFieldNames[field] ?? field)
+              .sort()
+              .join(', ')
+          : '';
       return { text: fields ? `updated ${fields}` : 'updated the details' };
     }
     case 'TaskAttachmentAdded': {
@@ -167,3 +173,12 @@ function CommentForm({ taskId }: { taskId: string }) {
     </form>
   );
 }
+
+/** The API's field names as people say them. */
+const changedFieldNames: Record<string, string> = {
+  dueAt: 'due date',
+  customerRef: 'customer',
+  projectRef: 'project',
+  milestoneRef: 'milestone',
+  private: 'privacy',
+};

@@ -6,6 +6,8 @@ import { ErrorState, Loading } from '../layout/load.states';
 import { useLiveChanges } from '../live/live-changes.context';
 import { useMembers, useNameOf } from '../session/members.query';
 import { useSignedIn } from '../session/session.context';
+import { assigneeName } from './task-assignee.format';
+import { useTaskTypeVersion } from '../task-types/task-type.queries';
 import { TaskActions } from './task-actions.panel';
 import { attachmentsOf, TaskAttachments } from './task-attachments.section';
 import { TaskPayload } from './task-payload.section';
@@ -23,6 +25,8 @@ export function TaskPage() {
   const query = useTaskTimeline(id);
   const shownVersion = query.data?.task.version;
   useMembersIncluding(query.data);
+  // Tasks of a registered type show their payload through that version's display layout.
+  const typeVersion = useTaskTypeVersion(query.data?.task.type ?? '', query.data?.task.typeVersion);
 
   useLiveChanges((change) => {
     if (change.taskId !== id || (shownVersion !== undefined && change.revision <= shownVersion)) return;
@@ -53,7 +57,14 @@ export function TaskPage() {
     <article key={task.id} className="task-page loaded">
       <header className="task-page-head">
         <BackLink />
-        <h1>{task.title}</h1>
+        <div className="task-title-row">
+          <h1>{task.title}</h1>
+          {task.allowedActions.includes('update') && (
+            <Link to={`/tasks/${task.id}/edit`} className="button small">
+              Edit
+            </Link>
+          )}
+        </div>
         <p className="row task-badges">
           <span className={`badge ${task.status}`}>{statusLabels[task.status]}</span>
           {isOverdue(task.dueAt, task.status) && <span className="badge overdue">Overdue</span>}
@@ -77,7 +88,7 @@ export function TaskPage() {
             <p className="task-description">{task.description}</p>
           </Section>
         )}
-        <TaskPayload payload={task.payload} />
+        <TaskPayload payload={task.payload} layout={typeVersion.data?.layout} />
         <TaskAttachments
           taskId={task.id}
           attachments={attachmentsOf(timeline)}
@@ -135,9 +146,6 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 function TaskFacts({ task, viewerId }: { task: TaskDetail; viewerId: string }) {
   const nameOf = useNameOf();
   const { data: members } = useMembers();
-  // Assignees are user ids or emails, as the sender gave them.
-  const assigneeName = (who: string) =>
-    members?.find((member) => member.id === who || member.email === who)?.name || who;
   const facts: [string, ReactNode][] = [
     ['Status', statusLabels[task.status]],
     [
@@ -155,7 +163,7 @@ function TaskFacts({ task, viewerId }: { task: TaskDetail; viewerId: string }) {
     ['Customer', task.customerRef],
     ['Project', task.projectRef],
     ['External ref', task.externalRef],
-    ['Assignees', task.assignees.length > 0 && task.assignees.map(assigneeName).join(', ')],
+    ['Assignees', task.assignees.length > 0 && task.assignees.map((who) => assigneeName(who, members)).join(', ')],
     ['Tags', task.tags.length > 0 && task.tags.join(', ')],
     ['Private', task.private && 'Hidden from end users'],
   ];

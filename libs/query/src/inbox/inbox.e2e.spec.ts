@@ -4,6 +4,9 @@ import { call, startTestApp, type TestApp, type TestOrganisation } from '@taskin
 import { QueryModule } from '../query.module';
 import { type SeededTask, seedTask, serviceActor } from '../tasks/read-models.fixture';
 
+// Starting the app and seeding take seconds on a busy 2-core machine; the 5 s default failed there.
+jest.setTimeout(30_000);
+
 let t: TestApp;
 let db: DataSource;
 let acme: TestOrganisation;
@@ -25,6 +28,8 @@ beforeAll(async () => {
       title: 'Refund order 1042',
       tags: ['refund'],
       assignees: [acme.userIds.member],
+      customerRef: 'ACME-42',
+      projectRef: 'shop',
       dueAt: '2026-03-01T12:00:00Z',
       source: ours,
     },
@@ -43,6 +48,7 @@ beforeAll(async () => {
       processedBy: acme.userIds.member,
       tags: ['refund', 'vip'],
       assignees: [adminEmail],
+      customerRef: 'ACME-42',
     },
     done: {
       createdAt: '2025-12-01T08:00:00.000000Z',
@@ -160,6 +166,10 @@ describe('filters', () => {
     ['q=private%20or%20flagged', ['flag', 'privateOurs', 'privateTheirs']],
     ['q=nothing-like-this', []],
     ['type=refund.approval&tag=refund&status=pending', ['refund']],
+    ['customer=ACME-42', ['refund', 'waiting']],
+    ['customer=ACME-4', []], // exactly, not a prefix
+    ['customer=ACME-42&project=shop', ['refund']],
+    ['project=shop&status=waiting', []],
   ])('%s', async (query, names) => {
     const { status, body } = await list(`?${query}`);
     expect(status).toBe(200);
@@ -278,6 +288,8 @@ describe('refusals', () => {
     ['q=%F0%9F', 'q'],
     ['q=%ED%A0%80', 'q'],
     ['tag=%FF', 'tag'],
+    ['customer=a%00', 'customer'],
+    [`project=${'x'.repeat(201)}`, 'project'],
   ])('400 for %s names %s', async (query, field) => {
     const { status, body } = await list(`?${query}`);
     expect(status).toBe(400);
@@ -357,6 +369,8 @@ describe('OpenAPI', () => {
         'status',
         'type',
         'assignee',
+        'customer',
+        'project',
         'tag',
         'claimer',
         'assignedToMe',

@@ -21,6 +21,8 @@ export interface TaskSeed {
   dueAt?: string;
   tags?: string[];
   assignees?: string[];
+  customerRef?: string;
+  projectRef?: string;
   private?: boolean;
   externalRef?: string;
   resolution?: string;
@@ -58,6 +60,8 @@ export async function seedTask(db: DataSource, seed: TaskSeed): Promise<SeededTa
     ...(claimed ? { processedBy: seed.processedBy, processedAt: seed.createdAt } : {}),
     ...(seed.resolution === undefined ? {} : { resolution: seed.resolution }),
     ...(seed.private === undefined ? {} : { private: seed.private }),
+    ...(seed.customerRef === undefined ? {} : { customerRef: seed.customerRef }),
+    ...(seed.projectRef === undefined ? {} : { projectRef: seed.projectRef }),
     tags: seed.tags ?? [],
     // As evolve reads a sender's strings: ids are people, anything else a legacy label.
     assignees: (seed.assignees ?? []).filter(isUuid).map((id) => ({ kind: 'user' as const, id })),
@@ -71,8 +75,8 @@ export async function seedTask(db: DataSource, seed: TaskSeed): Promise<SeededTa
   await db.query(
     `INSERT INTO inbox_tasks (task_id, org_id, task_type, title, description, status, status_rank, processed_by, processed_at,
        source, priority, due_at, tags, assignees, private, external_ref, resolution, created_at, updated_at,
-       completed_at, cancelled_at, version, state)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20, $21, $22)`,
+       completed_at, cancelled_at, version, state, customer_ref, project_ref)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20, $21, $22, $23, $24)`,
     [
       id,
       seed.orgId,
@@ -96,6 +100,8 @@ export async function seedTask(db: DataSource, seed: TaskSeed): Promise<SeededTa
       status === 'cancelled' ? finishedAt : null,
       version,
       JSON.stringify(state),
+      seed.customerRef ?? null,
+      seed.projectRef ?? null,
     ],
   );
   return {
