@@ -4,3 +4,4 @@ export * from './browser';
 export * from './test-queue';
 export * from './nats-server';
 export * from './test-nats';
+export * from './own-servers';
