@@ -11,6 +11,7 @@ import { Lz4Compression0000000000041 } from './0041-lz4-compression';
 import { EventSizes0000000000042 } from './0042-event-sizes';
 import { Devices0000000000060 } from './0060-devices';
 import { Oncall0000000000080 } from './0080-oncall';
+import { WebhookTaskCursors0000000000100 } from './0100-webhook-task-cursors';
 
 /** Every migration, in the order it runs. Files are numbered; each class name ends in its number. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   EventSizes0000000000042,
   Devices0000000000060,
   Oncall0000000000080,
+  WebhookTaskCursors0000000000100,
 ];
