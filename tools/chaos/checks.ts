@@ -162,7 +162,7 @@ export async function check(deployment: Deployment, orgId: string, ledger: Ledge
         const before = highest.get(receipt.taskId) ?? -1;
         if (receipt.sequence < before) {
           orderViolations += 1;
-          if (orderExamples.length < 5) orderExamples.push(`${name} task ${receipt.taskId}: ${receipt.sequence} after ${before}`);
+          if (ordered && orderExamples.length < 5) orderExamples.push(`${name} task ${receipt.taskId}: ${receipt.sequence} after ${before}`);
         }
         highest.set(receipt.taskId, Math.max(before, receipt.sequence));
       }
