@@ -18,7 +18,10 @@ import {
 // nats-server started here, and each taskinbox service as a separate `node dist/apps/<app>`
 // process, as k8s/ runs them. Everything it starts dies with it (stop(), or the exit hook).
 
-const repository = path.resolve(__dirname, '../../..');
+// Run from dist/tools/chaos (npm run chaos) or from the sources (the e2e spec under Jest).
+const repository = __dirname.includes(`${path.sep}dist${path.sep}`)
+  ? __dirname.slice(0, __dirname.lastIndexOf(`${path.sep}dist${path.sep}`))
+  : path.resolve(__dirname, '../..');
 const dist = (app: string) => path.join(repository, 'dist/apps', app, 'src/main.js');
 
 export type ServiceApp = 'ingest' | 'query' | 'projector' | 'relay' | 'webhooks';
