@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { taskStreamName } from '@taskinbox/domain';
 import { EVENT_STORE, type EventStore } from '@taskinbox/event-store';
 import { IngestModule } from '@taskinbox/ingest';
-import { call, prepareTemplateDatabase, startTestApp } from '@taskinbox/testing';
+import { call, prepareTemplateDatabase, startRunNats, startTestApp, stopRunNats } from '@taskinbox/testing';
 
 // Commands and reads on a task with 10,000 events beside the same on a new task (the limit: what
 // a command costs when there is nothing to fold), over HTTP against the ingest module alone.
@@ -110,8 +110,11 @@ function latency(samples: number[]): Latency {
 }
 
 if (require.main === module) {
-  longStreamCommands()
+  // Run alone (npm run bench:long-stream), the app needs a NATS of the bench's own, like a test run's.
+  startRunNats()
+    .then(() => longStreamCommands())
     .then((figures) => console.log(JSON.stringify(figures, null, 2)))
+    .finally(() => stopRunNats())
     .catch((error) => {
       console.error(error);
       process.exit(1);

@@ -5,3 +5,4 @@ export * from './test-queue';
 export * from './nats-server';
 export * from './test-nats';
 export * from './s3-server';
+export * from './own-servers';

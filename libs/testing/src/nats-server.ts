@@ -1,9 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
 import path from 'node:path';
 import { initInstallation, type InstallationPaths } from '@taskinbox/nats-accounts';
+import { accepts, freePort } from './own-servers';
 
 const binary = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
 const repository = path.resolve(__dirname, '../../..');
@@ -27,30 +27,6 @@ export interface NatsServerProcess {
 function ensureBinary(): void {
   if (existsSync(binary)) return;
   execFileSync('bash', [path.join(repository, 'tools/nats.sh'), 'install'], { stdio: 'inherit' });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once('error', () => done(false));
-    socket.connect(port, '127.0.0.1', () => done(true));
-  });
 }
 
 /** Starts the server and waits until it takes connections; rejects if it exits first (port taken). */

@@ -15,6 +15,7 @@ import { Devices0000000000060 } from './0060-devices';
 import { DeviceChallenges0000000000061 } from './0061-device-challenges';
 import { Oncall0000000000080 } from './0080-oncall';
 import { Attachments0000000000090 } from './0090-attachments';
+import { WebhookTaskCursors0000000000100 } from './0100-webhook-task-cursors';
 
 /** Every migration, in the order it runs. Files are numbered; each class name ends in its number. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   DeviceChallenges0000000000061,
   Oncall0000000000080,
   Attachments0000000000090,
+  WebhookTaskCursors0000000000100,
 ];

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { TaskEventEnvelope } from '@taskinbox/messaging';
 
 /** The webhook body: Standard Webhooks `{type, timestamp, data}`; `sequence` orders one task's events. */
@@ -17,18 +17,77 @@ export function webhookBody(envelope: TaskEventEnvelope): string {
   });
 }
 
+/** What one fan-out did: the new deliveries, and the events held back until the one before them is recorded. */
+export interface FanOutResult {
+  created: string[];
+  /** Event ids to offer again later (nak): an earlier event of their task is not recorded yet. */
+  deferred: Set<string>;
+}
+
+/** How long a task's event waits for the one before it before it goes anyway. */
+export const defaultReorderGraceMs = 5 * 60_000;
+
 /** Turns task events into delivery rows, the truth the attempt pipeline works from. */
 export class DeliveryFanOut {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly reorderGraceMs = defaultReorderGraceMs,
+  ) {}
 
   /**
    * One delivery per enabled endpoint of the organisation that wants the event and existed
-   * when it happened, for a whole batch of events in one statement; a repeated event adds
-   * nothing. Returns the ids of new deliveries, in event order.
+   * when it happened, for a whole batch of events in one transaction; a repeated event adds
+   * nothing. A task's events are recorded in revision order: one whose predecessor is not
+   * recorded yet (JetStream may hold or redeliver them out of order) is deferred, so an ordered
+   * endpoint can never be sent revision n+1 before revision n exists. Returns the ids of new
+   * deliveries, in task and revision order.
    */
-  async fanOut(envelopes: readonly TaskEventEnvelope[]): Promise<string[]> {
-    if (envelopes.length === 0) return [];
-    const { rows } = await this.pool.query<{ id: string }>(
+  async fanOut(envelopes: readonly TaskEventEnvelope[]): Promise<FanOutResult> {
+    if (envelopes.length === 0) return { created: [], deferred: new Set() };
+    const sorted = [...envelopes].sort((a, b) => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : a.revision - b.revision));
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Locked in task order, so two consumers' batches never deadlock; a second one waits and reads the moved cursor.
+      const { rows } = await client.query<{ task_id: string; revision: number }>(
+        'SELECT task_id, revision FROM webhook_task_cursors WHERE task_id = ANY ($1::text[]) ORDER BY task_id FOR UPDATE',
+        [[...new Set(sorted.map((envelope) => envelope.taskId))]],
+      );
+      const cursors = new Map(rows.map((row) => [row.task_id, row.revision]));
+      const accepted: TaskEventEnvelope[] = [];
+      const deferred = new Set<string>();
+      for (const envelope of sorted) {
+        const cursor = cursors.get(envelope.taskId);
+        // Past the grace an event goes regardless: its task predates the consumer, or its predecessor was dropped as malformed.
+        const next = envelope.revision <= (cursor ?? -1) + 1 || Date.now() - Date.parse(envelope.occurredAt) > this.reorderGraceMs;
+        if (!next) {
+          deferred.add(envelope.id);
+          continue;
+        }
+        accepted.push(envelope);
+        cursors.set(envelope.taskId, Math.max(cursor ?? -1, envelope.revision));
+      }
+      const created = accepted.length === 0 ? [] : await this.insert(client, accepted);
+      const moved = accepted.map((envelope) => envelope.taskId).filter((id, n, all) => all.indexOf(id) === n);
+      if (moved.length > 0) {
+        await client.query(
+          `INSERT INTO webhook_task_cursors (task_id, revision) SELECT * FROM unnest($1::text[], $2::int[])
+           ON CONFLICT (task_id) DO UPDATE SET revision = greatest(webhook_task_cursors.revision, excluded.revision)`,
+          [moved, moved.map((id) => cursors.get(id)!)],
+        );
+      }
+      await client.query('COMMIT');
+      return { created, deferred };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async insert(client: PoolClient, envelopes: readonly TaskEventEnvelope[]): Promise<string[]> {
+    const { rows } = await client.query<{ id: string }>(
       `INSERT INTO webhook_deliveries (id, endpoint_id, org_id, event_id, event_type, task_id, revision, occurred_at, body)
        SELECT gen_random_uuid(), e.id, e.org_id, v.event_id, v.event_type, v.task_id, v.revision, v.occurred_at, v.body
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::text[])

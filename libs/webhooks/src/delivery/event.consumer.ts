@@ -5,6 +5,9 @@ import { checkTaskEvent, countDropped, type NatsNames, type TaskEventEnvelope } 
 import type { DeliveryQueueService } from './delivery-queue.service';
 import type { DeliveryFanOut } from './delivery.fan-out';
 
+/** How soon JetStream offers a deferred event again. */
+const deferRedeliveryMs = 500;
+
 /**
  * Durable JetStream pull consumer: task events become delivery rows in PostgreSQL, and only
  * then are the messages acked; the jobs are enqueued after (the sweeper covers a lost
@@ -110,9 +113,12 @@ export class WebhookEventConsumer {
       }
     }
     let created: string[] = [];
+    // Acked once recorded; deferred ones (an earlier event of their task not recorded yet) come again shortly.
+    const settle = (message: JsMsg, deferred: Set<string>, id: string) => (deferred.has(id) ? message.nak(deferRedeliveryMs) : message.ack());
     try {
-      created = await this.fanOut.fanOut(events.map((event) => event.envelope));
-      for (const { message } of events) message.ack();
+      const outcome = await this.fanOut.fanOut(events.map((event) => event.envelope));
+      created = outcome.created;
+      for (const { message, envelope } of events) settle(message, outcome.deferred, envelope.id);
       this.failures = 0;
     } catch (error) {
       if (events.length === 1) {
@@ -121,8 +127,9 @@ export class WebhookEventConsumer {
         // One bad event must not hold back the rest of its batch: record them one by one.
         for (const event of events) {
           try {
-            created.push(...(await this.fanOut.fanOut([event.envelope])));
-            event.message.ack();
+            const outcome = await this.fanOut.fanOut([event.envelope]);
+            created.push(...outcome.created);
+            settle(event.message, outcome.deferred, event.envelope.id);
           } catch (single) {
             this.rejectOne(event, single);
           }
