@@ -13,6 +13,7 @@ const InboxPage = page(() => import('./inbox/inbox.page'), 'InboxPage');
 const TaskPage = page(() => import('./tasks/task.page'), 'TaskPage');
 const StatsPage = page(() => import('./stats/stats.page'), 'StatsPage');
 const AdminPage = page(() => import('./admin/admin.page'), 'AdminPage');
+const DevicesPage = page(() => import('./devices/devices.page'), 'DevicesPage');
 const AccountPage = page(() => import('./account/account.page'), 'AccountPage');
 const ForcedPasswordChange = page(() => import('./account/account.page'), 'ForcedPasswordChange');
 const InvitationPage = lazy(() => import('./account/invitation.page').then((module) => ({ default: module.InvitationPage })));
@@ -52,6 +53,7 @@ export function App() {
             <Route path="stats" element={<StatsPage />} />
             <Route path="account" element={<AccountPage />} />
             <Route path="admin/*" element={<AdminPage />} />
+            <Route path="devices/*" element={<DevicesPage />} />
             <Route path="*" element={<p>This page does not exist.</p>} />
           </Route>
         </Routes>
