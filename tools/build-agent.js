@@ -18,4 +18,7 @@ buildSync({
   logLevel: 'warning',
 });
 require('node:fs').chmodSync(outfile, 0o755);
+// The installer and the unit beside it: the server serves all three at /api/devices/agent-files/.
+for (const file of ['install.sh', 'taskinbox-agent.service'])
+  require('node:fs').copyFileSync(path.join(root, 'apps/agent/deploy', file), path.join(root, 'dist/agent', file));
 console.log(`built ${path.relative(root, outfile)}`);

@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { call, type TestApp, type TestOrganisation } from '@taskinbox/testing';
 import {
+  agentBundle,
   buildAgent,
   createJob,
   enrolmentToken,
@@ -58,6 +60,21 @@ describe('enrolling a device', () => {
     const tokens = await call(app.url, 'GET', '/api/devices/enrolment-tokens', { token: acme.tokens.admin });
     expect(tokens.body[0]).toMatchObject({ deviceId: agent.deviceId, usedAt: expect.any(String) });
     expect(tokens.body[0].token).toBeUndefined();
+  });
+
+  it('serves the one-command installer, its unit and the very agent it installs, and nothing else', async () => {
+    const files = `${app.url}/api/devices/agent-files`;
+    const installer = await fetch(`${files}/install.sh`);
+    expect(installer.status).toBe(200);
+    expect(await installer.text()).toContain('/api/devices/agent-files/taskinbox-agent.js');
+    const unit = await fetch(`${files}/taskinbox-agent.service`);
+    expect(await unit.text()).toMatch(/RestartPreventExitStatus=3/);
+    const bundle = await fetch(`${files}/taskinbox-agent.js`);
+    expect(Buffer.from(await bundle.arrayBuffer()).equals(readFileSync(agentBundle))).toBe(true);
+    for (const name of ['agent.env', '..%2Fpackage.json', 'install.sh.bak']) {
+      const refused = await call(app.url, 'GET', `/api/devices/agent-files/${name}`);
+      expect(refused).toMatchObject({ status: 404, body: { details: { code: 'agent_file_not_found' } } });
+    }
   });
 });
 

@@ -15,6 +15,7 @@ const NewTaskPage = page(() => import('./tasks/task-new.page'), 'NewTaskPage');
 const EditTaskPage = page(() => import('./tasks/task-edit.page'), 'EditTaskPage');
 const StatsPage = page(() => import('./stats/stats.page'), 'StatsPage');
 const AdminPage = page(() => import('./admin/admin.page'), 'AdminPage');
+const DevicesPage = page(() => import('./devices/devices.page'), 'DevicesPage');
 const AccountPage = page(() => import('./account/account.page'), 'AccountPage');
 const ForcedPasswordChange = page(() => import('./account/account.page'), 'ForcedPasswordChange');
 const InvitationPage = lazy(() => import('./account/invitation.page').then((module) => ({ default: module.InvitationPage })));
@@ -56,6 +57,7 @@ export function App() {
             <Route path="stats" element={<StatsPage />} />
             <Route path="account" element={<AccountPage />} />
             <Route path="admin/*" element={<AdminPage />} />
+            <Route path="devices/*" element={<DevicesPage />} />
             <Route path="*" element={<p>This page does not exist.</p>} />
           </Route>
         </Routes>

@@ -44,6 +44,8 @@ export interface Config {
     heartbeatSeconds: number;
     /** DEVICES_POLL_SECONDS: how often agents ask for work unprompted, in case a wake-up was lost. */
     pollSeconds: number;
+    /** DEVICES_AGENT_FILES_DIR: the built agent and its installer (npm run build:agent), served to devices. */
+    agentFilesDir: string;
   };
   /** HTTP_HOST / HTTP_PORT: where the HTTP API listens. */
   http: { host: string; port: number };
@@ -268,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       accessTtlSeconds: int('DEVICES_ACCESS_TTL_SECONDS', 3600, 60, 24 * 3600),
       heartbeatSeconds: int('DEVICES_HEARTBEAT_SECONDS', 30, 1, 3600),
       pollSeconds: int('DEVICES_POLL_SECONDS', 300, 1, 24 * 3600),
+      agentFilesDir: path.resolve(env.DEVICES_AGENT_FILES_DIR || 'dist/agent'),
     },
     http: { host: env.HTTP_HOST || '0.0.0.0', port: httpPort },
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),

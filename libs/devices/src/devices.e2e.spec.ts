@@ -351,7 +351,9 @@ describe('the OpenAPI document', () => {
       for (const [method, operation] of Object.entries(methods)) {
         const responses = Object.entries(operation.responses as Record<string, any>);
         const described = responses.some(
-          ([status, response]) => status === '204' || response.content?.['application/json']?.schema || response.content?.['text/event-stream'],
+          // JSON bodies, the event stream and the agent's files (text) each state their schema.
+          ([status, response]) =>
+            status === '204' || Object.values((response.content ?? {}) as Record<string, { schema?: unknown }>).some((content) => content.schema),
         );
         expect({ route: `${method} ${path}`, described }).toEqual({ route: `${method} ${path}`, described: true });
       }

@@ -26,6 +26,11 @@ export const devicesErrors = {
   enrolmentTokenRefused: () =>
     coded('enrolment_token_refused', 'This enrolment token is unknown, already used, revoked or expired.'),
   enrolmentTokenNotFound: () => coded('enrolment_token_not_found', 'Enrolment token not found.'),
+  agentFileNotFound: (file: string) =>
+    coded(
+      'agent_file_not_found',
+      `No agent file '${file.slice(0, 100)}' here: install.sh, taskinbox-agent.service and taskinbox-agent.js are served once npm run build:agent has run.`,
+    ),
   jobNotFound: () => coded('job_not_found', 'Job not found.'),
   groupNotFound: () => coded('device_group_not_found', 'Device group not found.'),
   scheduleNotFound: () => coded('schedule_not_found', 'Schedule not found.'),

@@ -13,6 +13,7 @@ import { EVENT_STORE, type EventStore } from '@taskinbox/event-store';
 import { createLogger } from '@taskinbox/http';
 import { IngestModule, TaskCommandHandler } from '@taskinbox/ingest';
 import { AccountPublisher, AccountRevocations, type Issuer, readIssuer } from '@taskinbox/nats-accounts';
+import { AgentFilesController } from './agent/agent-files.controller';
 import { AgentController, AgentEnrolmentController } from './agent/agent.controller';
 import { AgentGuard } from './agent/agent.guard';
 import { AgentSessions } from './agent/agent-session.service';
@@ -81,6 +82,7 @@ export class DevicesModule implements OnApplicationBootstrap, OnApplicationShutd
       imports: [IngestModule],
       controllers: [
         AgentEnrolmentController,
+        AgentFilesController,
         AgentController,
         DevicesStreamController,
         DeviceController,

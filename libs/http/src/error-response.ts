@@ -79,6 +79,7 @@ const codedStatus: Record<string, number> = {
   device_auth_failed: HttpStatus.UNAUTHORIZED,
   enrolment_token_refused: HttpStatus.UNAUTHORIZED,
   enrolment_token_not_found: HttpStatus.NOT_FOUND,
+  agent_file_not_found: HttpStatus.NOT_FOUND,
   device_not_found: HttpStatus.NOT_FOUND,
   device_already_enrolled: HttpStatus.CONFLICT,
   device_unenrolled: HttpStatus.CONFLICT,

@@ -20,6 +20,7 @@ export function Shell() {
             Inbox
           </NavLink>
           <NavLink to="/stats">Stats</NavLink>
+          <NavLink to="/devices">Devices</NavLink>
           {session.role === 'admin' && <NavLink to="/admin">Admin</NavLink>}
         </nav>
         <NavLink to="/account" className="who" title={`${session.email}: your account`}>
