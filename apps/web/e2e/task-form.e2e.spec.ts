@@ -65,7 +65,11 @@ describe('creating and editing a task by hand', () => {
       taskType: string;
       source: { kind: string; id: string };
     }>(`/api/tasks/${taskId}`);
-    expect(stored).toMatchObject({ dueAt: '2031-05-14', assignees: [colleague.id], taskType: 'task' });
+    expect(stored).toMatchObject({
+      dueAt: '2031-05-14',
+      assignees: [{ kind: 'user', id: colleague.id }],
+      taskType: 'task',
+    });
     expect(stored.source).toMatchObject({ kind: 'user', id: member.id });
 
     // Edit: a new title and a due time, no customer any more, the colleague swapped for oneself.
@@ -85,13 +89,21 @@ describe('creating and editing a task by hand', () => {
     await edit.getByLabel(/^Project/).press('Enter');
 
     await page.getByRole('heading', { level: 1, name: 'Call back ACME about the double charge' }).waitFor();
-    await expectText(page.getByRole('region', { name: 'Timeline' }), 'updated assignees, customer, due date, title');
+    // Assignees change through their own events (TaskAssigned/TaskUnassigned), the rest as one update.
+    await expectText(page.getByRole('region', { name: 'Timeline' }), 'customer, due date, title');
     expect(await fact(page, 'Customer')).toBeNull();
     expect(await fact(page, 'Assignees')).toBe(`member of ${web.org.slug}`);
-    const edited = await apiGet<{ dueAt: string; customerRef: string | null; assignees: string[]; tags: string[] }>(
-      `/api/tasks/${taskId}`,
-    );
-    expect(edited).toMatchObject({ customerRef: null, assignees: [member.id], tags: ['billing', 'vip'] });
+    const edited = await apiGet<{
+      dueAt: string;
+      customerRef: string | null;
+      assignees: { kind: string; id: string }[];
+      tags: string[];
+    }>(`/api/tasks/${taskId}`);
+    expect(edited).toMatchObject({
+      customerRef: null,
+      assignees: [{ kind: 'user', id: member.id }],
+      tags: ['billing', 'vip'],
+    });
     expect(edited.dueAt).not.toBe('2031-05-14');
     expect(new Date(edited.dueAt).getUTCFullYear()).toBe(2031);
   });
