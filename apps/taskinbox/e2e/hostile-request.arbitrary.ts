@@ -385,7 +385,7 @@ const asText = (json: string): string => {
 };
 
 // Header values fetch can send: visible Latin-1, no control characters.
-const headerSafe = (text: string): string => (/^[\x20-\x7e\xa0-\xff]*$/.test(text) ? text : encodeURIComponent(text));
+const headerSafe = (text: string): string => (/^[\x20-\x7e\xa0-\xff]*$/.test(text) ? text : percentEncode(text));
 
 /**
  * Requests for one operation: its path, query, header and body parameters. One in three is
