@@ -27,6 +27,8 @@ describe('public event types', () => {
       TaskUpdated: 'task.updated',
       TaskAttachmentAdded: 'task.attachment_added',
       TaskInfoPosted: 'task.info_posted',
+      TaskAssigned: 'task.assigned',
+      TaskUnassigned: 'task.unassigned',
     });
     expect(publicEventType('TaskInfoPosted')).toBe('task.info_posted');
   });
