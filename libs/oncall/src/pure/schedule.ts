@@ -6,7 +6,7 @@ export type RuleTarget = { kind: 'rotation'; id: string } | { kind: 'user'; id: 
 
 /**
  * On these weekdays (0 = Sunday) from `start` to `end` wall-clock time in the schedule's zone.
- * `end` before `start` runs past midnight into the next day; `end` equal to `start` is the whole day.
+ * `end` before `start` runs past midnight into the next day; `end` equal to `start` is a whole day: 24 hours from `start`.
  */
 export interface ScheduleRule {
   days: number[];

@@ -103,12 +103,9 @@ describe('a schedule', () => {
         const now = wall.hour * 60 + wall.minute;
         const today = subject.days.includes(wall.weekday);
         const yesterday = subject.days.includes((wall.weekday + 6) % 7);
+        // end === start is a whole day of 24 hours from start, so like end before start it runs past midnight.
         const expected =
-          start === end
-            ? today
-            : start < end
-              ? today && start <= now && now < end
-              : (today && now >= start) || (yesterday && now < end);
+          start < end ? today && start <= now && now < end : (today && now >= start) || (yesterday && now < end);
         const got = onCallAt(schedule({ timeZone, rules: [subject] }), rotations, minute).includes('p');
         expect(got).toBe(expected);
       }),
