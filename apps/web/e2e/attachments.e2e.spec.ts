@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { until } from '@taskinbox/testing';
 import { csv, pdf, png, rotatedJpeg, unknownBinary } from '../../../libs/attachments/src/attachments.fixture';
 import { startWebApp, type WebApp } from './web-app.fixture';
 
@@ -35,7 +36,7 @@ it('on a phone, files chosen for a task upload (tus) and each gets its preview w
   for (const name of ['photo.jpg', 'screen.png', 'invoice.pdf']) {
     const preview = attachments.getByAltText(`Preview of ${name}`);
     await preview.waitFor({ timeout: 60_000 });
-    await page.waitForFunction(`[...document.images].some((image) => image.alt === ${JSON.stringify(`Preview of ${name}`)} && image.complete && image.naturalWidth > 0)`);
+    await until(page, `[...document.images].some((image) => image.alt === ${JSON.stringify(`Preview of ${name}`)} && image.complete && image.naturalWidth > 0)`, 60_000);
   }
   await attachments.getByLabel('First lines of lines.csv').waitFor({ timeout: 60_000 });
   expect(await attachments.getByLabel('First lines of lines.csv').textContent()).toContain('1001,12.50,EUR');
