@@ -97,6 +97,7 @@ const codedStatus: Record<string, number> = {
   rotation_not_found: HttpStatus.NOT_FOUND,
   oncall_schedule_not_found: HttpStatus.NOT_FOUND,
   override_not_found: HttpStatus.NOT_FOUND,
+  routing_rule_not_found: HttpStatus.NOT_FOUND,
   calendar_feed_not_found: HttpStatus.NOT_FOUND,
   oncall_name_taken: HttpStatus.CONFLICT,
   rotation_in_use: HttpStatus.CONFLICT,
