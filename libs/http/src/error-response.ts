@@ -101,6 +101,11 @@ const codedStatus: Record<string, number> = {
   calendar_feed_not_found: HttpStatus.NOT_FOUND,
   oncall_name_taken: HttpStatus.CONFLICT,
   rotation_in_use: HttpStatus.CONFLICT,
+  // notifications (libs/notifications)
+  notification_not_found: HttpStatus.NOT_FOUND,
+  push_subscription_not_found: HttpStatus.NOT_FOUND,
+  push_unavailable: HttpStatus.NOT_FOUND,
+  people_only: HttpStatus.FORBIDDEN,
   // attachments (libs/attachments)
   attachment_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
   attachment_quota_exceeded: HttpStatus.PAYLOAD_TOO_LARGE,

@@ -14,6 +14,7 @@ import {
   Min,
   MinLength,
   ValidateNested,
+  IsObject,
 } from 'class-validator';
 import type { Priority } from '@taskinbox/domain';
 import { OneLine } from '../oncall.checks';
@@ -23,7 +24,7 @@ const priorities: Priority[] = ['low', 'normal', 'high', 'urgent'];
 export class RouteTargetDto {
   @ApiProperty({
     enum: ['schedule', 'group', 'user'],
-    description: "Whoever is on call on a schedule at that moment, a group, or one person.",
+    description: 'Whoever is on call on a schedule at that moment, a group, or one person.',
   })
   @IsIn(['schedule', 'group', 'user'])
   kind!: 'schedule' | 'group' | 'user';
@@ -67,13 +68,19 @@ export class RouteMatchDto {
 }
 
 export class EscalationStepDto {
-  @ApiProperty({ example: 15, minimum: 1, maximum: 10080, description: 'Minutes after the previous step while still unclaimed.' })
+  @ApiProperty({
+    example: 15,
+    minimum: 1,
+    maximum: 10080,
+    description: 'Minutes after the previous step while still unclaimed.',
+  })
   @IsInt()
   @Min(1)
   @Max(10080)
   afterMinutes!: number;
 
   @ApiProperty({ type: RouteTargetDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => RouteTargetDto)
   target!: RouteTargetDto;
@@ -99,11 +106,13 @@ export class RoutingRuleDto {
   position?: number;
 
   @ApiProperty({ type: RouteMatchDto, description: 'Every list given must match; none given matches every task.' })
+  @IsObject()
   @ValidateNested()
   @Type(() => RouteMatchDto)
   match!: RouteMatchDto;
 
   @ApiProperty({ type: RouteTargetDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => RouteTargetDto)
   target!: RouteTargetDto;

@@ -166,6 +166,8 @@ describe('routing rules', () => {
       { ...body, escalation: [{ afterMinutes: 0, target: body.target }] },
       { ...body, name: 'a\nb' },
       { ...body, match: 'all' },
+      { name: 'no match', target: body.target },
+      { ...body, escalation: [{ afterMinutes: 5 }] },
     ]) {
       expect((await admin('POST', '/api/routing-rules', hostile)).status).toBe(400);
     }
