@@ -133,7 +133,7 @@ beforeAll(async () => {
   app = await startTestApp({
     imports: [
       OncallModule.forRoot({ clock }),
-      NotificationsModule.forRoot({ clock, queueName, sweepIntervalMs: 200, digestEveryMs: 60_000, pushAgent: new Agent({ ca: cert }) }),
+      NotificationsModule.forRoot({ clock, queueName, sweepIntervalMs: 200, digestEveryMs: 1000, pushAgent: new Agent({ ca: cert }) }),
     ],
     webApp: true,
     env: {
@@ -278,6 +278,17 @@ describe('notifications', () => {
     const page = await fetch(link!);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+  });
+
+  it('gathers low-urgency notifications into the digest e-mail, sent by the repeatable job', async () => {
+    const eve = await acme.addUser('member');
+    const taskId = await createTask('Tidy the refund notes', 'low');
+    await assign(taskId, eve.id);
+    const digest = await eventually('the digest', () => mails.find((candidate) => candidate.to === eve.email));
+    expect(digest.text).toContain('Subject: Digest: Assigned to you: Tidy the refund notes');
+    expect(digest.text.replace(/=\r?\n/g, '')).toContain(`${app.config.publicUrl}/tasks/${taskId}`);
+    const { body } = await call(app.url, 'GET', '/api/notifications', { token: eve.token });
+    expect(body.items[0]).toMatchObject({ taskId, urgency: 'low', pushedAt: null, emailedAt: expect.any(String) });
   });
 
   it('refuses hostile subscriptions and preferences with 4xx, and API keys', async () => {
