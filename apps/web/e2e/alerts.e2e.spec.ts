@@ -51,6 +51,31 @@ it('registers the service worker, lists an assignment in Alerts and opens its ta
   // Registered, active and in control of the page (the worker claims its clients on activation).
   await until(page, `navigator.serviceWorker.controller?.scriptURL === '${web.t.url}/sw.js'`, 20_000);
 
+  // A push message as the push service would hand it over: the worker shows it, tagged by the task's topic.
+  await page.context().grantPermissions(['notifications'], { origin: web.t.url });
+  const cdp = await page.context().newCDPSession(page);
+  const registration = new Promise<string>((resolve) =>
+    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+      const ours = registrations.find((candidate) => candidate.scopeURL === `${web.t.url}/` && !candidate.isDeleted);
+      if (ours) resolve(ours.registrationId);
+    }),
+  );
+  await cdp.send('ServiceWorker.enable');
+  const topic = 'a'.repeat(32);
+  await cdp.send('ServiceWorker.deliverPushMessage', {
+    origin: web.t.url,
+    registrationId: await registration,
+    data: JSON.stringify({ title: 'Assigned to you: a pushed task', body: 'refund.request', url: '/tasks/x', topic }),
+  });
+  const shown = () =>
+    page.evaluate<string[]>(
+      `navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((list) => list.map((n) => n.tag + ' ' + n.title))`,
+    );
+  for (let tries = 0; !(await shown()).includes(`${topic} Assigned to you: a pushed task`); tries++) {
+    if (tries > 100) throw new Error(`the pushed notification was not shown: ${JSON.stringify(await shown())}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
   const task = await web.createTask({ type: 'refund.request', title: 'Refund order ORD-7001' });
   // The task is routed to Mia, and the assignment becomes her notification.
   for (let tries = 0; ; tries++) {
