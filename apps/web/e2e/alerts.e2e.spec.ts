@@ -1,5 +1,5 @@
 import { until } from '@taskinbox/testing';
-import { type Person, screenshot, startWebApp, type WebApp } from './web-app.fixture';
+import { type Person, screenshot, scrollsSideways, startWebApp, type WebApp } from './web-app.fixture';
 
 // The installable app: its manifest and service worker register under the page's CSP; an
 // assignment shows up in Alerts, whose link opens the task with Start one tap away; the On call
@@ -93,6 +93,7 @@ it('registers the service worker, lists an assignment in Alerts and opens its ta
   await page.getByRole('heading', { name: 'How to reach you' }).scrollIntoViewIfNeeded();
   await page.getByLabel('Push for normal').waitFor();
   await screenshot(page, 'notification-settings-phone');
+  expect(await scrollsSideways(page)).toBe(false);
 
   await page.getByRole('checkbox', { name: 'Quiet hours (urgent still comes through)' }).check();
   await page.getByRole('button', { name: 'Save preferences' }).click();
@@ -108,5 +109,6 @@ it('registers the service worker, lists an assignment in Alerts and opens its ta
   await page.getByRole('list', { name: 'Routing rules' }).getByText('Refunds to on call').waitFor();
   await page.getByText('then after 15 min unclaimed').waitFor();
   await screenshot(page, 'oncall-phone');
+  expect(await scrollsSideways(page)).toBe(false);
   expect(web.policyViolations).toEqual([]);
 });
