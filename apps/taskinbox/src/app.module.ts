@@ -7,6 +7,7 @@ import { DevicesModule } from '@taskinbox/devices';
 import { EventReadersModule } from '@taskinbox/nats-accounts';
 import { EventStoreModule } from '@taskinbox/event-store';
 import { IngestModule } from '@taskinbox/ingest';
+import { NotificationsModule, type NotificationsOptions } from '@taskinbox/notifications';
 import { OncallModule } from '@taskinbox/oncall';
 import { type RelayOptions, RelayModule } from '@taskinbox/messaging';
 import { ProjectorModule } from '@taskinbox/projector';
@@ -19,6 +20,7 @@ export interface AppWiring {
   relay?: RelayOptions;
   webhooks?: Partial<WebhooksOptions>;
   attachments?: Partial<AttachmentsOptions>;
+  notifications?: Partial<NotificationsOptions>;
 }
 
 /**
@@ -39,6 +41,7 @@ export function appFeatureModules(wiring: AppWiring = {}): (Type<unknown> | Dyna
     DevicesModule.forRoot(),
     OncallModule.forRoot(),
     AttachmentsModule.forRoot(wiring.attachments),
+    NotificationsModule.forRoot(wiring.notifications),
   ];
 }
 

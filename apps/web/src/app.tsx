@@ -16,6 +16,8 @@ const EditTaskPage = page(() => import('./tasks/task-edit.page'), 'EditTaskPage'
 const StatsPage = page(() => import('./stats/stats.page'), 'StatsPage');
 const AdminPage = page(() => import('./admin/admin.page'), 'AdminPage');
 const DevicesPage = page(() => import('./devices/devices.page'), 'DevicesPage');
+const AlertsPage = page(() => import('./alerts/alerts.page'), 'AlertsPage');
+const OnCallPage = page(() => import('./oncall/oncall.page'), 'OnCallPage');
 const AccountPage = page(() => import('./account/account.page'), 'AccountPage');
 const ForcedPasswordChange = page(() => import('./account/account.page'), 'ForcedPasswordChange');
 const InvitationPage = lazy(() => import('./account/invitation.page').then((module) => ({ default: module.InvitationPage })));
@@ -55,6 +57,8 @@ export function App() {
             <Route path="tasks/:id" element={<TaskPage />} />
             <Route path="tasks/:id/edit" element={<EditTaskPage />} />
             <Route path="stats" element={<StatsPage />} />
+            <Route path="alerts" element={<AlertsPage />} />
+            <Route path="on-call" element={<OnCallPage />} />
             <Route path="account" element={<AccountPage />} />
             <Route path="admin/*" element={<AdminPage />} />
             <Route path="devices/*" element={<DevicesPage />} />

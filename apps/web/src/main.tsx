@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { registerServiceWorker } from './alerts/push.subscription';
 import { App } from './app';
 import { SessionProvider } from './session/session.context';
 import './styles.css';
@@ -23,3 +24,6 @@ createRoot(document.getElementById('root') as HTMLElement).render(
     </QueryClientProvider>
   </StrictMode>,
 );
+
+// Installable app and Web Push: the worker shows pushed notifications and opens their task.
+registerServiceWorker();

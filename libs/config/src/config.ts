@@ -139,6 +139,17 @@ export interface Config {
     /** ATTACHMENTS_FETCH_TIMEOUT_MS: fetching one URL attachment, body included, takes at most this long. */
     fetchTimeoutMs: number;
   };
+  notifications: {
+    /**
+     * VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY: the server's Web Push identity (RFC 8292), base64url
+     * P-256 keys made once (`npm start` makes them; `npx web-push generate-vapid-keys`). Unset: no push.
+     */
+    vapid?: { publicKey: string; privateKey: string; subject: string };
+    /** SMTP_URL: e-mail notifications go through this server (smtp: or smtps:, credentials in the URL). Unset: no e-mail. */
+    smtpUrl?: string;
+    /** MAIL_FROM: the sender of notification e-mails. */
+    mailFrom: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -261,6 +272,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     problems.push(`ATTACHMENTS_STORE must be 'filesystem' or 's3', got '${attachmentStoreKind}'`);
   }
 
+  let vapid: Config['notifications']['vapid'];
+  if (env.VAPID_PUBLIC_KEY || env.VAPID_PRIVATE_KEY) {
+    const publicKey = env.VAPID_PUBLIC_KEY ?? '';
+    const privateKey = env.VAPID_PRIVATE_KEY ?? '';
+    // Uncompressed P-256 point (65 bytes) and scalar (32 bytes), base64url without padding.
+    if (!/^[A-Za-z0-9_-]{87}$/.test(publicKey)) problems.push('VAPID_PUBLIC_KEY must be a base64url P-256 public key (87 characters)');
+    if (!/^[A-Za-z0-9_-]{43}$/.test(privateKey)) problems.push('VAPID_PRIVATE_KEY must be a base64url P-256 private key (43 characters)');
+    const subject = env.VAPID_SUBJECT || 'mailto:taskinbox@localhost';
+    if (!/^(mailto:|https:)/.test(subject)) problems.push(`VAPID_SUBJECT must be a mailto: or https: URL, got '${subject}'`);
+    vapid = { publicKey, privateKey, subject };
+  }
+
   const config: Config = {
     databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/taskinbox', ['postgres:', 'postgresql:']),
     databasePoolSize: int('DATABASE_POOL_SIZE', 20, 1, 500),
@@ -316,6 +339,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       previewTimeoutMs: int('ATTACHMENTS_PREVIEW_TIMEOUT_MS', 30_000, 1000, 600_000),
       fetchAllowedHosts: cidrs('ATTACHMENTS_FETCH_ALLOWED_HOSTS'),
       fetchTimeoutMs: int('ATTACHMENTS_FETCH_TIMEOUT_MS', 20_000, 1000, 600_000),
+    },
+    notifications: {
+      vapid,
+      smtpUrl: env.SMTP_URL ? url('SMTP_URL', '', ['smtp:', 'smtps:']) : undefined,
+      mailFrom: env.MAIL_FROM || 'taskinbox <taskinbox@localhost>',
     },
   };
 

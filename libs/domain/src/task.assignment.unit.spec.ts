@@ -2,6 +2,7 @@ import type { TaskCommand } from './task.commands';
 import { allowedActions, evolve } from './task.decider';
 import type { Actor, AssigneeRef, TaskEvent } from './task.events';
 import { given, stateOf } from './testing-specification';
+import { isVisibleTo } from './task.visibility';
 
 // Assignment: a suggestion of owners (people or groups), recorded as TaskAssigned/TaskUnassigned.
 // The claim stays the lock: assignment never changes status or processedBy.
@@ -55,6 +56,14 @@ describe('assigning', () => {
     given(created(), { type: 'TaskCancelled', data: { taskId, by: sender, cancelledAt: at(1) } })
       .when(assign(ann))
       .thenRejects('illegal_transition');
+  });
+
+  it('lets the system assign (on-call routing and escalation), but never claim or see less than people do', () => {
+    const routing: Actor = { kind: 'system', id: 'oncall-routing', name: 'on-call routing' };
+    given(created()).when(assign(ann, routing)).then([assigned(ann, routing)]);
+    given(created()).when({ type: 'ClaimTask', by: routing, now }).thenRejects('action_not_allowed');
+    expect(isVisibleTo({ private: true, source: sender }, routing)).toBe(true);
+    expect(isVisibleTo({ private: true, source: sender }, otherService)).toBe(false);
   });
 
   it('records a new assignee list (PATCH) as who was unassigned and who was assigned', () => {

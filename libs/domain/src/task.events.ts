@@ -3,10 +3,14 @@
 
 export type TaskStatus = 'pending' | 'processing' | 'waiting' | 'completed' | 'cancelled';
 
-/** Who did something: a person signed in to an organisation, or a service holding an API key. */
+/**
+ * Who did something: a person signed in to an organisation, a service holding an API key, or
+ * taskinbox itself acting on an organisation's rules (on-call routing and escalation).
+ */
 export type Actor =
   | { kind: 'user'; id: string; role: Role }
-  | { kind: 'service'; id: string; name: string };
+  | { kind: 'service'; id: string; name: string }
+  | { kind: 'system'; id: string; name: string };
 
 export type Role = 'admin' | 'member' | 'viewer';
 

@@ -3,3 +3,4 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-e
 export { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './eventstoredb-event-store';
 export * from './event-store.module';
 export { type Snapshot, SnapshotStore } from './snapshot.store';
+export { CheckpointFollower, type CheckpointFollowerOptions } from './checkpoint.follower';

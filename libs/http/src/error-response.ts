@@ -97,9 +97,15 @@ const codedStatus: Record<string, number> = {
   rotation_not_found: HttpStatus.NOT_FOUND,
   oncall_schedule_not_found: HttpStatus.NOT_FOUND,
   override_not_found: HttpStatus.NOT_FOUND,
+  routing_rule_not_found: HttpStatus.NOT_FOUND,
   calendar_feed_not_found: HttpStatus.NOT_FOUND,
   oncall_name_taken: HttpStatus.CONFLICT,
   rotation_in_use: HttpStatus.CONFLICT,
+  // notifications (libs/notifications)
+  notification_not_found: HttpStatus.NOT_FOUND,
+  push_subscription_not_found: HttpStatus.NOT_FOUND,
+  push_unavailable: HttpStatus.NOT_FOUND,
+  people_only: HttpStatus.FORBIDDEN,
   // attachments (libs/attachments)
   attachment_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
   attachment_quota_exceeded: HttpStatus.PAYLOAD_TOO_LARGE,

@@ -3,4 +3,4 @@ export * from './tasks/task-command.handler';
 export * from './tasks/task.dto';
 export * from './tasks/task.subjects';
 export * from './tasks/task.view';
-export { type TaskChange } from './tasks/task-change.command';
+export { type TaskChange, taskChanges } from './tasks/task-change.command';

@@ -9,6 +9,7 @@ const coded = (code: string, message: string, details?: unknown): CodedError & E
 export const oncallErrors = {
   rotationNotFound: () => coded('rotation_not_found', 'Rotation not found.'),
   scheduleNotFound: () => coded('oncall_schedule_not_found', 'On-call schedule not found.'),
+  routingRuleNotFound: () => coded('routing_rule_not_found', 'Routing rule not found.'),
   overrideNotFound: () => coded('override_not_found', 'Override not found.'),
   calendarNotFound: () =>
     coded('calendar_feed_not_found', 'This calendar link is unknown or was replaced by a newer one.'),

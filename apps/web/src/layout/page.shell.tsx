@@ -1,5 +1,6 @@
 import { Suspense } from 'react';
 import { NavLink, Outlet } from 'react-router';
+import { useNotifications } from '../alerts/alerts.queries';
 import { Loading } from './load.states';
 import { LiveChangesProvider } from '../live/live-changes.context';
 import { useSession, useSignedIn } from '../session/session.context';
@@ -20,6 +21,8 @@ export function Shell() {
             Inbox
           </NavLink>
           <NavLink to="/stats">Stats</NavLink>
+          <NavLink to="/on-call">On call</NavLink>
+          <AlertsLink />
           <NavLink to="/devices">Devices</NavLink>
           {session.role === 'admin' && <NavLink to="/admin">Admin</NavLink>}
         </nav>
@@ -39,5 +42,15 @@ export function Shell() {
         </main>
       </LiveChangesProvider>
     </div>
+  );
+}
+
+/** Alerts, with how many are unread. */
+function AlertsLink() {
+  const unread = useNotifications().data?.unread ?? 0;
+  return (
+    <NavLink to="/alerts" aria-label={unread ? `Alerts, ${unread} unread` : 'Alerts'}>
+      Alerts{unread > 0 && <span className="count">{unread}</span>}
+    </NavLink>
   );
 }

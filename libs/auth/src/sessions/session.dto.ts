@@ -61,7 +61,7 @@ export class SessionView {
 }
 
 class ActorView {
-  @ApiProperty({ enum: ['user', 'service'] })
+  @ApiProperty({ enum: ['user', 'service', 'system'] })
   kind!: string;
 
   @ApiProperty()
@@ -70,7 +70,7 @@ class ActorView {
   @ApiPropertyOptional({ enum: ['admin', 'member', 'viewer'], description: 'People: the role in the organisation now.' })
   role?: Role;
 
-  @ApiPropertyOptional({ description: 'Services: the API key name.' })
+  @ApiPropertyOptional({ description: 'Services: the API key name; the system: what acted (e.g. on-call routing).' })
   name?: string;
 }
 

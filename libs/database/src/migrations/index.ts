@@ -14,6 +14,8 @@ import { TaskTypes0000000000051 } from './0051-task-types';
 import { Devices0000000000060 } from './0060-devices';
 import { DeviceChallenges0000000000061 } from './0061-device-challenges';
 import { Oncall0000000000080 } from './0080-oncall';
+import { RoutingRules0000000000081 } from './0081-routing-rules';
+import { Notifications0000000000082 } from './0082-notifications';
 import { Attachments0000000000090 } from './0090-attachments';
 import { WebhookTaskCursors0000000000100 } from './0100-webhook-task-cursors';
 
@@ -35,6 +37,8 @@ export const migrations = [
   Devices0000000000060,
   DeviceChallenges0000000000061,
   Oncall0000000000080,
+  RoutingRules0000000000081,
+  Notifications0000000000082,
   Attachments0000000000090,
   WebhookTaskCursors0000000000100,
 ];

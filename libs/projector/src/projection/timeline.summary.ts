@@ -73,8 +73,8 @@ export function describeEvent(event: TaskEvent): TimelineLine {
   }
 }
 
-/** Services by name; events carry only a user's id (the query API can resolve it to a name). */
-const actorLabel = (actor: Actor): string => (actor.kind === 'service' ? actor.name : actor.id);
+/** Services and the system by name; events carry only a user's id (the query API can resolve it to a name). */
+const actorLabel = (actor: Actor): string => (actor.kind === 'user' ? actor.id : actor.name);
 
 const withText = (head: string, text: string | undefined): string => (text ? `${head}: ${text}` : head);
 
