@@ -101,6 +101,9 @@ export const publicEventTypes = [
   'task.updated',
   'task.attachment_added',
   'task.info_posted',
+  'task.action_requested',
+  'task.action_succeeded',
+  'task.action_failed',
 ] as const;
 
 /** A live change from /api/stream: the event envelope. */

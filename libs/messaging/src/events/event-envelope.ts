@@ -19,6 +19,9 @@ export const publicEventTypes = {
   TaskUnassigned: 'task.unassigned',
   TaskAttachmentAdded: 'task.attachment_added',
   TaskInfoPosted: 'task.info_posted',
+  TaskActionRequested: 'task.action_requested',
+  TaskActionSucceeded: 'task.action_succeeded',
+  TaskActionFailed: 'task.action_failed',
 } as const satisfies Record<TaskEventType, `task.${string}`>;
 
 export type PublicEventType = (typeof publicEventTypes)[TaskEventType];

@@ -168,6 +168,9 @@ const knownTypes: Record<TaskEventType, true> = {
   TaskUnassigned: true,
   TaskAttachmentAdded: true,
   TaskInfoPosted: true,
+  TaskActionRequested: true,
+  TaskActionSucceeded: true,
+  TaskActionFailed: true,
 };
 
 const isTaskEventType = (type: string): type is TaskEventType => Object.hasOwn(knownTypes, type);
