@@ -18,6 +18,7 @@ export async function startOneProcessApp(
       relay: { standbyPollMs: 100, retryMinMs: 50 },
       webhooks: { queueName, deliver: false, resolver: async () => [{ address: '93.184.216.34', family: 4 }] },
       attachments: { queueName: `${queueName}-attachments` },
+      taskActions: { queueName: `${queueName}-actions`, retryDelayMs: 100, resolver: async () => [{ address: '93.184.216.34', family: 4 }] },
     }),
     env: { WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'), ...env },
     natsQueue: options.natsQueue,
@@ -28,6 +29,7 @@ export async function startOneProcessApp(
       await t.close();
       await dropQueue(queueName);
       await dropQueue(`${queueName}-attachments`);
+      await dropQueue(`${queueName}-actions`);
     },
   };
 }

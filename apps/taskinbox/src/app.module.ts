@@ -12,6 +12,7 @@ import { type RelayOptions, RelayModule } from '@taskinbox/messaging';
 import { ProjectorModule } from '@taskinbox/projector';
 import { ReadModelsModule } from '@taskinbox/read-models';
 import { QueryModule, StreamModule } from '@taskinbox/query';
+import { TaskActionsModule, type TaskActionsOptions } from '@taskinbox/task-actions';
 import { WebhooksModule, type WebhooksOptions } from '@taskinbox/webhooks';
 
 /** How the relay and webhooks behave; tests pass a queue of their own and quicker timings. */
@@ -19,6 +20,7 @@ export interface AppWiring {
   relay?: RelayOptions;
   webhooks?: Partial<WebhooksOptions>;
   attachments?: Partial<AttachmentsOptions>;
+  taskActions?: Partial<TaskActionsOptions>;
 }
 
 /**
@@ -39,6 +41,7 @@ export function appFeatureModules(wiring: AppWiring = {}): (Type<unknown> | Dyna
     DevicesModule.forRoot(),
     OncallModule.forRoot(),
     AttachmentsModule.forRoot(wiring.attachments),
+    TaskActionsModule.forRoot(wiring.taskActions),
   ];
 }
 

@@ -63,6 +63,7 @@ export async function startWebApp(options: { env?: NodeJS.ProcessEnv } = {}): Pr
       relay: { standbyPollMs: 100, retryMinMs: 50 },
       webhooks: { queueName },
       attachments: { queueName: `${queueName}-attachments` },
+      taskActions: { queueName: `${queueName}-actions` },
     }),
     webApp: true,
     env: {
@@ -118,6 +119,7 @@ export async function startWebApp(options: { env?: NodeJS.ProcessEnv } = {}): Pr
       await t.close();
       await dropQueue(queueName);
       await dropQueue(`${queueName}-attachments`);
+      await dropQueue(`${queueName}-actions`);
     },
   };
 }

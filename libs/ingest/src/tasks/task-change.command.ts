@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor, AssigneeRef, ExistingTask, TaskCommand, TaskDetails } from '@taskinbox/domain';
+import type { Actor, AssigneeRef, ExistingTask, TaskActionRequest, TaskCommand, TaskDetails } from '@taskinbox/domain';
 import type { AttachmentDto, ChangeStatusDto, CommentDto, CompleteTaskDto, PostInfoDto, ReasonDto } from './task.dto';
 
 /**
@@ -40,6 +40,13 @@ export const taskChanges = {
   attach: (body: AttachmentDto): TaskChange => (_, by, now) => ({
     type: 'AddTaskAttachment',
     attachment: { id: randomUUID(), name: body.name, url: body.url, contentType: body.contentType, sizeBytes: body.sizeBytes },
+    by,
+    now,
+  }),
+  requestAction: (request: TaskActionRequest, roles: readonly string[]): TaskChange => (_, by, now) => ({
+    type: 'RequestTaskAction',
+    request,
+    roles,
     by,
     now,
   }),

@@ -136,7 +136,12 @@ export class TaskCommandHandler {
     body: Body,
     correlationId: string,
   ): Promise<CommandOutcome> {
-    const change = await spec.build(body, { principal, people: this.people });
+    const change = await spec.build(body, {
+      principal,
+      people: this.people,
+      types: this.types,
+      task: async () => (await this.load(principal, taskId)).task,
+    });
     return this.execute(principal, taskId, change, correlationId);
   }
 

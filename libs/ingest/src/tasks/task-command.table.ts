@@ -1,5 +1,8 @@
 import type { Type } from '@nestjs/common';
-import { type AccessRule, type PeopleDirectory, type Principal, workers } from '@taskinbox/auth';
+import { randomUUID } from 'node:crypto';
+import { type AccessRule, everyone, type PeopleDirectory, type Principal, workers } from '@taskinbox/auth';
+import type { ExistingTask } from '@taskinbox/domain';
+import type { TaskTypeCatalog } from '@taskinbox/task-types';
 import { type TaskChange, taskChanges } from './task-change.command';
 import {
   AssigneeRefDto,
@@ -9,6 +12,7 @@ import {
   CompleteTaskDto,
   PostInfoDto,
   ReasonDto,
+  RunActionDto,
   UpdateTaskDto,
 } from './task.dto';
 import { taskSubjects } from './task.subjects';
@@ -31,6 +35,9 @@ export interface TaskCommandSpec<Body = void> {
 export interface CommandContext {
   principal: Principal;
   people: PeopleDirectory;
+  types: TaskTypeCatalog;
+  /** The task as the caller sees it now (its type version and payload feed a custom action). */
+  task: () => Promise<ExistingTask>;
 }
 
 const workersOnly: AccessRule = { roles: workers };
@@ -80,6 +87,17 @@ export const taskCommandTable = {
   }),
   postInfo: command({ allow: writers, subject: taskSubjects.postInfo, body: PostInfoDto, build: (body) => taskChanges.postInfo(body) }),
   attach: command({ allow: writers, subject: taskSubjects.attach, body: AttachmentDto, build: (body) => taskChanges.attach(body) }),
+  // People only; the action's own roles (checked by the decider) narrow it further.
+  runAction: command({
+    allow: { roles: everyone },
+    subject: taskSubjects.runAction,
+    body: RunActionDto,
+    build: async (body, { principal, types, task }) => {
+      const current = await task();
+      const { action, args, typeVersion } = await types.actionOf(principal.orgId, current, body.key, body.args ?? {});
+      return taskChanges.requestAction({ actionId: randomUUID(), key: action.key, label: action.label, args, typeVersion }, action.roles);
+    },
+  }),
 };
 
 export type TaskCommandName = keyof typeof taskCommandTable;

@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsUUID } from 'class-validator';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsUUID, Matches } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Allow, CurrentPrincipal, type Principal } from '@taskinbox/auth';
 import {
@@ -12,11 +12,21 @@ import {
   CreateTaskDto,
   PostInfoDto,
   ReasonDto,
+  RunActionBodyDto,
   UpdateTaskDto,
 } from './task.dto';
 import { createRule, readRule, type TaskCommandSpec, taskCommandTable as commands } from './task-command.table';
 import { TaskCommandHandler } from './task-command.handler';
 import type { TaskView } from './task.view';
+
+class ActionParams {
+  @IsUUID()
+  id!: string;
+
+  @ApiProperty({ example: 'refund' })
+  @Matches(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'key must be an action key of the task type' })
+  key!: string;
+}
 
 class UnassignParams {
   @IsUUID()
@@ -180,6 +190,25 @@ export class TaskController {
     @Req() request: FastifyRequest,
   ) {
     return this.run(principal, id, request, commands.unassign, { kind: params.kind, id: params.assigneeId });
+  }
+
+  @ApiOperation({
+    summary: "Run a custom action of the task's type (202): its arguments are checked now, the call is made in the background.",
+    description: 'The outcome (task.action_succeeded or task.action_failed) appears on the timeline and in webhooks. 400 names each argument the argsSchema refuses.',
+  })
+  @ApiAcceptedResponse({
+    description: 'The task; the action is recorded as requested.',
+    schema: {
+      type: 'object',
+      required: ['id', 'status', 'version'],
+      properties: { id: { type: 'string', format: 'uuid' }, status: { type: 'string' }, version: { type: 'integer' }, typeVersion: { type: 'integer', nullable: true } },
+    },
+  })
+  @Allow(commands.runAction.allow)
+  @Post('tasks/:id/actions/:key')
+  @HttpCode(202)
+  runAction(@CurrentPrincipal() principal: Principal, @Param() params: ActionParams, @Body() body: RunActionBodyDto, @Req() request: FastifyRequest) {
+    return this.run(principal, params.id, request, commands.runAction, { key: params.key, args: body.args });
   }
 
   private async run<Body>(

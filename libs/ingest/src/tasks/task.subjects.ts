@@ -21,4 +21,5 @@ export const taskSubjects = {
   attach: 'tasks.attach',
   assign: 'tasks.assign',
   unassign: 'tasks.unassign',
+  runAction: 'tasks.run-action',
 } as const;
