@@ -8,6 +8,17 @@ export interface TaskTypeVersion {
   version: number;
   name: string;
   layout: LayoutField[];
+  actions: TypeAction[];
+}
+
+/** A custom action of a type version (libs/task-types TaskTypeAction; the parts the SPA reads). */
+export interface TypeAction {
+  key: string;
+  label: string;
+  roles: ('admin' | 'member' | 'viewer')[];
+  confirm?: string;
+  argsSchema?: { properties?: Record<string, { type?: string; title?: string; description?: string }>; required?: string[] };
+  argsFrom?: Record<string, string>;
 }
 
 /** The type version a task was created with; versions are immutable, so it is read once. */
