@@ -31,6 +31,8 @@ export type TaskCommand =
   /** `roles` are the action's own (from the task's type version): who may run it. */
   | { type: 'RequestTaskAction'; request: TaskActionRequest; roles: readonly string[]; by: Actor; now: string }
   /** The worker's report; `info` (the action's postBack) is posted on the task with a success. */
+  | { type: 'DeleteTask'; reason?: string; by: Actor; now: string }
+  | { type: 'EraseTaskPayload'; by: Actor; now: string }
   | {
       type: 'RecordTaskActionResult';
       outcome: 'succeeded' | 'failed';

@@ -45,6 +45,10 @@ export type ExistingTask = Omit<TaskDetails, 'assignees'> & {
   resolution?: string;
   /** Number of events applied. */
   version: number;
+  /** Set by TaskDeleted: the task answers as missing from then on. */
+  deleted?: true;
+  /** Set by TaskPayloadErased: the payload is gone from the task and its stored events. */
+  payloadErased?: true;
   /** Custom actions asked for, by action id: who asked and whether their outcome is recorded. */
   actions?: Record<string, { key: string; by: Actor; done: boolean }>;
 };
@@ -152,6 +156,10 @@ export function evolve(state: Task, event: TaskEvent): Task {
       return { ...task, updatedAt: event.data.addedAt };
     case 'TaskInfoPosted':
       return { ...task, updatedAt: event.data.postedAt };
+    case 'TaskDeleted':
+      return { ...task, deleted: true, updatedAt: event.data.deletedAt };
+    case 'TaskPayloadErased':
+      return { ...task, payload: {}, payloadErased: true, updatedAt: event.data.erasedAt };
     // Actions are not state changes: the task's updatedAt (what the inbox sorts by) stays.
     case 'TaskActionRequested': {
       const { actionId, key, by } = event.data;
@@ -183,7 +191,7 @@ const actionOf = {
   PostTaskInfo: 'post_info',
 } as const satisfies Record<Exclude<TaskCommandType, 'CreateTask' | ActionCommandType>, TaskAction>;
 
-type ActionCommandType = 'RequestTaskAction' | 'RecordTaskActionResult';
+type ActionCommandType = 'RequestTaskAction' | 'RecordTaskActionResult' | 'DeleteTask' | 'EraseTaskPayload';
 
 /**
  * Checks run in this order, and the first failure is returned: the task exists (or not, for
@@ -202,6 +210,9 @@ export function decide(command: TaskCommand, state: Task): DecideResult {
     });
   }
   if (!state.exists) return reject(new TaskNotFound());
+  // A deleted task's payload may still be erased on request; nothing else reaches it.
+  if (state.deleted && command.type !== 'EraseTaskPayload') return reject(new TaskNotFound());
+  if (command.type === 'DeleteTask' || command.type === 'EraseTaskPayload') return decideRemoval(command, state);
   if (command.type === 'RequestTaskAction' || command.type === 'RecordTaskActionResult') return decideAction(command, state);
 
   const refused = guard(actionOf[command.type], state, command.by);
@@ -331,13 +342,27 @@ export function decide(command: TaskCommand, state: Task): DecideResult {
   }
 }
 
+/** Deleting a task and erasing its payload: admins only, whatever the status; erasing twice records nothing. */
+function decideRemoval(command: Extract<TaskCommand, { type: 'DeleteTask' | 'EraseTaskPayload' }>, state: ExistingTask): DecideResult {
+  const { by, now } = command;
+  const taskId = state.id;
+  if (by.kind !== 'user' || by.role !== 'admin') {
+    return reject(new ActionNotAllowed(`Only an admin may ${command.type === 'DeleteTask' ? 'delete a task' : "erase a task's payload"}.`));
+  }
+  if (command.type === 'DeleteTask') {
+    return accept({ type: 'TaskDeleted', data: { taskId, by, ...optionalText('reason', command.reason), deletedAt: now } });
+  }
+  if (state.payloadErased) return accept();
+  return accept({ type: 'TaskPayloadErased', data: { taskId, by, erasedAt: now } });
+}
+
 /**
  * Custom actions, apart from the status guard: they change nothing about the task, so any
  * status allows them; the action's own roles say who may run one (services never do). A result
  * is recorded once per action id: a worker that retries after a crash, or a second one racing
  * it, decides again on the fresh stream and finds it recorded.
  */
-function decideAction(command: Extract<TaskCommand, { type: ActionCommandType }>, state: ExistingTask): DecideResult {
+function decideAction(command: Extract<TaskCommand, { type: 'RequestTaskAction' | 'RecordTaskActionResult' }>, state: ExistingTask): DecideResult {
   const taskId = state.id;
   if (command.type === 'RequestTaskAction') {
     const { by, request, roles, now } = command;
@@ -377,7 +402,7 @@ function truncateUtf8(text: string, bytes: number): string {
  * record something. The SPA offers exactly these.
  */
 export function allowedActions(task: Task, actor: Actor): TaskAction[] {
-  if (!task.exists) return [];
+  if (!task.exists || task.deleted) return [];
   return taskActions.filter(
     // Re-claiming one's own task is accepted, so a retried click succeeds, but is nothing to offer.
     (action) => guard(action, task, actor) === undefined && !(action === 'claim' && task.status === 'processing'),

@@ -111,6 +111,10 @@ export type TaskEvent =
     }
   | { type: 'TaskActionRequested'; data: TaskActionRequest & { taskId: string; by: Actor; requestedAt: string } }
   | { type: 'TaskActionSucceeded'; data: TaskActionResult & { taskId: string; by: Actor; succeededAt: string } }
-  | { type: 'TaskActionFailed'; data: TaskActionResult & { taskId: string; by: Actor; failedAt: string } };
+  | { type: 'TaskActionFailed'; data: TaskActionResult & { taskId: string; by: Actor; failedAt: string } }
+  /** A tombstone: the task is gone from every view and refuses every command but erasing its payload. */
+  | { type: 'TaskDeleted'; data: { taskId: string; by: Actor; reason?: string; deletedAt: string } }
+  /** The payload (and what carries it: posted info, action arguments) is redacted in the stored events too. */
+  | { type: 'TaskPayloadErased'; data: { taskId: string; by: Actor; erasedAt: string } };
 
 export type TaskEventType = TaskEvent['type'];

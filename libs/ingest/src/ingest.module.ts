@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TaskTypesModule } from '@taskinbox/task-types';
 import { TemplateTaskController } from './templates/template-task.controller';
+import { PayloadRedactor } from './tasks/payload.redactor';
 import { TaskCommandHandler } from './tasks/task-command.handler';
 import { TaskController } from './tasks/task.controller';
 import { TaskNatsController } from './tasks/task-nats.controller';
@@ -9,7 +10,7 @@ import { TaskNatsController } from './tasks/task-nats.controller';
 @Module({
   imports: [TaskTypesModule],
   controllers: [TaskController, TaskNatsController, TemplateTaskController],
-  providers: [TaskCommandHandler],
+  providers: [TaskCommandHandler, PayloadRedactor],
   exports: [TaskCommandHandler],
 })
 export class IngestModule {}

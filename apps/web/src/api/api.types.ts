@@ -104,6 +104,8 @@ export const publicEventTypes = [
   'task.action_requested',
   'task.action_succeeded',
   'task.action_failed',
+  'task.deleted',
+  'task.payload_erased',
 ] as const;
 
 /** A live change from /api/stream: the event envelope. */

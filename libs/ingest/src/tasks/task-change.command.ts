@@ -43,6 +43,8 @@ export const taskChanges = {
     by,
     now,
   }),
+  delete: (body: ReasonDto): TaskChange => (_, by, now) => ({ type: 'DeleteTask', reason: body.reason, by, now }),
+  erasePayload: (): TaskChange => (_, by, now) => ({ type: 'EraseTaskPayload', by, now }),
   requestAction: (request: TaskActionRequest, roles: readonly string[]): TaskChange => (_, by, now) => ({
     type: 'RequestTaskAction',
     request,

@@ -42,6 +42,7 @@ export interface CommandContext {
 
 const workersOnly: AccessRule = { roles: workers };
 const writers: AccessRule = { roles: workers, scopes: ['tasks:write'] };
+const admins: AccessRule = { roles: ['admin'] };
 const adminsAndSenders: AccessRule = { roles: ['admin'], scopes: ['tasks:write'] };
 
 const command = <Body>(spec: TaskCommandSpec<Body>): TaskCommandSpec<Body> => spec;
@@ -87,6 +88,9 @@ export const taskCommandTable = {
   }),
   postInfo: command({ allow: writers, subject: taskSubjects.postInfo, body: PostInfoDto, build: (body) => taskChanges.postInfo(body) }),
   attach: command({ allow: writers, subject: taskSubjects.attach, body: AttachmentDto, build: (body) => taskChanges.attach(body) }),
+  // A tombstone; the task then answers 404 everywhere. Erasing its payload stays possible.
+  delete: command({ allow: admins, subject: taskSubjects.delete, body: ReasonDto, build: (body) => taskChanges.delete(body) }),
+  erasePayload: command<void>({ allow: admins, subject: taskSubjects.erasePayload, build: () => taskChanges.erasePayload() }),
   // People only; the action's own roles (checked by the decider) narrow it further.
   runAction: command({
     allow: { roles: everyone },

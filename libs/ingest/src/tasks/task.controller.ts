@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsUUID, Matches } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Allow, CurrentPrincipal, type Principal } from '@taskinbox/auth';
@@ -18,6 +18,17 @@ import {
 import { createRule, readRule, type TaskCommandSpec, taskCommandTable as commands } from './task-command.table';
 import { TaskCommandHandler } from './task-command.handler';
 import type { TaskView } from './task.view';
+
+class ErasedView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: true })
+  payloadErased!: boolean;
+
+  @ApiProperty({ description: 'Stream revision after the erasure.' })
+  version!: number;
+}
 
 class ActionParams {
   @IsUUID()
@@ -190,6 +201,32 @@ export class TaskController {
     @Req() request: FastifyRequest,
   ) {
     return this.run(principal, id, request, commands.unassign, { kind: params.kind, id: params.assigneeId });
+  }
+
+  @ApiOperation({
+    summary: 'Delete a task (admins): a tombstone event; the task then answers 404 everywhere (inbox, timeline, stats, stream).',
+    description: 'Its payload can still be erased afterwards (POST /api/tasks/{id}/erase-payload).',
+  })
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @Allow(commands.delete.allow)
+  @Delete('tasks/:id')
+  @HttpCode(204)
+  async delete(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @Req() request: FastifyRequest): Promise<void> {
+    await this.tasks.run(principal, id, commands.delete, body ?? {}, String(request.id));
+  }
+
+  @ApiOperation({
+    summary: "Erase a task's payload (admins), deleted tasks included: recorded as TaskPayloadErased.",
+    description:
+      'The payload, posted info, action arguments and responses are also redacted in the stored events and in webhook bodies kept for resends: the one sanctioned rewrite of history.',
+  })
+  @ApiOkResponse({ type: ErasedView })
+  @Allow(commands.erasePayload.allow)
+  @Post('tasks/:id/erase-payload')
+  @HttpCode(200)
+  async erasePayload(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() request: FastifyRequest): Promise<ErasedView> {
+    const { version } = await this.tasks.run(principal, id, commands.erasePayload, undefined, String(request.id));
+    return { id, payloadErased: true, version };
   }
 
   @ApiOperation({

@@ -22,4 +22,6 @@ export const taskSubjects = {
   assign: 'tasks.assign',
   unassign: 'tasks.unassign',
   runAction: 'tasks.run-action',
+  delete: 'tasks.delete',
+  erasePayload: 'tasks.erase-payload',
 } as const;

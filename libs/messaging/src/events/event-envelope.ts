@@ -22,6 +22,8 @@ export const publicEventTypes = {
   TaskActionRequested: 'task.action_requested',
   TaskActionSucceeded: 'task.action_succeeded',
   TaskActionFailed: 'task.action_failed',
+  TaskDeleted: 'task.deleted',
+  TaskPayloadErased: 'task.payload_erased',
 } as const satisfies Record<TaskEventType, `task.${string}`>;
 
 export type PublicEventType = (typeof publicEventTypes)[TaskEventType];

@@ -145,6 +145,10 @@ export interface ProjectedRows {
   inbox: InboxRow[];
   timeline: TimelineRow[];
   facts: FactRow[];
+  /** Tasks deleted (TaskDeleted): all their rows go, once the batch's rows are written. */
+  deleted?: string[];
+  /** Tasks whose payload was erased (TaskPayloadErased): their timeline details lose what carried it. */
+  erased?: string[];
 }
 
 const taskStream = /^task-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
@@ -171,6 +175,8 @@ const knownTypes: Record<TaskEventType, true> = {
   TaskActionRequested: true,
   TaskActionSucceeded: true,
   TaskActionFailed: true,
+  TaskDeleted: true,
+  TaskPayloadErased: true,
 };
 
 const isTaskEventType = (type: string): type is TaskEventType => Object.hasOwn(knownTypes, type);
@@ -204,6 +210,7 @@ export function foldBatch(events: readonly RecordedEvent[], stored: ReadonlyMap<
  */
 export class TaskFolds {
   private readonly tasks = new Map<string, Folding>();
+  private readonly erased = new Set<string>();
 
   constructor(private readonly stored: (taskId: string) => StoredTask | undefined) {}
 
@@ -240,7 +247,8 @@ export class TaskFolds {
     if (!isTaskEventType(recorded.type)) return undefined;
     const event = { type: recorded.type, data: recorded.data } as TaskEvent;
     folding.task = evolve(folding.task, event);
-    if (!folding.task.exists) return undefined;
+    if (!folding.task.exists || folding.task.deleted) return undefined;
+    if (event.type === 'TaskPayloadErased') this.erased.add(taskId);
     track(folding, event);
     const { actor, occurredAt, summary, details } = describeEvent(event);
     return {
@@ -257,16 +265,23 @@ export class TaskFolds {
   }
 
   /** The inbox rows of the tasks touched, and the facts rows of those whose facts changed; forgets them all. */
-  take(): { inbox: InboxRow[]; facts: FactRow[] } {
+  take(): Omit<ProjectedRows, 'timeline'> {
     const inbox: InboxRow[] = [];
     const facts: FactRow[] = [];
+    const deleted: string[] = [];
     for (const [taskId, folding] of this.tasks) {
       if (!folding.task.exists) continue;
+      if (folding.task.deleted) {
+        deleted.push(taskId);
+        continue;
+      }
       inbox.push(inboxRow(taskId, folding.task, folding));
       if (folding.factsChanged) facts.push(factRow(taskId, folding.task, folding));
     }
+    const erased = [...this.erased];
     this.tasks.clear();
-    return { inbox, facts };
+    this.erased.clear();
+    return { inbox, facts, ...(deleted.length > 0 ? { deleted } : {}), ...(erased.length > 0 ? { erased } : {}) };
   }
 }
 

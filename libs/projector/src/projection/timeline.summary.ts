@@ -70,6 +70,14 @@ export function describeEvent(event: TaskEvent): TimelineLine {
       const { by, postedAt, info, note } = event.data;
       return line(by, postedAt, `Info posted by ${actorLabel(by)}`, { info, note });
     }
+    case 'TaskDeleted': {
+      const { by, deletedAt, reason } = event.data;
+      return line(by, deletedAt, withText('Deleted', reason), { reason });
+    }
+    case 'TaskPayloadErased': {
+      const { by, erasedAt } = event.data;
+      return line(by, erasedAt, 'Payload erased', {});
+    }
     case 'TaskActionRequested': {
       const { by, requestedAt, actionId, key, label, args } = event.data;
       return line(by, requestedAt, `Action requested: ${label}`, { actionId, key, args });

@@ -32,8 +32,9 @@ export class ActionRunner {
     const { orgId, taskId, by, request } = job;
     // The worker acts for whoever asked: the task as they see it, the outcome recorded as theirs.
     const principal: Principal = { orgId, actor: by, scopes: [] };
-    const { task } = await this.tasks.load(principal, taskId);
-    if (task.actions?.[request.actionId]?.done) return 'done';
+    const { task } = await this.tasks.load(principal, taskId, { deleted: true });
+    // A deleted task's pending actions are dropped with it.
+    if (task.deleted || task.actions?.[request.actionId]?.done) return 'done';
     const version = await this.types.version(orgId, task.taskType, request.typeVersion);
     const action = version.actions.find((candidate) => candidate.key === request.key);
     const record = (outcome: 'succeeded' | 'failed', result: Omit<Extract<TaskCommand, { type: 'RecordTaskActionResult' }>['result'], 'actionId' | 'key' | 'attempts'>, info?: Record<string, unknown>) =>
