@@ -33,6 +33,13 @@ export interface AccessRule {
   scopes?: readonly Scope[];
 }
 
+/** Whether `rule` lets `principal` in: people by role, services by scope. */
+export function permits(rule: AccessRule, principal: Principal): boolean {
+  const { actor } = principal;
+  if (actor.kind === 'user') return rule.roles?.includes(actor.role) ?? false;
+  return rule.scopes?.some((scope) => principal.scopes.includes(scope)) ?? false;
+}
+
 export const ACCESS_RULE = 'taskinbox:access';
 export const PUBLIC_ROUTE = 'taskinbox:public';
 export const QUERY_TOKEN = 'taskinbox:query-token';

@@ -43,6 +43,13 @@ export const taskChanges = {
     by,
     now,
   }),
+  /** Adds tags to the task's own (as the fresh stream has them), in one TaskUpdated. */
+  tag: (tags: string[]): TaskChange => (task, by, now) => ({
+    type: 'UpdateTaskDetails',
+    changes: { tags: [...new Set([...(task.tags ?? []), ...tags.map((tag) => tag.trim()).filter(Boolean)])] },
+    by,
+    now,
+  }),
   delete: (body: ReasonDto): TaskChange => (_, by, now) => ({ type: 'DeleteTask', reason: body.reason, by, now }),
   erasePayload: (): TaskChange => (_, by, now) => ({ type: 'EraseTaskPayload', by, now }),
   requestAction: (request: TaskActionRequest, roles: readonly string[]): TaskChange => (_, by, now) => ({

@@ -13,6 +13,7 @@ import {
   PostInfoDto,
   ReasonDto,
   RunActionDto,
+  TagDto,
   UpdateTaskDto,
 } from './task.dto';
 import { taskSubjects } from './task.subjects';
@@ -88,6 +89,7 @@ export const taskCommandTable = {
   }),
   postInfo: command({ allow: writers, subject: taskSubjects.postInfo, body: PostInfoDto, build: (body) => taskChanges.postInfo(body) }),
   attach: command({ allow: writers, subject: taskSubjects.attach, body: AttachmentDto, build: (body) => taskChanges.attach(body) }),
+  tag: command({ allow: writers, subject: taskSubjects.tag, body: TagDto, build: (body) => taskChanges.tag(body.tags) }),
   // A tombstone; the task then answers 404 everywhere. Erasing its payload stays possible.
   delete: command({ allow: admins, subject: taskSubjects.delete, body: ReasonDto, build: (body) => taskChanges.delete(body) }),
   erasePayload: command<void>({ allow: admins, subject: taskSubjects.erasePayload, build: () => taskChanges.erasePayload() }),

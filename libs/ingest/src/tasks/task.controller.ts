@@ -13,11 +13,25 @@ import {
   PostInfoDto,
   ReasonDto,
   RunActionBodyDto,
+  TagDto,
   UpdateTaskDto,
 } from './task.dto';
 import { createRule, readRule, type TaskCommandSpec, taskCommandTable as commands } from './task-command.table';
 import { TaskCommandHandler } from './task-command.handler';
 import type { TaskView } from './task.view';
+
+/** The main fields of a TaskView (task.view.ts), for routes that document their answer. */
+const taskViewSchema = {
+  type: 'object' as const,
+  required: ['id', 'status', 'version'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    status: { type: 'string', enum: ['pending', 'processing', 'waiting', 'completed', 'cancelled'] },
+    version: { type: 'integer' },
+    typeVersion: { type: 'integer', nullable: true },
+    tags: { type: 'array', items: { type: 'string' } },
+  },
+};
 
 class ErasedView {
   @ApiProperty({ format: 'uuid' })
@@ -203,6 +217,15 @@ export class TaskController {
     return this.run(principal, id, request, commands.unassign, { kind: params.kind, id: params.assigneeId });
   }
 
+  @ApiOperation({ summary: "Add tags to the task's own." })
+  @ApiOkResponse({ description: 'The task.', schema: taskViewSchema })
+  @Allow(commands.tag.allow)
+  @Post('tasks/:id/tags')
+  @HttpCode(200)
+  tag(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: TagDto, @Req() request: FastifyRequest) {
+    return this.run(principal, id, request, commands.tag, body);
+  }
+
   @ApiOperation({
     summary: 'Delete a task (admins): a tombstone event; the task then answers 404 everywhere (inbox, timeline, stats, stream).',
     description: 'Its payload can still be erased afterwards (POST /api/tasks/{id}/erase-payload).',
@@ -233,14 +256,7 @@ export class TaskController {
     summary: "Run a custom action of the task's type (202): its arguments are checked now, the call is made in the background.",
     description: 'The outcome (task.action_succeeded or task.action_failed) appears on the timeline and in webhooks. 400 names each argument the argsSchema refuses.',
   })
-  @ApiAcceptedResponse({
-    description: 'The task; the action is recorded as requested.',
-    schema: {
-      type: 'object',
-      required: ['id', 'status', 'version'],
-      properties: { id: { type: 'string', format: 'uuid' }, status: { type: 'string' }, version: { type: 'integer' }, typeVersion: { type: 'integer', nullable: true } },
-    },
-  })
+  @ApiAcceptedResponse({ description: 'The task; the action is recorded as requested.', schema: taskViewSchema })
   @Allow(commands.runAction.allow)
   @Post('tasks/:id/actions/:key')
   @HttpCode(202)

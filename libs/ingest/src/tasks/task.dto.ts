@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -236,4 +238,14 @@ export class RunActionDto extends RunActionBodyDto {
   @IsString()
   @Matches(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'key must be an action key of the task type' })
   key!: string;
+}
+
+export class TagDto {
+  @ApiProperty({ type: [String], example: ['refund'], description: 'Tags added to those the task has.' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(50, { each: true })
+  tags!: string[];
 }

@@ -23,5 +23,6 @@ export const taskSubjects = {
   unassign: 'tasks.unassign',
   runAction: 'tasks.run-action',
   delete: 'tasks.delete',
+  tag: 'tasks.tag',
   erasePayload: 'tasks.erase-payload',
 } as const;
