@@ -13,6 +13,12 @@ export interface Principal {
   actor: Actor;
   /** Empty for users: their role decides. */
   scopes: readonly Scope[];
+  /**
+   * People whose membership is limited to tasks assigned to them or their groups
+   * (memberships.assigned_only): the assignee keys they see (`user:<id>`, `group:<id>`,
+   * `legacy:<email>`, as inbox_tasks.assignees and assigneeKeys in libs/domain write them).
+   */
+  assignedTo?: readonly string[];
   /** People only: the session the request runs in, which signing out or an admin can end. */
   session?: PrincipalSession;
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { actorRef, type AssigneeInput, PeopleDirectory, type Principal } from '@taskinbox/auth';
 import {
+  assigneeKeys,
   type ExistingTask,
   type Task,
   type TaskCommand,
@@ -12,6 +13,7 @@ import {
   decide,
   evolve,
   initialState,
+  isInAssignedScope,
   isVisibleTo,
   taskStreamName,
 } from '@taskinbox/domain';
@@ -180,8 +182,15 @@ export class TaskCommandHandler {
   /** The task as its own stream says, only within the caller's organisation. */
   async load(principal: Principal, taskId: string, include: { deleted?: boolean } = {}): Promise<{ task: ExistingTask; version: number }> {
     const { task, version } = await this.fold(taskId);
-    // Another organisation's task, a private task of another sender and a deleted task answer exactly like a missing one.
-    if (!task.exists || task.orgId !== principal.orgId || !isVisibleTo(task, principal.actor) || (task.deleted && !include.deleted)) {
+    // Another organisation's task, a private task of another sender, a task outside an
+    // assigned-only member's scope and a deleted task answer exactly like a missing one.
+    if (
+      !task.exists ||
+      task.orgId !== principal.orgId ||
+      !isVisibleTo(task, principal.actor) ||
+      !isInAssignedScope(assigneeKeys(task), principal.assignedTo) ||
+      (task.deleted && !include.deleted)
+    ) {
       throw new RejectedCommand(new TaskNotFound());
     }
     return { task, version };

@@ -1,4 +1,5 @@
 import {
+  assigneeKeys,
   type Actor,
   type ExistingTask,
   type Task,
@@ -345,17 +346,6 @@ function inboxRow(taskId: string, task: ExistingTask, folding: Folding): InboxRo
     version: folding.version,
     state: task,
   };
-}
-
-/**
- * Assignees as the inbox filters them: `user:<id>`, `group:<id>`, and `legacy:<text>` for the free
- * strings of tasks created before assignees were checked (migration 0050 wrote old rows the same way).
- */
-export function assigneeKeys(task: ExistingTask): string[] {
-  return [
-    ...(task.assignees ?? []).map((ref) => `${ref.kind}:${ref.id}`),
-    ...(task.legacyAssignees ?? []).map((label) => `legacy:${label}`),
-  ];
 }
 
 function factRow(taskId: string, task: ExistingTask, folding: Folding): FactRow {
