@@ -23,6 +23,8 @@ export interface Member {
   name: string;
   role: Role;
   blocked: boolean;
+  /** Sees only tasks assigned to them or their groups. */
+  assignedOnly: boolean;
 }
 
 /** GET /api/auth/me for a person: their role now and their session. */
