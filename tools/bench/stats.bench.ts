@@ -78,18 +78,18 @@ export async function statsQueries(url: string): Promise<StatsBenchResult> {
 
     const stats = new StatsService(dataSource);
     const measures: [string, () => Promise<unknown>][] = [
-      ['resolution-time', () => stats.resolutionTime(benchOrg, {}, 'counted')],
-      ['resolution-time?businessHours=true', () => stats.resolutionTime(benchOrg, { businessHours: true }, 'counted')],
-      ['resolution-time?type=refund.approval', () => stats.resolutionTime(benchOrg, { type: 'refund.approval' }, 'counted')],
-      ['outcomes', () => stats.outcomes(benchOrg, {}, 'counted')],
-      ['outcomes?type=refund.approval', () => stats.outcomes(benchOrg, { type: 'refund.approval' }, 'counted')],
-      ['outcomes as a service (private tasks left out)', () => stats.outcomes(benchOrg, {}, 'left-out')],
-      ['backlog?interval=day', () => stats.backlog(benchOrg, { interval: 'day' }, 'counted')],
+      ['resolution-time', () => stats.resolutionTime(benchOrg, {}, { privateTasks: 'counted' })],
+      ['resolution-time?businessHours=true', () => stats.resolutionTime(benchOrg, { businessHours: true }, { privateTasks: 'counted' })],
+      ['resolution-time?type=refund.approval', () => stats.resolutionTime(benchOrg, { type: 'refund.approval' }, { privateTasks: 'counted' })],
+      ['outcomes', () => stats.outcomes(benchOrg, {}, { privateTasks: 'counted' })],
+      ['outcomes?type=refund.approval', () => stats.outcomes(benchOrg, { type: 'refund.approval' }, { privateTasks: 'counted' })],
+      ['outcomes as a service (private tasks left out)', () => stats.outcomes(benchOrg, {}, { privateTasks: 'left-out' })],
+      ['backlog?interval=day', () => stats.backlog(benchOrg, { interval: 'day' }, { privateTasks: 'counted' })],
       [
         'backlog?interval=week&type=refund.approval',
-        () => stats.backlog(benchOrg, { interval: 'week', type: 'refund.approval' }, 'counted'),
+        () => stats.backlog(benchOrg, { interval: 'week', type: 'refund.approval' }, { privateTasks: 'counted' }),
       ],
-      ['throughput?interval=day', () => stats.throughput(benchOrg, { interval: 'day' }, 'counted')],
+      ['throughput?interval=day', () => stats.throughput(benchOrg, { interval: 'day' }, { privateTasks: 'counted' })],
     ];
     const queries: StatsFigure[] = [];
     for (const [label, run] of measures) queries.push(await time(label, run));

@@ -19,6 +19,7 @@ export async function startOneProcessApp(
       webhooks: { queueName, deliver: false, resolver: async () => [{ address: '93.184.216.34', family: 4 }] },
       attachments: { queueName: `${queueName}-attachments` },
       notifications: { queueName: `${queueName}-notifications` },
+      taskActions: { queueName: `${queueName}-actions`, retryDelayMs: 100, resolver: async () => [{ address: '93.184.216.34', family: 4 }] },
     }),
     env: { WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'), ...env },
     natsQueue: options.natsQueue,
@@ -30,6 +31,7 @@ export async function startOneProcessApp(
       await dropQueue(queueName);
       await dropQueue(`${queueName}-attachments`);
       await dropQueue(`${queueName}-notifications`);
+      await dropQueue(`${queueName}-actions`);
     },
   };
 }

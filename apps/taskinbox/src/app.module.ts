@@ -13,6 +13,7 @@ import { type RelayOptions, RelayModule } from '@taskinbox/messaging';
 import { ProjectorModule } from '@taskinbox/projector';
 import { ReadModelsModule } from '@taskinbox/read-models';
 import { QueryModule, StreamModule } from '@taskinbox/query';
+import { TaskActionsModule, type TaskActionsOptions } from '@taskinbox/task-actions';
 import { WebhooksModule, type WebhooksOptions } from '@taskinbox/webhooks';
 
 /** How the relay and webhooks behave; tests pass a queue of their own and quicker timings. */
@@ -21,6 +22,7 @@ export interface AppWiring {
   webhooks?: Partial<WebhooksOptions>;
   attachments?: Partial<AttachmentsOptions>;
   notifications?: Partial<NotificationsOptions>;
+  taskActions?: Partial<TaskActionsOptions>;
 }
 
 /**
@@ -42,6 +44,7 @@ export function appFeatureModules(wiring: AppWiring = {}): (Type<unknown> | Dyna
     OncallModule.forRoot(),
     AttachmentsModule.forRoot(wiring.attachments),
     NotificationsModule.forRoot(wiring.notifications),
+    TaskActionsModule.forRoot(wiring.taskActions),
   ];
 }
 

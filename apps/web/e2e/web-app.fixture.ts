@@ -64,6 +64,7 @@ export async function startWebApp(options: { env?: NodeJS.ProcessEnv } = {}): Pr
       webhooks: { queueName },
       attachments: { queueName: `${queueName}-attachments` },
       notifications: { queueName: `${queueName}-notifications` },
+      taskActions: { queueName: `${queueName}-actions` },
     }),
     webApp: true,
     env: {
@@ -120,6 +121,7 @@ export async function startWebApp(options: { env?: NodeJS.ProcessEnv } = {}): Pr
       await dropQueue(queueName);
       await dropQueue(`${queueName}-attachments`);
       await dropQueue(`${queueName}-notifications`);
+      await dropQueue(`${queueName}-actions`);
     },
   };
 }

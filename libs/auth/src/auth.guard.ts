@@ -9,7 +9,7 @@ import { Reflector } from '@nestjs/core';
 import type { NatsContext } from '@nestjs/microservices';
 import { ApiKeyService } from './api-keys/api-key.service';
 import { PasswordChangeRequired } from './auth.errors';
-import { ACCESS_RULE, type AccessRule, BEFORE_PASSWORD_CHANGE, type Principal, PUBLIC_ROUTE, QUERY_TOKEN } from './principal';
+import { ACCESS_RULE, type AccessRule, BEFORE_PASSWORD_CHANGE, permits, type Principal, PUBLIC_ROUTE, QUERY_TOKEN } from './principal';
 import { SessionService } from './sessions/session.service';
 
 /**
@@ -76,8 +76,3 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-function permits(rule: AccessRule, principal: Principal): boolean {
-  const { actor } = principal;
-  if (actor.kind === 'user') return rule.roles?.includes(actor.role) ?? false;
-  return rule.scopes?.some((scope) => principal.scopes.includes(scope)) ?? false;
-}

@@ -13,6 +13,12 @@ export interface Principal {
   actor: Actor;
   /** Empty for users: their role decides. */
   scopes: readonly Scope[];
+  /**
+   * People whose membership is limited to tasks assigned to them or their groups
+   * (memberships.assigned_only): the assignee keys they see (`user:<id>`, `group:<id>`,
+   * `legacy:<email>`, as inbox_tasks.assignees and assigneeKeys in libs/domain write them).
+   */
+  assignedTo?: readonly string[];
   /** People only: the session the request runs in, which signing out or an admin can end. */
   session?: PrincipalSession;
 }
@@ -31,6 +37,13 @@ export interface AccessRule {
   roles?: readonly Role[];
   /** Services whose API key has one of these scopes may call. Omit to refuse services. */
   scopes?: readonly Scope[];
+}
+
+/** Whether `rule` lets `principal` in: people by role, services by scope. */
+export function permits(rule: AccessRule, principal: Principal): boolean {
+  const { actor } = principal;
+  if (actor.kind === 'user') return rule.roles?.includes(actor.role) ?? false;
+  return rule.scopes?.some((scope) => principal.scopes.includes(scope)) ?? false;
 }
 
 export const ACCESS_RULE = 'taskinbox:access';

@@ -1,4 +1,4 @@
-import type { Actor, AssigneeRef, Attachment, Priority, TaskDetails } from './task.events';
+import type { Actor, AssigneeRef, Attachment, Priority, TaskActionRequest, TaskActionResult, TaskDetails } from './task.events';
 
 /** What callers ask of a task. `now` is passed in so the decider stays pure. */
 export type TaskCommand =
@@ -27,7 +27,20 @@ export type TaskCommand =
   | { type: 'AssignTask'; assignee: AssigneeRef; by: Actor; now: string }
   | { type: 'UnassignTask'; assignee: AssigneeRef; by: Actor; now: string }
   | { type: 'AddTaskAttachment'; attachment: Attachment; by: Actor; now: string }
-  | { type: 'PostTaskInfo'; info: Record<string, unknown>; note?: string; by: Actor; now: string };
+  | { type: 'PostTaskInfo'; info: Record<string, unknown>; note?: string; by: Actor; now: string }
+  /** `roles` are the action's own (from the task's type version): who may run it. */
+  | { type: 'RequestTaskAction'; request: TaskActionRequest; roles: readonly string[]; by: Actor; now: string }
+  /** The worker's report; `info` (the action's postBack) is posted on the task with a success. */
+  | { type: 'DeleteTask'; reason?: string; by: Actor; now: string }
+  | { type: 'EraseTaskPayload'; by: Actor; now: string }
+  | {
+      type: 'RecordTaskActionResult';
+      outcome: 'succeeded' | 'failed';
+      result: TaskActionResult;
+      info?: Record<string, unknown>;
+      by: Actor;
+      now: string;
+    };
 
 export type TaskCommandType = TaskCommand['type'];
 export type { AssigneeRef, Priority };

@@ -45,6 +45,12 @@ export type ExistingTask = Omit<TaskDetails, 'assignees'> & {
   resolution?: string;
   /** Number of events applied. */
   version: number;
+  /** Set by TaskDeleted: the task answers as missing from then on. */
+  deleted?: true;
+  /** Set by TaskPayloadErased: the payload is gone from the task and its stored events. */
+  payloadErased?: true;
+  /** Custom actions asked for, by action id: who asked and whether their outcome is recorded. */
+  actions?: Record<string, { key: string; by: Actor; done: boolean }>;
 };
 
 export type DecideResult = { ok: true; events: TaskEvent[] } | { ok: false; rejection: TaskRejection };
@@ -79,7 +85,7 @@ export const initialState = (): Task => ({ exists: false });
  * The version of what evolve folds. Stored snapshots of tasks are kept per version and ignored
  * once it changes: bump it whenever evolve, or the shape of ExistingTask, changes.
  */
-export const TASK_STATE_VERSION = 2;
+export const TASK_STATE_VERSION = 3;
 
 export function evolve(state: Task, event: TaskEvent): Task {
   if (event.type === 'TaskCreated') {
@@ -150,8 +156,25 @@ export function evolve(state: Task, event: TaskEvent): Task {
       return { ...task, updatedAt: event.data.addedAt };
     case 'TaskInfoPosted':
       return { ...task, updatedAt: event.data.postedAt };
+    case 'TaskDeleted':
+      return { ...task, deleted: true, updatedAt: event.data.deletedAt };
+    case 'TaskPayloadErased':
+      return { ...task, payload: {}, payloadErased: true, updatedAt: event.data.erasedAt };
+    // Actions are not state changes: the task's updatedAt (what the inbox sorts by) stays.
+    case 'TaskActionRequested': {
+      const { actionId, key, by } = event.data;
+      return { ...task, actions: { ...task.actions, [actionId]: { key, by, done: false } } };
+    }
+    case 'TaskActionSucceeded':
+    case 'TaskActionFailed': {
+      const known = task.actions?.[event.data.actionId];
+      return known ? { ...task, actions: { ...task.actions, [event.data.actionId]: { ...known, done: true } } } : task;
+    }
   }
 }
+
+/** The most of an action's response body its outcome event keeps. */
+export const actionResponseExcerptBytes = 2048;
 
 const actionOf = {
   ClaimTask: 'claim',
@@ -166,7 +189,9 @@ const actionOf = {
   UnassignTask: 'assign',
   AddTaskAttachment: 'attach',
   PostTaskInfo: 'post_info',
-} as const satisfies Record<Exclude<TaskCommandType, 'CreateTask'>, TaskAction>;
+} as const satisfies Record<Exclude<TaskCommandType, 'CreateTask' | ActionCommandType>, TaskAction>;
+
+type ActionCommandType = 'RequestTaskAction' | 'RecordTaskActionResult' | 'DeleteTask' | 'EraseTaskPayload';
 
 /**
  * Checks run in this order, and the first failure is returned: the task exists (or not, for
@@ -185,6 +210,10 @@ export function decide(command: TaskCommand, state: Task): DecideResult {
     });
   }
   if (!state.exists) return reject(new TaskNotFound());
+  // A deleted task's payload may still be erased on request; nothing else reaches it.
+  if (state.deleted && command.type !== 'EraseTaskPayload') return reject(new TaskNotFound());
+  if (command.type === 'DeleteTask' || command.type === 'EraseTaskPayload') return decideRemoval(command, state);
+  if (command.type === 'RequestTaskAction' || command.type === 'RecordTaskActionResult') return decideAction(command, state);
 
   const refused = guard(actionOf[command.type], state, command.by);
   if (refused) return reject(refused);
@@ -313,12 +342,67 @@ export function decide(command: TaskCommand, state: Task): DecideResult {
   }
 }
 
+/** Deleting a task and erasing its payload: admins only, whatever the status; erasing twice records nothing. */
+function decideRemoval(command: Extract<TaskCommand, { type: 'DeleteTask' | 'EraseTaskPayload' }>, state: ExistingTask): DecideResult {
+  const { by, now } = command;
+  const taskId = state.id;
+  if (by.kind !== 'user' || by.role !== 'admin') {
+    return reject(new ActionNotAllowed(`Only an admin may ${command.type === 'DeleteTask' ? 'delete a task' : "erase a task's payload"}.`));
+  }
+  if (command.type === 'DeleteTask') {
+    return accept({ type: 'TaskDeleted', data: { taskId, by, ...optionalText('reason', command.reason), deletedAt: now } });
+  }
+  if (state.payloadErased) return accept();
+  return accept({ type: 'TaskPayloadErased', data: { taskId, by, erasedAt: now } });
+}
+
+/**
+ * Custom actions, apart from the status guard: they change nothing about the task, so any
+ * status allows them; the action's own roles say who may run one (services never do). A result
+ * is recorded once per action id: a worker that retries after a crash, or a second one racing
+ * it, decides again on the fresh stream and finds it recorded.
+ */
+function decideAction(command: Extract<TaskCommand, { type: 'RequestTaskAction' | 'RecordTaskActionResult' }>, state: ExistingTask): DecideResult {
+  const taskId = state.id;
+  if (command.type === 'RequestTaskAction') {
+    const { by, request, roles, now } = command;
+    if (by.kind !== 'user' || !roles.includes(by.role)) {
+      return reject(new ActionNotAllowed(`Only ${roles.join(', ') || 'nobody'} may run the action '${request.key}'.`));
+    }
+    if (state.actions?.[request.actionId]) return accept();
+    return accept({ type: 'TaskActionRequested', data: { ...request, taskId, by, requestedAt: now } });
+  }
+  const { result, outcome, info, now } = command;
+  const asked = state.actions?.[result.actionId];
+  if (!asked) return reject(new InvalidTaskCommand(`no action ${result.actionId} was requested on this task`));
+  if (asked.done) return accept();
+  const by = asked.by;
+  const response = truncateUtf8(result.response, actionResponseExcerptBytes);
+  const recorded: TaskEvent =
+    outcome === 'succeeded'
+      ? { type: 'TaskActionSucceeded', data: { ...result, response, taskId, by, succeededAt: now } }
+      : { type: 'TaskActionFailed', data: { ...result, response, taskId, by, failedAt: now } };
+  const postedBack: TaskEvent[] =
+    outcome === 'succeeded' && isNonEmptyObject(info)
+      ? [{ type: 'TaskInfoPosted', data: { taskId, by, info, note: `Response of the action '${result.key}'`, postedAt: now } }]
+      : [];
+  return accept(recorded, ...postedBack);
+}
+
+/** At most `bytes` bytes of `text` in UTF-8, never splitting a character. */
+function truncateUtf8(text: string, bytes: number): string {
+  const encoded = new TextEncoder().encode(text);
+  if (encoded.length <= bytes) return text;
+  // A character cut in two decodes as U+FFFD at the end: dropped.
+  return new TextDecoder().decode(encoded.subarray(0, bytes)).replace(/\uFFFD$/, '');
+}
+
 /**
  * The actions `decide` would accept from this actor now (given well-formed input) and that would
  * record something. The SPA offers exactly these.
  */
 export function allowedActions(task: Task, actor: Actor): TaskAction[] {
-  if (!task.exists) return [];
+  if (!task.exists || task.deleted) return [];
   return taskActions.filter(
     // Re-claiming one's own task is accepted, so a retried click succeeds, but is nothing to offer.
     (action) => guard(action, task, actor) === undefined && !(action === 'claim' && task.status === 'processing'),

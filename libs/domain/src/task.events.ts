@@ -50,6 +50,30 @@ export interface Attachment {
   sha256?: string;
 }
 
+/** A custom action of the task's type (not a state change), as a person asked for it. */
+export interface TaskActionRequest {
+  /** Also the Standard Webhooks `webhook-id` of its call: stable across retries, so receivers can deduplicate. */
+  actionId: string;
+  key: string;
+  label: string;
+  /** The arguments sent, after argsFrom and validation against the action's argsSchema. */
+  args: Record<string, unknown>;
+  typeVersion: number;
+}
+
+/** How an action's call ended; `by` of its event is whoever asked for it (the worker acts for them). */
+export interface TaskActionResult {
+  actionId: string;
+  key: string;
+  /** The receiver's HTTP status; absent when none answered (refused address, timeout…). */
+  statusCode?: number;
+  /** Why the last attempt failed (see the webhooks sender's error classes); absent on success. */
+  error?: string;
+  /** The start of the response body, capped (see actionResponseExcerptBytes). */
+  response: string;
+  attempts: number;
+}
+
 export type TaskEvent =
   | {
       type: 'TaskCreated';
@@ -88,6 +112,13 @@ export type TaskEvent =
   | {
       type: 'TaskInfoPosted';
       data: { taskId: string; by: Actor; info: Record<string, unknown>; note?: string; postedAt: string };
-    };
+    }
+  | { type: 'TaskActionRequested'; data: TaskActionRequest & { taskId: string; by: Actor; requestedAt: string } }
+  | { type: 'TaskActionSucceeded'; data: TaskActionResult & { taskId: string; by: Actor; succeededAt: string } }
+  | { type: 'TaskActionFailed'; data: TaskActionResult & { taskId: string; by: Actor; failedAt: string } }
+  /** A tombstone: the task is gone from every view and refuses every command but erasing its payload. */
+  | { type: 'TaskDeleted'; data: { taskId: string; by: Actor; reason?: string; deletedAt: string } }
+  /** The payload (and what carries it: posted info, action arguments) is redacted in the stored events too. */
+  | { type: 'TaskPayloadErased'; data: { taskId: string; by: Actor; erasedAt: string } };
 
 export type TaskEventType = TaskEvent['type'];

@@ -52,6 +52,20 @@ const samples: Record<TaskEventType, TaskEvent> = {
     data: { taskId: 't-1', by, assignee: { kind: 'user', id: 'u-9' }, unassignedAt: at(11) },
   },
   TaskCancelled: { type: 'TaskCancelled', data: { taskId: 't-1', by, cancelledAt: at(9) } },
+  TaskActionRequested: {
+    type: 'TaskActionRequested',
+    data: { taskId: 't-1', by, actionId: 'a-1', key: 'refund', label: 'Refund', args: { n: 1 }, typeVersion: 1, requestedAt: at(12) },
+  },
+  TaskActionSucceeded: {
+    type: 'TaskActionSucceeded',
+    data: { taskId: 't-1', by, actionId: 'a-1', key: 'refund', statusCode: 200, response: 'ok', attempts: 1, succeededAt: at(13) },
+  },
+  TaskActionFailed: {
+    type: 'TaskActionFailed',
+    data: { taskId: 't-1', by, actionId: 'a-2', key: 'refund', error: 'timeout', response: '', attempts: 3, failedAt: at(14) },
+  },
+  TaskPayloadErased: { type: 'TaskPayloadErased', data: { taskId: 't-1', by, erasedAt: at(15) } },
+  TaskDeleted: { type: 'TaskDeleted', data: { taskId: 't-1', by, deletedAt: at(16) } },
 };
 
 it('folds every event type as TASK_STATE_VERSION says (bump it when this changes)', () => {
@@ -59,7 +73,7 @@ it('folds every event type as TASK_STATE_VERSION says (bump it when this changes
     events.slice(0, index + 1).reduce(evolve, initialState()),
   );
   expect({ version: TASK_STATE_VERSION, states: JSON.parse(JSON.stringify(states)) }).toEqual({
-    version: 2,
+    version: 3,
     states: [
       {
         orgId: 'o-1',
@@ -339,6 +353,155 @@ it('folds every event type as TASK_STATE_VERSION says (bump it when this changes
         resolution: 'accepted',
         completedAt: '2025-10-21T10:08:00.000Z',
         cancelledAt: '2025-10-21T10:09:00.000Z',
+      },
+      {
+        orgId: 'o-1',
+        taskType: 'refund',
+        payload: {
+          a: 1,
+        },
+        source: {
+          kind: 'service',
+          id: 'svc-1',
+          name: 'billing',
+        },
+        title: 'T',
+        assignees: [
+          {
+            kind: 'group',
+            id: 'g-1',
+          },
+        ],
+        exists: true,
+        id: 't-1',
+        status: 'cancelled',
+        createdAt: '2025-10-21T10:00:00.000Z',
+        updatedAt: '2025-10-21T10:09:00.000Z',
+        version: 13,
+        priority: 'high',
+        resolution: 'accepted',
+        completedAt: '2025-10-21T10:08:00.000Z',
+        cancelledAt: '2025-10-21T10:09:00.000Z',
+        actions: { 'a-1': { key: 'refund', by: { kind: 'user', id: 'u-1', role: 'member' }, done: false } },
+      },
+      {
+        orgId: 'o-1',
+        taskType: 'refund',
+        payload: {
+          a: 1,
+        },
+        source: {
+          kind: 'service',
+          id: 'svc-1',
+          name: 'billing',
+        },
+        title: 'T',
+        assignees: [
+          {
+            kind: 'group',
+            id: 'g-1',
+          },
+        ],
+        exists: true,
+        id: 't-1',
+        status: 'cancelled',
+        createdAt: '2025-10-21T10:00:00.000Z',
+        updatedAt: '2025-10-21T10:09:00.000Z',
+        version: 14,
+        priority: 'high',
+        resolution: 'accepted',
+        completedAt: '2025-10-21T10:08:00.000Z',
+        cancelledAt: '2025-10-21T10:09:00.000Z',
+        actions: { 'a-1': { key: 'refund', by: { kind: 'user', id: 'u-1', role: 'member' }, done: true } },
+      },
+      {
+        orgId: 'o-1',
+        taskType: 'refund',
+        payload: {
+          a: 1,
+        },
+        source: {
+          kind: 'service',
+          id: 'svc-1',
+          name: 'billing',
+        },
+        title: 'T',
+        assignees: [
+          {
+            kind: 'group',
+            id: 'g-1',
+          },
+        ],
+        exists: true,
+        id: 't-1',
+        status: 'cancelled',
+        createdAt: '2025-10-21T10:00:00.000Z',
+        updatedAt: '2025-10-21T10:09:00.000Z',
+        version: 15,
+        priority: 'high',
+        resolution: 'accepted',
+        completedAt: '2025-10-21T10:08:00.000Z',
+        cancelledAt: '2025-10-21T10:09:00.000Z',
+        actions: { 'a-1': { key: 'refund', by: { kind: 'user', id: 'u-1', role: 'member' }, done: true } },
+      },
+      {
+        orgId: 'o-1',
+        taskType: 'refund',
+        payload: {},
+        source: {
+          kind: 'service',
+          id: 'svc-1',
+          name: 'billing',
+        },
+        title: 'T',
+        assignees: [
+          {
+            kind: 'group',
+            id: 'g-1',
+          },
+        ],
+        exists: true,
+        id: 't-1',
+        status: 'cancelled',
+        createdAt: '2025-10-21T10:00:00.000Z',
+        updatedAt: '2025-10-21T10:15:00.000Z',
+        version: 16,
+        priority: 'high',
+        resolution: 'accepted',
+        completedAt: '2025-10-21T10:08:00.000Z',
+        cancelledAt: '2025-10-21T10:09:00.000Z',
+        actions: { 'a-1': { key: 'refund', by: { kind: 'user', id: 'u-1', role: 'member' }, done: true } },
+        payloadErased: true,
+      },
+      {
+        orgId: 'o-1',
+        taskType: 'refund',
+        payload: {},
+        source: {
+          kind: 'service',
+          id: 'svc-1',
+          name: 'billing',
+        },
+        title: 'T',
+        assignees: [
+          {
+            kind: 'group',
+            id: 'g-1',
+          },
+        ],
+        exists: true,
+        id: 't-1',
+        status: 'cancelled',
+        createdAt: '2025-10-21T10:00:00.000Z',
+        updatedAt: '2025-10-21T10:16:00.000Z',
+        version: 17,
+        priority: 'high',
+        resolution: 'accepted',
+        completedAt: '2025-10-21T10:08:00.000Z',
+        cancelledAt: '2025-10-21T10:09:00.000Z',
+        actions: { 'a-1': { key: 'refund', by: { kind: 'user', id: 'u-1', role: 'member' }, done: true } },
+        payloadErased: true,
+        deleted: true,
       },
     ],
   });

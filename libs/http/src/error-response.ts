@@ -75,6 +75,7 @@ const codedStatus: Record<string, number> = {
   unknown_task_type: HttpStatus.BAD_REQUEST,
   template_not_found: HttpStatus.NOT_FOUND,
   template_name_taken: HttpStatus.CONFLICT,
+  task_action_not_found: HttpStatus.NOT_FOUND,
   // devices (libs/devices)
   device_auth_failed: HttpStatus.UNAUTHORIZED,
   enrolment_token_refused: HttpStatus.UNAUTHORIZED,

@@ -50,3 +50,10 @@ export class TemplateNameTaken extends Error implements CodedError {
     super(`A template named '${name}' already exists.`);
   }
 }
+
+export class TaskActionNotFound extends Error implements CodedError {
+  readonly code = 'task_action_not_found';
+  constructor(key: string) {
+    super(`This task's type has no action '${key}'.`);
+  }
+}

@@ -3,6 +3,8 @@ export { defaultRetrySchedule, type WebhooksOptions } from './webhooks.options';
 export { WebhookDeliveryNotFound, WebhookEndpointNotFound, WebhookUrlRefused } from './webhook.errors';
 export { UrlGuard, type Resolver, type ResolvedAddress } from './url/url.guard';
 export { generateSecret, signatureHeader, signingSecrets } from './secrets/webhook.signer';
+export { SecretCipher } from './secrets/secret.cipher';
+export { WebhookSender, type SendRequest, type SendResult } from './delivery/webhook.sender';
 export { DeliveryFanOut, webhookBody } from './delivery/delivery.fan-out';
 export { DeliveryHistory } from './delivery/delivery.history';
 export { DeliveryPipeline } from './delivery/delivery.pipeline';

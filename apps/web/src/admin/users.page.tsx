@@ -180,6 +180,13 @@ function MemberItem({ member, onResetLink }: { member: Member; onResetLink: (lin
       return refreshPeople();
     },
   });
+  const scope = useMutation({
+    mutationFn: (assignedOnly: boolean) => api<void>('PATCH', `/api/users/${encodeURIComponent(member.id)}`, { assignedOnly }),
+    onSuccess: (_, assignedOnly) => {
+      notify(assignedOnly ? `${who} now sees only tasks assigned to them or their groups.` : `${who} sees every task again.`, 'success');
+      return refreshPeople();
+    },
+  });
   const block = useMutation({
     mutationFn: (blocked: boolean) => api<void>('POST', `/api/users/${encodeURIComponent(member.id)}/${blocked ? 'block' : 'unblock'}`),
     onSuccess: (_, blocked) => {
@@ -205,7 +212,7 @@ function MemberItem({ member, onResetLink }: { member: Member; onResetLink: (lin
         note: `Send it to them yourself. It works once, until ${formatDateTime(issued.expiresAt)}, and signs them out everywhere.`,
       }),
   });
-  const failure = [change, block, remove, reset].find((mutation) => mutation.isError)?.error;
+  const failure = [change, scope, block, remove, reset].find((mutation) => mutation.isError)?.error;
 
   // A select applies nothing by itself: arrow keys on a closed select would otherwise change roles.
   function submit(event: FormEvent) {
@@ -236,6 +243,17 @@ function MemberItem({ member, onResetLink }: { member: Member; onResetLink: (lin
           {change.isPending ? 'Changing…' : 'Change role'}
         </button>
       </form>
+      {member.role !== 'admin' && (
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={member.assignedOnly}
+            disabled={scope.isPending}
+            onChange={(event) => scope.mutate(event.target.checked)}
+          />
+          Only tasks assigned to them or their groups
+        </label>
+      )}
       {isMe && role !== 'admin' && (
         <p className="error">You are changing your own role: as soon as it is changed you cannot open this page.</p>
       )}

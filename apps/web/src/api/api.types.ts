@@ -23,6 +23,8 @@ export interface Member {
   name: string;
   role: Role;
   blocked: boolean;
+  /** Sees only tasks assigned to them or their groups. */
+  assignedOnly: boolean;
 }
 
 /** GET /api/auth/me for a person: their role now and their session. */
@@ -102,6 +104,11 @@ export const publicEventTypes = [
   'task.updated',
   'task.attachment_added',
   'task.info_posted',
+  'task.action_requested',
+  'task.action_succeeded',
+  'task.action_failed',
+  'task.deleted',
+  'task.payload_erased',
 ] as const;
 
 /** A live change from /api/stream: the event envelope. */

@@ -5,6 +5,7 @@ import { useMembers } from '../session/members.query';
 import { assigneeId, assigneeName } from '../tasks/task-assignee.format';
 import { formatAgo, formatDue, isOverdue } from '../tasks/task.format';
 import type { InboxFilters } from './inbox.filters';
+import { TaskBulkBar } from './task-bulk.bar';
 import { HolderLine, StartTaskButton, StatusBadge } from './task-row.view';
 
 type Column = 'title' | 'type' | 'status' | 'assignees' | 'customer' | 'priority' | 'dueAt' | 'createdAt';
@@ -50,6 +51,16 @@ export function TaskTableView({
   onFilter?(filter: Partial<InboxFilters>): void;
 }) {
   const [sort, setSort] = useState<{ column: Column; ascending: boolean } | null>(null);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  // Rows that left the list (another filter, a deleted task) leave the selection too.
+  const chosen = tasks.filter((task) => selected.has(task.id)).map((task) => task.id);
+  const select = (id: string, on: boolean) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
   const { data: members } = useMembers();
   const nameOf = (who: Assignee) => assigneeName(who, members);
   const rows = sort
@@ -64,74 +75,96 @@ export function TaskTableView({
     );
 
   return (
-    <table className="task-table">
-      <caption className="visually-hidden">Tasks{sort ? `, sorted by ${sort.column}` : ''}</caption>
-      <thead>
-        <tr>
-          {columns.map((column) => (
-            <th
-              key={column.id}
-              className={column.wideOnly ? 'wide-only' : undefined}
-              aria-sort={sort?.column === column.id ? (sort.ascending ? 'ascending' : 'descending') : 'none'}
-            >
-              <button type="button" className="sort" onClick={() => toggle(column.id)}>
-                {column.label}
-                <span aria-hidden="true">{sort?.column === column.id ? (sort.ascending ? ' ▲' : ' ▼') : ''}</span>
-              </button>
+    <>
+      {chosen.length > 0 && <TaskBulkBar ids={chosen} onDone={() => setSelected(new Set())} />}
+      <table className="task-table">
+        <caption className="visually-hidden">Tasks{sort ? `, sorted by ${sort.column}` : ''}</caption>
+        <thead>
+          <tr>
+            <th>
+              <input
+                type="checkbox"
+                aria-label="Select all tasks"
+                checked={chosen.length > 0 && chosen.length === tasks.length}
+                onChange={(event) => setSelected(new Set(event.target.checked ? tasks.map((task) => task.id) : []))}
+              />
             </th>
-          ))}
-          <th>
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((task) => (
-          <tr key={task.id} data-task-id={task.id}>
-            <td>
-              <Link to={`/tasks/${task.id}`}>{task.title}</Link>
-            </td>
-            <td className="wide-only">{task.type}</td>
-            <td>
-              <StatusBadge task={task} />
-              <div>
-                <HolderLine task={task} />
-              </div>
-            </td>
-            <td className="wide-only">
-              {task.assignees.length === 0
-                ? '—'
-                : task.assignees.map((who, index) => (
-                    <span key={assigneeId(who)}>
-                      {index > 0 && ', '}
-                      <FilterButton label={nameOf(who)} onClick={onFilter && (() => onFilter({ assignee: assigneeId(who) }))} />
-                    </span>
-                  ))}
-            </td>
-            <td className="wide-only">
-              {task.customerRef ? (
-                <FilterButton
-                  label={task.customerRef}
-                  onClick={onFilter && (() => onFilter({ customer: task.customerRef ?? '' }))}
-                />
-              ) : (
-                '—'
-              )}
-            </td>
-            <td className="wide-only">{task.priority ?? '—'}</td>
-            <td className={`wide-only ${isOverdue(task.dueAt, task.status) ? 'overdue' : ''}`}>
-              {formatDue(task.dueAt)}
-            </td>
-            <td className="wide-only" title={task.createdAt}>
-              {formatAgo(task.createdAt)}
-            </td>
-            <td>
-              <StartTaskButton task={task} />
-            </td>
+            {columns.map((column) => (
+              <th
+                key={column.id}
+                className={column.wideOnly ? 'wide-only' : undefined}
+                aria-sort={sort?.column === column.id ? (sort.ascending ? 'ascending' : 'descending') : 'none'}
+              >
+                <button type="button" className="sort" onClick={() => toggle(column.id)}>
+                  {column.label}
+                  <span aria-hidden="true">{sort?.column === column.id ? (sort.ascending ? ' ▲' : ' ▼') : ''}</span>
+                </button>
+              </th>
+            ))}
+            <th>
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((task) => (
+            <tr key={task.id} data-task-id={task.id}>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${task.title}`}
+                  checked={selected.has(task.id)}
+                  onChange={(event) => select(task.id, event.target.checked)}
+                />
+              </td>
+              <td>
+                <Link to={`/tasks/${task.id}`}>{task.title}</Link>
+              </td>
+              <td className="wide-only">{task.type}</td>
+              <td>
+                <StatusBadge task={task} />
+                <div>
+                  <HolderLine task={task} />
+                </div>
+              </td>
+              <td className="wide-only">
+                {task.assignees.length === 0
+                  ? '—'
+                  : task.assignees.map((who, index) => (
+                      <span key={assigneeId(who)}>
+                        {index > 0 && ', '}
+                        <FilterButton
+                          label={nameOf(who)}
+                          onClick={onFilter && (() => onFilter({ assignee: assigneeId(who) }))}
+                        />
+                      </span>
+                    ))}
+              </td>
+              <td className="wide-only">
+                {task.customerRef ? (
+                  <FilterButton
+                    label={task.customerRef}
+                    onClick={onFilter && (() => onFilter({ customer: task.customerRef ?? '' }))}
+                  />
+                ) : (
+                  '—'
+                )}
+              </td>
+              <td className="wide-only">{task.priority ?? '—'}</td>
+              <td className={`wide-only ${isOverdue(task.dueAt, task.status) ? 'overdue' : ''}`}>
+                {formatDue(task.dueAt)}
+              </td>
+              <td className="wide-only" title={task.createdAt}>
+                {formatAgo(task.createdAt)}
+              </td>
+              <td>
+                <StartTaskButton task={task} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }
 

@@ -11,6 +11,7 @@ export interface TaskTypeVersion {
   /** JSON Schema 2020-12 for the payload, and the form's UI schema (react-jsonschema-form). */
   schema: Record<string, unknown>;
   uiSchema?: Record<string, unknown>;
+  actions: TypeAction[];
 }
 
 /** A template as GET /api/templates answers it (the parts the new-task page reads). */
@@ -38,6 +39,16 @@ export function useTaskTypes() {
 
 export function useTemplates() {
   return useQuery({ queryKey: ['templates'], queryFn: () => api<TaskTemplate[]>('GET', '/api/templates'), staleTime: 60_000 });
+}
+
+/** A custom action of a type version (libs/task-types TaskTypeAction; the parts the SPA reads). */
+export interface TypeAction {
+  key: string;
+  label: string;
+  roles: ('admin' | 'member' | 'viewer')[];
+  confirm?: string;
+  argsSchema?: { properties?: Record<string, { type?: string; title?: string; description?: string }>; required?: string[] };
+  argsFrom?: Record<string, string>;
 }
 
 /** The type version a task was created with; versions are immutable, so it is read once. */

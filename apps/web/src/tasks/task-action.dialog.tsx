@@ -140,7 +140,7 @@ export function ReasonForm({
   );
 }
 
-function DialogButtons({
+export function DialogButtons({
   submitLabel,
   danger = false,
   busy,

@@ -12,6 +12,7 @@ import { TaskActions } from './task-actions.panel';
 import { attachmentsOf, TaskAttachments } from './task-attachments.section';
 import { TaskPayload } from './task-payload.section';
 import { TaskTimeline } from './task-timeline.section';
+import { TaskTypeActions } from './task-type-actions.section';
 import { formatDateTime, formatDue, isOverdue, statusLabels } from './task.format';
 import { expectTaskVersion } from '../live/read-your-writes.store';
 import { taskKey, useTaskTimeline } from './task.queries';
@@ -81,6 +82,7 @@ export function TaskPage() {
       <div className="task-page-side">
         <TaskActions task={task} />
         <TaskFacts task={task} viewerId={userId} />
+        <TaskTypeActions task={task} actions={typeVersion.data?.actions} />
       </div>
       <div className="task-page-main">
         {task.description && (

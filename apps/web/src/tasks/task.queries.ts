@@ -33,7 +33,7 @@ export function refreshTask(queries: QueryClient, taskId: string): Promise<unkno
 
 export interface TaskCommand {
   /** The path under /api/tasks/{id}/, e.g. 'complete'. */
-  path: 'release' | 'complete' | 'hold' | 'resume' | 'cancel' | 'comments';
+  path: 'release' | 'complete' | 'hold' | 'resume' | 'cancel' | 'comments' | `actions/${string}`;
   body?: Record<string, unknown>;
   /** The notice shown when it worked; none when the page itself shows the result. */
   done?: string;

@@ -17,6 +17,8 @@ export interface SessionAccess {
   role: Role;
   expiresAt: Date;
   mustChangePassword: boolean;
+  /** Set when the membership is limited to assigned tasks: the assignee keys it sees. */
+  assignedTo?: string[];
 }
 
 /** Marks, inside an access change, whose access it changes. */
@@ -166,7 +168,10 @@ export class CurrentAccess implements OnModuleInit, OnApplicationShutdown {
 
   private async read(sessionId: string): Promise<SessionAccess | null> {
     const { rows } = await this.pool.query(
-      `SELECT s.user_id, s.org_id, s.expires_at, m.role, u.must_change_password
+      `SELECT s.user_id, s.org_id, s.expires_at, m.role, u.must_change_password,
+              CASE WHEN m.assigned_only THEN array_cat(ARRAY['user:' || s.user_id, 'legacy:' || u.email],
+                ARRAY(SELECT 'group:' || g.id FROM user_group_members gm JOIN user_groups g ON g.id = gm.group_id
+                       WHERE gm.user_id = s.user_id AND g.org_id = s.org_id)) END AS assigned_to
          FROM sessions s
          JOIN memberships m ON m.org_id = s.org_id AND m.user_id = s.user_id AND m.blocked_at IS NULL
          JOIN users u ON u.id = s.user_id
@@ -182,6 +187,7 @@ export class CurrentAccess implements OnModuleInit, OnApplicationShutdown {
       role: row.role,
       expiresAt: row.expires_at,
       mustChangePassword: row.must_change_password,
+      ...(row.assigned_to ? { assignedTo: row.assigned_to } : {}),
     };
   }
 

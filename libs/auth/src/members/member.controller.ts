@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, everyone, type Principal } from '../principal';
 import { ChangeRoleDto, MemberView } from './member.dto';
@@ -21,13 +21,16 @@ export class MemberController {
     return this.members.list(principal.orgId);
   }
 
-  @ApiOperation({ summary: "Changes a person's role; it applies to their next request (409 last_admin when no admin would be left)." })
+  @ApiOperation({
+    summary: "Changes a person's role or scope (assignedOnly); it applies to their next request (409 last_admin when no admin would be left).",
+  })
   @ApiNoContentResponse()
   @Allow(admins)
   @Patch(':id')
   @HttpCode(204)
   async changeRole(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: ChangeRoleDto): Promise<void> {
-    if (!(await this.members.changeRole(principal.orgId, id, body.role))) throw notFound();
+    if (body.role === undefined && body.assignedOnly === undefined) throw new BadRequestException('Give a role, assignedOnly or both.');
+    if (!(await this.members.changeRole(principal.orgId, id, body))) throw notFound();
   }
 
   @ApiOperation({ summary: 'Blocks a person: their sessions here end at once and they cannot sign in to this organisation.' })

@@ -1,13 +1,20 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsIn } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { Role } from '@taskinbox/domain';
 
 export const roles: Role[] = ['admin', 'member', 'viewer'];
 
+/** A change of membership: its role, its scope, or both. */
 export class ChangeRoleDto {
-  @ApiProperty({ enum: roles })
+  @ApiPropertyOptional({ enum: roles })
+  @IsOptional()
   @IsIn(roles)
-  role!: Role;
+  role?: Role;
+
+  @ApiPropertyOptional({ description: 'Limits the person to tasks assigned to them or their groups (inbox, task, timeline, stats, live stream).' })
+  @IsOptional()
+  @IsBoolean()
+  assignedOnly?: boolean;
 }
 
 export class MemberView {
@@ -25,4 +32,7 @@ export class MemberView {
 
   @ApiProperty({ description: 'Blocked people can neither sign in to this organisation nor act in it.' })
   blocked!: boolean;
+
+  @ApiProperty({ description: 'Sees only tasks assigned to them or their groups.' })
+  assignedOnly!: boolean;
 }

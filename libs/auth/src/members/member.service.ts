@@ -12,6 +12,7 @@ export interface Member {
   name: string;
   role: Role;
   blocked: boolean;
+  assignedOnly: boolean;
 }
 
 /**
@@ -27,7 +28,7 @@ export class MemberService {
 
   async list(orgId: string): Promise<Member[]> {
     const { rows } = await this.pool.query(
-      `SELECT u.id, u.email, u.name, m.role, m.blocked_at IS NOT NULL AS blocked
+      `SELECT u.id, u.email, u.name, m.role, m.blocked_at IS NOT NULL AS blocked, m.assigned_only AS "assignedOnly"
          FROM memberships m JOIN users u ON u.id = m.user_id
         WHERE m.org_id = $1 ORDER BY u.email`,
       [orgId],
@@ -35,11 +36,14 @@ export class MemberService {
     return rows;
   }
 
-  /** False when the person is not a member of the organisation. */
-  changeRole(orgId: string, userId: string, role: Role): Promise<boolean> {
+  /** Role and scope (what is given); false when the person is not a member of the organisation. */
+  changeRole(orgId: string, userId: string, change: { role?: Role; assignedOnly?: boolean }): Promise<boolean> {
     return this.access.change(async (db, touch) => {
       if (!(await lockMember(db, orgId, userId))) return false;
-      await db.query('UPDATE memberships SET role = $3 WHERE org_id = $1 AND user_id = $2', [orgId, userId, role]);
+      await db.query(
+        'UPDATE memberships SET role = coalesce($3, role), assigned_only = coalesce($4, assigned_only) WHERE org_id = $1 AND user_id = $2',
+        [orgId, userId, change.role ?? null, change.assignedOnly ?? null],
+      );
       await keepAnAdmin(db, orgId);
       touch(`user:${userId}`);
       return true;

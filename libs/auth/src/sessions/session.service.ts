@@ -121,12 +121,13 @@ export async function endSessions(
   touch(`user:${userId}`);
 }
 
-/** The one place a session's access becomes a principal (a membership scope would be added here). */
+/** The one place a session's access becomes a principal, with its membership's scope. */
 function toPrincipal(access: SessionAccess): Principal {
   return {
     orgId: access.orgId,
     actor: { kind: 'user', id: access.userId, role: access.role },
     scopes: [],
+    ...(access.assignedTo ? { assignedTo: access.assignedTo } : {}),
     session: { id: access.sessionId, expiresAt: access.expiresAt.toISOString(), mustChangePassword: access.mustChangePassword },
   };
 }

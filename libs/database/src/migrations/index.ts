@@ -11,6 +11,7 @@ import { Lz4Compression0000000000041 } from './0041-lz4-compression';
 import { EventSizes0000000000042 } from './0042-event-sizes';
 import { TaskAssignees0000000000050 } from './0050-task-assignees';
 import { TaskTypes0000000000051 } from './0051-task-types';
+import { TaskActions0000000000052 } from './0052-task-actions';
 import { Devices0000000000060 } from './0060-devices';
 import { DeviceChallenges0000000000061 } from './0061-device-challenges';
 import { Oncall0000000000080 } from './0080-oncall';
@@ -34,6 +35,7 @@ export const migrations = [
   EventSizes0000000000042,
   TaskAssignees0000000000050,
   TaskTypes0000000000051,
+  TaskActions0000000000052,
   Devices0000000000060,
   DeviceChallenges0000000000061,
   Oncall0000000000080,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor, AssigneeRef, ExistingTask, TaskCommand, TaskDetails } from '@taskinbox/domain';
+import type { Actor, AssigneeRef, ExistingTask, TaskActionRequest, TaskCommand, TaskDetails } from '@taskinbox/domain';
 import type { ChangeStatusDto, CommentDto, CompleteTaskDto, PostInfoDto, ReasonDto } from './task.dto';
 
 /**
@@ -37,6 +37,22 @@ export const taskChanges = {
   assign: (assignee: AssigneeRef): TaskChange => (_, by, now) => ({ type: 'AssignTask', assignee, by, now }),
   unassign: (assignee: AssigneeRef): TaskChange => (_, by, now) => ({ type: 'UnassignTask', assignee, by, now }),
   postInfo: (body: PostInfoDto): TaskChange => (_, by, now) => ({ type: 'PostTaskInfo', info: body.info, note: body.note, by, now }),
+  /** Adds tags to the task's own (as the fresh stream has them), in one TaskUpdated. */
+  tag: (tags: string[]): TaskChange => (task, by, now) => ({
+    type: 'UpdateTaskDetails',
+    changes: { tags: [...new Set([...(task.tags ?? []), ...tags.map((tag) => tag.trim()).filter(Boolean)])] },
+    by,
+    now,
+  }),
+  delete: (body: ReasonDto): TaskChange => (_, by, now) => ({ type: 'DeleteTask', reason: body.reason, by, now }),
+  erasePayload: (): TaskChange => (_, by, now) => ({ type: 'EraseTaskPayload', by, now }),
+  requestAction: (request: TaskActionRequest, roles: readonly string[]): TaskChange => (_, by, now) => ({
+    type: 'RequestTaskAction',
+    request,
+    roles,
+    by,
+    now,
+  }),
   /**
    * The seed's `PUT /api/inbox/tasks/{id} {"status": …}` names a target status; this picks
    * the command that reaches it from where the task is now.

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { actorRef, type AssigneeInput, PeopleDirectory, type Principal } from '@taskinbox/auth';
 import {
+  assigneeKeys,
   type ExistingTask,
   type Task,
   type TaskCommand,
@@ -12,6 +13,7 @@ import {
   decide,
   evolve,
   initialState,
+  isInAssignedScope,
   isVisibleTo,
   taskStreamName,
 } from '@taskinbox/domain';
@@ -25,6 +27,7 @@ import {
 } from '@taskinbox/event-store';
 import { RejectedCommand } from '@taskinbox/http';
 import { addDuration, TaskTypeCatalog } from '@taskinbox/task-types';
+import { PayloadRedactor } from './payload.redactor';
 import type { TaskChange } from './task-change.command';
 import type { TaskCommandSpec } from './task-command.table';
 import { toTaskView, type TaskView } from './task.view';
@@ -69,6 +72,7 @@ export class TaskCommandHandler {
     private readonly snapshots: SnapshotStore,
     private readonly people: PeopleDirectory,
     private readonly types: TaskTypeCatalog,
+    private readonly redactor: PayloadRedactor,
   ) {}
 
   /**
@@ -136,7 +140,12 @@ export class TaskCommandHandler {
     body: Body,
     correlationId: string,
   ): Promise<CommandOutcome> {
-    const change = await spec.build(body, { principal, people: this.people });
+    const change = await spec.build(body, {
+      principal,
+      people: this.people,
+      types: this.types,
+      task: async () => (await this.load(principal, taskId)).task,
+    });
     return this.execute(principal, taskId, change, correlationId);
   }
 
@@ -149,24 +158,39 @@ export class TaskCommandHandler {
   /** Decides `change` on the current task and appends its events; retried on concurrent writes. */
   async execute(principal: Principal, taskId: string, change: TaskChange, correlationId: string): Promise<CommandOutcome> {
     for (let attempt = 1; ; attempt++) {
-      const { task, version } = await this.load(principal, taskId);
-      const result = decide(change(task, principal.actor, new Date().toISOString()), task);
+      // Deleted tasks too: the decider refuses every command on them but erasing the payload.
+      const { task, version } = await this.load(principal, taskId, { deleted: true });
+      const command = change(task, principal.actor, new Date().toISOString());
+      const result = decide(command, task);
       if (!result.ok) throw new RejectedCommand(result.rejection);
-      if (result.events.length === 0) return { task, version, replayed: false };
-      try {
-        await this.append(taskId, result.events, BigInt(version), principal, correlationId);
-        return { task: fold(task, result.events) as ExistingTask, version: version + result.events.length, replayed: false };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError) || attempt >= maxAttempts) throw error;
+      let outcome: CommandOutcome = { task, version, replayed: false };
+      if (result.events.length > 0) {
+        try {
+          await this.append(taskId, result.events, BigInt(version), principal, correlationId);
+        } catch (error) {
+          if (!(error instanceof WrongExpectedRevisionError) || attempt >= maxAttempts) throw error;
+          continue;
+        }
+        outcome = { task: fold(task, result.events) as ExistingTask, version: version + result.events.length, replayed: false };
       }
+      // Also when the erasure was recorded before: a crash may have come between it and the redaction.
+      if (command.type === 'EraseTaskPayload') await this.redactor.redact(taskId);
+      return outcome;
     }
   }
 
   /** The task as its own stream says, only within the caller's organisation. */
-  async load(principal: Principal, taskId: string): Promise<{ task: ExistingTask; version: number }> {
+  async load(principal: Principal, taskId: string, include: { deleted?: boolean } = {}): Promise<{ task: ExistingTask; version: number }> {
     const { task, version } = await this.fold(taskId);
-    // Another organisation's task, and a private task of another sender, answer exactly like a missing one.
-    if (!task.exists || task.orgId !== principal.orgId || !isVisibleTo(task, principal.actor)) {
+    // Another organisation's task, a private task of another sender, a task outside an
+    // assigned-only member's scope and a deleted task answer exactly like a missing one.
+    if (
+      !task.exists ||
+      task.orgId !== principal.orgId ||
+      !isVisibleTo(task, principal.actor) ||
+      !isInAssignedScope(assigneeKeys(task), principal.assignedTo) ||
+      (task.deleted && !include.deleted)
+    ) {
       throw new RejectedCommand(new TaskNotFound());
     }
     return { task, version };

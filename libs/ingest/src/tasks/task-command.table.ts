@@ -1,5 +1,8 @@
 import type { Type } from '@nestjs/common';
-import { type AccessRule, type PeopleDirectory, type Principal, workers } from '@taskinbox/auth';
+import { randomUUID } from 'node:crypto';
+import { type AccessRule, everyone, type PeopleDirectory, type Principal, workers } from '@taskinbox/auth';
+import type { ExistingTask } from '@taskinbox/domain';
+import type { TaskTypeCatalog } from '@taskinbox/task-types';
 import { type TaskChange, taskChanges } from './task-change.command';
 import {
   AssigneeRefDto,
@@ -8,6 +11,8 @@ import {
   CompleteTaskDto,
   PostInfoDto,
   ReasonDto,
+  RunActionDto,
+  TagDto,
   UpdateTaskDto,
 } from './task.dto';
 import { taskSubjects } from './task.subjects';
@@ -30,10 +35,14 @@ export interface TaskCommandSpec<Body = void> {
 export interface CommandContext {
   principal: Principal;
   people: PeopleDirectory;
+  types: TaskTypeCatalog;
+  /** The task as the caller sees it now (its type version and payload feed a custom action). */
+  task: () => Promise<ExistingTask>;
 }
 
 const workersOnly: AccessRule = { roles: workers };
 const writers: AccessRule = { roles: workers, scopes: ['tasks:write'] };
+const admins: AccessRule = { roles: ['admin'] };
 const adminsAndSenders: AccessRule = { roles: ['admin'], scopes: ['tasks:write'] };
 
 const command = <Body>(spec: TaskCommandSpec<Body>): TaskCommandSpec<Body> => spec;
@@ -78,6 +87,21 @@ export const taskCommandTable = {
     build: (body) => taskChanges.unassign({ kind: body.kind, id: body.id.toLowerCase() }),
   }),
   postInfo: command({ allow: writers, subject: taskSubjects.postInfo, body: PostInfoDto, build: (body) => taskChanges.postInfo(body) }),
+  tag: command({ allow: writers, subject: taskSubjects.tag, body: TagDto, build: (body) => taskChanges.tag(body.tags) }),
+  // A tombstone; the task then answers 404 everywhere. Erasing its payload stays possible.
+  delete: command({ allow: admins, subject: taskSubjects.delete, body: ReasonDto, build: (body) => taskChanges.delete(body) }),
+  erasePayload: command<void>({ allow: admins, subject: taskSubjects.erasePayload, build: () => taskChanges.erasePayload() }),
+  // People only; the action's own roles (checked by the decider) narrow it further.
+  runAction: command({
+    allow: { roles: everyone },
+    subject: taskSubjects.runAction,
+    body: RunActionDto,
+    build: async (body, { principal, types, task }) => {
+      const current = await task();
+      const { action, args, typeVersion } = await types.actionOf(principal.orgId, current, body.key, body.args ?? {});
+      return taskChanges.requestAction({ actionId: randomUUID(), key: action.key, label: action.label, args, typeVersion }, action.roles);
+    },
+  }),
 };
 
 export type TaskCommandName = keyof typeof taskCommandTable;

@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsUUID } from 'class-validator';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsUUID, Matches } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Allow, CurrentPrincipal, type Principal } from '@taskinbox/auth';
 import {
@@ -11,11 +11,46 @@ import {
   CreateTaskDto,
   PostInfoDto,
   ReasonDto,
+  RunActionBodyDto,
+  TagDto,
   UpdateTaskDto,
 } from './task.dto';
 import { createRule, readRule, type TaskCommandSpec, taskCommandTable as commands } from './task-command.table';
 import { TaskCommandHandler } from './task-command.handler';
 import type { TaskView } from './task.view';
+
+/** The main fields of a TaskView (task.view.ts), for routes that document their answer. */
+const taskViewSchema = {
+  type: 'object' as const,
+  required: ['id', 'status', 'version'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    status: { type: 'string', enum: ['pending', 'processing', 'waiting', 'completed', 'cancelled'] },
+    version: { type: 'integer' },
+    typeVersion: { type: 'integer', nullable: true },
+    tags: { type: 'array', items: { type: 'string' } },
+  },
+};
+
+class ErasedView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: true })
+  payloadErased!: boolean;
+
+  @ApiProperty({ description: 'Stream revision after the erasure.' })
+  version!: number;
+}
+
+class ActionParams {
+  @IsUUID()
+  id!: string;
+
+  @ApiProperty({ example: 'refund' })
+  @Matches(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'key must be an action key of the task type' })
+  key!: string;
+}
 
 class UnassignParams {
   @IsUUID()
@@ -172,6 +207,53 @@ export class TaskController {
     @Req() request: FastifyRequest,
   ) {
     return this.run(principal, id, request, commands.unassign, { kind: params.kind, id: params.assigneeId });
+  }
+
+  @ApiOperation({ summary: "Add tags to the task's own." })
+  @ApiOkResponse({ description: 'The task.', schema: taskViewSchema })
+  @Allow(commands.tag.allow)
+  @Post('tasks/:id/tags')
+  @HttpCode(200)
+  tag(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: TagDto, @Req() request: FastifyRequest) {
+    return this.run(principal, id, request, commands.tag, body);
+  }
+
+  @ApiOperation({
+    summary: 'Delete a task (admins): a tombstone event; the task then answers 404 everywhere (inbox, timeline, stats, stream).',
+    description: 'Its payload can still be erased afterwards (POST /api/tasks/{id}/erase-payload).',
+  })
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @Allow(commands.delete.allow)
+  @Delete('tasks/:id')
+  @HttpCode(204)
+  async delete(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @Req() request: FastifyRequest): Promise<void> {
+    await this.tasks.run(principal, id, commands.delete, body ?? {}, String(request.id));
+  }
+
+  @ApiOperation({
+    summary: "Erase a task's payload (admins), deleted tasks included: recorded as TaskPayloadErased.",
+    description:
+      'The payload, posted info, action arguments and responses are also redacted in the stored events and in webhook bodies kept for resends: the one sanctioned rewrite of history.',
+  })
+  @ApiOkResponse({ type: ErasedView })
+  @Allow(commands.erasePayload.allow)
+  @Post('tasks/:id/erase-payload')
+  @HttpCode(200)
+  async erasePayload(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() request: FastifyRequest): Promise<ErasedView> {
+    const { version } = await this.tasks.run(principal, id, commands.erasePayload, undefined, String(request.id));
+    return { id, payloadErased: true, version };
+  }
+
+  @ApiOperation({
+    summary: "Run a custom action of the task's type (202): its arguments are checked now, the call is made in the background.",
+    description: 'The outcome (task.action_succeeded or task.action_failed) appears on the timeline and in webhooks. 400 names each argument the argsSchema refuses.',
+  })
+  @ApiAcceptedResponse({ description: 'The task; the action is recorded as requested.', schema: taskViewSchema })
+  @Allow(commands.runAction.allow)
+  @Post('tasks/:id/actions/:key')
+  @HttpCode(202)
+  runAction(@CurrentPrincipal() principal: Principal, @Param() params: ActionParams, @Body() body: RunActionBodyDto, @Req() request: FastifyRequest) {
+    return this.run(principal, params.id, request, commands.runAction, { key: params.key, args: body.args });
   }
 
   private async run<Body>(

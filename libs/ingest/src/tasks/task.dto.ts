@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsISO8601,
@@ -191,4 +193,29 @@ export class AssigneeRefDto {
   @ApiProperty({ format: 'uuid' })
   @Matches(uuidShape, { message: 'id must be a UUID' })
   id!: string;
+}
+
+export class RunActionBodyDto {
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { amount: 12.5 }, description: "Checked against the action's argsSchema, after argsFrom." })
+  @IsOptional()
+  @IsObject()
+  args?: Record<string, unknown>;
+}
+
+/** A custom action of the task's type, by key; over NATS the key travels in the body. */
+export class RunActionDto extends RunActionBodyDto {
+  @ApiProperty({ example: 'refund' })
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'key must be an action key of the task type' })
+  key!: string;
+}
+
+export class TagDto {
+  @ApiProperty({ type: [String], example: ['refund'], description: 'Tags added to those the task has.' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(50, { each: true })
+  tags!: string[];
 }

@@ -21,4 +21,8 @@ export const taskSubjects = {
   attach: 'tasks.attach',
   assign: 'tasks.assign',
   unassign: 'tasks.unassign',
+  runAction: 'tasks.run-action',
+  delete: 'tasks.delete',
+  tag: 'tasks.tag',
+  erasePayload: 'tasks.erase-payload',
 } as const;

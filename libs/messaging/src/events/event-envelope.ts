@@ -19,6 +19,11 @@ export const publicEventTypes = {
   TaskUnassigned: 'task.unassigned',
   TaskAttachmentAdded: 'task.attachment_added',
   TaskInfoPosted: 'task.info_posted',
+  TaskActionRequested: 'task.action_requested',
+  TaskActionSucceeded: 'task.action_succeeded',
+  TaskActionFailed: 'task.action_failed',
+  TaskDeleted: 'task.deleted',
+  TaskPayloadErased: 'task.payload_erased',
 } as const satisfies Record<TaskEventType, `task.${string}`>;
 
 export type PublicEventType = (typeof publicEventTypes)[TaskEventType];

@@ -92,6 +92,7 @@ export async function replayInBulk(
     } finally {
       await client.query(`DROP TABLE IF EXISTS ${quote(stage)}`);
     }
+    await target.statements.forget(client, rows);
   }
   return { position, events };
 }

@@ -1,4 +1,5 @@
 import {
+  assigneeKeys,
   type Actor,
   type ExistingTask,
   type Task,
@@ -145,6 +146,10 @@ export interface ProjectedRows {
   inbox: InboxRow[];
   timeline: TimelineRow[];
   facts: FactRow[];
+  /** Tasks deleted (TaskDeleted): all their rows go, once the batch's rows are written. */
+  deleted?: string[];
+  /** Tasks whose payload was erased (TaskPayloadErased): their timeline details lose what carried it. */
+  erased?: string[];
 }
 
 const taskStream = /^task-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
@@ -168,6 +173,11 @@ const knownTypes: Record<TaskEventType, true> = {
   TaskUnassigned: true,
   TaskAttachmentAdded: true,
   TaskInfoPosted: true,
+  TaskActionRequested: true,
+  TaskActionSucceeded: true,
+  TaskActionFailed: true,
+  TaskDeleted: true,
+  TaskPayloadErased: true,
 };
 
 const isTaskEventType = (type: string): type is TaskEventType => Object.hasOwn(knownTypes, type);
@@ -201,6 +211,7 @@ export function foldBatch(events: readonly RecordedEvent[], stored: ReadonlyMap<
  */
 export class TaskFolds {
   private readonly tasks = new Map<string, Folding>();
+  private readonly erased = new Set<string>();
 
   constructor(private readonly stored: (taskId: string) => StoredTask | undefined) {}
 
@@ -237,7 +248,8 @@ export class TaskFolds {
     if (!isTaskEventType(recorded.type)) return undefined;
     const event = { type: recorded.type, data: recorded.data } as TaskEvent;
     folding.task = evolve(folding.task, event);
-    if (!folding.task.exists) return undefined;
+    if (!folding.task.exists || folding.task.deleted) return undefined;
+    if (event.type === 'TaskPayloadErased') this.erased.add(taskId);
     track(folding, event);
     const { actor, occurredAt, summary, details } = describeEvent(event);
     return {
@@ -254,16 +266,23 @@ export class TaskFolds {
   }
 
   /** The inbox rows of the tasks touched, and the facts rows of those whose facts changed; forgets them all. */
-  take(): { inbox: InboxRow[]; facts: FactRow[] } {
+  take(): Omit<ProjectedRows, 'timeline'> {
     const inbox: InboxRow[] = [];
     const facts: FactRow[] = [];
+    const deleted: string[] = [];
     for (const [taskId, folding] of this.tasks) {
       if (!folding.task.exists) continue;
+      if (folding.task.deleted) {
+        deleted.push(taskId);
+        continue;
+      }
       inbox.push(inboxRow(taskId, folding.task, folding));
       if (folding.factsChanged) facts.push(factRow(taskId, folding.task, folding));
     }
+    const erased = [...this.erased];
     this.tasks.clear();
-    return { inbox, facts };
+    this.erased.clear();
+    return { inbox, facts, ...(deleted.length > 0 ? { deleted } : {}), ...(erased.length > 0 ? { erased } : {}) };
   }
 }
 
@@ -327,17 +346,6 @@ function inboxRow(taskId: string, task: ExistingTask, folding: Folding): InboxRo
     version: folding.version,
     state: task,
   };
-}
-
-/**
- * Assignees as the inbox filters them: `user:<id>`, `group:<id>`, and `legacy:<text>` for the free
- * strings of tasks created before assignees were checked (migration 0050 wrote old rows the same way).
- */
-export function assigneeKeys(task: ExistingTask): string[] {
-  return [
-    ...(task.assignees ?? []).map((ref) => `${ref.kind}:${ref.id}`),
-    ...(task.legacyAssignees ?? []).map((label) => `legacy:${label}`),
-  ];
 }
 
 function factRow(taskId: string, task: ExistingTask, folding: Folding): FactRow {

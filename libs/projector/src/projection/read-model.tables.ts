@@ -38,6 +38,8 @@ export class ReadModelStatements {
   private readonly upsert: string;
   private readonly upsertAndNotify: string;
   private readonly insertStagedFacts: (stage: string) => string;
+  private readonly remove: string;
+  private readonly redact: string;
 
   constructor(readonly tables: ReadModelTables) {
     const inbox = quote(tables.inbox);
@@ -78,6 +80,18 @@ export class ReadModelStatements {
     this.upsert = `${writes} SELECT 1`;
     this.insertStagedFacts = (stage) => `INSERT INTO ${quote(tables.facts)} ${factNames} ${factsSelect(`${quote(stage)} AS r`, 1)}`;
     this.upsertAndNotify = `${writes} SELECT pg_notify($8, $9)`;
+    this.remove = `WITH inbox AS (DELETE FROM ${inbox} WHERE task_id = ANY($1::uuid[])),
+      timeline AS (DELETE FROM ${quote(tables.timeline)} WHERE task_id = ANY($1::uuid[]))
+      DELETE FROM ${quote(tables.facts)} WHERE task_id = ANY($1::uuid[])`;
+    // The fields the payload reaches (libs/ingest PayloadRedactor redacts the same ones in the events).
+    this.redact = `UPDATE ${quote(tables.timeline)} SET details = details - 'info' - 'args' - 'response'
+      WHERE task_id = ANY($1::uuid[]) AND event_type IN ('TaskInfoPosted', 'TaskActionRequested', 'TaskActionSucceeded', 'TaskActionFailed')`;
+  }
+
+  /** Removes deleted tasks' rows and redacts erased ones' timelines: after the rows that may carry them are written. */
+  async forget(db: SqlClient, rows: Pick<ProjectedRows, 'deleted' | 'erased'>): Promise<void> {
+    if (rows.erased?.length) await db.query(this.redact, [rows.erased]);
+    if (rows.deleted?.length) await db.query(this.remove, [rows.deleted]);
   }
 
   /** Facts rows staged in `stage` (a table with factColumns), with their durations, into the (empty) facts table. */
@@ -116,18 +130,20 @@ export class ReadModelStatements {
         await db.query(this.upsertAndNotify, [...values, notification.channel, notification.payload]);
       else await db.query(this.upsert, values);
     }
+    await this.forget(db, rows);
   }
 }
 
 /** Most characters of JSON rows one write statement carries. */
 const statementChars = 8 * 1024 * 1024;
 
-type RowsJson = Record<keyof ProjectedRows, string>;
+type RowKind = 'inbox' | 'timeline' | 'facts';
+type RowsJson = Record<RowKind, string>;
 
 /** The rows as JSON arrays, cut into parts of at most `limit` characters; a larger row goes alone. */
 export function splitRows(rows: ProjectedRows, limit: number): RowsJson[] {
-  const parts: Record<keyof ProjectedRows, string[]>[] = [];
-  let part = { inbox: [], timeline: [], facts: [] } as Record<keyof ProjectedRows, string[]>;
+  const parts: Record<RowKind, string[]>[] = [];
+  let part = { inbox: [], timeline: [], facts: [] } as Record<RowKind, string[]>;
   let chars = 0;
   for (const key of ['inbox', 'timeline', 'facts'] as const) {
     for (const row of rows[key]) {

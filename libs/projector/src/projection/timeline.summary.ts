@@ -70,6 +70,34 @@ export function describeEvent(event: TaskEvent): TimelineLine {
       const { by, postedAt, info, note } = event.data;
       return line(by, postedAt, `Info posted by ${actorLabel(by)}`, { info, note });
     }
+    case 'TaskDeleted': {
+      const { by, deletedAt, reason } = event.data;
+      return line(by, deletedAt, withText('Deleted', reason), { reason });
+    }
+    case 'TaskPayloadErased': {
+      const { by, erasedAt } = event.data;
+      return line(by, erasedAt, 'Payload erased', {});
+    }
+    case 'TaskActionRequested': {
+      const { by, requestedAt, actionId, key, label, args } = event.data;
+      return line(by, requestedAt, `Action requested: ${label}`, { actionId, key, args });
+    }
+    case 'TaskActionSucceeded': {
+      const { by, succeededAt, actionId, key, statusCode, response, attempts } = event.data;
+      return line(by, succeededAt, `Action ${key} succeeded (HTTP ${statusCode})`, { actionId, key, statusCode, response, attempts });
+    }
+    case 'TaskActionFailed': {
+      const { by, failedAt, actionId, key, statusCode, error, response, attempts } = event.data;
+      const why = statusCode === undefined ? (error ?? 'no answer') : `HTTP ${statusCode}`;
+      return line(by, failedAt, `Action ${key} failed (${why}) after ${attempts} attempt${attempts === 1 ? '' : 's'}`, {
+        actionId,
+        key,
+        statusCode,
+        error,
+        response,
+        attempts,
+      });
+    }
   }
 }
 

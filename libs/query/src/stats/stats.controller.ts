@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
 import { ResolutionTimeQueryDto, SeriesQueryDto, StatsQueryDto } from './stats-query.dto';
-import { type PrivateTasks, StatsService } from './stats.service';
+import { type StatsAudience, StatsService } from './stats.service';
 import type {
   BacklogStats,
   OutcomeStats,
@@ -15,7 +15,10 @@ const readers = { roles: everyone, scopes: ['tasks:read'] } as const;
 
 // People count every task of their organisation; services never count private tasks, not even
 // their own: a figure cannot say whose task it counted (see PrivateTasks).
-const privateTasksFor = (principal: Principal): PrivateTasks => (principal.actor.kind === 'user' ? 'counted' : 'left-out');
+const audienceOf = (principal: Principal): StatsAudience => ({
+  privateTasks: principal.actor.kind === 'user' ? 'counted' : 'left-out',
+  ...(principal.assignedTo ? { assignedTo: principal.assignedTo } : {}),
+});
 
 @ApiTags('stats')
 @ApiBearerAuth()
@@ -35,7 +38,7 @@ export class StatsController {
     @CurrentPrincipal() principal: Principal,
     @Query() query: ResolutionTimeQueryDto,
   ): Promise<ResolutionTimeStats> {
-    return this.stats.resolutionTime(principal.orgId, query, privateTasksFor(principal));
+    return this.stats.resolutionTime(principal.orgId, query, audienceOf(principal));
   }
 
   @ApiOperation({
@@ -52,7 +55,7 @@ export class StatsController {
     @CurrentPrincipal() principal: Principal,
     @Query() query: ResolutionTimeQueryDto,
   ): Promise<ResolutionTimeByTypeStats> {
-    return this.stats.resolutionTimeByType(principal.orgId, query, privateTasksFor(principal));
+    return this.stats.resolutionTimeByType(principal.orgId, query, audienceOf(principal));
   }
 
   @ApiOperation({
@@ -63,7 +66,7 @@ export class StatsController {
   @Allow(readers)
   @Get('outcomes')
   outcomes(@CurrentPrincipal() principal: Principal, @Query() query: StatsQueryDto): Promise<OutcomeStats> {
-    return this.stats.outcomes(principal.orgId, query, privateTasksFor(principal));
+    return this.stats.outcomes(principal.orgId, query, audienceOf(principal));
   }
 
   @ApiOperation({
@@ -73,7 +76,7 @@ export class StatsController {
   @Allow(readers)
   @Get('backlog')
   backlog(@CurrentPrincipal() principal: Principal, @Query() query: SeriesQueryDto): Promise<BacklogStats> {
-    return this.stats.backlog(principal.orgId, query, privateTasksFor(principal));
+    return this.stats.backlog(principal.orgId, query, audienceOf(principal));
   }
 
   @ApiOperation({
@@ -82,6 +85,6 @@ export class StatsController {
   @Allow(readers)
   @Get('throughput')
   throughput(@CurrentPrincipal() principal: Principal, @Query() query: SeriesQueryDto): Promise<ThroughputStats> {
-    return this.stats.throughput(principal.orgId, query, privateTasksFor(principal));
+    return this.stats.throughput(principal.orgId, query, audienceOf(principal));
   }
 }

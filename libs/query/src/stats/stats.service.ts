@@ -32,6 +32,12 @@ const isDate = /^\d{4}-\d{2}-\d{2}$/;
  */
 export type PrivateTasks = 'counted' | 'left-out';
 
+/** Whose statistics: which private tasks count, and for a member limited to assigned tasks, their assignee keys. */
+export interface StatsAudience {
+  privateTasks: PrivateTasks;
+  assignedTo?: readonly string[];
+}
+
 /** The rows a statistic reads: one organisation, [from, to), maybe one type, days in `timeZone`. */
 interface Scope {
   orgId: string;
@@ -40,6 +46,7 @@ interface Scope {
   timeZone: string;
   type: string | null;
   privateTasks: PrivateTasks;
+  assignedTo?: readonly string[];
 }
 
 /**
@@ -51,10 +58,10 @@ interface Scope {
 export class StatsService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async resolutionTime(orgId: string, query: ResolutionTimeQueryDto, privateTasks: PrivateTasks): Promise<ResolutionTimeStats> {
+  async resolutionTime(orgId: string, query: ResolutionTimeQueryDto, audience: StatsAudience): Promise<ResolutionTimeStats> {
     const businessHours = query.businessHours ?? false;
     const duration = businessHours ? 'business_seconds' : 'resolution_seconds';
-    return this.read(orgId, query, privateTasks, async (scope, db) => {
+    return this.read(orgId, query, audience, async (scope, db) => {
       // One sort serves both percentiles; interpolation noise is rounded off at the millisecond.
       const [row]: { count: number; median: number | null; p90: number | null; slowest: number | null }[] =
         await db.query(
@@ -83,10 +90,10 @@ export class StatsService {
    * index-only scans); created-only rows carry no duration, and aggregates skip nulls, so they
    * only make their type appear.
    */
-  async resolutionTimeByType(orgId: string, query: ResolutionTimeQueryDto, privateTasks: PrivateTasks): Promise<ResolutionTimeByTypeStats> {
+  async resolutionTimeByType(orgId: string, query: ResolutionTimeQueryDto, audience: StatsAudience): Promise<ResolutionTimeByTypeStats> {
     const businessHours = query.businessHours ?? false;
     const duration = businessHours ? 'business_seconds' : 'resolution_seconds';
-    return this.read(orgId, query, privateTasks, async (scope, db) => {
+    return this.read(orgId, query, audience, async (scope, db) => {
       const rows: {
         type: string;
         count: number;
@@ -122,8 +129,8 @@ export class StatsService {
     });
   }
 
-  async outcomes(orgId: string, query: StatsQueryDto, privateTasks: PrivateTasks): Promise<OutcomeStats> {
-    return this.read(orgId, query, privateTasks, async (scope, db) => {
+  async outcomes(orgId: string, query: StatsQueryDto, audience: StatsAudience): Promise<OutcomeStats> {
+    return this.read(orgId, query, audience, async (scope, db) => {
       const rows: (OutcomeShare & { total: number })[] = await db.query(
         `SELECT outcome,
                 CASE WHEN outcome = 'cancelled' THEN 'cancelled' ELSE coalesce(resolution, 'completed') END AS resolution,
@@ -149,9 +156,9 @@ export class StatsService {
    * finished. The start is derived from what is open now (open now − created since `from` +
    * finished since `from`), so the cost follows the period, not the organisation's whole history.
    */
-  async backlog(orgId: string, query: SeriesQueryDto, privateTasks: PrivateTasks): Promise<BacklogStats> {
+  async backlog(orgId: string, query: SeriesQueryDto, audience: StatsAudience): Promise<BacklogStats> {
     const interval = query.interval ?? 'day';
-    return this.read(orgId, query, privateTasks, async (scope, db) => {
+    return this.read(orgId, query, audience, async (scope, db) => {
       assertBucketCount(scope, interval);
       const type = typeCondition(scope, 7);
       const rows: { date: string; open: number; open_at_start: number }[] = await db.query(
@@ -185,9 +192,9 @@ export class StatsService {
     });
   }
 
-  async throughput(orgId: string, query: SeriesQueryDto, privateTasks: PrivateTasks): Promise<ThroughputStats> {
+  async throughput(orgId: string, query: SeriesQueryDto, audience: StatsAudience): Promise<ThroughputStats> {
     const interval = query.interval ?? 'day';
-    return this.read(orgId, query, privateTasks, async (scope, db) => {
+    return this.read(orgId, query, audience, async (scope, db) => {
       assertBucketCount(scope, interval);
       const type = typeCondition(scope, 7);
       const buckets: ThroughputStats['buckets'] = await db.query(
@@ -212,12 +219,14 @@ export class StatsService {
   private read<T>(
     orgId: string,
     query: StatsQueryDto,
-    privateTasks: PrivateTasks,
+    audience: StatsAudience,
     work: (scope: Scope, db: EntityManager) => Promise<T>,
   ): Promise<T> {
     return this.dataSource.transaction(async (db) => {
       await db.query(statsSettings);
-      return work({ ...(await this.scope(db, orgId, query)), privateTasks }, db);
+      // Read by typeCondition's SQL, which every statement takes its conditions from; ends with the transaction.
+      if (audience.assignedTo) await db.query("SELECT set_config('taskinbox.assigned_to', $1, true)", [JSON.stringify(audience.assignedTo)]);
+      return work({ ...(await this.scope(db, orgId, query)), ...audience }, db);
     });
   }
 
@@ -252,7 +261,13 @@ export class StatsService {
 
 /** Which facts count: private ones only when the scope says so, one type when asked (always the last parameter). */
 const typeCondition = (scope: Scope, parameter: number): string =>
-  (scope.privateTasks === 'counted' ? '' : 'AND NOT private ') + (scope.type === null ? '' : `AND task_type = $${parameter}`);
+  (scope.privateTasks === 'counted' ? '' : 'AND NOT private ') +
+  (scope.assignedTo ? `AND ${inAssignedScope} ` : '') +
+  (scope.type === null ? '' : `AND task_type = $${parameter}`);
+
+/** A member limited to assigned tasks counts only those assigned to them or their groups now. */
+const inAssignedScope = `task_facts.task_id IN (SELECT i.task_id FROM inbox_tasks i WHERE i.org_id = $1
+  AND i.assignees && ARRAY(SELECT jsonb_array_elements_text(current_setting('taskinbox.assigned_to')::jsonb)))`;
 const typeParameter = (scope: Scope): unknown[] => (scope.type === null ? [] : [scope.type]);
 
 // Parameters of the plain statistics: $1 org, $2 from, $3 to, $4 type.

@@ -10,8 +10,11 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
+import type { Pool } from 'pg';
 import { AcceptQueryToken, Allow, CurrentAccess, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
 import { TaskEventFeed, type TaskEventEnvelope } from '@taskinbox/messaging';
+import { InjectPool } from '@taskinbox/database';
+import { AssignedScopeFilter } from './assigned-scope.filter';
 import { STREAM_OPTIONS, type StreamOptions } from './stream.options';
 
 const maxBufferedBytes = 1024 * 1024;
@@ -32,12 +35,16 @@ function toSseEvent(envelope: TaskEventEnvelope): string {
 @Controller('api/stream')
 export class StreamController implements BeforeApplicationShutdown {
   private readonly open = new Set<ServerResponse>();
+  private readonly scope: AssignedScopeFilter;
 
   constructor(
     private readonly feed: TaskEventFeed,
     private readonly access: CurrentAccess,
     @Inject(STREAM_OPTIONS) private readonly options: StreamOptions,
-  ) {}
+    @InjectPool() pool: Pool,
+  ) {
+    this.scope = new AssignedScopeFilter(pool);
+  }
 
   @ApiOperation({
     summary:
@@ -71,7 +78,18 @@ export class StreamController implements BeforeApplicationShutdown {
     let unsubscribe: () => void;
     try {
       // Subscribed before the headers go out, so a refusal can still be an error response.
-      unsubscribe = await this.feed.subscribe(principal.orgId, (envelope) => send(toSseEvent(envelope)));
+      const { assignedTo } = principal;
+      // A member limited to assigned tasks: each event checked in turn, so their order holds.
+      let checked = Promise.resolve();
+      unsubscribe = await this.feed.subscribe(principal.orgId, (envelope) => {
+        if (!assignedTo) return send(toSseEvent(envelope));
+        checked = checked
+          .then(async () => {
+            if (await this.scope.allows(envelope, assignedTo)) send(toSseEvent(envelope));
+          })
+          // Unsure what it may see, the stream ends; EventSource reconnects.
+          .catch(() => void raw.destroy());
+      });
     } catch {
       throw new ServiceUnavailableException('Live updates are unavailable right now; try again shortly.');
     }

@@ -30,6 +30,7 @@ interface VersionRow {
   version: number;
   private: boolean;
   source: Actor;
+  assignees: string[];
 }
 
 /**
@@ -113,7 +114,7 @@ export class ReadModelFreshness {
     let rows: VersionRow[];
     try {
       rows = await this.dataSource.query(
-        'SELECT task_id, org_id, version, private, source FROM inbox_tasks WHERE task_id = ANY($1::uuid[])',
+        'SELECT task_id, org_id, version, private, source, assignees FROM inbox_tasks WHERE task_id = ANY($1::uuid[])',
         [ids],
       );
     } catch (error) {

@@ -3,9 +3,10 @@ import { Pool } from 'pg';
 import { InjectPool } from '@taskinbox/database';
 import { InvalidInput } from '@taskinbox/http';
 import { decideTaskType, initialTaskTypeState, type TaskTypeEvent } from '../pure/task-type.decider';
-import type { TaskTypeDefinition, TaskTypeVersion } from '../pure/task-type.definition';
-import { PayloadSchemas } from '../schema/payload.schemas';
-import { InvalidTaskType, TaskTypeExists, TaskTypeNotFound, TaskTypeVersionConflict, UnknownTaskType } from '../task-types.errors';
+import { actionArgs } from '../actions/action.args';
+import type { TaskTypeAction, TaskTypeDefinition, TaskTypeVersion } from '../pure/task-type.definition';
+import { type PayloadProblem, PayloadSchemas } from '../schema/payload.schemas';
+import { InvalidTaskType, TaskActionNotFound, TaskTypeExists, TaskTypeNotFound, TaskTypeVersionConflict, UnknownTaskType } from '../task-types.errors';
 
 export type UnknownTypes = 'accept' | 'refuse';
 
@@ -108,12 +109,30 @@ export class TaskTypeCatalog {
 
   /** A payload against one published version (a task keeps the version it was created with). */
   assertValid(orgId: string, version: TaskTypeVersion, payload: unknown): void {
-    const problems = this.schemas.validate(`${orgId}:${version.key}:v${version.version}`, version.schema, payload);
-    if (problems.length > 0) {
-      const byField = new Map<string, string[]>();
-      for (const { field, problem } of problems) byField.set(field, [...(byField.get(field) ?? []), problem]);
-      throw new InvalidInput([...byField].map(([field, list]) => ({ field, in: 'body', problems: list })));
+    refuseProblems(this.schemas.validate(`${orgId}:${version.key}:v${version.version}`, version.schema, payload));
+  }
+
+  /**
+   * One action of the version a task was created with, and its arguments: argsFrom resolved
+   * against the task, then checked against the action's argsSchema (a 400 naming each failing
+   * field, `args.amount`). Tasks of unregistered types have no actions.
+   */
+  async actionOf(
+    orgId: string,
+    task: { taskType: string; typeVersion?: number; payload: Record<string, unknown> },
+    key: string,
+    given: Record<string, unknown>,
+  ): Promise<{ action: TaskTypeAction; args: Record<string, unknown>; typeVersion: number }> {
+    if (task.typeVersion === undefined) throw new TaskActionNotFound(key);
+    const version = await this.version(orgId, task.taskType, task.typeVersion);
+    const action = version.actions.find((candidate) => candidate.key === key);
+    if (!action) throw new TaskActionNotFound(key);
+    const { payload, ...fields } = task;
+    const args = actionArgs(action.argsFrom, { payload, task: fields }, given);
+    if (action.argsSchema) {
+      refuseProblems(this.schemas.validate(`${orgId}:${version.key}:v${version.version}:action:${key}`, action.argsSchema, args, 'args'));
     }
+    return { action, args, typeVersion: version.version };
   }
 
   private async latestVersionNumber(orgId: string, key: string): Promise<number> {
@@ -133,6 +152,14 @@ export class TaskTypeCatalog {
       throw error;
     }
   }
+}
+
+/** A 400 naming each failing field, its problems together. */
+function refuseProblems(problems: PayloadProblem[]): void {
+  if (problems.length === 0) return;
+  const byField = new Map<string, string[]>();
+  for (const { field, problem } of problems) byField.set(field, [...(byField.get(field) ?? []), problem]);
+  throw new InvalidInput([...byField].map(([field, list]) => ({ field, in: 'body', problems: list })));
 }
 
 function fromRow(row: { key: string; version: number; definition: TaskTypeDefinition; published_at: Date }): PublishedTaskType {

@@ -11,6 +11,10 @@ export interface SendRequest {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** POST unless given (custom actions name theirs); a GET sends no body. */
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Overrides the sender's total timeout for this request. */
+  timeoutMs?: number;
 }
 
 export interface SendResult {
@@ -75,17 +79,19 @@ export class WebhookSender {
   private post(url: URL, address: string, input: SendRequest): Promise<{ statusCode: number; responseBody: string; retryAfter?: string }> {
     const secure = url.protocol === 'https:';
     const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const method = input.method ?? 'POST';
+    const body = method === 'GET' ? '' : input.body;
     return new Promise((resolve, reject) => {
       const request = (secure ? httpsRequest : httpRequest)({
-        method: 'POST',
+        method,
         host: address,
         port: url.port || (secure ? 443 : 80),
         path: `${url.pathname}${url.search}`,
         agent: secure ? this.httpsAgent : this.httpAgent,
-        headers: { ...input.headers, host: url.host, 'content-length': Buffer.byteLength(input.body) },
+        headers: { ...input.headers, host: url.host, 'content-length': Buffer.byteLength(body) },
         ...(secure && !isIP(hostname) ? { servername: hostname } : {}),
       });
-      const total = setTimeout(() => request.destroy(new TotalTimeout()), this.settings.totalTimeoutMs);
+      const total = setTimeout(() => request.destroy(new TotalTimeout()), input.timeoutMs ?? this.settings.totalTimeoutMs);
       let connect: NodeJS.Timeout | undefined;
       request.on('socket', (socket) => {
         if (!socket.connecting) return;
@@ -124,7 +130,7 @@ export class WebhookSender {
         response.on('end', finish);
         response.on('error', () => finish());
       });
-      request.end(input.body);
+      request.end(body);
     });
   }
 }
