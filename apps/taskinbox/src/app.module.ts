@@ -12,6 +12,7 @@ import { type RelayOptions, RelayModule } from '@taskinbox/messaging';
 import { ProjectorModule } from '@taskinbox/projector';
 import { ReadModelsModule } from '@taskinbox/read-models';
 import { QueryModule, StreamModule } from '@taskinbox/query';
+import { TransparencyModule } from '@taskinbox/transparency';
 import { WebhooksModule, type WebhooksOptions } from '@taskinbox/webhooks';
 
 /** How the relay and webhooks behave; tests pass a queue of their own and quicker timings. */
@@ -39,6 +40,7 @@ export function appFeatureModules(wiring: AppWiring = {}): (Type<unknown> | Dyna
     DevicesModule.forRoot(),
     OncallModule.forRoot(),
     AttachmentsModule.forRoot(wiring.attachments),
+    TransparencyModule,
   ];
 }
 

@@ -100,6 +100,9 @@ const codedStatus: Record<string, number> = {
   calendar_feed_not_found: HttpStatus.NOT_FOUND,
   oncall_name_taken: HttpStatus.CONFLICT,
   rotation_in_use: HttpStatus.CONFLICT,
+  // transparency (libs/transparency)
+  status_link_not_found: HttpStatus.NOT_FOUND,
+  status_link_sender_only: HttpStatus.FORBIDDEN,
   // attachments (libs/attachments)
   attachment_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
   attachment_quota_exceeded: HttpStatus.PAYLOAD_TOO_LARGE,

@@ -1,0 +1,47 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { type PublicStatus, publicStatuses } from '../pure/public-status';
+
+// What a status link shows, and nothing else: the e2e test asserts these keys exactly.
+
+export class PublicFieldView {
+  @ApiProperty() label!: string;
+  @ApiProperty({ description: 'The value as text.' }) value!: string;
+}
+
+export class PublicEventView {
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ example: 'Being worked on' }) label!: string;
+}
+
+export class EtaView {
+  @ApiProperty({ format: 'date-time', description: 'Earliest expected resolution.' }) from!: string;
+  @ApiProperty({ format: 'date-time', description: 'Latest expected resolution (P90).' }) to!: string;
+  @ApiProperty({ type: [String], description: 'One sentence per step of the estimate.' }) explanation!: string[];
+}
+
+export class OutcomeShareView {
+  @ApiProperty({ example: 'accepted' }) resolution!: string;
+  @ApiProperty({ example: 60, description: 'Percent of resolved tasks of this type.' }) percent!: number;
+}
+
+export class PublicStatsView {
+  @ApiProperty({ description: 'Tasks of this type resolved in the last 180 days.' }) resolvedCount!: number;
+  @ApiProperty({ description: 'Median resolution time, in working seconds.' }) medianSeconds!: number;
+  @ApiProperty({ description: '90th percentile, in working seconds.' }) p90Seconds!: number;
+  @ApiProperty({ description: 'Slowest, in working seconds.' }) slowestSeconds!: number;
+  @ApiProperty({ type: [OutcomeShareView] }) outcomes!: OutcomeShareView[];
+}
+
+export class TaskStatusView {
+  @ApiProperty({ enum: publicStatuses }) status!: PublicStatus;
+  @ApiProperty({ example: 'Being worked on' }) statusLabel!: string;
+  @ApiProperty({ type: String, nullable: true, description: "The task type's display name; null without a registered type." })
+  typeName!: string | null;
+  @ApiProperty({ type: [PublicFieldView], description: 'Only the payload fields the task type marks public.' }) fields!: PublicFieldView[];
+  @ApiProperty({ type: [PublicEventView] }) timeline!: PublicEventView[];
+  @ApiProperty({ type: EtaView, nullable: true, description: 'Null once resolved, or without enough history.' }) eta!: EtaView | null;
+  @ApiProperty({ type: PublicStatsView, nullable: true, description: 'Only when the organisation shows public stats.' })
+  stats!: PublicStatsView | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When a link to this page stops working; null while the task is open.' })
+  linkExpiresAt!: string | null;
+}

@@ -1,0 +1,14 @@
+import type { CodedError } from '@taskinbox/http';
+
+// Every refusal of the transparency context, each with a stable code; libs/http/src/error-response.ts
+// gives each code its status.
+
+const coded = (code: string, message: string, details?: unknown): CodedError & Error =>
+  Object.assign(new Error(message), { code, ...(details === undefined ? {} : { details }) });
+
+export const transparencyErrors = {
+  /** Unknown, revoked and expired links answer alike, so a link's history is not revealed. */
+  statusLinkNotFound: () => coded('status_link_not_found', 'This status link is unknown, was revoked or has expired.'),
+  senderOnly: () => coded('status_link_sender_only', 'Among services, only the one that created the task may share its status.'),
+  invalid: (field: string, problem: string) => coded('invalid_input', `${field} ${problem}`, [{ field, in: 'body', problems: [problem] }]),
+};

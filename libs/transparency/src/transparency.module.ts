@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { CONFIG, type Config } from '@taskinbox/config';
+import { PG_POOL } from '@taskinbox/database';
+import { EVENT_STORE, type EventStore } from '@taskinbox/event-store';
+import { TaskTypeCatalog, TaskTypesModule } from '@taskinbox/task-types';
+import { EtaService } from './eta/eta.service';
+import { StatusLinkController } from './links/status-link.controller';
+import { StatusLinks } from './links/status-link.service';
+import { TransparencySettingsController } from './settings/transparency-settings.controller';
+import { TransparencySettingsService } from './settings/transparency-settings.service';
+import { TaskStatusController } from './status/task-status.controller';
+import { TaskStatusService } from './status/task-status.service';
+
+/**
+ * Transparency for end users: status links (capability URLs) to a public status page with an
+ * explainable ETA, the same as JSON for the sender, and each organisation's settings for them.
+ * Needs ConfigModule, DatabaseModule, EventStoreModule, AuthModule and the read models.
+ */
+@Module({
+  imports: [TaskTypesModule],
+  controllers: [StatusLinkController, TaskStatusController, TransparencySettingsController],
+  providers: [
+    { provide: TransparencySettingsService, inject: [PG_POOL], useFactory: (pool: Pool) => new TransparencySettingsService(pool) },
+    { provide: EtaService, inject: [PG_POOL], useFactory: (pool: Pool) => new EtaService(pool) },
+    {
+      provide: StatusLinks,
+      inject: [PG_POOL, EVENT_STORE, CONFIG],
+      useFactory: (pool: Pool, store: EventStore, config: Config) => new StatusLinks(pool, store, config.publicUrl),
+    },
+    {
+      provide: TaskStatusService,
+      inject: [PG_POOL, TaskTypeCatalog, TransparencySettingsService, EtaService],
+      useFactory: (pool: Pool, types: TaskTypeCatalog, settings: TransparencySettingsService, eta: EtaService) =>
+        new TaskStatusService(pool, types, settings, eta),
+    },
+  ],
+})
+export class TransparencyModule {}
