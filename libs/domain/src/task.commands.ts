@@ -1,4 +1,4 @@
-import type { Actor, AssigneeRef, Attachment, Priority, TaskDetails } from './task.events';
+import type { Actor, AssigneeRef, Attachment, EndUserRequest, Priority, TaskDetails } from './task.events';
 
 /** What callers ask of a task. `now` is passed in so the decider stays pure. */
 export type TaskCommand =
@@ -27,7 +27,9 @@ export type TaskCommand =
   | { type: 'AssignTask'; assignee: AssigneeRef; by: Actor; now: string }
   | { type: 'UnassignTask'; assignee: AssigneeRef; by: Actor; now: string }
   | { type: 'AddTaskAttachment'; attachment: Attachment; by: Actor; now: string }
-  | { type: 'PostTaskInfo'; info: Record<string, unknown>; note?: string; by: Actor; now: string };
+  | { type: 'PostTaskInfo'; info: Record<string, unknown>; note?: string; by: Actor; now: string }
+  | { type: 'AskEndUser'; request: EndUserRequest; by: Actor; now: string }
+  | { type: 'AnswerEndUser'; requestId: string; answer: Record<string, unknown>; by: Actor; now: string };
 
 export type TaskCommandType = TaskCommand['type'];
 export type { AssigneeRef, Priority };

@@ -3,10 +3,14 @@
 
 export type TaskStatus = 'pending' | 'processing' | 'waiting' | 'completed' | 'cancelled';
 
-/** Who did something: a person signed in to an organisation, or a service holding an API key. */
+/**
+ * Who did something: a person signed in to an organisation, a service holding an API key, or
+ * a task's end user answering a request on its status page (id: the request's; never a name).
+ */
 export type Actor =
   | { kind: 'user'; id: string; role: Role }
-  | { kind: 'service'; id: string; name: string };
+  | { kind: 'service'; id: string; name: string }
+  | { kind: 'end_user'; id: string };
 
 export type Role = 'admin' | 'member' | 'viewer';
 
@@ -44,6 +48,18 @@ export interface Attachment {
   sizeBytes?: number;
   /** Set when taskinbox stores the bytes (libs/attachments): their SHA-256; `url` is then the API's. */
   sha256?: string;
+}
+
+/**
+ * What a task asks of its end user (libs/transparency shows it on the status page): a small form
+ * (JSON Schema of flat strings, numbers, booleans and enums) and/or a link to grant something
+ * elsewhere.
+ */
+export interface EndUserRequest {
+  requestId: string;
+  prompt: string;
+  form?: Record<string, unknown>;
+  actionUrl?: string;
 }
 
 export type TaskEvent =
@@ -84,6 +100,10 @@ export type TaskEvent =
   | {
       type: 'TaskInfoPosted';
       data: { taskId: string; by: Actor; info: Record<string, unknown>; note?: string; postedAt: string };
-    };
+    }
+  /** The task waits on its end user from here (status waiting) until answered, resumed or ended. */
+  | { type: 'TaskEndUserAsked'; data: EndUserRequest & { taskId: string; by: Actor; askedAt: string } }
+  /** The end user answered (their answer is the TaskInfoPosted before this); the task is back in the queue. */
+  | { type: 'TaskEndUserAnswered'; data: { taskId: string; by: Actor; requestId: string; answeredAt: string } };
 
 export type TaskEventType = TaskEvent['type'];

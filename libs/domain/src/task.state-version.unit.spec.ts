@@ -52,6 +52,14 @@ const samples: Record<TaskEventType, TaskEvent> = {
     data: { taskId: 't-1', by, assignee: { kind: 'user', id: 'u-9' }, unassignedAt: at(11) },
   },
   TaskCancelled: { type: 'TaskCancelled', data: { taskId: 't-1', by, cancelledAt: at(9) } },
+  TaskEndUserAsked: {
+    type: 'TaskEndUserAsked',
+    data: { taskId: 't-1', by, requestId: 'r-1', prompt: 'Which account?', form: { type: 'object' }, askedAt: at(12) },
+  },
+  TaskEndUserAnswered: {
+    type: 'TaskEndUserAnswered',
+    data: { taskId: 't-1', by: { kind: 'end_user', id: 'r-1' }, requestId: 'r-1', answeredAt: at(13) },
+  },
 };
 
 it('folds every event type as TASK_STATE_VERSION says (bump it when this changes)', () => {
@@ -59,7 +67,7 @@ it('folds every event type as TASK_STATE_VERSION says (bump it when this changes
     events.slice(0, index + 1).reduce(evolve, initialState()),
   );
   expect({ version: TASK_STATE_VERSION, states: JSON.parse(JSON.stringify(states)) }).toEqual({
-    version: 2,
+    version: 3,
     states: [
       {
         orgId: 'o-1',
@@ -339,6 +347,43 @@ it('folds every event type as TASK_STATE_VERSION says (bump it when this changes
         resolution: 'accepted',
         completedAt: '2025-10-21T10:08:00.000Z',
         cancelledAt: '2025-10-21T10:09:00.000Z',
+      },
+      {
+        orgId: 'o-1',
+        taskType: 'refund',
+        payload: { a: 1 },
+        source: { kind: 'service', id: 'svc-1', name: 'billing' },
+        title: 'T',
+        assignees: [{ kind: 'group', id: 'g-1' }],
+        exists: true,
+        id: 't-1',
+        createdAt: '2025-10-21T10:00:00.000Z',
+        priority: 'high',
+        resolution: 'accepted',
+        completedAt: '2025-10-21T10:08:00.000Z',
+        cancelledAt: '2025-10-21T10:09:00.000Z',
+        status: 'waiting',
+        awaiting: { requestId: 'r-1', prompt: 'Which account?', form: { type: 'object' }, since: '2025-10-21T10:12:00.000Z' },
+        updatedAt: '2025-10-21T10:12:00.000Z',
+        version: 13,
+      },
+      {
+        orgId: 'o-1',
+        taskType: 'refund',
+        payload: { a: 1 },
+        source: { kind: 'service', id: 'svc-1', name: 'billing' },
+        title: 'T',
+        assignees: [{ kind: 'group', id: 'g-1' }],
+        exists: true,
+        id: 't-1',
+        createdAt: '2025-10-21T10:00:00.000Z',
+        priority: 'high',
+        resolution: 'accepted',
+        completedAt: '2025-10-21T10:08:00.000Z',
+        cancelledAt: '2025-10-21T10:09:00.000Z',
+        status: 'pending',
+        updatedAt: '2025-10-21T10:13:00.000Z',
+        version: 14,
       },
     ],
   });

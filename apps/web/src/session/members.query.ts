@@ -13,6 +13,7 @@ export function useNameOf(): (who: string | Actor | null | undefined, viewerId?:
   return (who, viewerId) => {
     if (!who) return '—';
     if (typeof who !== 'string' && who.kind === 'service') return who.name;
+    if (typeof who !== 'string' && who.kind === 'end_user') return 'the end user';
     const id = typeof who === 'string' ? who : who.id;
     if (viewerId && id === viewerId) return 'you';
     const member = data?.find((candidate) => candidate.id === id);

@@ -19,6 +19,8 @@ export const publicEventTypes = {
   TaskUnassigned: 'task.unassigned',
   TaskAttachmentAdded: 'task.attachment_added',
   TaskInfoPosted: 'task.info_posted',
+  TaskEndUserAsked: 'task.end_user_asked',
+  TaskEndUserAnswered: 'task.end_user_answered',
 } as const satisfies Record<TaskEventType, `task.${string}`>;
 
 export type PublicEventType = (typeof publicEventTypes)[TaskEventType];

@@ -168,6 +168,8 @@ const knownTypes: Record<TaskEventType, true> = {
   TaskUnassigned: true,
   TaskAttachmentAdded: true,
   TaskInfoPosted: true,
+  TaskEndUserAsked: true,
+  TaskEndUserAnswered: true,
 };
 
 const isTaskEventType = (type: string): type is TaskEventType => Object.hasOwn(knownTypes, type);

@@ -70,11 +70,19 @@ export function describeEvent(event: TaskEvent): TimelineLine {
       const { by, postedAt, info, note } = event.data;
       return line(by, postedAt, `Info posted by ${actorLabel(by)}`, { info, note });
     }
+    case 'TaskEndUserAsked': {
+      const { by, askedAt, requestId, prompt, form, actionUrl } = event.data;
+      return line(by, askedAt, withText('Asked the end user', prompt), { requestId, prompt, form, actionUrl });
+    }
+    case 'TaskEndUserAnswered': {
+      const { by, answeredAt, requestId } = event.data;
+      return line(by, answeredAt, 'The end user answered; back in the queue', { requestId });
+    }
   }
 }
 
 /** Services by name; events carry only a user's id (the query API can resolve it to a name). */
-const actorLabel = (actor: Actor): string => (actor.kind === 'service' ? actor.name : actor.id);
+const actorLabel = (actor: Actor): string => (actor.kind === 'service' ? actor.name : actor.kind === 'end_user' ? 'the end user' : actor.id);
 
 const withText = (head: string, text: string | undefined): string => (text ? `${head}: ${text}` : head);
 
