@@ -68,7 +68,7 @@ async function refundTask(): Promise<string> {
   return created.body.id;
 }
 
-const viewKeys = ['eta', 'fields', 'linkExpiresAt', 'stats', 'status', 'statusLabel', 'timeline', 'typeName'];
+const viewKeys = ['endUserRequest', 'eta', 'fields', 'linkExpiresAt', 'stats', 'status', 'statusLabel', 'timeline', 'typeName'];
 
 describe('a status link', () => {
   it('shows the end user the status, public fields, public moments and ETA, and nothing else', async () => {
@@ -93,6 +93,7 @@ describe('a status link', () => {
       typeName: 'Refund request',
       fields: [{ label: 'Amount', value: '25' }],
       stats: null,
+      endUserRequest: null,
       linkExpiresAt: null,
     });
     expect(json.body.timeline.map((event: { label: string }) => event.label)).toEqual(['Received', 'Being worked on']);
@@ -224,6 +225,100 @@ describe('a status link', () => {
     expect((await page(token)).status).toBe(404);
     expect((await api('GET', `/api/status/${token}`)).status).toBe(404);
     await api('PUT', '/api/transparency/settings', acme.tokens.admin, { linkTtlDays: 30, publicStats: false, etaHooks: [] });
+  });
+
+  it('asks the end user with a form, takes one valid answer by the end user, and puts the task back in the queue', async () => {
+    const id = await refundTask();
+    const token = tokenOf((await api('POST', `/api/tasks/${id}/status-link`, acme.tokens.service)).body.url);
+    expect((await api('POST', `/api/inbox/tasks/${id}/claim`, ann.token)).status).toBe(200);
+    const form = {
+      type: 'object',
+      required: ['iban'],
+      properties: {
+        iban: { type: 'string', title: 'IBAN', description: 'Where we send the money', minLength: 5 },
+        speed: { type: 'string', title: 'Speed', enum: ['standard', 'express'] },
+        keep: { type: 'boolean', title: 'Keep the item' },
+      },
+    };
+    const other = await acme.issueApiKey(['tasks:write']);
+    expect((await api('POST', `/api/tasks/${id}/end-user-request`, other.key, { prompt: 'IBAN?', form })).status).toBe(403);
+    expect((await api('POST', `/api/tasks/${id}/end-user-request`, acme.tokens.viewer, { prompt: 'IBAN?', form })).status).toBe(403);
+    expect((await api('POST', `/api/tasks/${id}/end-user-request`, ann.token, { prompt: 'IBAN?', form: { type: 'object', properties: { a: { type: 'object' } } } })).status).toBe(400);
+    expect((await api('POST', `/api/tasks/${id}/end-user-request`, ann.token, { prompt: 'IBAN?', actionUrl: 'http://plain.example' })).status).toBe(400);
+    const asked = await api('POST', `/api/tasks/${id}/end-user-request`, ann.token, { prompt: 'Which <b>IBAN</b> should we refund to?', form });
+    expect(asked.status).toBe(201);
+    expect((await api('POST', `/api/tasks/${id}/end-user-request`, ann.token, { prompt: 'Again?', form })).status).toBe(409);
+    await projected(t);
+
+    const waiting = await api('GET', `/api/status/${token}`);
+    expect(waiting.body).toMatchObject({
+      status: 'waiting_for_you',
+      statusLabel: 'Waiting for you',
+      eta: null,
+      endUserRequest: {
+        prompt: 'Which <b>IBAN</b> should we refund to?',
+        actionUrl: null,
+        fields: [
+          { name: 'iban', label: 'IBAN', hint: 'Where we send the money', kind: 'text', required: true },
+          { name: 'speed', label: 'Speed', kind: 'choice', required: false, options: ['standard', 'express'] },
+          { name: 'keep', label: 'Keep the item', kind: 'boolean', required: false },
+        ],
+      },
+    });
+    const pageText = await (await page(token)).text();
+    expect(pageText).toContain('Which &lt;b&gt;IBAN&lt;/b&gt; should we refund to?');
+    expect(pageText).toContain(`<form method="post" action="/status/${token}/answer">`);
+    const hidden = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(pageText)![1];
+    const fields = { requestId: hidden('requestId'), formToken: hidden('formToken') };
+    expect(fields.requestId).toBe(asked.body.requestId);
+
+    const post = (body: Record<string, string>, to = token) =>
+      fetch(`${t.url}/status/${to}/answer`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(body).toString(),
+      });
+    const events = async () => Number((await t.pool.query('SELECT count(*) AS n FROM es_events')).rows[0].n);
+    const before = await events();
+    const tooShort = await post({ ...fields, iban: 'DE8' });
+    expect(tooShort.status).toBe(400);
+    expect(await tooShort.text()).toMatch(/Please check your answer:.*iban must NOT have fewer than 5 characters/s);
+    expect((await post({ ...fields, formToken: 'x'.repeat(43), iban: 'DE89 3704' })).status).toBe(400);
+    expect((await post({ ...fields, iban: 'DE89 3704' }, 'B'.repeat(43))).status).toBe(404);
+    expect(await events()).toBe(before);
+
+    const taken = await post({ ...fields, iban: 'DE89 3704', speed: 'express' });
+    expect(taken.status).toBe(303);
+    expect(taken.headers.get('location')).toBe(`/status/${token}`);
+    expect((await post({ ...fields, iban: 'DE00 0000' })).status).toBe(409);
+    await projected(t);
+
+    const task = await api('GET', `/api/tasks/${id}`, acme.tokens.admin);
+    expect(task.body).toMatchObject({ status: 'pending' });
+    const { rows } = await t.pool.query(
+      `SELECT event_type AS type, data FROM es_events WHERE stream_id = $1 ORDER BY stream_revision`,
+      [`task-${id}`],
+    );
+    const tail = rows.slice(-3);
+    expect(tail.map((row: { type: string }) => row.type)).toEqual(['TaskEndUserAsked', 'TaskInfoPosted', 'TaskEndUserAnswered']);
+    expect(tail[1].data).toMatchObject({ by: { kind: 'end_user', id: fields.requestId }, info: { iban: 'DE89 3704', speed: 'express', keep: false } });
+    const after = await api('GET', `/api/status/${token}`);
+    expect(after.body).toMatchObject({ status: 'received', endUserRequest: null });
+    expect(after.body.timeline.map((event: { label: string }) => event.label)).toEqual([
+      'Received',
+      'Being worked on',
+      'We asked you for something',
+      'You answered',
+    ]);
+  });
+
+  it('takes form posts only on the answer route', async () => {
+    const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'title=x' };
+    expect((await fetch(`${t.url}/api/tasks`, { ...form, headers: { ...form.headers, authorization: `Bearer ${acme.tokens.service}` } })).status).toBe(415);
+    expect((await fetch(`${t.url}/status/${'C'.repeat(43)}/answer`, { ...form, body: 'a=1&a=2' })).status).toBe(400);
+    expect((await fetch(`${t.url}/status/${'C'.repeat(43)}/answer`, { ...form, body: 'a=%FF' })).status).toBe(400);
+    expect((await api('POST', `/status/${'C'.repeat(43)}/answer`, undefined, { requestId: 'x' })).status).toBe(404);
   });
 
   it('refuses hostile settings with 400', async () => {

@@ -331,13 +331,21 @@ export function decide(command: TaskCommand, state: Task): DecideResult {
     }
 
     case 'AskEndUser': {
-      const { requestId, form, actionUrl } = command.request;
+      const { requestId, form, fieldOrder, actionUrl } = command.request;
       const prompt = trimmed(command.request.prompt);
       if (!prompt) return reject(new InvalidTaskCommand('prompt must not be empty'));
       if (form === undefined && actionUrl === undefined) return reject(new InvalidTaskCommand('a request needs a form or an actionUrl'));
       return accept({
         type: 'TaskEndUserAsked',
-        data: { taskId, by, requestId, prompt, ...(form ? { form } : {}), ...(actionUrl ? { actionUrl } : {}), askedAt: now },
+        data: {
+          taskId,
+          by,
+          requestId,
+          prompt,
+          ...(form ? { form, ...(fieldOrder ? { fieldOrder } : {}) } : {}),
+          ...(actionUrl ? { actionUrl } : {}),
+          askedAt: now,
+        },
       });
     }
 

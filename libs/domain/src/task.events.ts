@@ -59,6 +59,8 @@ export interface EndUserRequest {
   requestId: string;
   prompt: string;
   form?: Record<string, unknown>;
+  /** The form's properties in the order asked (the event store's JSON does not keep key order). */
+  fieldOrder?: string[];
   actionUrl?: string;
 }
 

@@ -103,6 +103,8 @@ const codedStatus: Record<string, number> = {
   // transparency (libs/transparency)
   status_link_not_found: HttpStatus.NOT_FOUND,
   status_link_sender_only: HttpStatus.FORBIDDEN,
+  end_user_request_closed: HttpStatus.CONFLICT,
+  end_user_form_expired: HttpStatus.BAD_REQUEST,
   // attachments (libs/attachments)
   attachment_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
   attachment_quota_exceeded: HttpStatus.PAYLOAD_TOO_LARGE,

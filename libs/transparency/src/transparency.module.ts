@@ -3,10 +3,13 @@ import type { Pool } from 'pg';
 import { CONFIG, type Config } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
 import { EVENT_STORE, type EventStore } from '@taskinbox/event-store';
-import { TaskTypeCatalog, TaskTypesModule } from '@taskinbox/task-types';
+import { IngestModule, TaskCommandHandler } from '@taskinbox/ingest';
+import { PayloadSchemas, TaskTypeCatalog, TaskTypesModule } from '@taskinbox/task-types';
 import { EtaService } from './eta/eta.service';
 import { StatusLinkController } from './links/status-link.controller';
 import { StatusLinks } from './links/status-link.service';
+import { EndUserRequestController } from './requests/end-user-request.controller';
+import { EndUserRequests } from './requests/end-user-request.service';
 import { TransparencySettingsController } from './settings/transparency-settings.controller';
 import { TransparencySettingsService } from './settings/transparency-settings.service';
 import { TaskStatusController } from './status/task-status.controller';
@@ -14,12 +17,13 @@ import { TaskStatusService } from './status/task-status.service';
 
 /**
  * Transparency for end users: status links (capability URLs) to a public status page with an
- * explainable ETA, the same as JSON for the sender, and each organisation's settings for them.
+ * explainable ETA, the same as JSON for the sender, requests the end user answers there, and
+ * each organisation's settings for them.
  * Needs ConfigModule, DatabaseModule, EventStoreModule, AuthModule and the read models.
  */
 @Module({
-  imports: [TaskTypesModule],
-  controllers: [StatusLinkController, TaskStatusController, TransparencySettingsController],
+  imports: [TaskTypesModule, IngestModule],
+  controllers: [StatusLinkController, TaskStatusController, EndUserRequestController, TransparencySettingsController],
   providers: [
     { provide: TransparencySettingsService, inject: [PG_POOL], useFactory: (pool: Pool) => new TransparencySettingsService(pool) },
     { provide: EtaService, inject: [PG_POOL], useFactory: (pool: Pool) => new EtaService(pool) },
@@ -33,6 +37,12 @@ import { TaskStatusService } from './status/task-status.service';
       inject: [PG_POOL, TaskTypeCatalog, TransparencySettingsService, EtaService],
       useFactory: (pool: Pool, types: TaskTypeCatalog, settings: TransparencySettingsService, eta: EtaService) =>
         new TaskStatusService(pool, types, settings, eta),
+    },
+    {
+      provide: EndUserRequests,
+      inject: [TaskCommandHandler, StatusLinks, CONFIG],
+      useFactory: (tasks: TaskCommandHandler, links: StatusLinks, config: Config) =>
+        new EndUserRequests(tasks, new PayloadSchemas(), links, config.jwtSecret),
     },
   ],
 })

@@ -47,17 +47,19 @@ export interface PublicEvent {
 const publicLabels: Record<string, string> = {
   TaskCreated: 'Received',
   TaskClaimed: 'Being worked on',
+  TaskEndUserAsked: 'We asked you for something',
   TaskCompleted: 'Done',
   TaskCancelled: 'Cancelled',
 };
 
-/** The public moments, oldest first; a moment repeated (claimed again after a release) is shown once. */
+const repeatable = new Set(['We asked you for something', 'You answered']);
+
+/** The public moments, oldest first; being worked on again (after a release or an answer) is shown once. */
 export function publicTimeline(history: HistoryEntry[]): PublicEvent[] {
   const events: PublicEvent[] = [];
   for (const entry of history) {
-    const label =
-      entry.eventType === 'TaskInfoPosted' ? (entry.actorKind === 'end_user' ? 'You sent information' : undefined) : publicLabels[entry.eventType];
-    if (label === undefined || events.some((event) => event.label === label && label !== 'You sent information')) continue;
+    const label = entry.eventType === 'TaskInfoPosted' ? (entry.actorKind === 'end_user' ? 'You answered' : undefined) : publicLabels[entry.eventType];
+    if (label === undefined || (!repeatable.has(label) && events.some((event) => event.label === label))) continue;
     events.push({ at: entry.at, label });
   }
   return events;

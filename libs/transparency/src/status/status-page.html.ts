@@ -21,6 +21,13 @@ dl{margin:0;display:grid;grid-template-columns:minmax(6rem,auto) 1fr;gap:.25rem 
 dt{color:#4a5568}dd{margin:0;overflow-wrap:anywhere}
 time{color:#4a5568;font-size:.9rem;display:block}
 footer{color:#4a5568;font-size:.85rem;padding:0 .25rem}
+label{display:block;font-weight:600;margin:.5rem 0 .25rem}
+.check label{display:inline;font-weight:400}
+input[type=text],input[type=number],select{width:100%;font:inherit;padding:.6rem;border:1px solid #a0aec0;border-radius:.5rem;background:#fff}
+input[type=checkbox]{width:1.25rem;height:1.25rem;vertical-align:middle}
+small{display:block;color:#4a5568}
+button,.button{display:inline-block;font:inherit;font-weight:600;color:#fff;background:#1a4fa0;border:0;border-radius:.5rem;padding:.7rem 1.4rem;margin-top:.75rem;text-decoration:none;min-height:44px}
+.problems{background:#fdecea;color:#8a1c12;border-radius:.5rem;padding:.5rem .75rem}
 `;
 
 const styleHash = createHash('sha256').update(style).digest('base64');
@@ -60,10 +67,21 @@ ${body}
 `;
 }
 
-export function statusPage(view: TaskStatusView): string {
+/** The form of the request the task waits on: where it posts, and what it carries back. */
+export interface PageForm {
+  action: string;
+  requestId: string;
+  formToken: string;
+  /** After a refused answer: what was sent, and why it was refused. */
+  posted?: Record<string, unknown>;
+  problems?: string[];
+}
+
+export function statusPage(view: TaskStatusView, form?: PageForm): string {
   const sections: string[] = [];
   sections.push(`<h1>${escape(view.typeName ?? 'Your request')}</h1>`);
   sections.push(`<section aria-labelledby="status-heading"><h2 id="status-heading">Status</h2><p class="status ${view.status}">${escape(view.statusLabel)}</p></section>`);
+  if (view.endUserRequest) sections.push(requestSection(view.endUserRequest, form));
   if (view.eta) {
     sections.push(
       `<section aria-labelledby="eta-heading"><h2 id="eta-heading">When to expect it</h2>` +
@@ -102,6 +120,53 @@ export function statusPage(view: TaskStatusView): string {
   const expiry = view.linkExpiresAt ? ` It stops working on ${utc.format(new Date(view.linkExpiresAt))} UTC.` : '';
   sections.push(`<footer><p>Anyone with this link can see this page; keep it to yourself.${escape(expiry)}</p></footer>`);
   return page(`${view.statusLabel} · ${view.typeName ?? 'Your request'}`, sections.join('\n'));
+}
+
+function requestSection(request: NonNullable<TaskStatusView['endUserRequest']>, form: PageForm | undefined): string {
+  const parts = [`<section aria-labelledby="request-heading"><h2 id="request-heading">We need something from you</h2><p>${escape(request.prompt)}</p>`];
+  if (request.actionUrl) {
+    parts.push(`<p><a class="button" href="${escape(request.actionUrl)}" rel="noreferrer noopener">Continue at ${escape(new URL(request.actionUrl).host)}</a></p>`);
+  }
+  if (form && request.fields.length > 0) {
+    if (form.problems?.length) {
+      parts.push(`<div class="problems" role="alert"><p>Please check your answer:</p><ul>${form.problems.map((problem) => `<li>${escape(problem)}</li>`).join('')}</ul></div>`);
+    }
+    parts.push(`<form method="post" action="${escape(form.action)}">`);
+    parts.push(`<input type="hidden" name="requestId" value="${escape(form.requestId)}"><input type="hidden" name="formToken" value="${escape(form.formToken)}">`);
+    for (const field of request.fields) parts.push(fieldHtml(field, form.posted?.[field.name]));
+    parts.push(`<button type="submit">Send</button></form>`);
+  }
+  parts.push('</section>');
+  return parts.join('');
+}
+
+function fieldHtml(field: NonNullable<TaskStatusView['endUserRequest']>['fields'][number], posted: unknown): string {
+  const id = `field-${field.name}`;
+  const required = field.required ? ' required' : '';
+  const hint = field.hint ? `<small id="${id}-hint">${escape(field.hint)}</small>` : '';
+  const described = field.hint ? ` aria-describedby="${id}-hint"` : '';
+  const value = typeof posted === 'string' ? posted : '';
+  const label = `<label for="${id}">${escape(field.label)}${field.required ? ' *' : ''}</label>`;
+  switch (field.kind) {
+    case 'boolean':
+      return `<p class="check"><input type="checkbox" id="${id}" name="${escape(field.name)}"${posted === 'on' ? ' checked' : ''}${described}> ${label}${hint}</p>`;
+    case 'choice':
+      return (
+        `<p>${label}<select id="${id}" name="${escape(field.name)}"${required}${described}>` +
+        (field.required ? '' : '<option value=""></option>') +
+        field.options!.map((option) => `<option${String(option) === value ? ' selected' : ''}>${escape(String(option))}</option>`).join('') +
+        `</select>${hint}</p>`
+      );
+    default: {
+      const type = field.kind === 'text' ? 'text' : `number" step="${field.kind === 'integer' ? '1' : 'any'}`;
+      return `<p>${label}<input type="${type}" id="${id}" name="${escape(field.name)}" value="${escape(value)}"${required}${described}>${hint}</p>`;
+    }
+  }
+}
+
+/** A short page after an answer that cannot be taken (already answered, out of date). */
+export function messagePage(message: string, back: string): string {
+  return page('Status', `<h1>Status</h1><section><p>${escape(message)}</p><p><a href="${escape(back)}">Back to the status page</a></p></section>`);
 }
 
 export const statusLinkGoneMessage = 'This status link is unknown, was revoked or has expired.';

@@ -1,18 +1,26 @@
-import { Controller, Get, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiConflictResponse,
+  ApiConsumes,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
+  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Allow, CurrentPrincipal, everyone, type Principal, Public } from '@taskinbox/auth';
 import { StatusLinks } from '../links/status-link.service';
-import { notFoundPage, statusPage, statusPageHeaders } from './status-page.html';
+import { EndUserRequests } from '../requests/end-user-request.service';
+import { messagePage, notFoundPage, type PageForm, statusPage, statusPageHeaders } from './status-page.html';
 import { TaskStatusService } from './task-status.service';
 import { TaskStatusView } from './task-status.view';
+
+const html = { description: 'An HTML page.', schema: { type: 'string' } };
+const codeOf = (error: unknown): string | undefined => (error as { code?: string }).code;
 
 @ApiTags('transparency')
 @Controller()
@@ -20,6 +28,7 @@ export class TaskStatusController {
   constructor(
     private readonly links: StatusLinks,
     private readonly statuses: TaskStatusService,
+    private readonly requests: EndUserRequests,
   ) {}
 
   @ApiOperation({ summary: 'What the end user sees of a task, for its sender: the status page as JSON.' })
@@ -40,24 +49,70 @@ export class TaskStatusController {
   async json(@Param('token') token: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<TaskStatusView> {
     void reply.header('x-robots-tag', statusPageHeaders['x-robots-tag']).header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
     const { orgId, taskId } = await this.links.open(token);
-    return this.statuses.forLink(orgId, taskId);
+    return (await this.statuses.forLink(orgId, taskId)).view;
   }
 
   @ApiOperation({ summary: 'The public status page of a status link (HTML, for the end user; never indexed).' })
   @ApiProduces('text/html')
-  @ApiOkResponse({ description: 'The page.', schema: { type: 'string' } })
-  @ApiNotFoundResponse({ description: 'Unknown, revoked and expired links get the same page.', schema: { type: 'string' } })
+  @ApiOkResponse(html)
+  @ApiNotFoundResponse({ ...html, description: 'Unknown, revoked and expired links get the same page.' })
   @Public()
   @Get('status/:token')
   async page(@Param('token') token: string, @Res() reply: FastifyReply): Promise<void> {
-    let html: string;
     try {
-      const { orgId, taskId } = await this.links.open(token);
-      html = statusPage(await this.statuses.forLink(orgId, taskId));
+      return this.send(reply, 200, await this.render(token));
     } catch (error) {
-      if ((error as { code?: string }).code !== 'status_link_not_found') throw error;
-      return void reply.status(404).headers(statusPageHeaders).send(notFoundPage());
+      if (codeOf(error) === 'status_link_not_found') return this.send(reply, 404, notFoundPage());
+      throw error;
     }
-    return void reply.status(200).headers(statusPageHeaders).send(html);
+  }
+
+  @ApiOperation({ summary: "The end user's answer to the form on the status page (a plain form post); back to the page when taken." })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiProduces('text/html')
+  @ApiResponse({ status: 303, description: 'Answer taken: see the status page.' })
+  @ApiBadRequestResponse({ ...html, description: 'The answer does not fit the form (the page again, saying why), or the form is out of date.' })
+  @ApiNotFoundResponse({ ...html, description: 'Unknown, revoked and expired links.' })
+  @ApiConflictResponse({ ...html, description: 'The question was already answered or withdrawn.' })
+  @Public()
+  @Post('status/:token/answer')
+  async answer(@Param('token') token: string, @Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const posted = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const back = `/status/${token}`;
+    try {
+      await this.requests.answer(token, posted, String(request.id));
+    } catch (error) {
+      switch (codeOf(error)) {
+        case 'status_link_not_found':
+          return this.send(reply, 404, notFoundPage());
+        case 'invalid_input': {
+          const problems = ((error as { details?: { field: string; problems: string[] }[] }).details ?? []).map(
+            (problem) => `${problem.field.replace(/^answer\.?/, '') || 'answer'} ${problem.problems.join(', ')}`,
+          );
+          return this.send(reply, 400, await this.render(token, { posted, problems }));
+        }
+        case 'end_user_form_expired':
+          return this.send(reply, 400, messagePage((error as Error).message, back));
+        case 'end_user_request_closed':
+          return this.send(reply, 409, messagePage((error as Error).message, back));
+        default:
+          throw error;
+      }
+    }
+    // The token passed the link check above, so it is 43 URL-safe characters.
+    return void reply.status(303).headers(statusPageHeaders).header('location', back).send('');
+  }
+
+  private async render(token: string, refused?: Pick<PageForm, 'posted' | 'problems'>): Promise<string> {
+    const { orgId, taskId } = await this.links.open(token);
+    const { view, requestId } = await this.statuses.forLink(orgId, taskId);
+    const form = requestId
+      ? { action: `/status/${token}/answer`, requestId, formToken: this.requests.formToken(token, requestId), ...refused }
+      : undefined;
+    return statusPage(view, form);
+  }
+
+  private send(reply: FastifyReply, status: number, page: string): void {
+    void reply.status(status).headers(statusPageHeaders).send(page);
   }
 }

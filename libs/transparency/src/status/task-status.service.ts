@@ -4,6 +4,7 @@ import { type ExistingTask, isVisibleTo, TaskNotFound } from '@taskinbox/domain'
 import { RejectedCommand } from '@taskinbox/http';
 import type { TaskTypeCatalog, TaskTypeVersion } from '@taskinbox/task-types';
 import type { EtaService } from '../eta/eta.service';
+import { formFields } from '../pure/end-user-form';
 import { publicFields, publicStatus, publicTimeline, statusWords } from '../pure/public-status';
 import type { TransparencySettingsService } from '../settings/transparency-settings.service';
 import { transparencyErrors } from '../transparency.errors';
@@ -36,11 +37,11 @@ export class TaskStatusService {
     return this.view(principal.orgId, taskId, row);
   }
 
-  /** For the holder of a link (already checked). */
-  async forLink(orgId: string, taskId: string): Promise<TaskStatusView> {
+  /** For the holder of a link (already checked), with the request the task waits on for the page's form. */
+  async forLink(orgId: string, taskId: string): Promise<{ view: TaskStatusView; requestId?: string }> {
     const row = await this.row(orgId, taskId);
     if (!row) throw transparencyErrors.statusLinkNotFound();
-    return this.view(orgId, taskId, row);
+    return { view: await this.view(orgId, taskId, row), requestId: row.state.awaiting?.requestId };
   }
 
   private async row(orgId: string, taskId: string): Promise<TaskRow | undefined> {
@@ -62,8 +63,10 @@ export class TaskStatusService {
         [orgId, taskId],
       ),
     ]);
-    const status = publicStatus(row.status, false);
-    const open = row.ended_at === null;
+    const { awaiting } = row.state;
+    const status = publicStatus(row.status, awaiting !== undefined);
+    // While the task waits on its end user, nobody works on it: no estimate.
+    const open = row.ended_at === null && !awaiting;
     const { state } = row;
     const eta = open
       ? await this.eta.forTask(
@@ -88,6 +91,9 @@ export class TaskStatusService {
       ),
       eta: eta ? { from: new Date(eta.low).toISOString(), to: new Date(eta.high).toISOString(), explanation: eta.explanation } : null,
       stats: settings.publicStats ? await this.stats(orgId, row.task_type) : null,
+      endUserRequest: awaiting
+        ? { prompt: awaiting.prompt, fields: awaiting.form ? formFields(awaiting.form, awaiting.fieldOrder) : [], actionUrl: awaiting.actionUrl ?? null }
+        : null,
       linkExpiresAt: row.ended_at ? new Date(row.ended_at.getTime() + settings.linkTtlDays * dayMs).toISOString() : null,
     };
   }

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { type PublicStatus, publicStatuses } from '../pure/public-status';
 
 // What a status link shows, and nothing else: the e2e test asserts these keys exactly.
@@ -32,6 +32,21 @@ export class PublicStatsView {
   @ApiProperty({ type: [OutcomeShareView] }) outcomes!: OutcomeShareView[];
 }
 
+export class FormFieldView {
+  @ApiProperty() name!: string;
+  @ApiProperty() label!: string;
+  @ApiPropertyOptional() hint?: string;
+  @ApiProperty({ enum: ['text', 'number', 'integer', 'boolean', 'choice'] }) kind!: string;
+  @ApiProperty() required!: boolean;
+  @ApiPropertyOptional({ type: 'array', items: { oneOf: [{ type: 'string' }, { type: 'number' }] } }) options?: (string | number)[];
+}
+
+export class EndUserRequestPublicView {
+  @ApiProperty() prompt!: string;
+  @ApiProperty({ type: [FormFieldView], description: 'The form to fill in; empty when the request is a link.' }) fields!: FormFieldView[];
+  @ApiProperty({ type: String, nullable: true, description: 'Where to grant something elsewhere.' }) actionUrl!: string | null;
+}
+
 export class TaskStatusView {
   @ApiProperty({ enum: publicStatuses }) status!: PublicStatus;
   @ApiProperty({ example: 'Being worked on' }) statusLabel!: string;
@@ -42,6 +57,8 @@ export class TaskStatusView {
   @ApiProperty({ type: EtaView, nullable: true, description: 'Null once resolved, or without enough history.' }) eta!: EtaView | null;
   @ApiProperty({ type: PublicStatsView, nullable: true, description: 'Only when the organisation shows public stats.' })
   stats!: PublicStatsView | null;
+  @ApiProperty({ type: EndUserRequestPublicView, nullable: true, description: 'What the task waits for from its end user.' })
+  endUserRequest!: EndUserRequestPublicView | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When a link to this page stops working; null while the task is open.' })
   linkExpiresAt!: string | null;
 }
