@@ -254,7 +254,6 @@ describe('a status link', () => {
     expect(waiting.body).toMatchObject({
       status: 'waiting_for_you',
       statusLabel: 'Waiting for you',
-      eta: null,
       endUserRequest: {
         prompt: 'Which <b>IBAN</b> should we refund to?',
         actionUrl: null,
@@ -266,6 +265,7 @@ describe('a status link', () => {
       },
     });
     const pageText = await (await page(token)).text();
+    expect(waiting.body.eta.explanation).toContain('We need your answer first: the clock starts when you send it.');
     expect(pageText).toContain('Which &lt;b&gt;IBAN&lt;/b&gt; should we refund to?');
     expect(pageText).toContain(`<form method="post" action="/status/${token}/answer">`);
     const hidden = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(pageText)![1];

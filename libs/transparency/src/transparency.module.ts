@@ -4,6 +4,7 @@ import { CONFIG, type Config } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
 import { EVENT_STORE, type EventStore } from '@taskinbox/event-store';
 import { IngestModule, TaskCommandHandler } from '@taskinbox/ingest';
+import { QueryModule } from '@taskinbox/query';
 import { PayloadSchemas, TaskTypeCatalog, TaskTypesModule } from '@taskinbox/task-types';
 import { EtaService } from './eta/eta.service';
 import { StatusLinkController } from './links/status-link.controller';
@@ -22,7 +23,7 @@ import { TaskStatusService } from './status/task-status.service';
  * Needs ConfigModule, DatabaseModule, EventStoreModule, AuthModule and the read models.
  */
 @Module({
-  imports: [TaskTypesModule, IngestModule],
+  imports: [TaskTypesModule, IngestModule, QueryModule],
   controllers: [StatusLinkController, TaskStatusController, EndUserRequestController, TransparencySettingsController],
   providers: [
     { provide: TransparencySettingsService, inject: [PG_POOL], useFactory: (pool: Pool) => new TransparencySettingsService(pool) },

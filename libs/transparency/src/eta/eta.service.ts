@@ -12,6 +12,7 @@ export interface EtaSubject {
   taskType: string;
   status: string;
   createdAt: Date;
+  waitingForAnswer: boolean;
   features: Record<string, unknown>;
 }
 
@@ -27,7 +28,18 @@ export class EtaService {
       task.status === 'pending' ? this.ahead(task) : Promise.resolve(0),
       this.onDuty(task.orgId),
     ]);
-    return estimate({ now, hours, typeHistory, orgHistory, minSample: defaultMinSample, ahead, onDuty, features: task.features, hooks });
+    return estimate({
+      now,
+      hours,
+      typeHistory,
+      orgHistory,
+      minSample: defaultMinSample,
+      ahead,
+      onDuty,
+      waitingForAnswer: task.waitingForAnswer,
+      features: task.features,
+      hooks,
+    });
   }
 
   /** P50 and P90 of working-hours resolution times of completed tasks (of one type, or all). */

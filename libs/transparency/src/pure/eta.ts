@@ -37,6 +37,8 @@ export interface EtaInput {
   ahead: number;
   /** People who work the queue. */
   onDuty: number;
+  /** The task waits on its end user: nobody works on it until they answer. */
+  waitingForAnswer?: boolean;
   /** What hooks may look at: `{ payload, priority, customerRef, tags, taskType }`. */
   features: Record<string, unknown>;
   hooks: EtaHook[];
@@ -91,6 +93,8 @@ export function estimate(input: EtaInput): Eta | undefined {
     explanation.push(hook.sentence);
   }
 
+  // Counted from now, as if the answer came now: the page says so rather than guess when it will.
+  if (input.waitingForAnswer) explanation.push('We need your answer first: the clock starts when you send it.');
   const start = clockStart(input.now, input.hours);
   if (start === undefined) return undefined;
   if (start > input.now) explanation.push(closedSentence(input.now, start, input.hours));

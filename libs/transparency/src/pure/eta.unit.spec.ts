@@ -103,6 +103,18 @@ describe('the ETA', () => {
     expect(eta?.low).toBe(at('2026-12-11T09:00:00Z'));
   });
 
+  it('says the clock waits for the end user while the task waits on them', () => {
+    // given Tuesday 11:00 Berlin, 1–2 h, and a question open to the end user
+    const eta = estimate(input({ typeHistory: { count: 30, p50: hour, p90: 2 * hour }, waitingForAnswer: true }));
+
+    // then counted from now, with the sentence before the range
+    expect(eta?.explanation).toEqual([
+      'Tasks of this type normally take 1 h to 2 h of working time.',
+      'We need your answer first: the clock starts when you send it.',
+      'Expect it between today 12:00 and today 13:00.',
+    ]);
+  });
+
   it('gives no estimate without enough history', () => {
     expect(estimate(input({ typeHistory: { count: 19, p50: hour, p90: hour }, orgHistory: { count: 19, p50: hour, p90: hour } }))).toBeUndefined();
   });

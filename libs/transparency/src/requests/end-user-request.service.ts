@@ -60,8 +60,11 @@ export class EndUserRequests {
     return createHmac('sha256', this.secret).update(`end-user-form\0${link}\0${requestId}`).digest('base64url');
   }
 
-  /** Posts the answer; throws invalid_input (with each problem) when it does not fit the form. */
-  async answer(linkToken: string, posted: Record<string, unknown>, correlationId: string): Promise<void> {
+  /**
+   * Posts the answer; throws invalid_input (with each problem) when it does not fit the form.
+   * Returns who answered and the task's version after it, for the page to wait for.
+   */
+  async answer(linkToken: string, posted: Record<string, unknown>, correlationId: string): Promise<{ principal: Principal; taskId: string; version: number }> {
     const { orgId, taskId } = await this.links.open(linkToken);
     const { requestId, formToken, ...fieldsPosted } = posted;
     if (typeof requestId !== 'string' || typeof formToken !== 'string' || !this.sameToken(formToken, this.formToken(linkToken, requestId))) {
@@ -79,13 +82,14 @@ export class EndUserRequests {
         details: problems.map((problem) => ({ field: problem.field, in: 'body', problems: [problem.problem] })),
       });
     }
-    await this.tasks
+    const { version } = await this.tasks
       .execute(principal, taskId, (_, by, now) => ({ type: 'AnswerEndUser', requestId, answer, by, now }), correlationId)
       .catch((error: unknown) => {
         // Another answer got there first.
         if ((error as { rejection?: { code?: string } }).rejection?.code === 'illegal_transition') throw transparencyErrors.requestClosed();
         throw error;
       });
+    return { principal, taskId, version };
   }
 
   private sameToken(given: string, expected: string): boolean {

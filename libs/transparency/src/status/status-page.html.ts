@@ -81,7 +81,6 @@ export function statusPage(view: TaskStatusView, form?: PageForm): string {
   const sections: string[] = [];
   sections.push(`<h1>${escape(view.typeName ?? 'Your request')}</h1>`);
   sections.push(`<section aria-labelledby="status-heading"><h2 id="status-heading">Status</h2><p class="status ${view.status}">${escape(view.statusLabel)}</p></section>`);
-  if (view.endUserRequest) sections.push(requestSection(view.endUserRequest, form));
   if (view.eta) {
     sections.push(
       `<section aria-labelledby="eta-heading"><h2 id="eta-heading">When to expect it</h2>` +
@@ -92,6 +91,7 @@ export function statusPage(view: TaskStatusView, form?: PageForm): string {
           .join('')}</ul></section>`,
     );
   }
+  if (view.endUserRequest) sections.push(requestSection(view.endUserRequest, form));
   if (view.fields.length > 0) {
     sections.push(
       `<section aria-labelledby="details-heading"><h2 id="details-heading">Details</h2><dl>` +

@@ -13,6 +13,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Allow, CurrentPrincipal, everyone, type Principal, Public } from '@taskinbox/auth';
+import { ReadModelFreshness } from '@taskinbox/query';
 import { StatusLinks } from '../links/status-link.service';
 import { EndUserRequests } from '../requests/end-user-request.service';
 import { messagePage, notFoundPage, type PageForm, statusPage, statusPageHeaders } from './status-page.html';
@@ -29,6 +30,7 @@ export class TaskStatusController {
     private readonly links: StatusLinks,
     private readonly statuses: TaskStatusService,
     private readonly requests: EndUserRequests,
+    private readonly freshness: ReadModelFreshness,
   ) {}
 
   @ApiOperation({ summary: 'What the end user sees of a task, for its sender: the status page as JSON.' })
@@ -80,7 +82,9 @@ export class TaskStatusController {
     const posted = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
     const back = `/status/${token}`;
     try {
-      await this.requests.answer(token, posted, String(request.id));
+      const { principal, taskId, version } = await this.requests.answer(token, posted, String(request.id));
+      // The page the end user is sent back to shows their answer.
+      await this.freshness.waitFor(principal, [{ taskId, minVersion: version }], reply);
     } catch (error) {
       switch (codeOf(error)) {
         case 'status_link_not_found':

@@ -65,8 +65,7 @@ export class TaskStatusService {
     ]);
     const { awaiting } = row.state;
     const status = publicStatus(row.status, awaiting !== undefined);
-    // While the task waits on its end user, nobody works on it: no estimate.
-    const open = row.ended_at === null && !awaiting;
+    const open = row.ended_at === null;
     const { state } = row;
     const eta = open
       ? await this.eta.forTask(
@@ -76,6 +75,7 @@ export class TaskStatusService {
             taskType: row.task_type,
             status: row.status,
             createdAt: row.created_at,
+            waitingForAnswer: awaiting !== undefined,
             features: { payload: state.payload, priority: state.priority, customerRef: state.customerRef, tags: state.tags ?? [], taskType: row.task_type },
           },
           settings.etaHooks,
