@@ -101,6 +101,8 @@ export const publicEventTypes = [
   'task.updated',
   'task.attachment_added',
   'task.info_posted',
+  'task.end_user_asked',
+  'task.end_user_answered',
 ] as const;
 
 /** A live change from /api/stream: the event envelope. */
