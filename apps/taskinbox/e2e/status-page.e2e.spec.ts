@@ -203,6 +203,11 @@ describe('a status link', () => {
     const settings = { linkTtlDays: 2, publicStats: true, etaHooks: [] };
     expect((await api('PUT', '/api/transparency/settings', acme.tokens.member, settings)).status).toBe(403);
     expect((await api('PUT', '/api/transparency/settings', acme.tokens.admin, settings)).body).toEqual(settings);
+    // The end user looks once while it waits: the estimate they see is kept for calibration.
+    await projected(t);
+    const shown = await api('GET', `/api/status/${token}`);
+    expect(shown.body.eta).not.toBeNull();
+    expect(shown.body.stats.estimates).toEqual({ tasks: 0, withinPercent: null });
     expect((await api('POST', `/api/inbox/tasks/${id}/claim`, ann.token)).status).toBe(200);
     expect((await api('PUT', `/api/inbox/tasks/${id}`, ann.token, { status: 'completed', resolution: 'accepted' })).status).toBe(200);
     await projected(t);
@@ -219,6 +224,13 @@ describe('a status link', () => {
       { resolution: 'rejected', percent: 38 },
     ]);
     expect(await (await page(token)).text()).toContain('Over the last 6 months, 21 were resolved');
+    // Resolved at once, well before the latest time shown (the other estimated tasks are still open).
+    expect(done.body.stats.estimates).toEqual({ tasks: 1, withinPercent: 100 });
+    expect((await api('GET', '/api/transparency/calibration?taskType=refund.request', acme.tokens.viewer)).body).toEqual([
+      { taskType: 'refund.request', tasks: 1, withinEstimate: 1, withinPercent: 100 },
+    ]);
+    expect((await api('GET', '/api/transparency/calibration', globex.tokens.viewer)).body).toEqual([]);
+    expect((await api('GET', '/api/transparency/calibration?taskType=%20bad', acme.tokens.viewer)).status).toBe(400);
 
     // Three days after the end, with links kept two days.
     await t.pool.query(`UPDATE inbox_tasks SET completed_at = now() - interval '3 days' WHERE task_id = $1`, [id]);

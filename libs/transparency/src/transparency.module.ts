@@ -6,6 +6,7 @@ import { EVENT_STORE, type EventStore } from '@taskinbox/event-store';
 import { IngestModule, TaskCommandHandler } from '@taskinbox/ingest';
 import { QueryModule } from '@taskinbox/query';
 import { PayloadSchemas, TaskTypeCatalog, TaskTypesModule } from '@taskinbox/task-types';
+import { EtaCalibrationController } from './eta/eta-calibration.controller';
 import { EtaService } from './eta/eta.service';
 import { StatusLinkController } from './links/status-link.controller';
 import { StatusLinks } from './links/status-link.service';
@@ -24,7 +25,7 @@ import { TaskStatusService } from './status/task-status.service';
  */
 @Module({
   imports: [TaskTypesModule, IngestModule, QueryModule],
-  controllers: [StatusLinkController, TaskStatusController, EndUserRequestController, TransparencySettingsController],
+  controllers: [StatusLinkController, TaskStatusController, EndUserRequestController, TransparencySettingsController, EtaCalibrationController],
   providers: [
     { provide: TransparencySettingsService, inject: [PG_POOL], useFactory: (pool: Pool) => new TransparencySettingsService(pool) },
     { provide: EtaService, inject: [PG_POOL], useFactory: (pool: Pool) => new EtaService(pool) },

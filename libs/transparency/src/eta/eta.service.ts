@@ -42,6 +42,30 @@ export class EtaService {
     });
   }
 
+  /** Keeps the first estimate shown for a task, to track calibration; later ones do not replace it. */
+  async remember(orgId: string, taskId: string, taskType: string, highAt: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO eta_promises (task_id, org_id, task_type, high_at) VALUES ($1, $2, $3, $4) ON CONFLICT (task_id) DO NOTHING`,
+      [taskId, orgId, taskType, new Date(highAt)],
+    );
+  }
+
+  /**
+   * Calibration per task type over 180 days: of the completed tasks whose end user was shown an
+   * estimate, how many were resolved by the latest time it gave.
+   */
+  async calibration(orgId: string, taskType: string | null): Promise<{ taskType: string; tasks: number; withinEstimate: number }[]> {
+    const { rows } = await this.pool.query<{ task_type: string; tasks: number; within_estimate: number }>(
+      `SELECT p.task_type, count(*)::int AS tasks, (count(*) FILTER (WHERE f.resolved_at <= p.high_at))::int AS within_estimate
+         FROM eta_promises p JOIN task_facts f ON f.task_id = p.task_id AND f.org_id = p.org_id
+        WHERE p.org_id = $1 AND ($2::text IS NULL OR p.task_type = $2) AND f.outcome = 'completed'
+          AND f.resolved_at >= now() - make_interval(days => $3)
+        GROUP BY p.task_type ORDER BY p.task_type`,
+      [orgId, taskType, historyDays],
+    );
+    return rows.map((row) => ({ taskType: row.task_type, tasks: row.tasks, withinEstimate: row.within_estimate }));
+  }
+
   /** P50 and P90 of working-hours resolution times of completed tasks (of one type, or all). */
   async distribution(orgId: string, taskType: string | null): Promise<Distribution> {
     const { rows } = await this.pool.query<{ count: number; p50: number | null; p90: number | null }>(

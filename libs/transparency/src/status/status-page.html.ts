@@ -112,7 +112,10 @@ export function statusPage(view: TaskStatusView, form?: PageForm): string {
         escape(
           `Over the last 6 months, ${stats.resolvedCount} were resolved: the median took ${duration(stats.medianSeconds)} of working time, ` +
             `9 in 10 took at most ${duration(stats.p90Seconds)}, the slowest ${duration(stats.slowestSeconds)}.` +
-            (outcomes ? ` Outcomes: ${outcomes}.` : ''),
+            (outcomes ? ` Outcomes: ${outcomes}.` : '') +
+            (stats.estimates.withinPercent === null
+              ? ''
+              : ` Of the ${stats.estimates.tasks} we gave an estimate for, ${stats.estimates.withinPercent}% were done by the latest time it said.`),
         ) +
         `</p></section>`,
     );

@@ -81,6 +81,7 @@ export class TaskStatusService {
           settings.etaHooks,
         )
       : undefined;
+    if (eta) await this.eta.remember(orgId, taskId, row.task_type, eta.high);
     return {
       status,
       statusLabel: statusWords[status],
@@ -125,6 +126,7 @@ export class TaskStatusService {
     );
     const total = rows.find((row) => row.grand_total);
     const resolvedCount = total?.count ?? 0;
+    const [calibration] = await this.eta.calibration(orgId, taskType);
     return {
       resolvedCount,
       medianSeconds: Math.round(total?.p50 ?? 0),
@@ -133,6 +135,7 @@ export class TaskStatusService {
       outcomes: rows
         .filter((row) => !row.grand_total && row.resolution !== null)
         .map((row) => ({ resolution: row.resolution!, percent: Math.round((100 * row.count) / resolvedCount) })),
+      estimates: { tasks: calibration?.tasks ?? 0, withinPercent: calibration ? Math.round((100 * calibration.withinEstimate) / calibration.tasks) : null },
     };
   }
 }

@@ -24,12 +24,19 @@ export class OutcomeShareView {
   @ApiProperty({ example: 60, description: 'Percent of resolved tasks of this type.' }) percent!: number;
 }
 
+export class EstimateCalibrationView {
+  @ApiProperty({ description: 'Completed tasks of this type whose end user was shown an estimate (180 days).' }) tasks!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'Percent of them resolved by the latest time first shown (P90); null without any.' })
+  withinPercent!: number | null;
+}
+
 export class PublicStatsView {
   @ApiProperty({ description: 'Tasks of this type resolved in the last 180 days.' }) resolvedCount!: number;
   @ApiProperty({ description: 'Median resolution time, in working seconds.' }) medianSeconds!: number;
   @ApiProperty({ description: '90th percentile, in working seconds.' }) p90Seconds!: number;
   @ApiProperty({ description: 'Slowest, in working seconds.' }) slowestSeconds!: number;
   @ApiProperty({ type: [OutcomeShareView] }) outcomes!: OutcomeShareView[];
+  @ApiProperty({ type: EstimateCalibrationView, description: 'How well past estimates held.' }) estimates!: EstimateCalibrationView;
 }
 
 export class FormFieldView {
