@@ -161,6 +161,34 @@ describe('a status link', () => {
     expect((await api('POST', `/api/tasks/${randomUUID()}/status-link`, acme.tokens.admin)).status).toBe(404);
   });
 
+  it('can be asked for when the task is created', async () => {
+    const created = await api('POST', '/api/tasks', acme.tokens.service, { type: 'refund.request', title: 'T', payload: { amount: 7 }, statusLink: true });
+    expect(created.status).toBe(201);
+    expect(created.body.statusLink.url).toMatch(/\/status\/[A-Za-z0-9_-]{43}$/);
+    await projected(t);
+    expect((await api('GET', `/api/status/${tokenOf(created.body.statusLink.url)}`)).body.fields).toEqual([{ label: 'Amount', value: '7' }]);
+    expect((await api('GET', `/api/tasks/${created.body.id}`, acme.tokens.service)).body.statusLink).toBeUndefined();
+    const before = Number((await t.pool.query('SELECT count(*) AS n FROM es_events')).rows[0].n);
+    expect((await api('POST', '/api/tasks', acme.tokens.service, { type: 'misc', title: 'T', private: true, statusLink: true })).status).toBe(400);
+    expect((await api('POST', '/api/tasks', acme.tokens.service, { type: 'misc', title: 'T', statusLink: 'yes' })).status).toBe(400);
+    expect(Number((await t.pool.query('SELECT count(*) AS n FROM es_events')).rows[0].n)).toBe(before);
+  });
+
+  it('is refused for private tasks, and stops working when a task is made private', async () => {
+    const hidden = await api('POST', '/api/tasks', acme.tokens.service, { type: 'misc', title: 'T', private: true });
+    const refused = await api('POST', `/api/tasks/${hidden.body.id}/status-link`, acme.tokens.service);
+    expect(refused.status).toBe(409);
+    expect(refused.body.details).toEqual({ code: 'status_link_private_task' });
+
+    const id = await refundTask();
+    const token = tokenOf((await api('POST', `/api/tasks/${id}/status-link`, acme.tokens.service)).body.url);
+    await projected(t);
+    expect((await page(token)).status).toBe(200);
+    expect((await api('PATCH', `/api/tasks/${id}`, acme.tokens.service, { private: true })).status).toBe(200);
+    await projected(t);
+    expect((await page(token)).status).toBe(404);
+  });
+
   it('shows a task without a type without fields', async () => {
     const created = await api('POST', '/api/tasks', acme.tokens.service, { type: 'misc', title: secrets.title, payload: { reason: secrets.reason } });
     const { url } = (await api('POST', `/api/tasks/${created.body.id}/status-link`, acme.tokens.service)).body;

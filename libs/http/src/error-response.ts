@@ -103,6 +103,7 @@ const codedStatus: Record<string, number> = {
   // transparency (libs/transparency)
   status_link_not_found: HttpStatus.NOT_FOUND,
   status_link_sender_only: HttpStatus.FORBIDDEN,
+  status_link_private_task: HttpStatus.CONFLICT,
   end_user_request_closed: HttpStatus.CONFLICT,
   end_user_form_expired: HttpStatus.BAD_REQUEST,
   // attachments (libs/attachments)

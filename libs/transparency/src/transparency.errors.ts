@@ -10,6 +10,7 @@ export const transparencyErrors = {
   /** Unknown, revoked and expired links answer alike, so a link's history is not revealed. */
   statusLinkNotFound: () => coded('status_link_not_found', 'This status link is unknown, was revoked or has expired.'),
   senderOnly: () => coded('status_link_sender_only', 'Among services, only the one that created the task may share its status.'),
+  privateTask: () => coded('status_link_private_task', 'Private tasks are hidden from end-user views: they have no status link.'),
   requestClosed: () =>
     coded('end_user_request_closed', 'This question was already answered or withdrawn.'),
   formExpired: () => coded('end_user_form_expired', 'This form is out of date: open the status page again.'),

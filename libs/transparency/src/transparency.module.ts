@@ -1,9 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { CONFIG, type Config } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
 import { EVENT_STORE, type EventStore } from '@taskinbox/event-store';
-import { IngestModule, TaskCommandHandler } from '@taskinbox/ingest';
+import { IngestModule, STATUS_LINK_ISSUER, TaskCommandHandler } from '@taskinbox/ingest';
 import { QueryModule } from '@taskinbox/query';
 import { PayloadSchemas, TaskTypeCatalog, TaskTypesModule } from '@taskinbox/task-types';
 import { EtaCalibrationController } from './eta/eta-calibration.controller';
@@ -21,8 +21,10 @@ import { TaskStatusService } from './status/task-status.service';
  * Transparency for end users: status links (capability URLs) to a public status page with an
  * explainable ETA, the same as JSON for the sender, requests the end user answers there, and
  * each organisation's settings for them.
- * Needs ConfigModule, DatabaseModule, EventStoreModule, AuthModule and the read models.
+ * Needs ConfigModule, DatabaseModule, EventStoreModule, AuthModule and the read models. Global so
+ * that the task create route (libs/ingest) finds the status link issuer without importing this.
  */
+@Global()
 @Module({
   imports: [TaskTypesModule, IngestModule, QueryModule],
   controllers: [StatusLinkController, TaskStatusController, EndUserRequestController, TransparencySettingsController, EtaCalibrationController],
@@ -46,6 +48,8 @@ import { TaskStatusService } from './status/task-status.service';
       useFactory: (tasks: TaskCommandHandler, links: StatusLinks, config: Config) =>
         new EndUserRequests(tasks, new PayloadSchemas(), links, config.jwtSecret),
     },
+    { provide: STATUS_LINK_ISSUER, useExisting: StatusLinks },
   ],
+  exports: [STATUS_LINK_ISSUER],
 })
 export class TransparencyModule {}

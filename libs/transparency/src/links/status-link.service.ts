@@ -43,7 +43,7 @@ export class StatusLinks {
     await this.pool.query('DELETE FROM status_links WHERE task_id = $1 AND org_id = $2', [taskId, principal.orgId]);
   }
 
-  /** The task a live token opens; unknown, revoked and expired tokens are refused alike. */
+  /** The task a live token opens; unknown, revoked and expired tokens, and tasks made private since, are refused alike. */
   async open(token: string): Promise<StatusLinkTarget> {
     if (typeof token !== 'string' || !tokenShape.test(token)) throw transparencyErrors.statusLinkNotFound();
     const { rows } = await this.pool.query<{ org_id: string; task_id: string }>(
@@ -51,7 +51,7 @@ export class StatusLinks {
          FROM status_links l
          JOIN inbox_tasks t ON t.task_id = l.task_id AND t.org_id = l.org_id
          LEFT JOIN transparency_settings s ON s.org_id = l.org_id
-        WHERE l.token_sha256 = $1
+        WHERE l.token_sha256 = $1 AND NOT t.private
           AND (coalesce(t.completed_at, t.cancelled_at) IS NULL
                OR coalesce(t.completed_at, t.cancelled_at) + make_interval(days => coalesce(s.link_ttl_days, 30)) > now())`,
       [sha256(token)],
@@ -73,5 +73,6 @@ export class StatusLinks {
     }
     const { actor } = principal;
     if (actor.kind === 'service' && !(data.source.kind === 'service' && data.source.id === actor.id)) throw transparencyErrors.senderOnly();
+    if (data.private) throw transparencyErrors.privateTask();
   }
 }
