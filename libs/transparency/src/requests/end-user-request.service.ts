@@ -32,7 +32,7 @@ export class EndUserRequests {
       const problems = formProblems(input.form);
       const ajvProblems = problems.length === 0 ? this.schemas.problemsOf(input.form, 'form') : [];
       const [first] = [...problems, ...ajvProblems];
-      if (first) throw transparencyErrors.invalid('form', first.replace(/^form\S* /, ''));
+      if (first) throw transparencyErrors.invalidForm(first);
     }
     const requestId = uuidv7();
     await this.tasks.execute(
