@@ -70,6 +70,17 @@ module.exports = tseslint.config(
     },
   },
   {
+    // The ETA and the status words are pure: sibling files only (the clock comes in as input).
+    files: ['libs/transparency/src/pure/**/*.ts'],
+    ignores: ['libs/transparency/src/pure/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./)', message: 'Transparency\'s pure code takes no framework, database, network or Node imports.' }] },
+      ],
+    },
+  },
+  {
     // The task types' decider is pure like the task's: sibling files only.
     files: ['libs/task-types/src/pure/**/*.ts'],
     ignores: ['libs/task-types/src/pure/**/*.spec.ts'],

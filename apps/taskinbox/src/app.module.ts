@@ -14,6 +14,7 @@ import { ProjectorModule } from '@taskinbox/projector';
 import { ReadModelsModule } from '@taskinbox/read-models';
 import { QueryModule, StreamModule } from '@taskinbox/query';
 import { TaskActionsModule, type TaskActionsOptions } from '@taskinbox/task-actions';
+import { TransparencyModule } from '@taskinbox/transparency';
 import { WebhooksModule, type WebhooksOptions } from '@taskinbox/webhooks';
 
 /** How the relay and webhooks behave; tests pass a queue of their own and quicker timings. */
@@ -45,6 +46,7 @@ export function appFeatureModules(wiring: AppWiring = {}): (Type<unknown> | Dyna
     AttachmentsModule.forRoot(wiring.attachments),
     NotificationsModule.forRoot(wiring.notifications),
     TaskActionsModule.forRoot(wiring.taskActions),
+    TransparencyModule,
   ];
 }
 

@@ -1,4 +1,4 @@
-import type { Actor, AssigneeRef, Attachment, Priority, TaskActionRequest, TaskActionResult, TaskDetails } from './task.events';
+import type { Actor, AssigneeRef, Attachment, EndUserRequest, Priority, TaskActionRequest, TaskActionResult, TaskDetails } from './task.events';
 
 /** What callers ask of a task. `now` is passed in so the decider stays pure. */
 export type TaskCommand =
@@ -40,7 +40,9 @@ export type TaskCommand =
       info?: Record<string, unknown>;
       by: Actor;
       now: string;
-    };
+    }
+  | { type: 'AskEndUser'; request: EndUserRequest; by: Actor; now: string }
+  | { type: 'AnswerEndUser'; requestId: string; answer: Record<string, unknown>; by: Actor; now: string };
 
 export type TaskCommandType = TaskCommand['type'];
 export type { AssigneeRef, Priority };

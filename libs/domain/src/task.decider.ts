@@ -9,7 +9,7 @@ import {
   TaskNotFound,
   type TaskRejection,
 } from './task.errors';
-import type { Actor, AssigneeRef, TaskDetails, TaskEvent, TaskStatus } from './task.events';
+import type { Actor, AssigneeRef, EndUserRequest, TaskDetails, TaskEvent, TaskStatus } from './task.events';
 
 // The task's decider in the emmett style: decide(command, state) -> events, evolve(state, event) -> state.
 // Pure: no I/O, no clock (time comes from command.now), no exceptions (rejections are returned).
@@ -43,6 +43,8 @@ export type ExistingTask = Omit<TaskDetails, 'assignees'> & {
   completedAt?: string;
   cancelledAt?: string;
   resolution?: string;
+  /** Set while the task waits on its end user (TaskEndUserAsked), with what was asked and since when. */
+  awaiting?: EndUserRequest & { since: string };
   /** Number of events applied. */
   version: number;
   /** Set by TaskDeleted: the task answers as missing from then on. */
@@ -72,6 +74,9 @@ export const taskActions = [
 
 export type TaskAction = (typeof taskActions)[number];
 
+/** Actions outside the SPA's buttons: asking the end user (libs/transparency) and their answer. */
+type EndUserAction = 'ask_end_user' | 'answer_end_user';
+
 export const RESOLUTION_MAX_LENGTH = 100;
 export const COMMENT_MAX_LENGTH = 10_000;
 
@@ -85,7 +90,7 @@ export const initialState = (): Task => ({ exists: false });
  * The version of what evolve folds. Stored snapshots of tasks are kept per version and ignored
  * once it changes: bump it whenever evolve, or the shape of ExistingTask, changes.
  */
-export const TASK_STATE_VERSION = 3;
+export const TASK_STATE_VERSION = 4;
 
 export function evolve(state: Task, event: TaskEvent): Task {
   if (event.type === 'TaskCreated') {
@@ -118,15 +123,17 @@ export function evolve(state: Task, event: TaskEvent): Task {
         updatedAt: event.data.releasedAt,
       };
     case 'TaskStatusChanged':
-      return { ...task, status: event.data.to, updatedAt: event.data.changedAt };
+      // Resumed by a person: the end user's request is withdrawn.
+      return { ...task, status: event.data.to, awaiting: undefined, updatedAt: event.data.changedAt };
     case 'TaskCompleted': {
       const { resolution, completedAt } = event.data;
-      return { ...task, status: 'completed', resolution, completedAt, updatedAt: completedAt };
+      return { ...task, status: 'completed', resolution, completedAt, awaiting: undefined, updatedAt: completedAt };
     }
     case 'TaskCancelled': {
       const { cancelledAt } = event.data;
       return {
         ...task,
+        awaiting: undefined,
         status: 'cancelled',
         processedBy: undefined,
         processedAt: undefined,
@@ -170,6 +177,15 @@ export function evolve(state: Task, event: TaskEvent): Task {
       const known = task.actions?.[event.data.actionId];
       return known ? { ...task, actions: { ...task.actions, [event.data.actionId]: { ...known, done: true } } } : task;
     }
+    case 'TaskEndUserAsked': {
+      const { taskId: _, by: __, askedAt, ...request } = event.data;
+      return { ...task, status: 'waiting', awaiting: { ...request, since: askedAt }, updatedAt: askedAt };
+    }
+    case 'TaskEndUserAnswered': {
+      // Back in the shared queue: whoever held it may be gone by the time the answer arrives.
+      const { answeredAt } = event.data;
+      return { ...task, status: 'pending', processedBy: undefined, processedAt: undefined, awaiting: undefined, updatedAt: answeredAt };
+    }
   }
 }
 
@@ -189,7 +205,9 @@ const actionOf = {
   UnassignTask: 'assign',
   AddTaskAttachment: 'attach',
   PostTaskInfo: 'post_info',
-} as const satisfies Record<Exclude<TaskCommandType, 'CreateTask' | ActionCommandType>, TaskAction>;
+  AskEndUser: 'ask_end_user',
+  AnswerEndUser: 'answer_end_user',
+} as const satisfies Record<Exclude<TaskCommandType, 'CreateTask' | ActionCommandType>, TaskAction | EndUserAction>;
 
 type ActionCommandType = 'RequestTaskAction' | 'RecordTaskActionResult' | 'DeleteTask' | 'EraseTaskPayload';
 
@@ -215,7 +233,8 @@ export function decide(command: TaskCommand, state: Task): DecideResult {
   if (command.type === 'DeleteTask' || command.type === 'EraseTaskPayload') return decideRemoval(command, state);
   if (command.type === 'RequestTaskAction' || command.type === 'RecordTaskActionResult') return decideAction(command, state);
 
-  const refused = guard(actionOf[command.type], state, command.by);
+  const refused =
+    command.type === 'AnswerEndUser' ? guardAnswer(state, command.by, command.requestId) : guard(actionOf[command.type], state, command.by);
   if (refused) return reject(refused);
 
   const { by, now } = command;
@@ -339,6 +358,34 @@ export function decide(command: TaskCommand, state: Task): DecideResult {
         data: { taskId, by, info, ...optionalText('note', command.note), postedAt: now },
       });
     }
+
+    case 'AskEndUser': {
+      const { requestId, form, fieldOrder, actionUrl } = command.request;
+      const prompt = trimmed(command.request.prompt);
+      if (!prompt) return reject(new InvalidTaskCommand('prompt must not be empty'));
+      if (form === undefined && actionUrl === undefined) return reject(new InvalidTaskCommand('a request needs a form or an actionUrl'));
+      return accept({
+        type: 'TaskEndUserAsked',
+        data: {
+          taskId,
+          by,
+          requestId,
+          prompt,
+          ...(form ? { form, ...(fieldOrder ? { fieldOrder } : {}) } : {}),
+          ...(actionUrl ? { actionUrl } : {}),
+          askedAt: now,
+        },
+      });
+    }
+
+    case 'AnswerEndUser': {
+      // The guard checked the request is the one open; its answer is info like any other, by the end user.
+      if (!isNonEmptyObject(command.answer)) return reject(new InvalidTaskCommand('the answer must be a non-empty object'));
+      return accept(
+        { type: 'TaskInfoPosted', data: { taskId, by, info: command.answer, postedAt: now } },
+        { type: 'TaskEndUserAnswered', data: { taskId, by, requestId: command.requestId, answeredAt: now } },
+      );
+    }
   }
 }
 
@@ -412,8 +459,9 @@ export function allowedActions(task: Task, actor: Actor): TaskAction[] {
 export const taskDecider = { decide, evolve, initialState };
 
 /** Who may take `action` on `task` in its current status; undefined when allowed. */
-function guard(action: TaskAction, task: ExistingTask, by: Actor): TaskRejection | undefined {
+function guard(action: TaskAction | EndUserAction, task: ExistingTask, by: Actor): TaskRejection | undefined {
   if (isViewer(by)) return viewersCannotAct();
+  if (by.kind === 'end_user') return new ActionNotAllowed('An end user may only answer what the task asks of them.');
   const { status } = task;
   // A claim only counts while the task is being worked on; a completed task keeps processedBy for the record.
   const claimer = status === 'processing' || status === 'waiting' ? task.processedBy : undefined;
@@ -467,7 +515,25 @@ function guard(action: TaskAction, task: ExistingTask, by: Actor): TaskRejection
     case 'attach':
     case 'post_info':
       return undefined;
+
+    case 'ask_end_user':
+      if (by.kind === 'service' && !isSender) {
+        return new ActionNotAllowed('Only an admin, a member or the service that created the task may ask its end user.');
+      }
+      if (status === 'pending') return undefined;
+      if (status === 'processing') return isClaimer || isAdmin || isSender ? undefined : new NotTheClaimer('ask the end user of');
+      return new IllegalTransition('ask the end user of', status);
+
+    case 'answer_end_user':
+      return new ActionNotAllowed('Only the end user answers a request.');
   }
+}
+
+/** An answer counts only from the end user, for the request the task waits on now (one answer each). */
+function guardAnswer(task: ExistingTask, by: Actor, requestId: string): TaskRejection | undefined {
+  if (by.kind !== 'end_user') return new ActionNotAllowed('Only the end user answers a request.');
+  if (task.awaiting?.requestId !== requestId) return new IllegalTransition('answer a request no longer open on', task.status);
+  return undefined;
 }
 
 const isViewer = (actor: Actor): boolean => actor.kind === 'user' && actor.role === 'viewer';

@@ -5,12 +5,14 @@ export type TaskStatus = 'pending' | 'processing' | 'waiting' | 'completed' | 'c
 
 /**
  * Who did something: a person signed in to an organisation, a service holding an API key, or
- * taskinbox itself acting on an organisation's rules (on-call routing and escalation).
+ * taskinbox itself acting on an organisation's rules (on-call routing and escalation), or a
+ * task's end user answering a request on its status page (id: the request's; never a name).
  */
 export type Actor =
   | { kind: 'user'; id: string; role: Role }
   | { kind: 'service'; id: string; name: string }
-  | { kind: 'system'; id: string; name: string };
+  | { kind: 'system'; id: string; name: string }
+  | { kind: 'end_user'; id: string };
 
 export type Role = 'admin' | 'member' | 'viewer';
 
@@ -74,6 +76,20 @@ export interface TaskActionResult {
   attempts: number;
 }
 
+/**
+ * What a task asks of its end user (libs/transparency shows it on the status page): a small form
+ * (JSON Schema of flat strings, numbers, booleans and enums) and/or a link to grant something
+ * elsewhere.
+ */
+export interface EndUserRequest {
+  requestId: string;
+  prompt: string;
+  form?: Record<string, unknown>;
+  /** The form's properties in the order asked (the event store's JSON does not keep key order). */
+  fieldOrder?: string[];
+  actionUrl?: string;
+}
+
 export type TaskEvent =
   | {
       type: 'TaskCreated';
@@ -119,6 +135,10 @@ export type TaskEvent =
   /** A tombstone: the task is gone from every view and refuses every command but erasing its payload. */
   | { type: 'TaskDeleted'; data: { taskId: string; by: Actor; reason?: string; deletedAt: string } }
   /** The payload (and what carries it: posted info, action arguments) is redacted in the stored events too. */
-  | { type: 'TaskPayloadErased'; data: { taskId: string; by: Actor; erasedAt: string } };
+  | { type: 'TaskPayloadErased'; data: { taskId: string; by: Actor; erasedAt: string } }
+  /** The task waits on its end user from here (status waiting) until answered, resumed or ended. */
+  | { type: 'TaskEndUserAsked'; data: EndUserRequest & { taskId: string; by: Actor; askedAt: string } }
+  /** The end user answered (their answer is the TaskInfoPosted before this); the task is back in the queue. */
+  | { type: 'TaskEndUserAnswered'; data: { taskId: string; by: Actor; requestId: string; answeredAt: string } };
 
 export type TaskEventType = TaskEvent['type'];

@@ -54,18 +54,53 @@ const samples: Record<TaskEventType, TaskEvent> = {
   TaskCancelled: { type: 'TaskCancelled', data: { taskId: 't-1', by, cancelledAt: at(9) } },
   TaskActionRequested: {
     type: 'TaskActionRequested',
-    data: { taskId: 't-1', by, actionId: 'a-1', key: 'refund', label: 'Refund', args: { n: 1 }, typeVersion: 1, requestedAt: at(12) },
+    data: {
+      taskId: 't-1',
+      by,
+      actionId: 'a-1',
+      key: 'refund',
+      label: 'Refund',
+      args: { n: 1 },
+      typeVersion: 1,
+      requestedAt: at(12),
+    },
   },
   TaskActionSucceeded: {
     type: 'TaskActionSucceeded',
-    data: { taskId: 't-1', by, actionId: 'a-1', key: 'refund', statusCode: 200, response: 'ok', attempts: 1, succeededAt: at(13) },
+    data: {
+      taskId: 't-1',
+      by,
+      actionId: 'a-1',
+      key: 'refund',
+      statusCode: 200,
+      response: 'ok',
+      attempts: 1,
+      succeededAt: at(13),
+    },
   },
   TaskActionFailed: {
     type: 'TaskActionFailed',
-    data: { taskId: 't-1', by, actionId: 'a-2', key: 'refund', error: 'timeout', response: '', attempts: 3, failedAt: at(14) },
+    data: {
+      taskId: 't-1',
+      by,
+      actionId: 'a-2',
+      key: 'refund',
+      error: 'timeout',
+      response: '',
+      attempts: 3,
+      failedAt: at(14),
+    },
   },
   TaskPayloadErased: { type: 'TaskPayloadErased', data: { taskId: 't-1', by, erasedAt: at(15) } },
   TaskDeleted: { type: 'TaskDeleted', data: { taskId: 't-1', by, deletedAt: at(16) } },
+  TaskEndUserAsked: {
+    type: 'TaskEndUserAsked',
+    data: { taskId: 't-1', by, requestId: 'r-1', prompt: 'Which account?', form: { type: 'object' }, askedAt: at(12) },
+  },
+  TaskEndUserAnswered: {
+    type: 'TaskEndUserAnswered',
+    data: { taskId: 't-1', by: { kind: 'end_user', id: 'r-1' }, requestId: 'r-1', answeredAt: at(13) },
+  },
 };
 
 it('folds every event type as TASK_STATE_VERSION says (bump it when this changes)', () => {
@@ -73,7 +108,7 @@ it('folds every event type as TASK_STATE_VERSION says (bump it when this changes
     events.slice(0, index + 1).reduce(evolve, initialState()),
   );
   expect({ version: TASK_STATE_VERSION, states: JSON.parse(JSON.stringify(states)) }).toEqual({
-    version: 3,
+    version: 4,
     states: [
       {
         orgId: 'o-1',
@@ -382,7 +417,17 @@ it('folds every event type as TASK_STATE_VERSION says (bump it when this changes
         resolution: 'accepted',
         completedAt: '2025-10-21T10:08:00.000Z',
         cancelledAt: '2025-10-21T10:09:00.000Z',
-        actions: { 'a-1': { key: 'refund', by: { kind: 'user', id: 'u-1', role: 'member' }, done: false } },
+        actions: {
+          'a-1': {
+            key: 'refund',
+            by: {
+              kind: 'user',
+              id: 'u-1',
+              role: 'member',
+            },
+            done: false,
+          },
+        },
       },
       {
         orgId: 'o-1',
@@ -412,7 +457,17 @@ it('folds every event type as TASK_STATE_VERSION says (bump it when this changes
         resolution: 'accepted',
         completedAt: '2025-10-21T10:08:00.000Z',
         cancelledAt: '2025-10-21T10:09:00.000Z',
-        actions: { 'a-1': { key: 'refund', by: { kind: 'user', id: 'u-1', role: 'member' }, done: true } },
+        actions: {
+          'a-1': {
+            key: 'refund',
+            by: {
+              kind: 'user',
+              id: 'u-1',
+              role: 'member',
+            },
+            done: true,
+          },
+        },
       },
       {
         orgId: 'o-1',
@@ -442,7 +497,17 @@ it('folds every event type as TASK_STATE_VERSION says (bump it when this changes
         resolution: 'accepted',
         completedAt: '2025-10-21T10:08:00.000Z',
         cancelledAt: '2025-10-21T10:09:00.000Z',
-        actions: { 'a-1': { key: 'refund', by: { kind: 'user', id: 'u-1', role: 'member' }, done: true } },
+        actions: {
+          'a-1': {
+            key: 'refund',
+            by: {
+              kind: 'user',
+              id: 'u-1',
+              role: 'member',
+            },
+            done: true,
+          },
+        },
       },
       {
         orgId: 'o-1',
@@ -470,7 +535,17 @@ it('folds every event type as TASK_STATE_VERSION says (bump it when this changes
         resolution: 'accepted',
         completedAt: '2025-10-21T10:08:00.000Z',
         cancelledAt: '2025-10-21T10:09:00.000Z',
-        actions: { 'a-1': { key: 'refund', by: { kind: 'user', id: 'u-1', role: 'member' }, done: true } },
+        actions: {
+          'a-1': {
+            key: 'refund',
+            by: {
+              kind: 'user',
+              id: 'u-1',
+              role: 'member',
+            },
+            done: true,
+          },
+        },
         payloadErased: true,
       },
       {
@@ -499,7 +574,105 @@ it('folds every event type as TASK_STATE_VERSION says (bump it when this changes
         resolution: 'accepted',
         completedAt: '2025-10-21T10:08:00.000Z',
         cancelledAt: '2025-10-21T10:09:00.000Z',
-        actions: { 'a-1': { key: 'refund', by: { kind: 'user', id: 'u-1', role: 'member' }, done: true } },
+        actions: {
+          'a-1': {
+            key: 'refund',
+            by: {
+              kind: 'user',
+              id: 'u-1',
+              role: 'member',
+            },
+            done: true,
+          },
+        },
+        payloadErased: true,
+        deleted: true,
+      },
+      {
+        orgId: 'o-1',
+        taskType: 'refund',
+        payload: {},
+        source: {
+          kind: 'service',
+          id: 'svc-1',
+          name: 'billing',
+        },
+        title: 'T',
+        assignees: [
+          {
+            kind: 'group',
+            id: 'g-1',
+          },
+        ],
+        exists: true,
+        id: 't-1',
+        status: 'waiting',
+        createdAt: '2025-10-21T10:00:00.000Z',
+        updatedAt: '2025-10-21T10:12:00.000Z',
+        version: 18,
+        priority: 'high',
+        awaiting: {
+          requestId: 'r-1',
+          prompt: 'Which account?',
+          form: {
+            type: 'object',
+          },
+          since: '2025-10-21T10:12:00.000Z',
+        },
+        resolution: 'accepted',
+        completedAt: '2025-10-21T10:08:00.000Z',
+        cancelledAt: '2025-10-21T10:09:00.000Z',
+        actions: {
+          'a-1': {
+            key: 'refund',
+            by: {
+              kind: 'user',
+              id: 'u-1',
+              role: 'member',
+            },
+            done: true,
+          },
+        },
+        payloadErased: true,
+        deleted: true,
+      },
+      {
+        orgId: 'o-1',
+        taskType: 'refund',
+        payload: {},
+        source: {
+          kind: 'service',
+          id: 'svc-1',
+          name: 'billing',
+        },
+        title: 'T',
+        assignees: [
+          {
+            kind: 'group',
+            id: 'g-1',
+          },
+        ],
+        exists: true,
+        id: 't-1',
+        status: 'pending',
+        createdAt: '2025-10-21T10:00:00.000Z',
+        updatedAt: '2025-10-21T10:13:00.000Z',
+        version: 19,
+        priority: 'high',
+        resolution: 'accepted',
+        completedAt: '2025-10-21T10:08:00.000Z',
+        cancelledAt: '2025-10-21T10:09:00.000Z',
+        actions: {
+          'a-1': {
+            key: 'refund',
+            by: {
+              kind: 'user',
+              id: 'u-1',
+              role: 'member',
+            },
+            done: true,
+          },
+        },
         payloadErased: true,
         deleted: true,
       },

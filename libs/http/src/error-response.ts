@@ -107,6 +107,12 @@ const codedStatus: Record<string, number> = {
   push_subscription_not_found: HttpStatus.NOT_FOUND,
   push_unavailable: HttpStatus.NOT_FOUND,
   people_only: HttpStatus.FORBIDDEN,
+  // transparency (libs/transparency)
+  status_link_not_found: HttpStatus.NOT_FOUND,
+  status_link_sender_only: HttpStatus.FORBIDDEN,
+  status_link_private_task: HttpStatus.CONFLICT,
+  end_user_request_closed: HttpStatus.CONFLICT,
+  end_user_form_expired: HttpStatus.BAD_REQUEST,
   // attachments (libs/attachments)
   attachment_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
   attachment_quota_exceeded: HttpStatus.PAYLOAD_TOO_LARGE,

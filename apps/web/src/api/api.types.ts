@@ -109,6 +109,8 @@ export const publicEventTypes = [
   'task.action_failed',
   'task.deleted',
   'task.payload_erased',
+  'task.end_user_asked',
+  'task.end_user_answered',
 ] as const;
 
 /** A live change from /api/stream: the event envelope. */

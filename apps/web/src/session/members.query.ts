@@ -12,6 +12,7 @@ export function useNameOf(): (who: string | Actor | null | undefined, viewerId?:
   const { data } = useMembers();
   return (who, viewerId) => {
     if (!who) return '—';
+    if (typeof who !== 'string' && who.kind === 'end_user') return 'the end user';
     if (typeof who !== 'string' && who.kind !== 'user') return who.name;
     const id = typeof who === 'string' ? who : who.id;
     if (viewerId && id === viewerId) return 'you';

@@ -14,6 +14,8 @@ import { TaskTypes0000000000051 } from './0051-task-types';
 import { TaskActions0000000000052 } from './0052-task-actions';
 import { Devices0000000000060 } from './0060-devices';
 import { DeviceChallenges0000000000061 } from './0061-device-challenges';
+import { Transparency0000000000070 } from './0070-transparency';
+import { EtaPromises0000000000071 } from './0071-eta-promises';
 import { Oncall0000000000080 } from './0080-oncall';
 import { RoutingRules0000000000081 } from './0081-routing-rules';
 import { Notifications0000000000082 } from './0082-notifications';
@@ -38,6 +40,8 @@ export const migrations = [
   TaskActions0000000000052,
   Devices0000000000060,
   DeviceChallenges0000000000061,
+  Transparency0000000000070,
+  EtaPromises0000000000071,
   Oncall0000000000080,
   RoutingRules0000000000081,
   Notifications0000000000082,

@@ -1,6 +1,14 @@
+import { isUtf8 } from 'node:buffer';
+import { HttpException, HttpStatus } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { type InputLimits, InvalidInput, type InputProblem, assertAcceptableInput, readJsonInput } from './input.check';
+
+/**
+ * The end user's status page (libs/transparency) answers its form without script, as browsers
+ * post forms: that route alone reads application/x-www-form-urlencoded.
+ */
+const formRoutes = /^\/status\/[^/?]+\/answer(\?|$)/;
 
 /**
  * The one check every HTTP request passes before any guard or handler: JSON bodies are read
@@ -15,6 +23,14 @@ export function checkRequestInput(app: NestFastifyApplication, limits: InputLimi
   app.useBodyParser('application/json', { bodyLimit: limits.bodyLimitBytes }, async (_request: FastifyRequest, body: Buffer) =>
     readJsonInput(body, limits),
   );
+  app.useBodyParser(
+    'application/x-www-form-urlencoded',
+    { bodyLimit: limits.bodyLimitBytes },
+    async (request: FastifyRequest, body: Buffer) => {
+      if (!formRoutes.test(request.url)) throw new HttpException('Unsupported Content-Type: send application/json.', HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+      return readFormInput(body);
+    },
+  );
 
   fastify.addHook('preValidation', async (request: FastifyRequest) => {
     assertWellEncodedQuery(request.url);
@@ -28,6 +44,21 @@ export function checkRequestInput(app: NestFastifyApplication, limits: InputLimi
       limits,
     );
   });
+}
+
+/** A browser form's fields, each once; then checked like any body (assertAcceptableInput). */
+function readFormInput(body: Buffer): Record<string, string> {
+  if (!isUtf8(body)) throw new InvalidInput([{ field: '(body)', in: 'body', problems: ['is not valid UTF-8'] }]);
+  const text = body.toString('utf8');
+  for (const pair of text.split('&')) {
+    if (pair !== '' && decode(pair) === undefined) throw new InvalidInput([{ field: '(body)', in: 'body', problems: ['is not valid percent-encoded UTF-8'] }]);
+  }
+  const fields: Record<string, string> = Object.create(null);
+  for (const [name, value] of new URLSearchParams(text)) {
+    if (name in fields) throw new InvalidInput([{ field: name, in: 'body', problems: ['is given more than once'] }]);
+    fields[name] = value;
+  }
+  return { ...fields };
 }
 
 /** Every name and value of the raw query string must decode to UTF-8 (`%FF`, `%ED%A0%80` do not). */

@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Req, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, Headers, HttpCode, Inject, Optional, Param, ParseUUIDPipe, Patch, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsUUID, Matches } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -17,6 +17,7 @@ import {
 } from './task.dto';
 import { createRule, readRule, type TaskCommandSpec, taskCommandTable as commands } from './task-command.table';
 import { TaskCommandHandler } from './task-command.handler';
+import { STATUS_LINK_ISSUER, type StatusLinkIssuer } from './status-link.issuer';
 import type { TaskView } from './task.view';
 
 /** The main fields of a TaskView (task.view.ts), for routes that document their answer. */
@@ -69,7 +70,10 @@ class UnassignParams {
 @ApiBearerAuth()
 @Controller('api')
 export class TaskController {
-  constructor(private readonly tasks: TaskCommandHandler) {}
+  constructor(
+    private readonly tasks: TaskCommandHandler,
+    @Optional() @Inject(STATUS_LINK_ISSUER) private readonly statusLinks?: StatusLinkIssuer,
+  ) {}
 
   @ApiOperation({ summary: 'Create a task (201). A retried request with the same Idempotency-Key returns the same task.' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
@@ -81,11 +85,13 @@ export class TaskController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<TaskView> {
+  ): Promise<TaskView & { statusLink?: { url: string } }> {
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
       throw new BadRequestException('Idempotency-Key must be 1-200 printable ASCII characters.');
     }
-    const { type, payload, ...details } = body;
+    const { type, payload, statusLink, ...details } = body;
+    if (statusLink && !this.statusLinks) throw new BadRequestException('statusLink is not offered by this service.');
+    if (statusLink && details.private) throw new BadRequestException('statusLink: private tasks are hidden from end-user views.');
     const outcome = await this.tasks.create(
       principal,
       { ...details, taskType: type, payload: payload ?? {} },
@@ -93,7 +99,8 @@ export class TaskController {
       idempotencyKey,
     );
     if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
-    return this.tasks.view(outcome, principal);
+    const view = await this.tasks.view(outcome, principal);
+    return statusLink ? { ...view, statusLink: await this.statusLinks!.issue(principal, outcome.task.id) } : view;
   }
 
   @ApiOperation({ summary: 'A task as its event stream says now (strongly consistent).' })

@@ -108,6 +108,11 @@ export class CreateTaskDto extends TaskDetailsDto {
   @IsString()
   @MaxLength(200)
   externalRef?: string;
+
+  @ApiPropertyOptional({ description: "Also make a status link for the task's end user: the answer carries it once as statusLink.url." })
+  @IsOptional()
+  @IsBoolean()
+  statusLink?: boolean;
 }
 
 export class UpdateTaskDto extends TaskDetailsDto {

@@ -24,6 +24,8 @@ export const publicEventTypes = {
   TaskActionFailed: 'task.action_failed',
   TaskDeleted: 'task.deleted',
   TaskPayloadErased: 'task.payload_erased',
+  TaskEndUserAsked: 'task.end_user_asked',
+  TaskEndUserAnswered: 'task.end_user_answered',
 } as const satisfies Record<TaskEventType, `task.${string}`>;
 
 export type PublicEventType = (typeof publicEventTypes)[TaskEventType];

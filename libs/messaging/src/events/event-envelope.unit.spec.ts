@@ -29,6 +29,8 @@ describe('public event types', () => {
       TaskInfoPosted: 'task.info_posted',
       TaskAssigned: 'task.assigned',
       TaskUnassigned: 'task.unassigned',
+      TaskEndUserAsked: 'task.end_user_asked',
+      TaskEndUserAnswered: 'task.end_user_answered',
     });
     expect(publicEventType('TaskInfoPosted')).toBe('task.info_posted');
   });

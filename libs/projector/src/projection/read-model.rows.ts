@@ -178,6 +178,8 @@ const knownTypes: Record<TaskEventType, true> = {
   TaskActionFailed: true,
   TaskDeleted: true,
   TaskPayloadErased: true,
+  TaskEndUserAsked: true,
+  TaskEndUserAnswered: true,
 };
 
 const isTaskEventType = (type: string): type is TaskEventType => Object.hasOwn(knownTypes, type);

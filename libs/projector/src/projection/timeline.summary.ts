@@ -98,11 +98,19 @@ export function describeEvent(event: TaskEvent): TimelineLine {
         attempts,
       });
     }
+    case 'TaskEndUserAsked': {
+      const { by, askedAt, requestId, prompt, form, actionUrl } = event.data;
+      return line(by, askedAt, withText('Asked the end user', prompt), { requestId, prompt, form, actionUrl });
+    }
+    case 'TaskEndUserAnswered': {
+      const { by, answeredAt, requestId } = event.data;
+      return line(by, answeredAt, 'The end user answered; back in the queue', { requestId });
+    }
   }
 }
 
-/** Services and the system by name; events carry only a user's id (the query API can resolve it to a name). */
-const actorLabel = (actor: Actor): string => (actor.kind === 'user' ? actor.id : actor.name);
+/** Services and the system by name, the end user as such; events carry only a user's id (the query API can resolve it to a name). */
+const actorLabel = (actor: Actor): string => (actor.kind === 'user' ? actor.id : actor.kind === 'end_user' ? 'the end user' : actor.name);
 
 const withText = (head: string, text: string | undefined): string => (text ? `${head}: ${text}` : head);
 

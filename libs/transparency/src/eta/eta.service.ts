@@ -1,0 +1,113 @@
+import type { Pool } from 'pg';
+import { defaultCalendar } from '@taskinbox/read-models';
+import type { WorkingHours } from '../pure/business-time';
+import { defaultMinSample, type Distribution, type Eta, type EtaHook, estimate } from '../pure/eta';
+
+/** How far back resolution times count. */
+const historyDays = 180;
+
+export interface EtaSubject {
+  orgId: string;
+  taskId: string;
+  taskType: string;
+  status: string;
+  createdAt: Date;
+  waitingForAnswer: boolean;
+  features: Record<string, unknown>;
+}
+
+/** Gathers what the pure estimate needs from the read models: history, calendar, queue, people. */
+export class EtaService {
+  constructor(private readonly pool: Pool) {}
+
+  async forTask(task: EtaSubject, hooks: EtaHook[], now = Date.now()): Promise<Eta | undefined> {
+    const [typeHistory, orgHistory, hours, ahead, onDuty] = await Promise.all([
+      this.distribution(task.orgId, task.taskType),
+      this.distribution(task.orgId, null),
+      this.workingHours(task.orgId),
+      task.status === 'pending' ? this.ahead(task) : Promise.resolve(0),
+      this.onDuty(task.orgId),
+    ]);
+    return estimate({
+      now,
+      hours,
+      typeHistory,
+      orgHistory,
+      minSample: defaultMinSample,
+      ahead,
+      onDuty,
+      waitingForAnswer: task.waitingForAnswer,
+      features: task.features,
+      hooks,
+    });
+  }
+
+  /** Keeps the first estimate shown for a task, to track calibration; later ones do not replace it. */
+  async remember(orgId: string, taskId: string, taskType: string, highAt: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO eta_promises (task_id, org_id, task_type, high_at) VALUES ($1, $2, $3, $4) ON CONFLICT (task_id) DO NOTHING`,
+      [taskId, orgId, taskType, new Date(highAt)],
+    );
+  }
+
+  /**
+   * Calibration per task type over 180 days: of the completed tasks whose end user was shown an
+   * estimate, how many were resolved by the latest time it gave.
+   */
+  async calibration(orgId: string, taskType: string | null): Promise<{ taskType: string; tasks: number; withinEstimate: number }[]> {
+    const { rows } = await this.pool.query<{ task_type: string; tasks: number; within_estimate: number }>(
+      `SELECT p.task_type, count(*)::int AS tasks, (count(*) FILTER (WHERE f.resolved_at <= p.high_at))::int AS within_estimate
+         FROM eta_promises p JOIN task_facts f ON f.task_id = p.task_id AND f.org_id = p.org_id
+        WHERE p.org_id = $1 AND ($2::text IS NULL OR p.task_type = $2) AND f.outcome = 'completed'
+          AND f.resolved_at >= now() - make_interval(days => $3)
+        GROUP BY p.task_type ORDER BY p.task_type`,
+      [orgId, taskType, historyDays],
+    );
+    return rows.map((row) => ({ taskType: row.task_type, tasks: row.tasks, withinEstimate: row.within_estimate }));
+  }
+
+  /** P50 and P90 of working-hours resolution times of completed tasks (of one type, or all). */
+  async distribution(orgId: string, taskType: string | null): Promise<Distribution> {
+    const { rows } = await this.pool.query<{ count: number; p50: number | null; p90: number | null }>(
+      `SELECT count(*)::int AS count,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY business_seconds) AS p50,
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY business_seconds) AS p90
+         FROM task_facts
+        WHERE org_id = $1 AND ($2::text IS NULL OR task_type = $2) AND outcome = 'completed'
+          AND business_seconds IS NOT NULL AND resolved_at >= now() - make_interval(days => $3)`,
+      [orgId, taskType, historyDays],
+    );
+    return { count: rows[0].count, p50: rows[0].p50 ?? 0, p90: rows[0].p90 ?? 0 };
+  }
+
+  /** The organisation's calendar, the one business-hours stats use (org_calendars). */
+  private async workingHours(orgId: string): Promise<WorkingHours> {
+    const { rows } = await this.pool.query<{ time_zone: string; working_days: number[]; day_start: string; day_end: string }>(
+      `SELECT time_zone, working_days, to_char(day_start, 'HH24:MI') AS day_start, to_char(day_end, 'HH24:MI') AS day_end
+         FROM org_calendars WHERE org_id = $1`,
+      [orgId],
+    );
+    if (rows.length === 0) return defaultCalendar;
+    const row = rows[0];
+    return { timeZone: row.time_zone, workingDays: row.working_days.map(Number), dayStart: row.day_start, dayEnd: row.day_end };
+  }
+
+  /** Tasks still in the shared queue that came in before this one. */
+  private async ahead(task: EtaSubject): Promise<number> {
+    const { rows } = await this.pool.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM inbox_tasks
+        WHERE org_id = $1 AND status = 'pending' AND (created_at, task_id) < ($2, $3)`,
+      [task.orgId, task.createdAt, task.taskId],
+    );
+    return rows[0].count;
+  }
+
+  /** People who may work tasks (admins and members not blocked). */
+  private async onDuty(orgId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM memberships WHERE org_id = $1 AND role IN ('admin', 'member') AND blocked_at IS NULL`,
+      [orgId],
+    );
+    return rows[0].count;
+  }
+}
