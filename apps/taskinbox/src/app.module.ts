@@ -6,6 +6,7 @@ import { DatabaseModule } from '@taskinbox/database';
 import { DevicesModule } from '@taskinbox/devices';
 import { EventReadersModule } from '@taskinbox/nats-accounts';
 import { EventStoreModule } from '@taskinbox/event-store';
+import { InboundModule } from '@taskinbox/inbound';
 import { IngestModule } from '@taskinbox/ingest';
 import { OncallModule } from '@taskinbox/oncall';
 import { type RelayOptions, RelayModule } from '@taskinbox/messaging';
@@ -30,6 +31,7 @@ export function appFeatureModules(wiring: AppWiring = {}): (Type<unknown> | Dyna
   return [
     ReadModelsModule,
     IngestModule,
+    InboundModule,
     ProjectorModule,
     RelayModule.forRoot(wiring.relay),
     QueryModule,

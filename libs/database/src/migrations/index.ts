@@ -13,6 +13,7 @@ import { TaskAssignees0000000000050 } from './0050-task-assignees';
 import { TaskTypes0000000000051 } from './0051-task-types';
 import { Devices0000000000060 } from './0060-devices';
 import { DeviceChallenges0000000000061 } from './0061-device-challenges';
+import { Inbound0000000000075 } from './0075-inbound';
 import { Oncall0000000000080 } from './0080-oncall';
 import { Attachments0000000000090 } from './0090-attachments';
 import { WebhookTaskCursors0000000000100 } from './0100-webhook-task-cursors';
@@ -34,6 +35,7 @@ export const migrations = [
   TaskTypes0000000000051,
   Devices0000000000060,
   DeviceChallenges0000000000061,
+  Inbound0000000000075,
   Oncall0000000000080,
   Attachments0000000000090,
   WebhookTaskCursors0000000000100,
