@@ -13,6 +13,7 @@ import { type RelayOptions, RelayModule } from '@taskinbox/messaging';
 import { ProjectorModule } from '@taskinbox/projector';
 import { ReadModelsModule } from '@taskinbox/read-models';
 import { QueryModule, StreamModule } from '@taskinbox/query';
+import { SloModule } from '@taskinbox/slo';
 import { WebhooksModule, type WebhooksOptions } from '@taskinbox/webhooks';
 
 /** How the relay and webhooks behave; tests pass a queue of their own and quicker timings. */
@@ -40,6 +41,7 @@ export function appFeatureModules(wiring: AppWiring = {}): (Type<unknown> | Dyna
     EventReadersModule,
     DevicesModule.forRoot(),
     OncallModule.forRoot(),
+    SloModule.forRoot(),
     AttachmentsModule.forRoot(wiring.attachments),
   ];
 }

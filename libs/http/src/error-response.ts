@@ -116,6 +116,8 @@ const codedStatus: Record<string, number> = {
   inbound_source_not_found: HttpStatus.NOT_FOUND,
   inbound_source_invalid: HttpStatus.BAD_REQUEST,
   inbound_source_key_taken: HttpStatus.CONFLICT,
+  // SLOs (libs/slo)
+  slo_not_found: HttpStatus.NOT_FOUND,
 };
 
 // Fastify's refusals of bodies it cannot parse, said more plainly than its defaults.

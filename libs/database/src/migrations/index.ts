@@ -14,6 +14,7 @@ import { TaskTypes0000000000051 } from './0051-task-types';
 import { Devices0000000000060 } from './0060-devices';
 import { DeviceChallenges0000000000061 } from './0061-device-challenges';
 import { Inbound0000000000075 } from './0075-inbound';
+import { Slos0000000000076 } from './0076-slos';
 import { Oncall0000000000080 } from './0080-oncall';
 import { Attachments0000000000090 } from './0090-attachments';
 import { WebhookTaskCursors0000000000100 } from './0100-webhook-task-cursors';
@@ -36,6 +37,7 @@ export const migrations = [
   Devices0000000000060,
   DeviceChallenges0000000000061,
   Inbound0000000000075,
+  Slos0000000000076,
   Oncall0000000000080,
   Attachments0000000000090,
   WebhookTaskCursors0000000000100,
