@@ -14,6 +14,7 @@ import { ProjectorModule } from '@taskinbox/projector';
 import { ReadModelsModule } from '@taskinbox/read-models';
 import { QueryModule, StreamModule } from '@taskinbox/query';
 import { SloModule } from '@taskinbox/slo';
+import { UrgencyModule } from '@taskinbox/urgency';
 import { WebhooksModule, type WebhooksOptions } from '@taskinbox/webhooks';
 
 /** How the relay and webhooks behave; tests pass a queue of their own and quicker timings. */
@@ -42,6 +43,7 @@ export function appFeatureModules(wiring: AppWiring = {}): (Type<unknown> | Dyna
     DevicesModule.forRoot(),
     OncallModule.forRoot(),
     SloModule.forRoot(),
+    UrgencyModule.forRoot(),
     AttachmentsModule.forRoot(wiring.attachments),
   ];
 }

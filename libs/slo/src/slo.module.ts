@@ -30,6 +30,8 @@ export class SloModule implements OnApplicationBootstrap, BeforeApplicationShutd
     const settings: Required<SloOptions> = { evaluateEveryMs: options.evaluateEveryMs ?? 60_000, clock: options.clock ?? (() => new Date()) };
     return {
       module: SloModule,
+      // Global: urgency reads SLO time left without starting a second SloModule of its own.
+      global: true,
       controllers: [SloController],
       providers: [
         { provide: SLO_OPTIONS, useValue: settings },

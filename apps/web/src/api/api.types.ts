@@ -61,7 +61,11 @@ export interface TaskSummary {
   completedAt: string | null;
   cancelledAt: string | null;
   version: number;
+  /** From the organisation's urgency rules (apart from priority); the inbox lists carry it, a task's detail does not. */
+  urgency?: { level: UrgencyLevel; reason: string | null };
 }
+
+export type UrgencyLevel = 'critical' | 'high' | 'normal' | 'low';
 
 export interface TaskDetail extends TaskSummary {
   description: string | null;

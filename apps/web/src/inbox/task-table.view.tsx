@@ -5,7 +5,7 @@ import { useMembers } from '../session/members.query';
 import { assigneeId, assigneeName } from '../tasks/task-assignee.format';
 import { formatAgo, formatDue, isOverdue } from '../tasks/task.format';
 import type { InboxFilters } from './inbox.filters';
-import { HolderLine, StartTaskButton, StatusBadge } from './task-row.view';
+import { HolderLine, StartTaskButton, StatusBadge, UrgencyBadge } from './task-row.view';
 
 type Column = 'title' | 'type' | 'status' | 'assignees' | 'customer' | 'priority' | 'dueAt' | 'createdAt';
 const columns: { id: Column; label: string; wideOnly?: boolean }[] = [
@@ -90,6 +90,9 @@ export function TaskTableView({
           <tr key={task.id} data-task-id={task.id}>
             <td>
               <Link to={`/tasks/${task.id}`}>{task.title}</Link>
+              <div>
+                <UrgencyBadge task={task} />
+              </div>
             </td>
             <td className="wide-only">{task.type}</td>
             <td>

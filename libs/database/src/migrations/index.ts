@@ -15,6 +15,7 @@ import { Devices0000000000060 } from './0060-devices';
 import { DeviceChallenges0000000000061 } from './0061-device-challenges';
 import { Inbound0000000000075 } from './0075-inbound';
 import { Slos0000000000076 } from './0076-slos';
+import { Urgency0000000000077 } from './0077-urgency';
 import { Oncall0000000000080 } from './0080-oncall';
 import { Attachments0000000000090 } from './0090-attachments';
 import { WebhookTaskCursors0000000000100 } from './0100-webhook-task-cursors';
@@ -38,6 +39,7 @@ export const migrations = [
   DeviceChallenges0000000000061,
   Inbound0000000000075,
   Slos0000000000076,
+  Urgency0000000000077,
   Oncall0000000000080,
   Attachments0000000000090,
   WebhookTaskCursors0000000000100,
