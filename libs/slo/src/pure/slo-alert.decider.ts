@@ -18,12 +18,6 @@ export type SloAlertEvent =
     }
   | { type: 'SloBurnRateRecovered'; data: { sloId: string; taskType: string; rule: string; recoveredAt: string } };
 
-/** Public names, as webhooks and event readers see them. */
-export const sloPublicEventTypes = {
-  SloBurnRateAlerted: 'slo.burn_rate_alerted',
-  SloBurnRateRecovered: 'slo.burn_rate_recovered',
-} as const satisfies Record<SloAlertEvent['type'], `slo.${string}`>;
-
 export interface SloAlertState {
   /** Rules alerting now. */
   firing: readonly string[];
