@@ -40,7 +40,11 @@ beforeAll(async () => {
   t = await startTestApp({
     imports: [
       RelayModule.forRoot({ standbyPollMs: 100, retryMinMs: 50 }),
-      WebhooksModule.forRoot({ queueName, sweepIntervalMs: 300, resolver: async () => [{ address: '127.0.0.1', family: 4 }] }),
+      WebhooksModule.forRoot({
+        queueName,
+        sweepIntervalMs: 300,
+        resolver: async () => [{ address: '127.0.0.1', family: 4 }],
+      }),
       SloModule.forRoot({ evaluateEveryMs: 0 }),
     ],
     env: { WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'), WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' },
@@ -55,7 +59,10 @@ afterAll(async () => {
 
 it('a burn-rate alert is POSTed, signed, to endpoints subscribed to slo.burn_rate_alerted, and not to task.* ones', async () => {
   const endpoint = async (path: string, eventTypes: string[]) => {
-    const created = await call(t.url, 'POST', '/api/webhooks/endpoints', { token: acme.tokens.admin, body: { url: `${receiverUrl}${path}`, eventTypes } });
+    const created = await call(t.url, 'POST', '/api/webhooks/endpoints', {
+      token: acme.tokens.admin,
+      body: { url: `${receiverUrl}${path}`, eventTypes },
+    });
     expect(created.status).toBe(201);
     secrets.set(path, created.body.secret);
   };

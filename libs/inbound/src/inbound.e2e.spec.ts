@@ -9,7 +9,10 @@ let acme: TestOrganisation;
 let globex: TestOrganisation;
 
 beforeAll(async () => {
-  t = await startTestApp({ imports: [IngestModule, InboundModule], env: { WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64') } });
+  t = await startTestApp({
+    imports: [IngestModule, InboundModule],
+    env: { WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64') },
+  });
   [acme, globex] = await Promise.all([t.createOrganisation('acme'), t.createOrganisation('globex')]);
 });
 afterAll(() => t?.close());
@@ -20,14 +23,20 @@ interface Source {
 }
 
 const register = async (org: TestOrganisation, body: Record<string, unknown>): Promise<Source> => {
-  const { status, body: created } = await call(t.url, 'POST', '/api/inbound/sources', { token: org.tokens.admin, body });
+  const { status, body: created } = await call(t.url, 'POST', '/api/inbound/sources', {
+    token: org.tokens.admin,
+    body,
+  });
   expect(status).toBe(201);
   expect(created.secret).toMatch(/^whsec_/);
   return created as Source;
 };
 
 const newTask = async (org: TestOrganisation, extra: Record<string, unknown> = {}): Promise<string> => {
-  const { status, body } = await call(t.url, 'POST', '/api/tasks', { token: org.tokens.service, body: { type: 'parcel.lost', title: 'Parcel 88 lost', ...extra } });
+  const { status, body } = await call(t.url, 'POST', '/api/tasks', {
+    token: org.tokens.service,
+    body: { type: 'parcel.lost', title: 'Parcel 88 lost', ...extra },
+  });
   expect(status).toBe(201);
   return body.id as string;
 };
@@ -38,12 +47,21 @@ const post = async (source: Source, event: unknown, options: { id?: string; at?:
   const at = options.at ?? new Date();
   const payload = JSON.stringify(event);
   const signature = new Webhook(options.secret ?? source.secret).sign(id, at, payload);
-  const headers = { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature };
+  const headers = {
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': signature,
+  };
   return { id, ...(await call(t.url, 'POST', `/api/inbound/${source.id}`, { rawBody: payload, headers })) };
 };
 
 const eventsOf = async (taskId: string) =>
-  (await t.pool.query<{ type: string; metadata: Record<string, unknown> }>(`SELECT event_type AS type, metadata FROM es_events WHERE stream_id = $1 ORDER BY stream_revision`, [`task-${taskId}`])).rows;
+  (
+    await t.pool.query<{ type: string; metadata: Record<string, unknown> }>(
+      `SELECT event_type AS type, metadata FROM es_events WHERE stream_id = $1 ORDER BY stream_revision`,
+      [`task-${taskId}`],
+    )
+  ).rows;
 const replayRows = async (sourceId: string): Promise<number> =>
   Number((await t.pool.query(`SELECT count(*) AS n FROM inbound_messages WHERE source_id = $1`, [sourceId])).rows[0].n);
 
@@ -51,19 +69,33 @@ describe('inbound sources', () => {
   it('are registered, listed without their secret and deleted by admins only', async () => {
     const source = await register(acme, { name: 'Carrier', kind: 'third_party', key: 'carrier-list' });
     const listed = await call(t.url, 'GET', '/api/inbound/sources', { token: acme.tokens.admin });
-    expect(listed.body).toContainEqual(expect.objectContaining({ id: source.id, kind: 'third_party', key: 'carrier-list' }));
+    expect(listed.body).toContainEqual(
+      expect.objectContaining({ id: source.id, kind: 'third_party', key: 'carrier-list' }),
+    );
     expect(JSON.stringify(listed.body)).not.toContain('whsec_');
     expect((await call(t.url, 'GET', '/api/inbound/sources', { token: acme.tokens.member })).status).toBe(403);
-    expect((await call(t.url, 'GET', `/api/inbound/sources/${source.id}`, { token: globex.tokens.admin })).status).toBe(404);
-    expect((await call(t.url, 'DELETE', `/api/inbound/sources/${source.id}`, { token: acme.tokens.admin })).status).toBe(204);
-    expect((await call(t.url, 'GET', `/api/inbound/sources/${source.id}`, { token: acme.tokens.admin })).status).toBe(404);
+    expect((await call(t.url, 'GET', `/api/inbound/sources/${source.id}`, { token: globex.tokens.admin })).status).toBe(
+      404,
+    );
+    expect(
+      (await call(t.url, 'DELETE', `/api/inbound/sources/${source.id}`, { token: acme.tokens.admin })).status,
+    ).toBe(204);
+    expect((await call(t.url, 'GET', `/api/inbound/sources/${source.id}`, { token: acme.tokens.admin })).status).toBe(
+      404,
+    );
   });
 
   it('refuses a sender without an API key of the organisation, and a key used twice', async () => {
-    const foreign = await call(t.url, 'POST', '/api/inbound/sources', { token: acme.tokens.admin, body: { name: 'x', kind: 'sender', key: 'x', apiKeyId: globex.serviceId } });
+    const foreign = await call(t.url, 'POST', '/api/inbound/sources', {
+      token: acme.tokens.admin,
+      body: { name: 'x', kind: 'sender', key: 'x', apiKeyId: globex.serviceId },
+    });
     expect(foreign.status).toBe(400);
     await register(acme, { name: 'y', kind: 'third_party', key: 'twice' });
-    const again = await call(t.url, 'POST', '/api/inbound/sources', { token: acme.tokens.admin, body: { name: 'z', kind: 'third_party', key: 'twice' } });
+    const again = await call(t.url, 'POST', '/api/inbound/sources', {
+      token: acme.tokens.admin,
+      body: { name: 'z', kind: 'third_party', key: 'twice' },
+    });
     expect(again.status).toBe(409);
   });
 });
@@ -83,9 +115,17 @@ describe('signed inbound events', () => {
     expect(first.body).toMatchObject({ taskId, version: 1 });
     const events = await eventsOf(taskId);
     expect(events.map((event) => event.type)).toEqual(['TaskCreated', 'TaskInfoPosted']);
-    expect(events[1].metadata).toMatchObject({ actor: `service:${acme.serviceId}`, inboundSourceId: sender.id, inboundMessageId: first.id });
+    expect(events[1].metadata).toMatchObject({
+      actor: `service:${acme.serviceId}`,
+      inboundSourceId: sender.id,
+      inboundMessageId: first.id,
+    });
 
-    const replay = await post(sender, { type: 'task.info', taskId, info: { trackingNumber: 'ZX81' } }, { id: first.id });
+    const replay = await post(
+      sender,
+      { type: 'task.info', taskId, info: { trackingNumber: 'ZX81' } },
+      { id: first.id },
+    );
     expect(replay.status).toBe(401);
     expect(replay.body.details).toEqual({ code: 'inbound_replayed' });
     expect(await eventsOf(taskId)).toHaveLength(2);
@@ -95,10 +135,18 @@ describe('signed inbound events', () => {
   it('refuses a stale timestamp and a bad signature with 401, writing no event and no replay row', async () => {
     const taskId = await newTask(acme);
     const rowsBefore = await replayRows(sender.id);
-    const stale = await post(sender, { type: 'task.info', taskId, info: { a: 1 } }, { at: new Date(Date.now() - 6 * 60_000) });
+    const stale = await post(
+      sender,
+      { type: 'task.info', taskId, info: { a: 1 } },
+      { at: new Date(Date.now() - 6 * 60_000) },
+    );
     expect(stale.status).toBe(401);
     expect(stale.body.details).toEqual({ code: 'inbound_timestamp_stale' });
-    const future = await post(sender, { type: 'task.info', taskId, info: { a: 1 } }, { at: new Date(Date.now() + 6 * 60_000) });
+    const future = await post(
+      sender,
+      { type: 'task.info', taskId, info: { a: 1 } },
+      { at: new Date(Date.now() + 6 * 60_000) },
+    );
     expect(future.status).toBe(401);
     const forged = await post(sender, { type: 'task.cancel', taskId }, { secret: carrier.secret });
     expect(forged.status).toBe(401);
@@ -117,7 +165,9 @@ describe('signed inbound events', () => {
     expect(cancelled.status).toBe(202);
     expect((await eventsOf(own)).map((event) => event.type)).toEqual(['TaskCreated', 'TaskCancelled']);
     const byOtherKey = await acme.issueApiKey(['tasks:write']);
-    const others = (await call(t.url, 'POST', '/api/tasks', { token: byOtherKey.key, body: { type: 'x', title: 'other sender' } })).body.id as string;
+    const others = (
+      await call(t.url, 'POST', '/api/tasks', { token: byOtherKey.key, body: { type: 'x', title: 'other sender' } })
+    ).body.id as string;
     expect((await post(sender, { type: 'task.cancel', taskId: others })).status).toBe(404);
     expect(await eventsOf(others)).toHaveLength(1);
   });

@@ -29,7 +29,8 @@ import { InboundSourceService } from './sources/inbound-source.service';
     {
       provide: InboundEventService,
       inject: [PG_POOL, InboundSourceService, TaskCommandHandler],
-      useFactory: (pool: Pool, sources: InboundSourceService, tasks: TaskCommandHandler) => new InboundEventService(pool, sources, tasks),
+      useFactory: (pool: Pool, sources: InboundSourceService, tasks: TaskCommandHandler) =>
+        new InboundEventService(pool, sources, tasks),
     },
   ],
 })

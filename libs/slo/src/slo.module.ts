@@ -1,4 +1,10 @@
-import { type BeforeApplicationShutdown, type DynamicModule, Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  Inject,
+  Module,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import type { Pool } from 'pg';
 import { CONFIG, type Config } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
@@ -27,7 +33,10 @@ export class SloModule implements OnApplicationBootstrap, BeforeApplicationShutd
   ) {}
 
   static forRoot(options: SloOptions = {}): DynamicModule {
-    const settings: Required<SloOptions> = { evaluateEveryMs: options.evaluateEveryMs ?? 60_000, clock: options.clock ?? (() => new Date()) };
+    const settings: Required<SloOptions> = {
+      evaluateEveryMs: options.evaluateEveryMs ?? 60_000,
+      clock: options.clock ?? (() => new Date()),
+    };
     return {
       module: SloModule,
       // Global: urgency reads SLO time left without starting a second SloModule of its own.
@@ -36,7 +45,11 @@ export class SloModule implements OnApplicationBootstrap, BeforeApplicationShutd
       providers: [
         { provide: SLO_OPTIONS, useValue: settings },
         { provide: SloService, inject: [PG_POOL], useFactory: (pool: Pool) => new SloService(pool) },
-        { provide: SloStatusService, inject: [PG_POOL], useFactory: (pool: Pool) => new SloStatusService(pool, settings.clock) },
+        {
+          provide: SloStatusService,
+          inject: [PG_POOL],
+          useFactory: (pool: Pool) => new SloStatusService(pool, settings.clock),
+        },
         {
           provide: SloAlertTimer,
           inject: [SloService, SloStatusService, EVENT_STORE, CONFIG],

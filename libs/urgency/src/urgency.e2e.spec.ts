@@ -12,7 +12,14 @@ let acme: TestOrganisation;
 
 beforeAll(async () => {
   t = await startTestApp({
-    imports: [ReadModelsModule, IngestModule, ProjectorModule, QueryModule, SloModule.forRoot({ evaluateEveryMs: 0 }), UrgencyModule.forRoot({ evaluateEveryMs: 0 })],
+    imports: [
+      ReadModelsModule,
+      IngestModule,
+      ProjectorModule,
+      QueryModule,
+      SloModule.forRoot({ evaluateEveryMs: 0 }),
+      UrgencyModule.forRoot({ evaluateEveryMs: 0 }),
+    ],
   });
   acme = await t.createOrganisation('acme');
 });
@@ -25,7 +32,10 @@ const rules = [
 ];
 
 const create = async (type: string, title: string, payload: Record<string, unknown> = {}) => {
-  const { status, body } = await call(t.url, 'POST', '/api/tasks', { token: acme.tokens.service, body: { type, title, payload } });
+  const { status, body } = await call(t.url, 'POST', '/api/tasks', {
+    token: acme.tokens.service,
+    body: { type, title, payload },
+  });
   expect(status).toBe(201);
   return body.id as string;
 };
@@ -64,7 +74,9 @@ async function inboxBecomes(titles: string[]): Promise<Row[]> {
 }
 
 it('only admins set the rules, and hostile rules are refused with 400', async () => {
-  expect((await call(t.url, 'PUT', '/api/urgency-rules', { token: acme.tokens.member, body: { rules } })).status).toBe(403);
+  expect((await call(t.url, 'PUT', '/api/urgency-rules', { token: acme.tokens.member, body: { rules } })).status).toBe(
+    403,
+  );
   const bad = [
     { rules: [{ when: {}, level: 'urgent', reason: 'x' }] },
     { rules: [{ when: { payload: { path: '__proto__..x', equals: 'y' } }, level: 'high', reason: 'x' }] },
@@ -72,8 +84,12 @@ it('only admins set the rules, and hostile rules are refused with 400', async ()
     { rules: [{ when: [], level: 'high', reason: 'x' }] },
     { rules: 'all' },
   ];
-  for (const body of bad) expect((await call(t.url, 'PUT', '/api/urgency-rules', { token: acme.tokens.admin, body })).status).toBe(400);
-  expect((await call(t.url, 'GET', '/api/urgency-rules', { token: acme.tokens.viewer })).body).toEqual({ rules: [], updatedAt: null });
+  for (const body of bad)
+    expect((await call(t.url, 'PUT', '/api/urgency-rules', { token: acme.tokens.admin, body })).status).toBe(400);
+  expect((await call(t.url, 'GET', '/api/urgency-rules', { token: acme.tokens.viewer })).body).toEqual({
+    rules: [],
+    updatedAt: null,
+  });
 });
 
 it('the inbox sorts by urgency, then age, and shows each level with its reason', async () => {
@@ -88,7 +104,13 @@ it('the inbox sorts by urgency, then age, and shows each level with its reason',
   expect(saved.body.rules).toEqual(rules);
   // Evaluated before the answer: the rules apply to the existing tasks at once (once projected).
   await t.app.get(UrgencyEvaluator).idle();
-  const rows = await inboxBecomes(['C gold refund', 'B plain refund', 'D refund flagged later', 'E plain refund', 'A newsletter']);
+  const rows = await inboxBecomes([
+    'C gold refund',
+    'B plain refund',
+    'D refund flagged later',
+    'E plain refund',
+    'A newsletter',
+  ]);
   expect(rows.map((row) => [row.title, row.urgency])).toEqual([
     ['C gold refund', { level: 'high', reason: 'Gold customer' }],
     ['B plain refund', { level: 'normal', reason: null }],
@@ -98,12 +120,32 @@ it('the inbox sorts by urgency, then age, and shows each level with its reason',
   ]);
 
   // A change to a task is evaluated when the projector has written it: flagging D puts it first.
-  expect((await call(t.url, 'PATCH', `/api/tasks/${flagged}`, { token: acme.tokens.member, body: { tags: ['urgent'] } })).status).toBe(200);
-  const after = await inboxBecomes(['D refund flagged later', 'C gold refund', 'B plain refund', 'E plain refund', 'A newsletter']);
-  expect(after[0]).toEqual(expect.objectContaining({ title: 'D refund flagged later', urgency: { level: 'critical', reason: 'Flagged urgent' } }));
+  expect(
+    (await call(t.url, 'PATCH', `/api/tasks/${flagged}`, { token: acme.tokens.member, body: { tags: ['urgent'] } }))
+      .status,
+  ).toBe(200);
+  const after = await inboxBecomes([
+    'D refund flagged later',
+    'C gold refund',
+    'B plain refund',
+    'E plain refund',
+    'A newsletter',
+  ]);
+  expect(after[0]).toEqual(
+    expect.objectContaining({
+      title: 'D refund flagged later',
+      urgency: { level: 'critical', reason: 'Flagged urgent' },
+    }),
+  );
 
   // Without rules every task is normal again and the queue is by age alone.
   expect((await call(t.url, 'DELETE', '/api/urgency-rules', { token: acme.tokens.admin })).status).toBe(204);
-  const plain = await inboxBecomes(['A newsletter', 'B plain refund', 'C gold refund', 'D refund flagged later', 'E plain refund']);
+  const plain = await inboxBecomes([
+    'A newsletter',
+    'B plain refund',
+    'C gold refund',
+    'D refund flagged later',
+    'E plain refund',
+  ]);
   expect(plain.map((row) => row.urgency.level)).toEqual(['normal', 'normal', 'normal', 'normal', 'normal']);
 });

@@ -75,7 +75,13 @@ export class UrgencyEvaluator {
         tags: row.tags,
         payload: row.payload ?? {},
       });
-      return { id: row.task_id, rank: urgencyRank[urgency.level], level: urgency.level, reason: urgency.reason, version: row.version };
+      return {
+        id: row.task_id,
+        rank: urgencyRank[urgency.level],
+        level: urgency.level,
+        reason: urgency.reason,
+        version: row.version,
+      };
     });
     // Only rows that differ are written: the timer's passes leave settled rows (and their dead tuples) alone.
     await this.pool.query(
@@ -83,7 +89,14 @@ export class UrgencyEvaluator {
        FROM unnest($2::uuid[], $3::smallint[], $4::text[], $5::text[], $6::integer[]) AS u(id, rank, level, reason, version)
        WHERE t.org_id = $1 AND t.task_id = u.id
          AND (t.urgency_rank, t.urgency_level, t.urgency_reason, t.urgency_version) IS DISTINCT FROM (u.rank, u.level, u.reason, u.version)`,
-      [orgId, results.map((r) => r.id), results.map((r) => r.rank), results.map((r) => r.level), results.map((r) => r.reason), results.map((r) => r.version)],
+      [
+        orgId,
+        results.map((r) => r.id),
+        results.map((r) => r.rank),
+        results.map((r) => r.level),
+        results.map((r) => r.reason),
+        results.map((r) => r.version),
+      ],
     );
   }
 }

@@ -1,4 +1,10 @@
-import { type BeforeApplicationShutdown, type DynamicModule, Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  Inject,
+  Module,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import type { Pool } from 'pg';
 import { CONFIG, type Config } from '@taskinbox/config';
 import { ChannelListener, PG_POOL } from '@taskinbox/database';
@@ -35,7 +41,10 @@ export class UrgencyModule implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   static forRoot(options: UrgencyOptions = {}): DynamicModule {
-    const settings: Required<UrgencyOptions> = { evaluateEveryMs: options.evaluateEveryMs ?? 60_000, onChange: options.onChange ?? true };
+    const settings: Required<UrgencyOptions> = {
+      evaluateEveryMs: options.evaluateEveryMs ?? 60_000,
+      onChange: options.onChange ?? true,
+    };
     return {
       module: UrgencyModule,
       controllers: [UrgencyRuleController],
@@ -65,7 +74,10 @@ export class UrgencyModule implements OnApplicationBootstrap, BeforeApplicationS
         applicationName: 'taskinbox-urgency',
         warn: () => undefined,
       });
-      this.unsubscribe = await this.listener.subscribe({ notice: () => this.evaluator.request('changed'), gap: () => this.evaluator.request('all') });
+      this.unsubscribe = await this.listener.subscribe({
+        notice: () => this.evaluator.request('changed'),
+        gap: () => this.evaluator.request('all'),
+      });
     }
   }
 

@@ -23,7 +23,14 @@ export class InboundEventService {
     private readonly tasks: TaskCommandHandler,
   ) {}
 
-  async accept(sourceId: string, headers: SignedHeaders, rawBody: Buffer | undefined, event: InboundEventDto, correlationId: string, now = new Date()): Promise<InboundAcceptedView> {
+  async accept(
+    sourceId: string,
+    headers: SignedHeaders,
+    rawBody: Buffer | undefined,
+    event: InboundEventDto,
+    correlationId: string,
+    now = new Date(),
+  ): Promise<InboundAcceptedView> {
     const source = await this.sources.find(sourceId);
     if (!source || !rawBody) throw new InboundSignatureInvalid('no webhook-signature matches the source secret.');
     const messageId = verifySignedMessage(source.secret, headers, rawBody, now);
@@ -34,7 +41,11 @@ export class InboundEventService {
     try {
       await client.query('BEGIN');
       try {
-        await client.query(`INSERT INTO inbound_messages (source_id, message_id, task_id) VALUES ($1, $2, $3)`, [source.id, messageId, event.taskId]);
+        await client.query(`INSERT INTO inbound_messages (source_id, message_id, task_id) VALUES ($1, $2, $3)`, [
+          source.id,
+          messageId,
+          event.taskId,
+        ]);
       } catch (error) {
         if (error instanceof DatabaseError && error.code === '23505') throw new InboundReplayed();
         throw error;
@@ -54,17 +65,39 @@ export class InboundEventService {
     const principal = actingAs(source);
     const { task } = await this.tasks.load(principal, event.taskId);
     // Each source reaches only its own tasks; any other answers like a missing one.
-    const reachable = source.kind === 'sender' ? task.source.kind === 'service' && task.source.id === source.apiKey?.id : (task.tags ?? []).includes(thirdPartyTag(source.key));
+    const reachable =
+      source.kind === 'sender'
+        ? task.source.kind === 'service' && task.source.id === source.apiKey?.id
+        : (task.tags ?? []).includes(thirdPartyTag(source.key));
     if (!reachable) throw new RejectedCommand(new TaskNotFound());
-    const options = { idSeed: `inbound\0${source.id}\0${messageId}`, metadata: { inboundSourceId: source.id, inboundMessageId: messageId } };
+    const options = {
+      idSeed: `inbound\0${source.id}\0${messageId}`,
+      metadata: { inboundSourceId: source.id, inboundMessageId: messageId },
+    };
     return event.type === 'task.cancel'
-      ? this.tasks.run(principal, event.taskId, taskCommandTable.cancel, { reason: event.reason }, correlationId, options)
-      : this.tasks.run(principal, event.taskId, taskCommandTable.postInfo, { info: event.info ?? {}, note: event.reason }, correlationId, options);
+      ? this.tasks.run(
+          principal,
+          event.taskId,
+          taskCommandTable.cancel,
+          { reason: event.reason },
+          correlationId,
+          options,
+        )
+      : this.tasks.run(
+          principal,
+          event.taskId,
+          taskCommandTable.postInfo,
+          { info: event.info ?? {}, note: event.reason },
+          correlationId,
+          options,
+        );
   }
 }
 
 /** A sender acts as its API key (so the decider knows it as the task's sender); a third party as itself. */
 function actingAs(source: InboundSource): Principal {
-  const actor = source.apiKey ? { kind: 'service' as const, id: source.apiKey.id, name: source.apiKey.name } : { kind: 'service' as const, id: source.id, name: source.name };
+  const actor = source.apiKey
+    ? { kind: 'service' as const, id: source.apiKey.id, name: source.apiKey.name }
+    : { kind: 'service' as const, id: source.id, name: source.name };
   return { orgId: source.orgId, actor, scopes: [] };
 }

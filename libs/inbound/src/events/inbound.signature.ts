@@ -18,9 +18,12 @@ export interface SignedHeaders {
  */
 export function verifySignedMessage(secret: string, headers: SignedHeaders, body: Buffer, now: Date): string {
   const { id, timestamp, signature } = headers;
-  if (!id || !timestamp || !signature) throw new InboundSignatureInvalid('webhook-id, webhook-timestamp and webhook-signature are required.');
-  if (!/^[\x21-\x7e]{1,200}$/.test(id)) throw new InboundSignatureInvalid('webhook-id must be 1-200 printable ASCII characters.');
-  if (!/^\d{1,12}$/.test(timestamp)) throw new InboundSignatureInvalid('webhook-timestamp must be whole seconds since the epoch.');
+  if (!id || !timestamp || !signature)
+    throw new InboundSignatureInvalid('webhook-id, webhook-timestamp and webhook-signature are required.');
+  if (!/^[\x21-\x7e]{1,200}$/.test(id))
+    throw new InboundSignatureInvalid('webhook-id must be 1-200 printable ASCII characters.');
+  if (!/^\d{1,12}$/.test(timestamp))
+    throw new InboundSignatureInvalid('webhook-timestamp must be whole seconds since the epoch.');
   const seconds = Number(timestamp);
   const expected = Buffer.from(signatureHeader([secret], id, seconds, body.toString('utf8')));
   const matches = signature

@@ -19,16 +19,28 @@ describe('Standard Webhooks verification of inbound messages', () => {
   });
 
   it('refuses another secret, another body, another id and a missing header as inbound_signature_invalid', () => {
-    expect(() => verifySignedMessage(secret, signed(other), body, at)).toThrow(expect.objectContaining({ code: 'inbound_signature_invalid' }));
-    expect(() => verifySignedMessage(secret, signed(secret), Buffer.from(`${body.toString()} `), at)).toThrow(expect.objectContaining({ code: 'inbound_signature_invalid' }));
-    expect(() => verifySignedMessage(secret, { ...signed(secret), id: 'msg_2' }, body, at)).toThrow(expect.objectContaining({ code: 'inbound_signature_invalid' }));
-    expect(() => verifySignedMessage(secret, { ...signed(secret), signature: undefined }, body, at)).toThrow(expect.objectContaining({ code: 'inbound_signature_invalid' }));
+    expect(() => verifySignedMessage(secret, signed(other), body, at)).toThrow(
+      expect.objectContaining({ code: 'inbound_signature_invalid' }),
+    );
+    expect(() => verifySignedMessage(secret, signed(secret), Buffer.from(`${body.toString()} `), at)).toThrow(
+      expect.objectContaining({ code: 'inbound_signature_invalid' }),
+    );
+    expect(() => verifySignedMessage(secret, { ...signed(secret), id: 'msg_2' }, body, at)).toThrow(
+      expect.objectContaining({ code: 'inbound_signature_invalid' }),
+    );
+    expect(() => verifySignedMessage(secret, { ...signed(secret), signature: undefined }, body, at)).toThrow(
+      expect.objectContaining({ code: 'inbound_signature_invalid' }),
+    );
   });
 
   it('accepts a timestamp 5 minutes off either way and refuses 5 minutes and 1 second', () => {
     const fiveMinutes = 5 * 60_000;
-    expect(verifySignedMessage(secret, signed(secret, 'old', new Date(at.getTime() - fiveMinutes)), body, at)).toBe('old');
-    expect(verifySignedMessage(secret, signed(secret, 'new', new Date(at.getTime() + fiveMinutes)), body, at)).toBe('new');
+    expect(verifySignedMessage(secret, signed(secret, 'old', new Date(at.getTime() - fiveMinutes)), body, at)).toBe(
+      'old',
+    );
+    expect(verifySignedMessage(secret, signed(secret, 'new', new Date(at.getTime() + fiveMinutes)), body, at)).toBe(
+      'new',
+    );
     for (const offset of [-fiveMinutes - 1000, fiveMinutes + 1000]) {
       expect(() => verifySignedMessage(secret, signed(secret, 'x', new Date(at.getTime() + offset)), body, at)).toThrow(
         expect.objectContaining({ code: 'inbound_timestamp_stale' }),

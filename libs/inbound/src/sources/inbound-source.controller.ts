@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, type Principal } from '@taskinbox/auth';
 import { CreatedInboundSourceView, CreateInboundSourceDto, InboundSourceView } from './inbound-source.dto';
 import { InboundSourceService } from './inbound-source.service';
@@ -11,10 +18,15 @@ import { InboundSourceService } from './inbound-source.service';
 export class InboundSourceController {
   constructor(private readonly sources: InboundSourceService) {}
 
-  @ApiOperation({ summary: 'Register a sender or third party that posts signed events; its secret is shown this once.' })
+  @ApiOperation({
+    summary: 'Register a sender or third party that posts signed events; its secret is shown this once.',
+  })
   @ApiCreatedResponse({ type: CreatedInboundSourceView })
   @Post()
-  create(@CurrentPrincipal() principal: Principal, @Body() body: CreateInboundSourceDto): Promise<CreatedInboundSourceView> {
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateInboundSourceDto,
+  ): Promise<CreatedInboundSourceView> {
     return this.sources.create(principal.orgId, body);
   }
 

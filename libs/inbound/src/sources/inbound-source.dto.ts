@@ -22,7 +22,11 @@ export class CreateInboundSourceDto {
   @IsIn(sourceKinds)
   kind!: SourceKind;
 
-  @ApiProperty({ example: 'carrier', description: "Lower-case letters, digits, dashes; unique in the organisation. Tasks name a third party by the tag 'third-party:<key>'." })
+  @ApiProperty({
+    example: 'carrier',
+    description:
+      "Lower-case letters, digits, dashes; unique in the organisation. Tasks name a third party by the tag 'third-party:<key>'.",
+  })
   @IsString()
   @Matches(/^[a-z0-9][a-z0-9-]{0,37}$/, { message: 'key must be 1-38 lower-case letters, digits or dashes' })
   key!: string;
@@ -54,6 +58,9 @@ export class InboundSourceView {
 }
 
 export class CreatedInboundSourceView extends InboundSourceView {
-  @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', description: 'Standard Webhooks signing secret, shown this once.' })
+  @ApiProperty({
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    description: 'Standard Webhooks signing secret, shown this once.',
+  })
   secret!: string;
 }

@@ -2,7 +2,12 @@ import { DatabaseError, type Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { generateSecret, type SecretCipher } from '@taskinbox/webhooks';
 import { InboundSourceInvalid, InboundSourceKeyTaken, InboundSourceNotFound } from '../inbound.errors';
-import type { CreatedInboundSourceView, CreateInboundSourceDto, InboundSourceView, SourceKind } from './inbound-source.dto';
+import type {
+  CreatedInboundSourceView,
+  CreateInboundSourceDto,
+  InboundSourceView,
+  SourceKind,
+} from './inbound-source.dto';
 
 interface SourceRow {
   id: string;
@@ -40,10 +45,10 @@ export class InboundSourceService {
       throw new InboundSourceInvalid('A third party acts as itself: apiKeyId is for senders only.');
     }
     if (input.kind === 'sender') {
-      const { rowCount } = await this.pool.query(`SELECT 1 FROM api_keys WHERE id = $1 AND org_id = $2 AND revoked_at IS NULL`, [
-        input.apiKeyId,
-        orgId,
-      ]);
+      const { rowCount } = await this.pool.query(
+        `SELECT 1 FROM api_keys WHERE id = $1 AND org_id = $2 AND revoked_at IS NULL`,
+        [input.apiKeyId, orgId],
+      );
       if (!rowCount) throw new InboundSourceInvalid('apiKeyId names no active API key of this organisation.');
     }
     const secret = generateSecret();
@@ -55,25 +60,35 @@ export class InboundSourceService {
       );
       return { ...view(rows[0]), secret };
     } catch (error) {
-      if (error instanceof DatabaseError && error.constraint === 'inbound_sources_org_key') throw new InboundSourceKeyTaken();
+      if (error instanceof DatabaseError && error.constraint === 'inbound_sources_org_key')
+        throw new InboundSourceKeyTaken();
       throw error;
     }
   }
 
   async list(orgId: string): Promise<InboundSourceView[]> {
-    const { rows } = await this.pool.query<SourceRow>(`SELECT * FROM inbound_sources WHERE org_id = $1 ORDER BY created_at, id`, [orgId]);
+    const { rows } = await this.pool.query<SourceRow>(
+      `SELECT * FROM inbound_sources WHERE org_id = $1 ORDER BY created_at, id`,
+      [orgId],
+    );
     return rows.map(view);
   }
 
   async get(orgId: string, id: string): Promise<InboundSourceView> {
-    const { rows } = await this.pool.query<SourceRow>(`SELECT * FROM inbound_sources WHERE org_id = $1 AND id = $2`, [orgId, id]);
+    const { rows } = await this.pool.query<SourceRow>(`SELECT * FROM inbound_sources WHERE org_id = $1 AND id = $2`, [
+      orgId,
+      id,
+    ]);
     if (!rows[0]) throw new InboundSourceNotFound();
     return view(rows[0]);
   }
 
   /** Its accepted message ids go with it: a deleted source can sign nothing any more. */
   async remove(orgId: string, id: string): Promise<void> {
-    const { rowCount } = await this.pool.query(`DELETE FROM inbound_sources WHERE org_id = $1 AND id = $2`, [orgId, id]);
+    const { rowCount } = await this.pool.query(`DELETE FROM inbound_sources WHERE org_id = $1 AND id = $2`, [
+      orgId,
+      id,
+    ]);
     if (!rowCount) throw new InboundSourceNotFound();
   }
 

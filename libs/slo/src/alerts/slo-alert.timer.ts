@@ -46,13 +46,23 @@ export class SloAlertTimer {
     const status = await this.statuses.status(slo, now);
     const stream = sloStreamName(slo.id);
     const recorded = await this.store.readStream(stream);
-    const state = recorded.map((event) => ({ type: event.type, data: event.data }) as SloAlertEvent).reduce(evolve, initialAlertState);
-    const events = decide({ sloId: slo.id, taskType: slo.taskType, evaluations: status.burnRates, now: now.toISOString() }, state);
+    const state = recorded
+      .map((event) => ({ type: event.type, data: event.data }) as SloAlertEvent)
+      .reduce(evolve, initialAlertState);
+    const events = decide(
+      { sloId: slo.id, taskType: slo.taskType, evaluations: status.burnRates, now: now.toISOString() },
+      state,
+    );
     if (events.length === 0) return [];
     try {
       await this.store.appendToStream(
         stream,
-        events.map((event) => ({ id: uuidv7(), type: event.type, data: event.data, metadata: { orgId: slo.orgId, actor: 'system:slo', correlationId: uuidv7() } })),
+        events.map((event) => ({
+          id: uuidv7(),
+          type: event.type,
+          data: event.data,
+          metadata: { orgId: slo.orgId, actor: 'system:slo', correlationId: uuidv7() },
+        })),
         { expectedRevision: recorded.length === 0 ? 'no_stream' : BigInt(recorded.length - 1) },
       );
       return events;

@@ -37,14 +37,26 @@ export function toOpenSlo(slo: SloDefinition): Record<string, unknown> {
         spec: {
           ratioMetric: {
             counter: true,
-            good: { metricSource: { type: 'taskinbox', spec: { query: `tasks of type ${slo.taskType} completed within ${slo.withinBusinessHours} business hours` } } },
+            good: {
+              metricSource: {
+                type: 'taskinbox',
+                spec: {
+                  query: `tasks of type ${slo.taskType} completed within ${slo.withinBusinessHours} business hours`,
+                },
+              },
+            },
             total: { metricSource: { type: 'taskinbox', spec: { query: resolved } } },
           },
         },
       },
       timeWindow: [{ duration: `${slo.windowDays}d`, isRolling: true }],
       budgetingMethod: 'Occurrences',
-      objectives: [{ displayName: `${formatPercent(slo.target)} within ${slo.withinBusinessHours} business hours`, target: slo.target }],
+      objectives: [
+        {
+          displayName: `${formatPercent(slo.target)} within ${slo.withinBusinessHours} business hours`,
+          target: slo.target,
+        },
+      ],
     },
   };
 }

@@ -2,7 +2,16 @@ import { parse } from 'yaml';
 import { toOpenSloYaml } from './openslo';
 
 it('exports "95% of refunds within 4 business hours over 30 days" as an OpenSLO v1 SLO with a ratio indicator', () => {
-  const document = parse(toOpenSloYaml({ id: 'abc', name: 'Refunds fast', taskType: 'refund', target: 0.95, withinBusinessHours: 4, windowDays: 30 }));
+  const document = parse(
+    toOpenSloYaml({
+      id: 'abc',
+      name: 'Refunds fast',
+      taskType: 'refund',
+      target: 0.95,
+      withinBusinessHours: 4,
+      windowDays: 30,
+    }),
+  );
   expect(document).toMatchObject({
     apiVersion: 'openslo/v1',
     kind: 'SLO',
@@ -15,5 +24,7 @@ it('exports "95% of refunds within 4 business hours over 30 days" as an OpenSLO 
       indicator: { spec: { ratioMetric: { counter: true } } },
     },
   });
-  expect(document.spec.indicator.spec.ratioMetric.good.metricSource.spec.query).toBe('tasks of type refund completed within 4 business hours');
+  expect(document.spec.indicator.spec.ratioMetric.good.metricSource.spec.query).toBe(
+    'tasks of type refund completed within 4 business hours',
+  );
 });

@@ -53,7 +53,8 @@ export function decide(command: EvaluateBurnRates, state: SloAlertState): SloAle
         },
       ];
     }
-    if (!evaluation.firing && was) return [{ type: 'SloBurnRateRecovered', data: { sloId, taskType, rule: evaluation.rule, recoveredAt: now } }];
+    if (!evaluation.firing && was)
+      return [{ type: 'SloBurnRateRecovered', data: { sloId, taskType, rule: evaluation.rule, recoveredAt: now } }];
     return [];
   });
 }

@@ -28,14 +28,25 @@ export function attainment(events: readonly SliEvent[], target: number): Attainm
   const bad = events.filter((event) => !event.good).length;
   const allowedBad = (1 - target) * total;
   const remaining = total === 0 ? 1 : 1 - bad / allowedBad;
-  return { total, good: total - bad, bad, attainment: total === 0 ? null : (total - bad) / total, errorBudget: { allowedBad, remaining } };
+  return {
+    total,
+    good: total - bad,
+    bad,
+    attainment: total === 0 ? null : (total - bad) / total,
+    errorBudget: { allowedBad, remaining },
+  };
 }
 
 /**
  * How fast the budget burns in the `windowMs` before `now`: the bad share over the allowed bad
  * share. 1 spends exactly the budget over the SLO window; 0 without events.
  */
-export function burnRate(events: readonly SliEvent[], target: number, windowMs: number, now: number): { rate: number; total: number } {
+export function burnRate(
+  events: readonly SliEvent[],
+  target: number,
+  windowMs: number,
+  now: number,
+): { rate: number; total: number } {
   const inWindow = events.filter((event) => event.at > now - windowMs && event.at <= now);
   if (inWindow.length === 0) return { rate: 0, total: 0 };
   const badShare = inWindow.filter((event) => !event.good).length / inWindow.length;
@@ -82,6 +93,13 @@ export function evaluateBurnRates(
     // Targets such as 0.95 are not exact in binary: a burn of exactly the threshold must still count.
     const reaches = (rate: number) => rate >= rule.threshold - 1e-9;
     const firing = long.total >= minEvents && reaches(long.rate) && reaches(short.rate);
-    return { rule: rule.name, threshold: rule.threshold, long: long.rate, short: short.rate, events: long.total, firing };
+    return {
+      rule: rule.name,
+      threshold: rule.threshold,
+      long: long.rate,
+      short: short.rate,
+      events: long.total,
+      firing,
+    };
   });
 }

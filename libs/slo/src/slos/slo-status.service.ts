@@ -33,7 +33,9 @@ const clocksSql = (tasks: string): string => `
     business_seconds(t.created_at, coalesce(t.resolved_at, $2), cal.tz, cal.days, cal.ds, cal.de) - coalesce(w.seconds, 0) AS clock_seconds
   FROM tasks t CROSS JOIN cal LEFT JOIN waiting w USING (task_id)`;
 
-const completedOrOpenSql = clocksSql(`task_type = $7 AND ((outcome = 'completed' AND resolved_at > $8 AND resolved_at <= $2) OR resolved_at IS NULL)`);
+const completedOrOpenSql = clocksSql(
+  `task_type = $7 AND ((outcome = 'completed' AND resolved_at > $8 AND resolved_at <= $2) OR resolved_at IS NULL)`,
+);
 const openWithSloSql = clocksSql(
   `resolved_at IS NULL AND ($7::uuid[] IS NULL OR task_id = ANY($7::uuid[])) AND task_type IN (SELECT task_type FROM slos WHERE org_id = $1)`,
 );
@@ -103,7 +105,15 @@ export class SloStatusService {
 
   private async clocks(sql: string, orgId: string, now: Date, extra: unknown[]): Promise<ClockRow[]> {
     const { timeZone, workingDays, dayStart, dayEnd } = defaultCalendar;
-    const { rows } = await this.pool.query<ClockRow>(sql, [orgId, now, timeZone, workingDays, dayStart, dayEnd, ...extra]);
+    const { rows } = await this.pool.query<ClockRow>(sql, [
+      orgId,
+      now,
+      timeZone,
+      workingDays,
+      dayStart,
+      dayEnd,
+      ...extra,
+    ]);
     return rows;
   }
 }

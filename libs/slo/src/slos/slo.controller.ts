@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
 import { toOpenSloYaml } from '../pure/openslo';
 import { SloDto, SloStatusView, SloView } from './slo.dto';
@@ -18,7 +26,9 @@ export class SloController {
     private readonly statuses: SloStatusService,
   ) {}
 
-  @ApiOperation({ summary: 'Register an SLO: targetPercent of tasks of taskType resolved within withinBusinessHours over windowDays.' })
+  @ApiOperation({
+    summary: 'Register an SLO: targetPercent of tasks of taskType resolved within withinBusinessHours over windowDays.',
+  })
   @ApiCreatedResponse({ type: SloView })
   @Allow(admins)
   @Post('slos')
@@ -54,7 +64,10 @@ export class SloController {
   @ApiOkResponse({ type: SloStatusView })
   @Allow(readers)
   @Get('slos/:id/status')
-  async status(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<SloStatusView> {
+  async status(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<SloStatusView> {
     return this.statuses.status(await this.slos.definition(principal.orgId, id));
   }
 
@@ -65,13 +78,19 @@ export class SloController {
   async stats(@CurrentPrincipal() principal: Principal): Promise<SloStatusView[]> {
     const now = this.statuses.now();
     const slos = await this.slos.list(principal.orgId);
-    return Promise.all(slos.map(async (slo) => this.statuses.status(await this.slos.definition(principal.orgId, slo.id), now)));
+    return Promise.all(
+      slos.map(async (slo) => this.statuses.status(await this.slos.definition(principal.orgId, slo.id), now)),
+    );
   }
 
   @ApiOkResponse({ type: SloView })
   @Allow(admins)
   @Put('slos/:id')
-  replace(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: SloDto): Promise<SloView> {
+  replace(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: SloDto,
+  ): Promise<SloView> {
     return this.slos.replace(principal.orgId, id, body);
   }
 

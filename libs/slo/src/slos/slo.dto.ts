@@ -10,16 +10,28 @@ export class SloDto {
 
   @ApiProperty({ example: 'refund.approval' })
   @IsString()
-  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'taskType must be 1-64 lower-case letters, digits, dots, dashes or underscores' })
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
+    message: 'taskType must be 1-64 lower-case letters, digits, dots, dashes or underscores',
+  })
   taskType!: string;
 
-  @ApiProperty({ example: 95, minimum: 50, maximum: 99.999, description: 'Percentage of tasks that must be resolved in time.' })
+  @ApiProperty({
+    example: 95,
+    minimum: 50,
+    maximum: 99.999,
+    description: 'Percentage of tasks that must be resolved in time.',
+  })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(50)
   @Max(99.999)
   targetPercent!: number;
 
-  @ApiProperty({ example: 4, minimum: 0.1, maximum: 10000, description: "Business hours (the organisation's working hours; waiting on the end user excluded)." })
+  @ApiProperty({
+    example: 4,
+    minimum: 0.1,
+    maximum: 10000,
+    description: "Business hours (the organisation's working hours; waiting on the end user excluded).",
+  })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0.1)
   @Max(10000)
@@ -51,7 +63,11 @@ export class SloView {
   @ApiProperty({ example: 30 })
   windowDays!: number;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The SLO as an OpenSLO v1 document (apiVersion openslo/v1, kind SLO).' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The SLO as an OpenSLO v1 document (apiVersion openslo/v1, kind SLO).',
+  })
   openslo!: Record<string, unknown>;
 
   @ApiProperty({ format: 'date-time' })

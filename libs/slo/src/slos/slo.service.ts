@@ -29,7 +29,16 @@ export class SloService {
     const { rows } = await this.pool.query<SloRow>(
       `INSERT INTO slos (id, org_id, name, task_type, target, within_business_hours, window_days, openslo)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-      [definition.id, orgId, definition.name, definition.taskType, definition.target, definition.withinBusinessHours, definition.windowDays, toOpenSlo(definition)],
+      [
+        definition.id,
+        orgId,
+        definition.name,
+        definition.taskType,
+        definition.target,
+        definition.withinBusinessHours,
+        definition.windowDays,
+        toOpenSlo(definition),
+      ],
     );
     return view(rows[0]);
   }
@@ -39,14 +48,26 @@ export class SloService {
     const { rows } = await this.pool.query<SloRow>(
       `UPDATE slos SET name = $3, task_type = $4, target = $5, within_business_hours = $6, window_days = $7, openslo = $8, updated_at = now()
        WHERE org_id = $1 AND id = $2 RETURNING *`,
-      [orgId, id, definition.name, definition.taskType, definition.target, definition.withinBusinessHours, definition.windowDays, toOpenSlo(definition)],
+      [
+        orgId,
+        id,
+        definition.name,
+        definition.taskType,
+        definition.target,
+        definition.withinBusinessHours,
+        definition.windowDays,
+        toOpenSlo(definition),
+      ],
     );
     if (!rows[0]) throw new SloNotFound();
     return view(rows[0]);
   }
 
   async list(orgId: string): Promise<SloView[]> {
-    const { rows } = await this.pool.query<SloRow>(`SELECT * FROM slos WHERE org_id = $1 ORDER BY task_type, created_at, id`, [orgId]);
+    const { rows } = await this.pool.query<SloRow>(
+      `SELECT * FROM slos WHERE org_id = $1 ORDER BY task_type, created_at, id`,
+      [orgId],
+    );
     return rows.map(view);
   }
 

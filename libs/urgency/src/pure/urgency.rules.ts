@@ -68,8 +68,12 @@ function matches(when: UrgencyCondition, facts: UrgencyFacts): boolean {
     when.taskTypes === undefined ? undefined : when.taskTypes.includes(facts.taskType),
     when.overdue === undefined ? undefined : (msLeft !== undefined && msLeft < 0) === when.overdue,
     when.dueWithinHours === undefined ? undefined : msLeft !== undefined && msLeft <= when.dueWithinHours * hourMs,
-    when.sloHoursLeftBelow === undefined ? undefined : facts.sloSecondsLeft !== undefined && facts.sloSecondsLeft < when.sloHoursLeftBelow * 3600,
-    when.etaPastDeadline === undefined ? undefined : facts.etaPastDeadline !== undefined && facts.etaPastDeadline === when.etaPastDeadline,
+    when.sloHoursLeftBelow === undefined
+      ? undefined
+      : facts.sloSecondsLeft !== undefined && facts.sloSecondsLeft < when.sloHoursLeftBelow * 3600,
+    when.etaPastDeadline === undefined
+      ? undefined
+      : facts.etaPastDeadline !== undefined && facts.etaPastDeadline === when.etaPastDeadline,
     when.flagged === undefined ? undefined : facts.tags.includes(urgentFlagTag) === when.flagged,
     when.payload === undefined ? undefined : textAt(facts.payload, when.payload.path) === when.payload.equals,
   ];
@@ -80,8 +84,11 @@ function matches(when: UrgencyCondition, facts: UrgencyFacts): boolean {
 function textAt(payload: Record<string, unknown>, path: string): string | undefined {
   let value: unknown = payload;
   for (const key of path.split('.')) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, key)) return undefined;
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, key))
+      return undefined;
     value = (value as Record<string, unknown>)[key];
   }
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : undefined;
 }

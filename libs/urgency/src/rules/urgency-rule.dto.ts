@@ -21,7 +21,9 @@ import { type UrgencyLevel, urgencyLevels } from '../pure/urgency.rules';
 export class PayloadConditionDto {
   @ApiProperty({ example: 'customer.tier', description: 'Dotted path into the payload.' })
   @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,7}$/, { message: 'path must be up to 8 dot-separated names of letters, digits, _ or -' })
+  @Matches(/^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,7}$/, {
+    message: 'path must be up to 8 dot-separated names of letters, digits, _ or -',
+  })
   path!: string;
 
   @ApiProperty({ example: 'gold', description: 'Compared as text: 3 and true match "3" and "true".' })
@@ -44,21 +46,29 @@ export class UrgencyConditionDto {
   @IsBoolean()
   overdue?: boolean;
 
-  @ApiPropertyOptional({ example: 4, description: 'The deadline is at most this many hours away (passed ones included).' })
+  @ApiPropertyOptional({
+    example: 4,
+    description: 'The deadline is at most this many hours away (passed ones included).',
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(100000)
   dueWithinHours?: number;
 
-  @ApiPropertyOptional({ example: 1, description: "Fewer business hours than this are left on the SLO of the task's type (missed ones included)." })
+  @ApiPropertyOptional({
+    example: 1,
+    description: "Fewer business hours than this are left on the SLO of the task's type (missed ones included).",
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(100000)
   sloHoursLeftBelow?: number;
 
-  @ApiPropertyOptional({ description: "The ETA's upper bound is past the deadline (matches only where an ETA is known)." })
+  @ApiPropertyOptional({
+    description: "The ETA's upper bound is past the deadline (matches only where an ETA is known).",
+  })
   @IsOptional()
   @IsBoolean()
   etaPastDeadline?: boolean;
@@ -95,7 +105,10 @@ export class UrgencyRuleDto {
 }
 
 export class UrgencyRulesDto {
-  @ApiProperty({ type: [UrgencyRuleDto], description: 'In order: the first rule that matches a task gives its urgency; none matching leaves it normal.' })
+  @ApiProperty({
+    type: [UrgencyRuleDto],
+    description: 'In order: the first rule that matches a task gives its urgency; none matching leaves it normal.',
+  })
   @IsArray()
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })

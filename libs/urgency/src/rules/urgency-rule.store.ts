@@ -6,7 +6,10 @@ export class UrgencyRuleStore {
   constructor(private readonly pool: Pool) {}
 
   async get(orgId: string): Promise<{ rules: UrgencyRule[]; updatedAt: string | null }> {
-    const { rows } = await this.pool.query<{ rules: UrgencyRule[]; updated_at: Date }>(`SELECT rules, updated_at FROM urgency_rules WHERE org_id = $1`, [orgId]);
+    const { rows } = await this.pool.query<{ rules: UrgencyRule[]; updated_at: Date }>(
+      `SELECT rules, updated_at FROM urgency_rules WHERE org_id = $1`,
+      [orgId],
+    );
     return { rules: rows[0]?.rules ?? [], updatedAt: rows[0]?.updated_at.toISOString() ?? null };
   }
 
