@@ -93,7 +93,7 @@ export interface TaskTimeline {
   timeline: TimelineEntry[];
 }
 
-/** The public event types (libs/messaging publicEventTypes, which the SPA cannot import): SSE event names, webhook filters. */
+/** The public task event types (libs/messaging publicEventTypes, which the SPA cannot import): the live stream's event names. */
 export const publicEventTypes = [
   'task.created',
   'task.claimed',
@@ -106,6 +106,9 @@ export const publicEventTypes = [
   'task.attachment_added',
   'task.info_posted',
 ] as const;
+
+/** What a webhook endpoint may subscribe to: the task events and SLO burn-rate alerts (not on the live stream's list: the SPA does not follow them). */
+export const webhookEventTypes = [...publicEventTypes, 'slo.burn_rate_alerted', 'slo.burn_rate_recovered'] as const;
 
 /** A live change from /api/stream: the event envelope. */
 export interface TaskChange {
