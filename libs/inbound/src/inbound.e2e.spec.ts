@@ -4,6 +4,9 @@ import { IngestModule } from '@taskinbox/ingest';
 import { call, startTestApp, type TestApp, type TestOrganisation } from '@taskinbox/testing';
 import { InboundModule } from './inbound.module';
 
+// Starting the app and waiting for the projector can take longer than Jest's 5 s on a loaded machine.
+jest.setTimeout(60_000);
+
 let t: TestApp;
 let acme: TestOrganisation;
 let globex: TestOrganisation;

@@ -4,6 +4,9 @@ import { call, startTestApp, type TestApp, type TestOrganisation } from '@taskin
 import { SloAlertTimer } from './alerts/slo-alert.timer';
 import { SloModule } from './slo.module';
 
+// Starting the app and waiting for the projector can take longer than Jest's 5 s on a loaded machine.
+jest.setTimeout(60_000);
+
 // Wednesday 4 March 2026, noon UTC; the organisations keep the default calendar (Mon-Fri 09-17 UTC).
 const now = new Date('2026-03-04T12:00:00Z');
 

@@ -7,6 +7,9 @@ import { call, startTestApp, type TestApp, type TestOrganisation } from '@taskin
 import { UrgencyEvaluator } from './urgency.evaluator';
 import { UrgencyModule } from './urgency.module';
 
+// Starting the app and waiting for the projector can take longer than Jest's 5 s on a loaded machine.
+jest.setTimeout(60_000);
+
 let t: TestApp;
 let acme: TestOrganisation;
 
