@@ -135,6 +135,20 @@ describe('signed inbound events', () => {
     expect(await replayRows(sender.id)).toBe(1);
   });
 
+  it('accepts one of several concurrent copies of a message, and many different messages at once', async () => {
+    const taskId = await newTask(acme);
+    const id = `msg_${randomUUID()}`;
+    const copies = await Promise.all(
+      Array.from({ length: 6 }, () => post(sender, { type: 'task.info', taskId, info: { copy: true } }, { id })),
+    );
+    expect(copies.map((copy) => copy.status).sort()).toEqual([202, 401, 401, 401, 401, 401]);
+    const many = await Promise.all(
+      Array.from({ length: 12 }, (_, n) => post(sender, { type: 'task.info', taskId, info: { n } })),
+    );
+    expect(many.map((answer) => answer.status)).toEqual(Array.from({ length: 12 }, () => 202));
+    expect((await eventsOf(taskId)).filter((event) => event.type === 'TaskInfoPosted')).toHaveLength(13);
+  });
+
   it('refuses a stale timestamp and a bad signature with 401, writing no event and no replay row', async () => {
     const taskId = await newTask(acme);
     const rowsBefore = await replayRows(sender.id);
