@@ -3,15 +3,16 @@ import { AuthModule } from '@taskinbox/auth';
 import { type Config, ConfigModule } from '@taskinbox/config';
 import { DatabaseModule } from '@taskinbox/database';
 import { EventStoreModule } from '@taskinbox/event-store';
+import { InboundModule } from '@taskinbox/inbound';
 import { IngestModule } from '@taskinbox/ingest';
 
-/** The command side alone, for deployments that scale it separately. */
+/** The command side alone (with signed inbound events), for deployments that scale it separately. */
 @Module({})
 export class IngestAppModule {
   static forRoot(config: Readonly<Config>): DynamicModule {
     return {
       module: IngestAppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, AuthModule, IngestModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, AuthModule, IngestModule, InboundModule],
     };
   }
 }

@@ -2,13 +2,18 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@taskinbox/auth';
 import { type Config, ConfigModule } from '@taskinbox/config';
 import { DatabaseModule } from '@taskinbox/database';
+import { EventStoreModule } from '@taskinbox/event-store';
 import { EventReadersModule } from '@taskinbox/nats-accounts';
 import { ReadModelsModule } from '@taskinbox/read-models';
 import { QueryModule, StreamModule } from '@taskinbox/query';
+import { SloModule } from '@taskinbox/slo';
+import { UrgencyModule } from '@taskinbox/urgency';
 
 /**
  * The read side alone: the inbox, timelines, stats, the live stream, sign-in, the admin SPA and
- * organisations' event readers (NATS credentials; needs NATS_ISSUER).
+ * organisations' event readers (NATS credentials; needs NATS_ISSUER), SLOs and urgency (their
+ * timers too: SLO alerts are appended to the event store at the revision read, so replicas
+ * cannot raise one twice, and urgency evaluation is idempotent).
  * Commands go to the ingest service (route POST/PUT/PATCH/DELETE /api/* there; see k8s/).
  */
 @Module({})
@@ -19,11 +24,14 @@ export class QueryAppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
+        EventStoreModule,
         ReadModelsModule,
         AuthModule,
         QueryModule,
         StreamModule.forRoot(),
         EventReadersModule,
+        SloModule.forRoot(),
+        UrgencyModule.forRoot(),
       ],
     };
   }

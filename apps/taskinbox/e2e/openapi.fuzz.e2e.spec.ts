@@ -68,6 +68,8 @@ beforeAll(async () => {
     ['/api/webhooks/endpoints', { url: 'https://hooks.example.com/fuzz' }],
     ['/api/device-groups', { name: 'fuzz devices' }],
     ['/api/jobs', { name: 'fuzz job', actions: [{ type: 'COMMAND', command: '/usr/bin/true' }] }],
+    ['/api/slos', { name: 'fuzz slo', taskType: 'fuzz.type', targetPercent: 95, withinBusinessHours: 4, windowDays: 30 }],
+    ['/api/inbound/sources', { name: 'fuzz source', kind: 'third_party', key: 'fuzz' }],
   ] as const) {
     const created = await call(t.url, 'POST', path, { token: org.tokens.admin, body });
     if (created.status !== 201) throw new Error(`${path}: ${created.status} ${JSON.stringify(created.body)}`);

@@ -6,6 +6,7 @@ import { DatabaseModule } from '@taskinbox/database';
 import { DevicesModule } from '@taskinbox/devices';
 import { EventReadersModule } from '@taskinbox/nats-accounts';
 import { EventStoreModule } from '@taskinbox/event-store';
+import { InboundModule } from '@taskinbox/inbound';
 import { IngestModule } from '@taskinbox/ingest';
 import { NotificationsModule, type NotificationsOptions } from '@taskinbox/notifications';
 import { OncallModule } from '@taskinbox/oncall';
@@ -15,6 +16,8 @@ import { ReadModelsModule } from '@taskinbox/read-models';
 import { QueryModule, StreamModule } from '@taskinbox/query';
 import { TaskActionsModule, type TaskActionsOptions } from '@taskinbox/task-actions';
 import { TransparencyModule } from '@taskinbox/transparency';
+import { SloModule } from '@taskinbox/slo';
+import { UrgencyModule } from '@taskinbox/urgency';
 import { WebhooksModule, type WebhooksOptions } from '@taskinbox/webhooks';
 
 /** How the relay and webhooks behave; tests pass a queue of their own and quicker timings. */
@@ -35,6 +38,7 @@ export function appFeatureModules(wiring: AppWiring = {}): (Type<unknown> | Dyna
   return [
     ReadModelsModule,
     IngestModule,
+    InboundModule,
     ProjectorModule,
     RelayModule.forRoot(wiring.relay),
     QueryModule,
@@ -43,6 +47,8 @@ export function appFeatureModules(wiring: AppWiring = {}): (Type<unknown> | Dyna
     EventReadersModule,
     DevicesModule.forRoot(),
     OncallModule.forRoot(),
+    SloModule.forRoot(),
+    UrgencyModule.forRoot(),
     AttachmentsModule.forRoot(wiring.attachments),
     NotificationsModule.forRoot(wiring.notifications),
     TaskActionsModule.forRoot(wiring.taskActions),

@@ -202,6 +202,34 @@ describe('the shared inbox in a browser', () => {
       await screenshot(shot.page, `inbox-${size}`);
     }
   });
+
+  // Last: the organisation's rules reorder the queue for whatever runs after them.
+  it('puts the most urgent task first and shows its level and reason', async () => {
+    await web.createTask({ type: 'refund.request', title: 'Plain refund 5001' });
+    await web.createTask({ type: 'refund.request', title: 'Gold refund 5002', payload: { customer: { tier: 'gold' } } });
+    const rules = { rules: [{ when: { payload: { path: 'customer.tier', equals: 'gold' } }, level: 'critical', reason: 'Gold customer' }] };
+    const saved = await fetch(`${web.t.url}/api/urgency-rules`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${web.org.tokens.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(rules),
+    });
+    expect(saved.status).toBe(200);
+    // Evaluated after the projector wrote the task: wait until the API says so, then look.
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const inbox = await fetch(`${web.t.url}/api/inbox/tasks?q=5002`, { headers: { authorization: `Bearer ${web.org.tokens.admin}` } });
+      const { items } = (await inbox.json()) as { items: { urgency: { level: string } }[] };
+      if (items[0]?.urgency.level === 'critical' || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const { page } = await web.open({ viewport: 'phone', as: web.admin });
+    await page.goto(`${web.t.url}/`);
+    const gold = row(page, 'Gold refund 5002');
+    await gold.locator('[data-urgency="critical"]').getByText('Gold customer').waitFor({ timeout: 15_000 });
+    // Above every older task of the queue.
+    await until(page, `document.querySelector('[data-task-id]')?.textContent?.includes('Gold refund 5002') === true`);
+    expect(await row(page, 'Plain refund 5001').locator('[data-urgency]').count()).toBe(0);
+  });
 });
 
 async function expectOnly(page: Page, titles: string[]): Promise<void> {

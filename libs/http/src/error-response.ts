@@ -121,6 +121,16 @@ const codedStatus: Record<string, number> = {
   attachment_erased: HttpStatus.GONE,
   attachment_upload_invalid: HttpStatus.BAD_REQUEST,
   attachment_fetch_failed: HttpStatus.UNPROCESSABLE_ENTITY,
+  // signed inbound events (libs/inbound)
+  inbound_signature_invalid: HttpStatus.UNAUTHORIZED,
+  inbound_timestamp_stale: HttpStatus.UNAUTHORIZED,
+  inbound_replayed: HttpStatus.UNAUTHORIZED,
+  inbound_action_not_allowed: HttpStatus.FORBIDDEN,
+  inbound_source_not_found: HttpStatus.NOT_FOUND,
+  inbound_source_invalid: HttpStatus.BAD_REQUEST,
+  inbound_source_key_taken: HttpStatus.CONFLICT,
+  // SLOs (libs/slo)
+  slo_not_found: HttpStatus.NOT_FOUND,
 };
 
 // Fastify's refusals of bodies it cannot parse, said more plainly than its defaults.

@@ -34,6 +34,10 @@ export class InboxTask {
   @Column('timestamptz', { name: 'cancelled_at', nullable: true }) cancelledAt!: Date | null;
   @Column('integer') version!: number;
   @Column('jsonb') state!: ExistingTask;
+  /** Written by the urgency evaluator (migration 0077): 0 critical, 1 high, 2 normal, 3 low. */
+  @Column('smallint', { name: 'urgency_rank' }) urgencyRank!: number;
+  @Column('text', { name: 'urgency_level' }) urgencyLevel!: 'critical' | 'high' | 'normal' | 'low';
+  @Column('text', { name: 'urgency_reason', nullable: true }) urgencyReason!: string | null;
 }
 
 export const statusRank: Record<TaskStatus, number> = { pending: 0, processing: 1, waiting: 2, completed: 3, cancelled: 4 };

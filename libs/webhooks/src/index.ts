@@ -2,6 +2,7 @@ export { WebhooksModule } from './webhooks.module';
 export { defaultRetrySchedule, type WebhooksOptions } from './webhooks.options';
 export { WebhookDeliveryNotFound, WebhookEndpointNotFound, WebhookUrlRefused } from './webhook.errors';
 export { UrlGuard, type Resolver, type ResolvedAddress } from './url/url.guard';
+export { SecretCipher } from './secrets/secret.cipher';
 export { generateSecret, signatureHeader, signingSecrets } from './secrets/webhook.signer';
 export { SecretCipher } from './secrets/secret.cipher';
 export { WebhookSender, type SendRequest, type SendResult } from './delivery/webhook.sender';

@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import { describeError } from '../api/api.client';
-import { publicEventTypes } from '../api/api.types';
+import { webhookEventTypes } from '../api/api.types';
 import { type EndpointInput, everyEvent, type WebhookEndpoint } from './admin.types';
 
 /** "Name: value" per line; answers the headers or which line is wrong. */
@@ -105,7 +105,7 @@ export function EndpointForm({
           None ticked: every event, including kinds added later.
         </p>
         <div className="check-grid">
-          {publicEventTypes.map((type) => (
+          {webhookEventTypes.map((type) => (
             <label key={type} className="check">
               <input
                 type="checkbox"

@@ -64,7 +64,11 @@ export interface TaskSummary {
   completedAt: string | null;
   cancelledAt: string | null;
   version: number;
+  /** From the organisation's urgency rules (apart from priority); the inbox lists carry it, a task's detail does not. */
+  urgency?: { level: UrgencyLevel; reason: string | null };
 }
+
+export type UrgencyLevel = 'critical' | 'high' | 'normal' | 'low';
 
 export interface TaskDetail extends TaskSummary {
   description: string | null;
@@ -92,7 +96,7 @@ export interface TaskTimeline {
   timeline: TimelineEntry[];
 }
 
-/** The public event types (libs/messaging publicEventTypes, which the SPA cannot import): SSE event names, webhook filters. */
+/** The public task event types (libs/messaging publicEventTypes, which the SPA cannot import): the live stream's event names. */
 export const publicEventTypes = [
   'task.created',
   'task.claimed',
@@ -112,6 +116,9 @@ export const publicEventTypes = [
   'task.end_user_asked',
   'task.end_user_answered',
 ] as const;
+
+/** What a webhook endpoint may subscribe to: the task events and SLO burn-rate alerts (not on the live stream's list: the SPA does not follow them). */
+export const webhookEventTypes = [...publicEventTypes, 'slo.burn_rate_alerted', 'slo.burn_rate_recovered'] as const;
 
 /** A live change from /api/stream: the event envelope. */
 export interface TaskChange {

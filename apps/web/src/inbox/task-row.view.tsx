@@ -44,6 +44,18 @@ export function StartTaskButton({ task }: { task: TaskSummary }) {
   );
 }
 
+/** How soon it needs attention and why, from the organisation's rules; nothing for a plain normal task. */
+export function UrgencyBadge({ task }: { task: TaskSummary }) {
+  const urgency = task.urgency;
+  if (!urgency || (urgency.level === 'normal' && !urgency.reason)) return null;
+  return (
+    <span className={`urgency ${urgency.level}`} data-urgency={urgency.level}>
+      <strong>{urgency.level}</strong>
+      {urgency.reason && <span className="urgency-reason">{urgency.reason}</span>}
+    </span>
+  );
+}
+
 /** One task in the phone-first list. */
 export function TaskRow({ task }: { task: TaskSummary }) {
   const nameOf = useNameOf();
@@ -59,6 +71,7 @@ export function TaskRow({ task }: { task: TaskSummary }) {
           ) : null}
           {task.title}
         </Link>
+        <UrgencyBadge task={task} />
         <div className="task-meta">
           <span>{task.type}</span>
           <span>from {nameOf(task.source)}</span>

@@ -17,8 +17,10 @@ import {
   useOutcomes,
   useResolutionTime,
   useResolutionTimeByType,
+  useSloStatuses,
   useThroughput,
   type ResolutionTime,
+  type SloStatus,
 } from './stats.queries';
 import './stats.css';
 
@@ -33,6 +35,7 @@ export function StatsPage() {
   const outcomes = useOutcomes(scope);
   const backlog = useBacklog(scope, filters);
   const throughput = useThroughput(scope, filters);
+  const slos = useSloStatuses();
   const knownTypes = byType.data?.types.map((item) => item.type) ?? [];
 
   return (
@@ -90,6 +93,9 @@ export function StatsPage() {
             {(data) =>
               data.buckets.length === 0 ? <Empty>No days in this period.</Empty> : <ThroughputChart throughput={data} />
             }
+          </Card>
+          <Card title="SLOs" className="stats-slos" query={slos} what="SLOs">
+            {(data) => (data.length === 0 ? <Empty>No SLOs registered.</Empty> : <SloTable slos={data} />)}
           </Card>
         </div>
       )}
@@ -225,6 +231,42 @@ function ResolutionFigures({ data }: { data: ResolutionTime }) {
         </dl>
       )}
     </>
+  );
+}
+
+const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;
+
+/** Each SLO over its own rolling window: attainment against the target, the error budget left, and alerts firing. */
+function SloTable({ slos }: { slos: SloStatus[] }) {
+  return (
+    <table className="stats-slo-table">
+      <thead>
+        <tr>
+          <th scope="col">SLO</th>
+          <th scope="col">Attained</th>
+          <th scope="col">Budget left</th>
+          <th scope="col">Burn</th>
+        </tr>
+      </thead>
+      <tbody>
+        {slos.map((slo) => {
+          const firing = slo.burnRates.filter((rate) => rate.firing).map((rate) => rate.rule);
+          return (
+            <tr key={slo.sloId} data-slo-id={slo.sloId}>
+              <th scope="row">
+                {slo.name}
+                <div className="muted">
+                  {slo.taskType} · target {slo.targetPercent}%
+                </div>
+              </th>
+              <td>{slo.attainment === null ? '—' : `${percent(slo.attainment)} of ${slo.total}`}</td>
+              <td className={slo.errorBudget.remaining < 0 ? 'error' : undefined}>{percent(slo.errorBudget.remaining)}</td>
+              <td className={firing.length > 0 ? 'error' : undefined}>{firing.length > 0 ? `alert: ${firing.join(', ')}` : 'ok'}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }
 

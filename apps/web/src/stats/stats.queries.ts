@@ -89,3 +89,29 @@ export const useBacklog = (scope: StatsScope, filters: StatsFilters) =>
 
 export const useThroughput = (scope: StatsScope, filters: StatsFilters) =>
   useStat<Throughput>('throughput', scope, { interval: filters.interval });
+
+/** One SLO's standing now (libs/slo SloStatusView); not scoped by the period: each SLO has its own window. */
+export interface SloStatus {
+  sloId: string;
+  name: string;
+  taskType: string;
+  targetPercent: number;
+  windowStart: string;
+  windowEnd: string;
+  total: number;
+  good: number;
+  bad: number;
+  attainment: number | null;
+  errorBudget: { allowedBad: number; remaining: number };
+  burnRates: { rule: string; threshold: number; long: number; short: number; events: number; firing: boolean }[];
+}
+
+export function useSloStatuses(): UseQueryResult<SloStatus[]> {
+  const { organisation } = useSignedIn();
+  return useQuery({
+    queryKey: ['stats', organisation.id, 'slos'],
+    queryFn: () => api<SloStatus[]>('GET', '/api/stats/slos'),
+    staleTime: 30_000,
+    refetchInterval: 60_000,
+  });
+}

@@ -16,6 +16,9 @@ import { Devices0000000000060 } from './0060-devices';
 import { DeviceChallenges0000000000061 } from './0061-device-challenges';
 import { Transparency0000000000070 } from './0070-transparency';
 import { EtaPromises0000000000071 } from './0071-eta-promises';
+import { Inbound0000000000075 } from './0075-inbound';
+import { Slos0000000000076 } from './0076-slos';
+import { Urgency0000000000077 } from './0077-urgency';
 import { Oncall0000000000080 } from './0080-oncall';
 import { RoutingRules0000000000081 } from './0081-routing-rules';
 import { Notifications0000000000082 } from './0082-notifications';
@@ -42,6 +45,9 @@ export const migrations = [
   DeviceChallenges0000000000061,
   Transparency0000000000070,
   EtaPromises0000000000071,
+  Inbound0000000000075,
+  Slos0000000000076,
+  Urgency0000000000077,
   Oncall0000000000080,
   RoutingRules0000000000081,
   Notifications0000000000082,

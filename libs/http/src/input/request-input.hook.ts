@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { HttpException, HttpStatus } from '@nestjs/common';
+import type { RawBodyRequest } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { type InputLimits, InvalidInput, type InputProblem, assertAcceptableInput, readJsonInput } from './input.check';
@@ -20,9 +21,11 @@ const formRoutes = /^\/status\/[^/?]+\/answer(\?|$)/;
 export function checkRequestInput(app: NestFastifyApplication, limits: InputLimits & { bodyLimitBytes: number }): void {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
-  app.useBodyParser('application/json', { bodyLimit: limits.bodyLimitBytes }, async (_request: FastifyRequest, body: Buffer) =>
-    readJsonInput(body, limits),
-  );
+  app.useBodyParser('application/json', { bodyLimit: limits.bodyLimitBytes }, async (request: FastifyRequest, body: Buffer) => {
+    // Kept for routes that verify a signature over the bytes as sent (signed inbound events).
+    (request as RawBodyRequest<FastifyRequest>).rawBody = body;
+    return readJsonInput(body, limits);
+  });
   app.useBodyParser(
     'application/x-www-form-urlencoded',
     { bodyLimit: limits.bodyLimitBytes },

@@ -49,6 +49,13 @@ export interface CommandOutcome {
   replayed: boolean;
 }
 
+export interface ExecuteOptions {
+  /** Derives the events' ids: the same seed appends once, however often it is run. */
+  idSeed?: string;
+  /** Added to each event's metadata (e.g. the inbound source and message it came from). */
+  metadata?: Record<string, unknown>;
+}
+
 export class IdempotencyKeyReused extends Error {
   readonly code = 'idempotency_key_reused';
   constructor() {
@@ -139,6 +146,7 @@ export class TaskCommandHandler {
     spec: TaskCommandSpec<Body>,
     body: Body,
     correlationId: string,
+    options: ExecuteOptions = {},
   ): Promise<CommandOutcome> {
     const change = await spec.build(body, {
       principal,
@@ -146,7 +154,7 @@ export class TaskCommandHandler {
       types: this.types,
       task: async () => (await this.load(principal, taskId)).task,
     });
-    return this.execute(principal, taskId, change, correlationId);
+    return this.execute(principal, taskId, change, correlationId, options);
   }
 
   /** The task as the caller sees it, assignees named. */
@@ -155,8 +163,18 @@ export class TaskCommandHandler {
     return toTaskView(outcome, principal.actor, assignees);
   }
 
-  /** Decides `change` on the current task and appends its events; retried on concurrent writes. */
-  async execute(principal: Principal, taskId: string, change: TaskChange, correlationId: string): Promise<CommandOutcome> {
+  /**
+   * Decides `change` on the current task and appends its events; retried on concurrent writes.
+   * With `idSeed` the events' ids derive from it, so appending for the same seed again (a
+   * delivery retried after a crash) finds the first append instead of writing twice.
+   */
+  async execute(
+    principal: Principal,
+    taskId: string,
+    change: TaskChange,
+    correlationId: string,
+    options: ExecuteOptions = {},
+  ): Promise<CommandOutcome> {
     for (let attempt = 1; ; attempt++) {
       // Deleted tasks too: the decider refuses every command on them but erasing the payload.
       const { task, version } = await this.load(principal, taskId, { deleted: true });
@@ -166,7 +184,8 @@ export class TaskCommandHandler {
       let outcome: CommandOutcome = { task, version, replayed: false };
       if (result.events.length > 0) {
         try {
-          await this.append(taskId, result.events, BigInt(version), principal, correlationId);
+          const ids = options.idSeed === undefined ? undefined : result.events.map((_, index) => nameBasedUuid(`${options.idSeed}\0${index}`));
+          await this.append(taskId, result.events, BigInt(version), principal, correlationId, options.metadata, ids);
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError) || attempt >= maxAttempts) throw error;
           continue;
@@ -219,11 +238,12 @@ export class TaskCommandHandler {
     principal: Principal,
     correlationId: string,
     extraMetadata: Record<string, unknown> = {},
+    ids?: string[],
   ): Promise<void> {
     await this.store.appendToStream(
       taskStreamName(taskId),
-      events.map((event) => ({
-        id: uuidv7(),
+      events.map((event, index) => ({
+        id: ids?.[index] ?? uuidv7(),
         type: event.type,
         data: event.data,
         metadata: { orgId: principal.orgId, actor: actorRef(principal.actor), correlationId, ...extraMetadata },
@@ -240,7 +260,12 @@ export class TaskCommandHandler {
  * based UUID (version 8, from SHA-256; RFC 9562), where unkeyed tasks get a UUIDv7.
  */
 function keyedTaskId(principal: Principal, key: string): string {
-  const hash = createHash('sha256').update(`${principal.orgId}\0${actorRef(principal.actor)}\0${key}`).digest();
+  return nameBasedUuid(`${principal.orgId}\0${actorRef(principal.actor)}\0${key}`);
+}
+
+/** A name-based UUID (version 8, from SHA-256; RFC 9562): the same name, the same id. */
+function nameBasedUuid(name: string): string {
+  const hash = createHash('sha256').update(name).digest();
   hash[6] = (hash[6] & 0x0f) | 0x80;
   hash[8] = (hash[8] & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');

@@ -28,14 +28,30 @@ export const publicEventTypes = {
   TaskEndUserAnswered: 'task.end_user_answered',
 } as const satisfies Record<TaskEventType, `task.${string}`>;
 
-export type PublicEventType = (typeof publicEventTypes)[TaskEventType];
+/**
+ * SLO burn-rate alerts (stream `slo-<id>`, libs/slo) travel the same way, so webhooks and event
+ * readers get them: the SLO's id stands in `taskId` and the task type it watches in `taskType`,
+ * so subscriptions by task type apply to them too.
+ */
+export const sloEventTypes = {
+  SloBurnRateAlerted: 'slo.burn_rate_alerted',
+  SloBurnRateRecovered: 'slo.burn_rate_recovered',
+} as const;
+
+export type SloEventType = keyof typeof sloEventTypes;
+export type EnvelopeEventType = TaskEventType | SloEventType;
+export type PublicEventType = (typeof publicEventTypes)[TaskEventType] | (typeof sloEventTypes)[SloEventType];
 
 export function isTaskEventType(type: string): type is TaskEventType {
   return Object.hasOwn(publicEventTypes, type);
 }
 
-export function publicEventType(eventType: TaskEventType): PublicEventType {
-  return publicEventTypes[eventType];
+export function isEnvelopeEventType(type: string): type is EnvelopeEventType {
+  return isTaskEventType(type) || Object.hasOwn(sloEventTypes, type);
+}
+
+export function publicEventType(eventType: EnvelopeEventType): PublicEventType {
+  return isTaskEventType(eventType) ? publicEventTypes[eventType] : sloEventTypes[eventType];
 }
 
 /** One task event as published on JetStream (message body) and sent over SSE (`data:`). */
@@ -43,7 +59,7 @@ export interface TaskEventEnvelope {
   /** The event id; also the JetStream `Nats-Msg-Id`, so consumers deduplicate on it. */
   id: string;
   type: PublicEventType;
-  eventType: TaskEventType;
+  eventType: EnvelopeEventType;
   orgId: string;
   taskId: string;
   taskType: string;
@@ -56,38 +72,55 @@ export interface TaskEventEnvelope {
   /** `user:<id>` or `service:<api key id>` */
   actor: string;
   correlationId: string;
-  /** The event's data (see TaskEvent in libs/domain); null only when `dataOmitted`. */
-  data: TaskEvent['data'] | null;
+  /** The event's data (see TaskEvent in libs/domain, SloAlertEvent in libs/slo); null only when `dataOmitted`. */
+  data: TaskEvent['data'] | Record<string, unknown> | null;
   /** Set when the event was too large for one NATS message: read the task over the API instead. */
   dataOmitted?: true;
 }
 
 export const taskStreamPrefix = 'task-';
+export const sloStreamPrefix = 'slo-';
 
 export function isTaskStream(streamId: string): boolean {
   return streamId.startsWith(taskStreamPrefix);
 }
 
-/** The envelope of a recorded event of a task stream; `taskType` comes from the task's TaskCreated. */
+export function isSloStream(streamId: string): boolean {
+  return streamId.startsWith(sloStreamPrefix);
+}
+
+/** The task type an SLO event watches (its data's taskType). */
+export function sloTaskType(event: RecordedEvent): string {
+  const { taskType } = (event.data ?? {}) as { taskType?: unknown };
+  return typeof taskType === 'string' ? taskType : 'unknown';
+}
+
+/**
+ * The envelope of a recorded event of a task stream (`taskType` from the task's TaskCreated) or of
+ * an SLO stream (`taskType` from the event).
+ */
 export function toEnvelope(event: RecordedEvent, taskType: string): TaskEventEnvelope {
-  if (!isTaskStream(event.streamId)) throw new Error(`${event.streamId} is not a task stream.`);
-  if (!isTaskEventType(event.type)) {
+  const prefix = isTaskStream(event.streamId) ? taskStreamPrefix : isSloStream(event.streamId) ? sloStreamPrefix : undefined;
+  if (prefix === undefined) throw new Error(`${event.streamId} is not a task stream (nor an SLO stream).`);
+  const known = prefix === taskStreamPrefix ? isTaskEventType(event.type) : Object.hasOwn(sloEventTypes, event.type);
+  if (!known) {
     // Never skipped silently: a relay older than the writer must be upgraded, then it resumes here.
-    throw new Error(`Unknown task event type '${event.type}' (event ${event.id} in ${event.streamId}).`);
+    throw new Error(`Unknown ${prefix === taskStreamPrefix ? 'task' : 'SLO'} event type '${event.type}' (event ${event.id} in ${event.streamId}).`);
   }
+  const eventType = event.type as EnvelopeEventType;
   return {
     id: event.id,
-    type: publicEventTypes[event.type],
-    eventType: event.type,
+    type: publicEventType(eventType),
+    eventType,
     orgId: event.metadata.orgId,
-    taskId: event.streamId.slice(taskStreamPrefix.length),
+    taskId: event.streamId.slice(prefix.length),
     taskType,
     revision: Number(event.revision),
     position: event.position,
     occurredAt: event.createdAt.toISOString(),
     actor: event.metadata.actor,
     correlationId: event.metadata.correlationId,
-    data: event.data as TaskEvent['data'],
+    data: event.data as TaskEventEnvelope['data'],
   };
 }
 

@@ -61,6 +61,13 @@ describe('toEnvelope', () => {
     expect(() => toEnvelope(recorded({ streamId: 'idempotency-abc' }), 'x')).toThrow(/not a task stream/);
   });
 
+  it("carries an SLO's burn-rate alert with the SLO id as taskId and the task type it watches", () => {
+    const sloId = '0190a4e2-0000-7000-8000-0000000000bb';
+    const envelope = toEnvelope(recorded({ streamId: `slo-${sloId}`, type: 'SloBurnRateAlerted', data: { sloId, taskType: 'refund', rule: 'fast' } }), 'refund');
+    expect(envelope).toMatchObject({ type: 'slo.burn_rate_alerted', eventType: 'SloBurnRateAlerted', taskId: sloId, taskType: 'refund' });
+    expect(() => toEnvelope(recorded({ streamId: `slo-${sloId}`, type: 'TaskCreated' }), 'x')).toThrow(/Unknown SLO event type 'TaskCreated'/);
+  });
+
   it('reads the task type from TaskCreated only', () => {
     expect(createdTaskType(recorded({ type: 'TaskCreated', data: { taskType: 'user.onboard' } }))).toBe('user.onboard');
     expect(createdTaskType(recorded({ data: { taskType: 'user.onboard' } }))).toBeUndefined();

@@ -1,5 +1,4 @@
-import type { TaskEvent } from '@taskinbox/domain';
-import { isTaskEventType, publicEventTypes, type TaskEventEnvelope } from './event-envelope';
+import { isEnvelopeEventType, publicEventType, type TaskEventEnvelope } from './event-envelope';
 import { type NatsNames, taskEventSubject } from './event-subjects';
 
 /** Why a message on an event subject was not taken for a task event. */
@@ -27,8 +26,8 @@ function readEnvelope(value: unknown): TaskEventEnvelope | string {
   const text = (pattern: RegExp) => (field: unknown) => typeof field === 'string' && pattern.test(field);
   const problem =
     check('id', text(uuid)) ??
-    check('eventType', (field) => typeof field === 'string' && isTaskEventType(field)) ??
-    check('type', (field) => field === publicEventTypes[body.eventType as keyof typeof publicEventTypes]) ??
+    check('eventType', (field) => typeof field === 'string' && isEnvelopeEventType(field)) ??
+    check('type', (field) => field === publicEventType(body.eventType as TaskEventEnvelope['eventType'])) ??
     check('orgId', text(uuid)) ??
     check('taskId', text(uuid)) ??
     check('taskType', text(taskType)) ??
@@ -52,7 +51,7 @@ function readEnvelope(value: unknown): TaskEventEnvelope | string {
     occurredAt: body.occurredAt as string,
     actor: body.actor as string,
     correlationId: body.correlationId as string,
-    data: body.data as TaskEvent['data'] | null,
+    data: body.data as TaskEventEnvelope['data'],
   };
   if (body.dataOmitted === true) envelope.dataOmitted = true;
   return envelope;

@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { EventStore, RecordedEvent, Subscription } from '@taskinbox/event-store';
-import { isTaskStream, type TaskEventEnvelope, toEnvelope } from '../events/event-envelope';
+import { isSloStream, isTaskStream, sloTaskType, type TaskEventEnvelope, toEnvelope } from '../events/event-envelope';
 import { type NatsNames, natsNames, taskEventSubject } from '../events/event-subjects';
 import { RelayLease } from './relay.lease';
 import { defaultEventsMaxAgeMs, ensureTaskEventsStream } from './task-events.stream';
@@ -177,11 +177,16 @@ export class RelayService {
     }
   }
 
-  /** Publishes the batch's task events concurrently and resolves once JetStream has acknowledged all. */
+  /** Publishes the batch's task (and SLO) events concurrently and resolves once JetStream has acknowledged all. */
   private async publish(js: JetStreamClient, events: RecordedEvent[], maxBytes: number): Promise<void> {
     const messages: { subject: string; body: string; id: string }[] = [];
     // In order and one at a time: a TaskCreated teaches the cache the type of the events after it.
     for (const event of events) {
+      if (isSloStream(event.streamId)) {
+        const envelope = toEnvelope(event, sloTaskType(event));
+        messages.push({ subject: taskEventSubject(this.names.events, envelope), body: this.encode(envelope, maxBytes), id: envelope.id });
+        continue;
+      }
       if (!isTaskStream(event.streamId)) continue;
       let taskType = await this.taskTypes.typeOf(event);
       if (taskType === undefined) {

@@ -16,7 +16,7 @@ export class InboxController {
   ) {}
 
   @ApiOperation({
-    summary: 'The shared inbox: one queue for the whole organisation, unfinished tasks first, then oldest first.',
+    summary: 'The shared inbox: one queue for the whole organisation, unfinished tasks first, then most urgent (critical, high, normal, low), then oldest.',
     description:
       'Returns { items: TaskSummary[], nextCursor }. Completed and cancelled tasks are hidden unless showCompleted=true or status names them. ' +
       'Private tasks are listed for every user of the organisation but, among API keys, only for the service that created them.',

@@ -31,7 +31,7 @@ export class InboxService {
     private readonly people: PeopleDirectory,
   ) {}
 
-  /** The organisation's shared queue, the same for everyone in it: unfinished first, then oldest first. */
+  /** The organisation's shared queue, the same for everyone in it: unfinished first, then most urgent, then oldest. */
   async list(principal: Principal, query: InboxQueryDto): Promise<InboxPage> {
     const limit = query.limit ?? INBOX_DEFAULT_LIMIT;
     const rows = this.dataSource
@@ -86,9 +86,10 @@ export class InboxService {
     const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
     if (after) {
       rows.andWhere(
-        '(t.statusRank, t.createdAt, t.taskId) > (:afterRank, :afterCreatedAt::timestamptz, :afterId::uuid)',
+        '(t.statusRank, t.urgencyRank, t.createdAt, t.taskId) > (:afterRank, :afterUrgency, :afterCreatedAt::timestamptz, :afterId::uuid)',
         {
           afterRank: after.statusRank,
+          afterUrgency: after.urgencyRank,
           afterCreatedAt: after.createdAt,
           afterId: after.taskId,
         },
@@ -98,6 +99,7 @@ export class InboxService {
     // One row more than asked says whether another page follows.
     const { entities, raw } = await rows
       .orderBy('t.statusRank', 'ASC')
+      .addOrderBy('t.urgencyRank', 'ASC')
       .addOrderBy('t.createdAt', 'ASC')
       .addOrderBy('t.taskId', 'ASC')
       .limit(limit + 1)
@@ -109,6 +111,7 @@ export class InboxService {
       entities.length > limit && last
         ? encodeCursor({
             statusRank: last.statusRank,
+            urgencyRank: last.urgencyRank,
             createdAt: raw[page.length - 1].cursor_created_at,
             taskId: last.taskId,
           })

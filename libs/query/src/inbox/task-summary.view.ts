@@ -36,6 +36,8 @@ export interface TaskSummary {
   cancelledAt: string | null;
   /** The stream revision this view reflects; commands return the same number. */
   version: number;
+  /** How soon it needs attention (the organisation's urgency rules; apart from priority), and why. */
+  urgency: { level: InboxTask['urgencyLevel']; reason: string | null };
 }
 
 /** The inbox_tasks columns a summary is made of (the list loads no more than these). */
@@ -66,6 +68,9 @@ export const summaryColumns = [
   'completedAt',
   'cancelledAt',
   'version',
+  'urgencyRank',
+  'urgencyLevel',
+  'urgencyReason',
 ] as const satisfies readonly (keyof InboxTask)[];
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
@@ -107,5 +112,6 @@ export function toTaskSummary(row: Pick<InboxTask, (typeof summaryColumns)[numbe
     completedAt: iso(row.completedAt),
     cancelledAt: iso(row.cancelledAt),
     version: row.version,
+    urgency: { level: row.urgencyLevel, reason: row.urgencyReason },
   };
 }

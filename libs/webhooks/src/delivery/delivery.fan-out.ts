@@ -93,7 +93,8 @@ export class DeliveryFanOut {
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::text[])
               WITH ORDINALITY AS v(org_id, event_id, event_type, task_id, revision, occurred_at, body, task_type, n)
        JOIN webhook_endpoints e ON e.org_id = v.org_id AND e.enabled AND e.created_at <= v.occurred_at
-         AND (cardinality(e.event_types) = 0 OR v.event_type = ANY (e.event_types) OR 'task.*' = ANY (e.event_types))
+         AND (cardinality(e.event_types) = 0 OR v.event_type = ANY (e.event_types)
+              OR split_part(v.event_type, '.', 1) || '.*' = ANY (e.event_types))
          AND (cardinality(e.task_types) = 0 OR v.task_type = ANY (e.task_types))
        ORDER BY v.n
        ON CONFLICT (endpoint_id, event_id) DO NOTHING

@@ -18,9 +18,9 @@ import {
   ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { publicEventTypes } from '@taskinbox/messaging';
+import { publicEventTypes, sloEventTypes } from '@taskinbox/messaging';
 
-const eventTypeFilters = [...Object.values(publicEventTypes), 'task.*'];
+const eventTypeFilters = [...Object.values(publicEventTypes), ...Object.values(sloEventTypes), 'task.*', 'slo.*'];
 
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 // Set by the sender itself; a receiver must not be able to be told otherwise.

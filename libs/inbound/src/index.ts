@@ -1,0 +1,2 @@
+export { InboundModule } from './inbound.module';
+export { thirdPartyTag } from './sources/inbound-source.dto';

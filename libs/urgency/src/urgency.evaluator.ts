@@ -1,0 +1,102 @@
+import type { Logger } from 'pino';
+import type { Pool } from 'pg';
+import type { SloStatusService } from '@taskinbox/slo';
+import { evaluateUrgency, urgencyRank } from './pure/urgency.rules';
+import type { UrgencyRuleStore } from './rules/urgency-rule.store';
+
+interface OpenTaskRow {
+  task_id: string;
+  task_type: string;
+  due_at: Date | null;
+  tags: string[];
+  payload: Record<string, unknown> | null;
+  version: number;
+}
+
+/**
+ * Works out the urgency of open tasks and writes it on their inbox rows: all of them on a timer
+ * (deadlines and SLO clocks move with time), and those whose version changed since they were
+ * last evaluated whenever the projector commits a batch. A row records the version it was
+ * evaluated for, so a task changed in between is simply evaluated again on the next pass.
+ */
+export class UrgencyEvaluator {
+  private running?: Promise<void>;
+  private wanted?: 'changed' | 'all';
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly rules: UrgencyRuleStore,
+    private readonly slos: SloStatusService,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Asks for a pass over every organisation with rules: of all open tasks (the timer), or of those
+   * changed since their last evaluation (a projector batch). One pass runs at a time; requests
+   * made meanwhile become one more pass, a full one if any of them asked for it.
+   */
+  request(kind: 'changed' | 'all'): void {
+    this.wanted = kind === 'all' || this.wanted === 'all' ? 'all' : 'changed';
+    this.running ??= this.drain()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'urgency evaluation failed'))
+      .finally(() => (this.running = undefined));
+  }
+
+  /** Resolves once no pass is running or wanted. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.wanted) {
+      const kind = this.wanted;
+      this.wanted = undefined;
+      for (const orgId of await this.rules.organisations()) await this.evaluate(orgId, kind === 'changed');
+    }
+  }
+
+  /** The organisation's open tasks (only those changed since their last evaluation, if `changedOnly`). */
+  async evaluate(orgId: string, changedOnly: boolean): Promise<void> {
+    const now = this.slos.now();
+    const { rules } = await this.rules.get(orgId);
+    const { rows } = await this.pool.query<OpenTaskRow>(
+      `SELECT task_id::text AS task_id, task_type, due_at, tags, state->'payload' AS payload, version
+       FROM inbox_tasks WHERE org_id = $1 AND status_rank < 3 ${changedOnly ? 'AND urgency_version IS DISTINCT FROM version' : ''}`,
+      [orgId],
+    );
+    if (rows.length === 0) return;
+    const sloLeft = await this.slos.secondsLeft(orgId, now, changedOnly ? rows.map((row) => row.task_id) : undefined);
+    const results = rows.map((row) => {
+      const urgency = evaluateUrgency(rules, {
+        taskType: row.task_type,
+        now,
+        dueAt: row.due_at,
+        sloSecondsLeft: sloLeft.get(row.task_id),
+        tags: row.tags,
+        payload: row.payload ?? {},
+      });
+      return {
+        id: row.task_id,
+        rank: urgencyRank[urgency.level],
+        level: urgency.level,
+        reason: urgency.reason,
+        version: row.version,
+      };
+    });
+    // Only rows that differ are written: the timer's passes leave settled rows (and their dead tuples) alone.
+    await this.pool.query(
+      `UPDATE inbox_tasks t SET urgency_rank = u.rank, urgency_level = u.level, urgency_reason = u.reason, urgency_version = u.version
+       FROM unnest($2::uuid[], $3::smallint[], $4::text[], $5::text[], $6::integer[]) AS u(id, rank, level, reason, version)
+       WHERE t.org_id = $1 AND t.task_id = u.id
+         AND (t.urgency_rank, t.urgency_level, t.urgency_reason, t.urgency_version) IS DISTINCT FROM (u.rank, u.level, u.reason, u.version)`,
+      [
+        orgId,
+        results.map((r) => r.id),
+        results.map((r) => r.rank),
+        results.map((r) => r.level),
+        results.map((r) => r.reason),
+        results.map((r) => r.version),
+      ],
+    );
+  }
+}
