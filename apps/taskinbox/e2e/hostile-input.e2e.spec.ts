@@ -92,6 +92,18 @@ describe('refused with 400 naming the field, and nothing appended', () => {
     expect(body.details).toEqual([{ field: 'actions.0', in: 'body', problems: ['actions.0 must be an object, not null'] }]);
   });
 
+  it('HTTP: a list where an object belongs (a schedule rule\'s target; found by the fuzz suite: it reached the code as an object)', async () => {
+    for (const target of [[], undefined]) {
+      const rule = { days: [1], start: '09:00', end: '17:00', target };
+      const { status, body } = await call(t.url, 'POST', '/api/oncall/schedules', {
+        token: org.tokens.admin,
+        body: { name: 'support', timeZone: 'Europe/Berlin', rules: [rule] },
+      });
+      expect([target, status]).toEqual([target, 400]);
+      expect(body.details).toEqual([{ field: 'rules.0.target', problems: expect.arrayContaining(['target must be an object']) }]);
+    }
+  });
+
   it('NATS: a NUL character in a task title', async () => {
     const { err } = await natsRequest(taskSubjects.create, nul);
     expect(err).toMatchObject({

@@ -4,7 +4,6 @@ export { WebhookDeliveryNotFound, WebhookEndpointNotFound, WebhookUrlRefused } f
 export { UrlGuard, type Resolver, type ResolvedAddress } from './url/url.guard';
 export { SecretCipher } from './secrets/secret.cipher';
 export { generateSecret, signatureHeader, signingSecrets } from './secrets/webhook.signer';
-export { SecretCipher } from './secrets/secret.cipher';
 export { WebhookSender, type SendRequest, type SendResult } from './delivery/webhook.sender';
 export { DeliveryFanOut, webhookBody } from './delivery/delivery.fan-out';
 export { DeliveryHistory } from './delivery/delivery.history';

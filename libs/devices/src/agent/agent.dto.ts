@@ -5,6 +5,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -66,6 +67,7 @@ export class EnrolDto {
   name?: string;
 
   @ApiProperty({ type: DeviceFactsDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => DeviceFactsDto)
   facts!: DeviceFactsDto;
@@ -121,6 +123,7 @@ export class EnrolmentView extends AgentSessionView {
 
 export class ReportFactsDto {
   @ApiProperty({ type: DeviceFactsDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => DeviceFactsDto)
   facts!: DeviceFactsDto;
@@ -195,6 +198,7 @@ export class RunStartDto {
     description: 'A slot the agent fired from its cached schedule: the run id must be the slot’s (uuid v5).',
   })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ScheduledSlotDto)
   schedule?: ScheduledSlotDto;

@@ -51,6 +51,7 @@ export class PreferencesDto {
     description: 'Holds back everything but urgent notifications until they end; null: none.',
   })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => QuietHoursDto)
   quietHours!: QuietHoursDto | null;

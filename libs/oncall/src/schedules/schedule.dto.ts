@@ -8,6 +8,7 @@ import {
   IsDateString,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -52,6 +53,7 @@ export class ScheduleRuleDto {
   end!: string;
 
   @ApiProperty({ type: RuleTargetDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => RuleTargetDto)
   target!: RuleTargetDto;

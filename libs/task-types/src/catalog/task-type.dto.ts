@@ -173,6 +173,7 @@ export class TaskTypeVersionDto {
 
   @ApiPropertyOptional({ type: TaskTypeDefaultsDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => TaskTypeDefaultsDto)
   defaults?: TaskTypeDefaultsDto;
