@@ -83,6 +83,15 @@ describe('refused with 400 naming the field, and nothing appended', () => {
     expect(body.details).toEqual([{ field: deepField, in: 'body', problems: ['is nested deeper than 32 levels'] }]);
   });
 
+  it('HTTP: a null among a job\'s actions (found by the fuzz suite: class-transformer threw)', async () => {
+    const { status, body } = await call(t.url, 'POST', '/api/jobs', {
+      token: org.tokens.admin,
+      body: { name: 'nightly', actions: [null] },
+    });
+    expect(status).toBe(400);
+    expect(body.details).toEqual([{ field: 'actions.0', in: 'body', problems: ['actions.0 must be an object, not null'] }]);
+  });
+
   it('NATS: a NUL character in a task title', async () => {
     const { err } = await natsRequest(taskSubjects.create, nul);
     expect(err).toMatchObject({

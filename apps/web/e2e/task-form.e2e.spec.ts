@@ -133,18 +133,138 @@ describe('creating and editing a task by hand', () => {
   });
 
   it('looks right on a phone and on a desktop (screenshots)', async () => {
+    const { template } = await kettleRefund();
     for (const viewport of ['phone', 'desktop'] as const) {
       const { page } = await web.open({ viewport, as: web.admin });
-      await page.goto(`${web.t.url}/tasks/new`);
+      await page.goto(`${web.t.url}/tasks/new?template=${template.id}`);
       const form = page.getByRole('form', { name: 'New task' });
-      await form.getByLabel(/^Title/).fill('Replace the broken kettle for order ORD-1042');
+      await form.getByLabel(/^Order/).fill('ORD-1042');
+      await form.getByLabel(/^Amount/).fill('49.90');
       await form.getByLabel(/^Description/).fill('Customer sent a photo of the cracked lid.');
-      await form.getByLabel('Priority').selectOption('high');
-      await form.getByLabel(/^Tags/).fill('refund, vip');
       await form.getByLabel(/^Customer/).fill('ACME-42');
       await page.evaluate('window.scrollTo(0, 0)');
       expect(await scrollsSideways(page)).toBe(false);
       await screenshot(page, `new-task-${viewport}`);
+    }
+  });
+});
+
+/** A registered type with a schema, a form UI schema and a layout, and a template for it. */
+async function kettleRefund(): Promise<{ key: string; template: { id: string; name: string } }> {
+  const key = `refund.kettle-${Math.random().toString(36).slice(2, 8)}`;
+  await apiSend('POST', '/api/task-types', {
+    key,
+    name: 'Kettle refund',
+    schema: {
+      type: 'object',
+      required: ['orderId', 'amount'],
+      properties: {
+        orderId: { type: 'string', title: 'Order', pattern: '^ORD-[0-9]+$', description: 'As on the receipt, e.g. ORD-1042' },
+        amount: { type: 'number', title: 'Amount', exclusiveMinimum: 0 },
+        reason: { type: 'string', title: 'Reason' },
+        items: { type: 'array', title: 'Items', items: { type: 'string' } },
+      },
+    },
+    uiSchema: { 'ui:order': ['orderId', 'amount', 'reason', 'items'], reason: { 'ui:widget': 'textarea' } },
+    layout: [
+      { field: '/orderId', label: 'Order', format: 'text' },
+      { field: '/amount', label: 'Refund', format: 'money' },
+      { field: '/items', label: 'Items', format: 'list' },
+      { field: '/reason', label: 'Reason', format: 'text' },
+    ],
+  });
+  const template = await apiSend<{ id: string; name: string }>('POST', '/api/templates', {
+    name: `Kettle refund ${key.slice(-6)}`,
+    type: key,
+    title: 'Refund a cracked kettle',
+    dueOffset: 'P3D',
+    priority: 'high',
+    tags: ['refund'],
+    payload: { items: ['KETTLE-2'], reason: 'Cracked lid' },
+  });
+  return { key, template };
+}
+
+async function apiSend<T>(method: string, path: string, body: unknown): Promise<T> {
+  const response = await fetch(`${web.t.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${web.org.tokens.admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+describe('a typed task from a template', () => {
+  it('on a phone, a person creates it through the generated form, edits its assignees, and sees the type\'s layout', async () => {
+    const member = await web.org.addUser('member');
+    const colleague = await web.org.addUser('member');
+    const { key, template } = await kettleRefund();
+    const { page } = await web.open({ viewport: 'phone', as: member });
+    await page.goto(`${web.t.url}/tasks/new`);
+    const form = page.getByRole('form', { name: 'New task' });
+    await form.waitFor();
+    await page.getByLabel('Start from').selectOption({ label: `Template: ${template.name}` });
+    expect(new URL(page.url()).searchParams.get('template')).toBe(template.id);
+
+    // The template's details and payload fill the form; the type's schema makes the payload fields.
+    await eventually('the template in the form', async () => (await form.getByLabel(/^Title/).inputValue()) === 'Refund a cracked kettle');
+    expect(await form.getByLabel('Priority').inputValue()).toBe('high');
+    expect(await form.getByLabel(/^Reason/).inputValue()).toBe('Cracked lid');
+    await form.getByRole('group', { name: 'Assignees' }).getByLabel(colleague.email).check();
+    await form.getByLabel(/^Order/).fill('order 7');
+    await form.getByLabel(/^Amount/).fill('49.9');
+    expect(await scrollsSideways(page)).toBe(false);
+
+    // A payload the schema refuses is named beside its field, in the browser, and nothing is sent.
+    await form.getByRole('button', { name: 'Create task' }).click();
+    await expectText(form.locator('.payload-form'), /pattern/);
+    expect(page.url()).toMatch(/\/tasks\/new/);
+    await form.getByLabel(/^Order/).fill('ORD-7');
+    await form.getByRole('button', { name: 'Create task' }).click();
+
+    await page.getByRole('heading', { level: 1, name: 'Refund a cracked kettle' }).waitFor();
+    await page.locator('.task-page.loaded').waitFor();
+    const taskId = page.url().split('/tasks/')[1];
+    // The type's layout, in its order and formats.
+    const payload = page.getByRole('region', { name: 'Payload' });
+    await expectText(payload, 'ORD-7');
+    expect(await payload.locator('dt').allInnerTexts()).toEqual(['Order', 'Refund', 'Items', 'Reason']);
+    await expectText(payload.locator('dd').nth(1), '49.90');
+    await expectText(payload.locator('li'), 'KETTLE-2');
+    expect(await fact(page, 'Priority')).toBe('High');
+    const made = await apiGet<{ taskType: string; typeVersion: number; dueAt: string; payload: unknown; assignees: unknown[]; createdAt: string }>(
+      `/api/tasks/${taskId}`,
+    );
+    expect(made).toMatchObject({
+      taskType: key,
+      typeVersion: 1,
+      payload: { orderId: 'ORD-7', amount: 49.9, items: ['KETTLE-2'], reason: 'Cracked lid' },
+      assignees: [{ kind: 'user', id: colleague.id }],
+    });
+    // Due three days after creation, from the template's offset.
+    expect(Date.parse(made.dueAt) - Date.parse(made.createdAt)).toBe(3 * 86_400_000);
+
+    // Its assignees change on the edit page.
+    await page.getByRole('link', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: 'Edit task' });
+    const people = edit.getByRole('group', { name: 'Assignees' });
+    await people.getByLabel(colleague.email).uncheck();
+    await people.getByLabel(member.email).check();
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('.task-page.loaded').waitFor();
+    await eventually('the member assigned instead', async () => {
+      const now = await apiGet<{ assignees: { id: string }[] }>(`/api/tasks/${taskId}`);
+      return now.assignees.length === 1 && now.assignees[0].id === member.id;
+    });
+
+    for (const viewport of ['phone', 'desktop'] as const) {
+      const shown = await web.open({ viewport, as: member });
+      await shown.page.goto(`${web.t.url}/tasks/${taskId}`);
+      await shown.page.locator('.task-page.loaded').waitFor();
+      await expectText(shown.page.getByRole('region', { name: 'Payload' }), 'ORD-7');
+      expect(await scrollsSideways(shown.page)).toBe(false);
+      await screenshot(shown.page, `task-typed-${viewport}`);
     }
   });
 });

@@ -1,16 +1,39 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Locator, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { until } from '@taskinbox/testing';
+import { pdf } from '../../../libs/attachments/src/attachments.fixture';
 import { alreadyTakenNotice } from './notices.fixture';
 import { expectText, type Person, screenshot, scrollsSideways, startWebApp, type WebApp } from './web-app.fixture';
 
 jest.setTimeout(90_000);
 
 let web: WebApp;
+/** The sending service's file server, on this machine: the app fetches URL attachments from it once. */
+let sender: Server;
+let senderUrl: string;
+const senderSaw: string[] = [];
 beforeAll(async () => {
-  web = await startWebApp();
+  const files: Record<string, [string, Buffer]> = {
+    '/photos/cracked-lid.jpg': ['image/jpeg', await sharp(Buffer.from(kettlePhoto)).jpeg().toBuffer()],
+    '/receipts/ORD-1042.pdf': ['application/pdf', pdf()],
+    '/receipts/ORD-3003.pdf': ['application/pdf', pdf()],
+  };
+  sender = createServer((request, response) => {
+    senderSaw.push(request.url ?? '');
+    const file = files[request.url ?? ''];
+    response.writeHead(file ? 200 : 404, file ? { 'content-type': file[0] } : {});
+    response.end(file?.[1]);
+  });
+  await new Promise<void>((resolve) => sender.listen(0, '127.0.0.1', resolve));
+  senderUrl = `http://127.0.0.1:${(sender.address() as AddressInfo).port}`;
+  web = await startWebApp({ env: { ATTACHMENTS_FETCH_ALLOWED_HOSTS: '127.0.0.1' } });
 });
 afterAll(async () => {
   await web?.close();
+  sender?.closeAllConnections();
+  await new Promise((resolve) => sender?.close(resolve));
 });
 
 const refundPayload = {
@@ -107,23 +130,27 @@ describe('the task page', () => {
     await until(page, `document.querySelector('.comment-form textarea').value === ''`);
   });
 
-  it('lists an attachment added over the API, live, as a link', async () => {
+  it('shows an attachment added by URL over the API live, kept by taskinbox: the page never asks the sender', async () => {
     const task = await web.createTask({ type: 'refund.request', title: 'Refund with receipt' });
     const { page } = await openTask(web.admin, task.id, 'desktop');
     const attachments = page.getByRole('region', { name: /Attachments/ });
     await expectText(attachments, 'No attachments.');
 
-    const url = 'https://files.example.com/receipts/ORD-3003.pdf';
+    const pageAskedSender: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().startsWith(senderUrl)) pageAskedSender.push(request.url());
+    });
+    const before = senderSaw.length;
     await command('POST', `/api/tasks/${task.id}/attachments`, web.org.tokens.service, {
       name: 'receipt-ORD-3003.pdf',
-      url,
-      contentType: 'application/pdf',
-      sizeBytes: 48_213,
+      url: `${senderUrl}/receipts/ORD-3003.pdf`,
     });
     const link = attachments.getByRole('link', { name: 'receipt-ORD-3003.pdf' });
     await link.waitFor({ timeout: 10_000 });
-    expect(await link.getAttribute('href')).toBe(url);
-    await expectText(attachments, '48 KB');
+    expect(await link.getAttribute('href')).toMatch(/^\/api\/attachments\/[0-9a-f-]+\/files\/original\?expires=\d+&signature=/);
+    await expectText(attachments, 'application/pdf');
+    expect(senderSaw.slice(before)).toEqual(['/receipts/ORD-3003.pdf']);
+    expect(pageAskedSender).toEqual([]);
   });
 
   it('updates without a reload when another user starts the task', async () => {
@@ -195,21 +222,17 @@ describe('the task page', () => {
     });
     await command('POST', `/api/tasks/${task.id}/attachments`, web.org.tokens.service, {
       name: 'cracked-lid.jpg',
-      url: 'https://files.example.com/photos/cracked-lid.jpg',
-      contentType: 'image/jpeg',
-      sizeBytes: 183_442,
+      url: `${senderUrl}/photos/cracked-lid.jpg`,
     });
     await command('POST', `/api/tasks/${task.id}/attachments`, web.org.tokens.service, {
       name: 'receipt-ORD-1042.pdf',
-      url: 'https://files.example.com/receipts/ORD-1042.pdf',
-      contentType: 'application/pdf',
-      sizeBytes: 48_213,
+      url: `${senderUrl}/receipts/ORD-1042.pdf`,
     });
     await command('POST', `/api/inbox/tasks/${task.id}/claim`, web.admin.token);
     await comment(task.id, 'Photo confirms the damage. Refunding in full.', web.admin.token);
 
     for (const viewport of ['phone', 'desktop'] as const) {
-      const { page } = await openTask(web.admin, task.id, viewport, { photos: true });
+      const { page } = await openTask(web.admin, task.id, viewport);
       await expectText(timeline(page), 'Photo confirms the damage.');
       await page.getByAltText('Preview of cracked-lid.jpg').scrollIntoViewIfNeeded();
       await until(page, `[...document.images].every((image) => image.complete)`);
@@ -220,20 +243,15 @@ describe('the task page', () => {
   });
 });
 
-/** Opens /tasks/{id} signed in as `who`; optionally without the live stream, or with pictures for files.example.com. */
+/** Opens /tasks/{id} signed in as `who`; optionally without the live stream. */
 async function openTask(
   who: Person,
   taskId: string,
   viewport: 'phone' | 'desktop' | 'narrowest',
-  { offline = false, photos = false } = {},
+  { offline = false } = {},
 ): Promise<{ page: Page }> {
   const { context, page } = await web.open({ viewport, as: who });
   if (offline) await context.route('**/api/stream**', (route) => route.abort());
-  // The machine has no internet: the picture an attachment points at is served here.
-  if (photos)
-    await context.route('https://files.example.com/**', (route) =>
-      route.fulfill({ status: 200, contentType: 'image/svg+xml', body: kettlePhoto }),
-    );
   await page.goto(`${web.t.url}/tasks/${taskId}`);
   await page.locator('.task-page.loaded').waitFor();
   return { page };

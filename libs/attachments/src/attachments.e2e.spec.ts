@@ -183,6 +183,7 @@ describe('the OpenAPI document', () => {
         'GET /api/attachments/{id}',
         'GET /api/attachments/{id}/files/{variant}',
         'GET /api/tasks/{id}/attachments',
+        'POST /api/tasks/{id}/attachments',
         'POST /api/tasks/{id}/attachments/upload',
         'POST /api/uploads/tus',
         'PATCH /api/uploads/tus/{uploadId}',

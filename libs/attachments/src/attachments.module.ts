@@ -8,10 +8,15 @@ import { CONFIG, type Config } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
 import { createLogger } from '@taskinbox/http';
 import { IngestModule, TaskCommandHandler } from '@taskinbox/ingest';
+import { UrlGuard } from '@taskinbox/webhooks';
 import { ATTACHMENT_LIMITS, type AttachmentLimits, BLOB_STORE } from './attachments.tokens';
 import { AttachmentEraser } from './erasure/attachment.eraser';
 import { AttachmentIntake } from './intake/attachment.intake';
 import { UploadController } from './intake/upload.controller';
+import { UrlAttachmentNatsController } from './intake/url-attachment-nats.controller';
+import { UrlAttachmentController } from './intake/url-attachment.controller';
+import { UrlFetcher } from './intake/url.fetcher';
+import { UrlIntake } from './intake/url.intake';
 import { PreviewMaker } from './previews/preview.maker';
 import { PreviewQueue } from './previews/preview.worker';
 import { AttachmentCatalog } from './serving/attachment.catalog';
@@ -41,7 +46,7 @@ export function createBlobStore(config: Config['attachments']): BlobStore {
 }
 
 /**
- * Attachments: upload (multipart), storage (filesystem or S3), previews on a BullMQ queue,
+ * Attachments: upload (multipart, tus, or a URL the server fetches once), storage (filesystem or S3), previews on a BullMQ queue,
  * and serving through short-lived signed links. Needs ConfigModule, DatabaseModule, AuthModule
  * and IngestModule (the task's visibility and its TaskAttachmentAdded events) in the application.
  */
@@ -58,7 +63,7 @@ export class AttachmentsModule implements OnModuleInit, OnApplicationBootstrap, 
     return {
       module: AttachmentsModule,
       imports: [IngestModule],
-      controllers: [UploadController, AttachmentController, TusController],
+      controllers: [UploadController, UrlAttachmentController, UrlAttachmentNatsController, AttachmentController, TusController],
       providers: [
         { provide: BLOB_STORE, inject: [CONFIG], useFactory: (config: Config) => createBlobStore(config.attachments) },
         {
@@ -92,6 +97,19 @@ export class AttachmentsModule implements OnModuleInit, OnApplicationBootstrap, 
               tasks,
               { ...config.attachments, stagingDir: path.join(config.attachments.dir, '.staging') },
               (orgId, sha256) => previews.request(orgId, sha256),
+            ),
+        },
+        {
+          provide: UrlIntake,
+          inject: [AttachmentIntake, CONFIG],
+          useFactory: (intake: AttachmentIntake, config: Config) =>
+            new UrlIntake(
+              intake,
+              new UrlFetcher(new UrlGuard(config.attachments.fetchAllowedHosts), {
+                timeoutMs: config.attachments.fetchTimeoutMs,
+                maxRedirects: 3,
+                maxFileBytes: config.attachments.maxFileBytes,
+              }),
             ),
         },
         {

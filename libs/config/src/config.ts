@@ -131,6 +131,13 @@ export interface Config {
     urlTtlSeconds: number;
     /** ATTACHMENTS_PREVIEW_TIMEOUT_MS: a preview (one PDF page, one image) taking longer fails and shows an icon. */
     previewTimeoutMs: number;
+    /**
+     * ATTACHMENTS_FETCH_ALLOWED_HOSTS: comma-separated IPs/CIDRs that URL attachments may be fetched
+     * from although they are private, loopback and so on. Empty: public addresses only.
+     */
+    fetchAllowedHosts: string[];
+    /** ATTACHMENTS_FETCH_TIMEOUT_MS: fetching one URL attachment, body included, takes at most this long. */
+    fetchTimeoutMs: number;
   };
 }
 
@@ -307,6 +314,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       orgQuotaBytes: int('ATTACHMENTS_ORG_QUOTA_BYTES', 1024 ** 3, 1, 1024 ** 4),
       urlTtlSeconds: int('ATTACHMENTS_URL_TTL_SECONDS', 300, 10, 24 * 3600),
       previewTimeoutMs: int('ATTACHMENTS_PREVIEW_TIMEOUT_MS', 30_000, 1000, 600_000),
+      fetchAllowedHosts: cidrs('ATTACHMENTS_FETCH_ALLOWED_HOSTS'),
+      fetchTimeoutMs: int('ATTACHMENTS_FETCH_TIMEOUT_MS', 20_000, 1000, 600_000),
     },
   };
 

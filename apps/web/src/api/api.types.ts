@@ -49,6 +49,7 @@ export interface TaskSummary {
   assignees: Assignee[];
   customerRef: string | null;
   projectRef: string | null;
+  milestoneRef: string | null;
   /** The type version the payload was checked against; null or absent for unregistered types. */
   typeVersion?: number | null;
   private: boolean;

@@ -8,6 +8,36 @@ export interface TaskTypeVersion {
   version: number;
   name: string;
   layout: LayoutField[];
+  /** JSON Schema 2020-12 for the payload, and the form's UI schema (react-jsonschema-form). */
+  schema: Record<string, unknown>;
+  uiSchema?: Record<string, unknown>;
+}
+
+/** A template as GET /api/templates answers it (the parts the new-task page reads). */
+export interface TaskTemplate {
+  id: string;
+  name: string;
+  type: string;
+  title: string;
+  description?: string;
+  status?: 'pending' | 'waiting';
+  dueOffset?: string;
+  priority?: 'low' | 'normal' | 'high' | 'urgent';
+  assignees?: { kind: 'user' | 'group'; id: string }[];
+  tags?: string[];
+  customerRef?: string;
+  projectRef?: string;
+  milestoneRef?: string;
+  payload?: Record<string, unknown>;
+}
+
+/** The organisation's published task types, latest version each. */
+export function useTaskTypes() {
+  return useQuery({ queryKey: ['task-types'], queryFn: () => api<TaskTypeVersion[]>('GET', '/api/task-types'), staleTime: 60_000 });
+}
+
+export function useTemplates() {
+  return useQuery({ queryKey: ['templates'], queryFn: () => api<TaskTemplate[]>('GET', '/api/templates'), staleTime: 60_000 });
 }
 
 /** The type version a task was created with; versions are immutable, so it is read once. */

@@ -20,6 +20,7 @@ export interface TaskDraft {
   assignees: string[];
   customerRef: string;
   projectRef: string;
+  milestoneRef: string;
   private: boolean;
 }
 
@@ -33,6 +34,7 @@ export const emptyDraft: TaskDraft = {
   assignees: [],
   customerRef: '',
   projectRef: '',
+  milestoneRef: '',
   private: false,
 };
 
@@ -51,6 +53,7 @@ export function draftOf(task: TaskDetail): TaskDraft {
     assignees: task.assignees.map(assigneeId),
     customerRef: task.customerRef ?? '',
     projectRef: task.projectRef ?? '',
+    milestoneRef: task.milestoneRef ?? '',
     private: task.private,
   };
 }
@@ -65,6 +68,7 @@ export interface TaskDetailsBody {
   assignees: string[];
   customerRef: string | null;
   projectRef: string | null;
+  milestoneRef: string | null;
   private: boolean;
 }
 
@@ -85,6 +89,7 @@ export function bodyOf(draft: TaskDraft): TaskDetailsBody {
     assignees: draft.assignees,
     customerRef: text(draft.customerRef),
     projectRef: text(draft.projectRef),
+    milestoneRef: text(draft.milestoneRef),
     private: draft.private,
   };
 }
@@ -210,6 +215,16 @@ export function TaskDetailsFields({ draft, onChange }: { draft: TaskDraft; onCha
             maxLength={200}
             placeholder="e.g. website-relaunch"
             onChange={(event) => set('projectRef', event.target.value)}
+          />
+        </label>
+        <label>
+          Milestone <span className="muted">(optional)</span>
+          <input
+            name="milestoneRef"
+            value={draft.milestoneRef}
+            maxLength={200}
+            placeholder="e.g. 2027-q1"
+            onChange={(event) => set('milestoneRef', event.target.value)}
           />
         </label>
       </fieldset>

@@ -52,7 +52,7 @@ export class UploadController {
         via: 'multipart',
         correlationId: String(request.id),
       });
-      return await this.answer(principal.orgId, accepted);
+      return await this.catalog.uploaded(principal.orgId, accepted);
     } catch (error) {
       // The body may still be arriving: end the connection after the answer rather than read it all.
       if (!request.raw.readableEnded) {
@@ -61,10 +61,5 @@ export class UploadController {
       }
       throw error;
     }
-  }
-
-  private async answer(orgId: string, accepted: { id: string; deduplicated: boolean }): Promise<UploadedAttachmentView> {
-    const row = await this.catalog.row(accepted.id, orgId);
-    return { ...this.catalog.view(row!), deduplicated: accepted.deduplicated };
   }
 }

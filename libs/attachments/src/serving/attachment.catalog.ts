@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { Principal } from '@taskinbox/auth';
 import type { TaskCommandHandler } from '@taskinbox/ingest';
 import { AttachmentNotFound } from '../attachments.errors';
-import type { AttachmentView } from './attachment.view';
+import type { AttachmentView, UploadedAttachmentView } from './attachment.view';
 import type { FileLinks } from './file.links';
 
 export interface AttachmentRow {
@@ -66,6 +66,12 @@ export class AttachmentCatalog {
       orgId ? [id, orgId] : [id],
     );
     return rows[0];
+  }
+
+  /** The answer to a file just taken in (upload or URL): its view, and whether the bytes were already kept. */
+  async uploaded(orgId: string, accepted: { id: string; deduplicated: boolean }): Promise<UploadedAttachmentView> {
+    const row = await this.row(accepted.id, orgId);
+    return { ...this.view(row!), deduplicated: accepted.deduplicated };
   }
 
   view(row: AttachmentRow): AttachmentView {

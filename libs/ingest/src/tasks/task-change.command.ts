@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, AssigneeRef, ExistingTask, TaskCommand, TaskDetails } from '@taskinbox/domain';
-import type { AttachmentDto, ChangeStatusDto, CommentDto, CompleteTaskDto, PostInfoDto, ReasonDto } from './task.dto';
+import type { ChangeStatusDto, CommentDto, CompleteTaskDto, PostInfoDto, ReasonDto } from './task.dto';
 
 /**
  * The resolution of a task completed without one: the seed's contract is `PUT
@@ -37,12 +37,6 @@ export const taskChanges = {
   assign: (assignee: AssigneeRef): TaskChange => (_, by, now) => ({ type: 'AssignTask', assignee, by, now }),
   unassign: (assignee: AssigneeRef): TaskChange => (_, by, now) => ({ type: 'UnassignTask', assignee, by, now }),
   postInfo: (body: PostInfoDto): TaskChange => (_, by, now) => ({ type: 'PostTaskInfo', info: body.info, note: body.note, by, now }),
-  attach: (body: AttachmentDto): TaskChange => (_, by, now) => ({
-    type: 'AddTaskAttachment',
-    attachment: { id: randomUUID(), name: body.name, url: body.url, contentType: body.contentType, sizeBytes: body.sizeBytes },
-    by,
-    now,
-  }),
   /**
    * The seed's `PUT /api/inbox/tasks/{id} {"status": …}` names a target status; this picks
    * the command that reaches it from where the task is now.

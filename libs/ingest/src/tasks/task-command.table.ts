@@ -3,7 +3,6 @@ import { type AccessRule, type PeopleDirectory, type Principal, workers } from '
 import { type TaskChange, taskChanges } from './task-change.command';
 import {
   AssigneeRefDto,
-  AttachmentDto,
   ChangeStatusDto,
   CommentDto,
   CompleteTaskDto,
@@ -79,7 +78,6 @@ export const taskCommandTable = {
     build: (body) => taskChanges.unassign({ kind: body.kind, id: body.id.toLowerCase() }),
   }),
   postInfo: command({ allow: writers, subject: taskSubjects.postInfo, body: PostInfoDto, build: (body) => taskChanges.postInfo(body) }),
-  attach: command({ allow: writers, subject: taskSubjects.attach, body: AttachmentDto, build: (body) => taskChanges.attach(body) }),
 };
 
 export type TaskCommandName = keyof typeof taskCommandTable;

@@ -5,7 +5,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Allow, CurrentPrincipal, type Principal } from '@taskinbox/auth';
 import {
   AssigneeRefDto,
-  AttachmentDto,
   ChangeStatusDto,
   CommentDto,
   CompleteTaskDto,
@@ -160,13 +159,6 @@ export class TaskController {
   @HttpCode(201)
   postInfo(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: PostInfoDto, @Req() request: FastifyRequest) {
     return this.run(principal, id, request, commands.postInfo, body);
-  }
-
-  @Allow(commands.attach.allow)
-  @Post('tasks/:id/attachments')
-  @HttpCode(201)
-  attach(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: AttachmentDto, @Req() request: FastifyRequest) {
-    return this.run(principal, id, request, commands.attach, body);
   }
 
   @ApiOperation({ summary: 'Suggest a person or group of the organisation as an owner (yourself included). Not a lock: the claim is.' })

@@ -1,19 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsBoolean,
   IsIn,
-  IsInt,
   IsISO8601,
   IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
-  IsUrl,
   Matches,
   MaxLength,
-  Min,
   Validate,
 } from 'class-validator';
 import { type AssigneeInput, assigneeRefSchema, IsAssigneeList } from '@taskinbox/auth';
@@ -190,32 +186,6 @@ export class PostInfoDto {
   @IsString()
   @MaxLength(2000)
   note?: string;
-}
-
-export class AttachmentDto {
-  @ApiProperty({ example: 'receipt.pdf' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  name!: string;
-
-  @ApiProperty({ example: 'https://files.example.com/receipt.pdf' })
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
-  @MaxLength(2000)
-  url!: string;
-
-  @ApiPropertyOptional({ example: 'application/pdf' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  contentType?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  sizeBytes?: number;
 }
 
 export class AssigneeRefDto {

@@ -342,7 +342,7 @@ describe('the rest of the life of a task', () => {
     expect(cancelled.body.status).toBe('cancelled');
   });
 
-  it('details are updated, info is posted by a third party, attachments are listed', async () => {
+  it('details are updated and info is posted by a third party', async () => {
     const task = await newTask();
     const updated = await api('PATCH', `/api/tasks/${task.id}`, acme.tokens.member, { priority: 'urgent', tags: ['vip'] });
     expect(updated.body).toMatchObject({ priority: 'urgent', tags: ['vip'], version: 1 });
@@ -350,10 +350,8 @@ describe('the rest of the life of a task', () => {
     const info = await api('POST', `/api/tasks/${task.id}/info`, vendor.key, { info: { trackingNumber: 'ZX81' } });
     expect(info.status).toBe(201);
     expect(info.body.version).toBe(2);
-    const attached = await api('POST', `/api/tasks/${task.id}/attachments`, acme.tokens.service, { name: 'receipt.pdf', url: 'https://files.example.com/r.pdf' });
-    expect(attached.status).toBe(201);
     const { rows } = await t.pool.query('SELECT event_type FROM es_events WHERE stream_id = $1 ORDER BY stream_revision', [`task-${task.id}`]);
-    expect(rows.map((r: { event_type: string }) => r.event_type)).toEqual(['TaskCreated', 'TaskUpdated', 'TaskInfoPosted', 'TaskAttachmentAdded']);
+    expect(rows.map((r: { event_type: string }) => r.event_type)).toEqual(['TaskCreated', 'TaskUpdated', 'TaskInfoPosted']);
   });
 
   it('lists only the actions the caller may take now', async () => {
