@@ -361,6 +361,34 @@ describe('a status link', () => {
     expect((await api('POST', `/status/${'C'.repeat(43)}/answer`, undefined, { requestId: 'x' })).status).toBe(404);
   });
 
+  it('counts the people on call as the people on duty, when the organisation has on-call schedules', async () => {
+    await refundTask();
+    const id = await refundTask();
+    const token = tokenOf((await api('POST', `/api/tasks/${id}/status-link`, acme.tokens.service)).body.url);
+    await projected(t);
+    // Workers of acme: its admin and member, and ann.
+    const backlog = (body: { eta: { explanation: string[] } }) => body.eta.explanation.find((sentence) => sentence.includes('ahead of yours'));
+    expect(backlog((await api('GET', `/api/status/${token}`)).body)).toMatch(/ahead of yours and 3 people work on them/);
+
+    const rotation = await api('POST', '/api/oncall/rotations', acme.tokens.admin, {
+      name: 'first line',
+      timeZone: 'UTC',
+      startDate: '2026-01-05',
+      handoffTime: '00:00',
+      shiftUnit: 'weeks',
+      shiftLength: 1,
+      people: [ann.id],
+    });
+    expect(rotation.status).toBe(201);
+    const schedule = await api('POST', '/api/oncall/schedules', acme.tokens.admin, {
+      name: 'always',
+      timeZone: 'UTC',
+      rules: [{ days: [0, 1, 2, 3, 4, 5, 6], start: '00:00', end: '00:00', target: { kind: 'rotation', id: rotation.body.id } }],
+    });
+    expect(schedule.status).toBe(201);
+    expect(backlog((await api('GET', `/api/status/${token}`)).body)).toMatch(/ahead of yours and 1 person works on them/);
+  });
+
   it('refuses hostile settings with 400', async () => {
     for (const bad of [
       { linkTtlDays: 0, publicStats: false, etaHooks: [] },

@@ -16,5 +16,4 @@ export const transparencyErrors = {
   formExpired: () => coded('end_user_form_expired', 'This form is out of date: open the status page again.'),
   /** A form that is not one a status page can show; `problem` names where, e.g. form.properties.a. */
   invalidForm: (problem: string) => coded('invalid_input', problem, [{ field: 'form', in: 'body', problems: [problem] }]),
-  invalid: (field: string, problem: string) => coded('invalid_input', `${field} ${problem}`, [{ field, in: 'body', problems: [problem] }]),
 };

@@ -1,9 +1,11 @@
 import { Global, Module } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { Pool } from 'pg';
 import { CONFIG, type Config } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
 import { EVENT_STORE, type EventStore } from '@taskinbox/event-store';
 import { IngestModule, STATUS_LINK_ISSUER, TaskCommandHandler } from '@taskinbox/ingest';
+import { ScheduleService } from '@taskinbox/oncall';
 import { QueryModule } from '@taskinbox/query';
 import { PayloadSchemas, TaskTypeCatalog, TaskTypesModule } from '@taskinbox/task-types';
 import { EtaCalibrationController } from './eta/eta-calibration.controller';
@@ -30,7 +32,21 @@ import { TaskStatusService } from './status/task-status.service';
   controllers: [StatusLinkController, TaskStatusController, EndUserRequestController, TransparencySettingsController, EtaCalibrationController],
   providers: [
     { provide: TransparencySettingsService, inject: [PG_POOL], useFactory: (pool: Pool) => new TransparencySettingsService(pool) },
-    { provide: EtaService, inject: [PG_POOL], useFactory: (pool: Pool) => new EtaService(pool) },
+    {
+      provide: EtaService,
+      inject: [PG_POOL, ModuleRef],
+      useFactory: (pool: Pool, modules: ModuleRef) => {
+        // On-call is optional in an app: when it is there, the people on call are the people on duty.
+        const onCall = (): ScheduleService | undefined => {
+          try {
+            return modules.get(ScheduleService, { strict: false });
+          } catch {
+            return undefined;
+          }
+        };
+        return new EtaService(pool, async (orgId, scheduleId, at) => (await onCall()?.whoIsOnCall(orgId, scheduleId, at)) ?? []);
+      },
+    },
     {
       provide: StatusLinks,
       inject: [PG_POOL, EVENT_STORE, CONFIG],

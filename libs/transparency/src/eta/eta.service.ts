@@ -16,9 +16,15 @@ export interface EtaSubject {
   features: Record<string, unknown>;
 }
 
+/** Who is on call now on one of an organisation's schedules (libs/oncall), when the app has on-call. */
+export type OnCallNow = (orgId: string, scheduleId: string, at: Date) => Promise<string[]>;
+
 /** Gathers what the pure estimate needs from the read models: history, calendar, queue, people. */
 export class EtaService {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly onCallNow?: OnCallNow,
+  ) {}
 
   async forTask(task: EtaSubject, hooks: EtaHook[], now = Date.now()): Promise<Eta | undefined> {
     const [typeHistory, orgHistory, hours, ahead, onDuty] = await Promise.all([
@@ -102,8 +108,17 @@ export class EtaService {
     return rows[0].count;
   }
 
-  /** People who may work tasks (admins and members not blocked). */
+  /**
+   * People on duty: those on call now on any of the organisation's on-call schedules; without
+   * schedules (or nobody on call), everyone who may work tasks (admins and members not blocked).
+   */
   private async onDuty(orgId: string): Promise<number> {
+    if (this.onCallNow) {
+      const { rows: schedules } = await this.pool.query<{ id: string }>('SELECT id FROM oncall_schedules WHERE org_id = $1', [orgId]);
+      const now = new Date();
+      const people = new Set((await Promise.all(schedules.map((schedule) => this.onCallNow!(orgId, schedule.id, now)))).flat());
+      if (people.size > 0) return people.size;
+    }
     const { rows } = await this.pool.query<{ count: number }>(
       `SELECT count(*)::int AS count FROM memberships WHERE org_id = $1 AND role IN ('admin', 'member') AND blocked_at IS NULL`,
       [orgId],

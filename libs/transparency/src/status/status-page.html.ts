@@ -172,7 +172,7 @@ export function messagePage(message: string, back: string): string {
   return page('Status', `<h1>Status</h1><section><p>${escape(message)}</p><p><a href="${escape(back)}">Back to the status page</a></p></section>`);
 }
 
-export const statusLinkGoneMessage = 'This status link is unknown, was revoked or has expired.';
+const statusLinkGoneMessage = 'This status link is unknown, was revoked or has expired.';
 
 export function notFoundPage(): string {
   return page('Link not found', `<h1>Link not found</h1><section><p>${escape(statusLinkGoneMessage)}</p></section>`);
