@@ -102,6 +102,10 @@ describe('refused with 400 naming the field, and nothing appended', () => {
       expect([target, status]).toEqual([target, 400]);
       expect(body.details).toEqual([{ field: 'rules.0.target', problems: expect.arrayContaining(['target must be an object']) }]);
     }
+    // A list inside a list of objects, likewise (urgency rules: [[]] reached the code).
+    const nested = await call(t.url, 'PUT', '/api/urgency-rules', { token: org.tokens.admin, body: { rules: [[]] } });
+    expect(nested.status).toBe(400);
+    expect(nested.body.message).toMatch(/rules/);
   });
 
   it('NATS: a NUL character in a task title', async () => {

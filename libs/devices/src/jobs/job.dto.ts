@@ -7,6 +7,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -47,7 +48,9 @@ export class KeyValuePairDto {
 
 export class EnvironmentVariableDto extends KeyValuePairDto {
   @ApiProperty({ example: 'BACKUP_TARGET' })
-  @Matches(/^[A-Za-z_][A-Za-z0-9_]{0,199}$/, { message: 'environment key must be a variable name ([A-Za-z_][A-Za-z0-9_]*)' })
+  @Matches(/^[A-Za-z_][A-Za-z0-9_]{0,199}$/, {
+    message: 'environment key must be a variable name ([A-Za-z_][A-Za-z0-9_]*)',
+  })
   declare key: string;
 }
 
@@ -77,7 +80,10 @@ export class HttpActionDto extends ActionDto {
   method!: HttpMethod;
 
   @ApiProperty({ example: 'https://status.example.com/ping' })
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'url must be an http(s) URL' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'url must be an http(s) URL' },
+  )
   @MaxLength(2000)
   url!: string;
 
@@ -95,6 +101,7 @@ export class HttpActionDto extends ActionDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(jobLimits.maxPairs)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => KeyValuePairDto)
   form?: KeyValuePairDto[];
@@ -148,6 +155,7 @@ export class CommandActionDto extends ActionDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(jobLimits.maxPairs)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => EnvironmentVariableDto)
   environment?: EnvironmentVariableDto[];
@@ -196,6 +204,7 @@ export class JobDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(jobLimits.maxActions)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ActionDto, {
     keepDiscriminatorProperty: true,
@@ -239,12 +248,20 @@ export class JobDto {
   @Max(jobLimits.maxOutputMaxBytes)
   outputMaxBytes?: number;
 
-  @ApiPropertyOptional({ default: false, description: 'A failed run opens an inbox task for the team, linked to the run.' })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'A failed run opens an inbox task for the team, linked to the run.',
+  })
   @IsOptional()
   @IsBoolean()
   openTaskOnFailure?: boolean;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 3650, default: 30, description: 'Finished runs older than this are deleted.' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 3650,
+    default: 30,
+    description: 'Finished runs older than this are deleted.',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -308,7 +325,12 @@ class RunStarted {
 }
 
 export class RunNowView {
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'The runs of one group run share it.' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The runs of one group run share it.',
+  })
   batchId!: string | null;
   @ApiProperty({ type: [RunStarted] }) runs!: RunStarted[];
 }

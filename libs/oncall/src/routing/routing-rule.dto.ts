@@ -121,6 +121,7 @@ export class RoutingRuleDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => EscalationStepDto)
   escalation?: EscalationStepDto[];

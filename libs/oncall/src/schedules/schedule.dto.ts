@@ -74,6 +74,7 @@ export class ScheduleDto {
   @ApiProperty({ type: [ScheduleRuleDto] })
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ScheduleRuleDto)
   rules!: ScheduleRuleDto[];

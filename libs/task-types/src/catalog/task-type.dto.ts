@@ -103,12 +103,20 @@ export class TaskTypeActionDto {
   @MaxLength(500)
   confirm?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'JSON Schema 2020-12 of the arguments.' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'JSON Schema 2020-12 of the arguments.',
+  })
   @IsOptional()
   @IsObject()
   argsSchema?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { orderId: '/payload/orderId' } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { orderId: '/payload/orderId' },
+  })
   @IsOptional()
   @IsObject()
   argsFrom?: Record<string, string>;
@@ -132,7 +140,7 @@ export class TaskTypeActionDto {
   @Max(actionLimits.maxRetries)
   retries?: number;
 
-  @ApiPropertyOptional({ description: "Post the response back on the task as info." })
+  @ApiPropertyOptional({ description: 'Post the response back on the task as info.' })
   @IsOptional()
   @IsBoolean()
   postBack?: boolean;
@@ -146,7 +154,11 @@ export class TaskTypeVersionDto {
   @MaxLength(200)
   name!: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'JSON Schema 2020-12 of the payload (local $ref only; no $id, no $data).' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'JSON Schema 2020-12 of the payload (local $ref only; no $id, no $data).',
+  })
   @IsObject()
   schema!: Record<string, unknown>;
 
@@ -159,6 +171,7 @@ export class TaskTypeVersionDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => LayoutFieldDto)
   layout?: LayoutFieldDto[];
@@ -182,6 +195,7 @@ export class TaskTypeVersionDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(actionLimits.maxActions)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => TaskTypeActionDto)
   actions?: TaskTypeActionDto[];
@@ -190,7 +204,9 @@ export class TaskTypeVersionDto {
 export class CreateTaskTypeDto extends TaskTypeVersionDto {
   @ApiProperty({ example: 'refund.request' })
   @IsString()
-  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'key must be 1-64 lower-case letters, digits, dots, dashes or underscores' })
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
+    message: 'key must be 1-64 lower-case letters, digits, dots, dashes or underscores',
+  })
   key!: string;
 }
 
@@ -203,7 +219,10 @@ export class TaskTypeView extends CreateTaskTypeDto {
 }
 
 export class TaskTypeSettingsDto {
-  @ApiProperty({ enum: ['accept', 'refuse'], description: 'Tasks of unregistered types: accepted (default) or refused with a 400.' })
+  @ApiProperty({
+    enum: ['accept', 'refuse'],
+    description: 'Tasks of unregistered types: accepted (default) or refused with a 400.',
+  })
   @IsIn(['accept', 'refuse'])
   unknownTypes!: 'accept' | 'refuse';
 }

@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, Matches, MaxLength, Validate, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MaxLength,
+  Validate,
+  ValidateNested,
+} from 'class-validator';
 import { type AssigneeInput, assigneeRefSchema, IsAssigneeList, type NamedAssignee } from '@taskinbox/auth';
 import type { TaskPriority } from '../pure/task-type.definition';
 import { taskPriorities } from '../pure/task-type.definition';
@@ -28,7 +41,9 @@ export class TemplateDto {
 
   @ApiProperty({ example: 'general', description: 'Task type of the tasks it makes.' })
   @IsString()
-  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'type must be 1-64 lower-case letters, digits, dots, dashes or underscores' })
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
+    message: 'type must be 1-64 lower-case letters, digits, dots, dashes or underscores',
+  })
   type!: string;
 
   @ApiProperty({ example: 'Onboard the sponsor' })
@@ -50,7 +65,9 @@ export class TemplateDto {
 
   @ApiPropertyOptional({ example: 'P3D', description: 'ISO 8601 duration from creation to the due date.' })
   @IsOptional()
-  @Matches(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, { message: 'dueOffset must be an ISO 8601 duration, e.g. P3D or PT4H' })
+  @Matches(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, {
+    message: 'dueOffset must be an ISO 8601 duration, e.g. P3D or PT4H',
+  })
   dueOffset?: string;
 
   @ApiPropertyOptional({ enum: taskPriorities })
@@ -62,7 +79,8 @@ export class TemplateDto {
     type: 'array',
     maxItems: 20,
     items: { oneOf: [{ type: 'string', minLength: 1, maxLength: 200 }, assigneeRefSchema] },
-    description: "People or groups of the organisation (checked when saved): {kind, id}, or a person's id or e-mail or a group's id.",
+    description:
+      "People or groups of the organisation (checked when saved): {kind, id}, or a person's id or e-mail or a group's id.",
   })
   @IsOptional()
   @Validate(IsAssigneeList)
@@ -79,6 +97,7 @@ export class TemplateDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => TemplateFileDto)
   files?: TemplateFileDto[];
@@ -87,7 +106,11 @@ export class TemplateDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) projectRef?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) milestoneRef?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Payload of the tasks it makes (checked against the type then).' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Payload of the tasks it makes (checked against the type then).',
+  })
   @IsOptional()
   @IsObject()
   payload?: Record<string, unknown>;
@@ -99,7 +122,13 @@ export class TemplateView extends TemplateDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ type: 'array', items: { type: 'object', properties: { kind: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' } } } })
+  @ApiProperty({
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: { kind: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' } },
+    },
+  })
   declare assignees: NamedAssignee[];
 
   @ApiProperty()

@@ -8,6 +8,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -22,7 +23,10 @@ import type { EtaHook } from '../pure/eta';
 const ops = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in'] as const;
 
 export class EtaHookDto implements EtaHook {
-  @ApiProperty({ example: '/payload/tier', description: 'JSON Pointer into { payload, priority, customerRef, tags, taskType }.' })
+  @ApiProperty({
+    example: '/payload/tier',
+    description: 'JSON Pointer into { payload, priority, customerRef, tags, taskType }.',
+  })
   @IsString()
   @MaxLength(200)
   @Matches(/^(\/([^~/]|~[01])*)+$/, { message: 'feature must be a JSON Pointer, e.g. /payload/tier' })
@@ -32,7 +36,10 @@ export class EtaHookDto implements EtaHook {
   @IsIn(ops)
   op!: EtaHook['op'];
 
-  @ApiProperty({ description: 'Compared with the feature (a list for `in`, a number for gt/gte/lt/lte).', example: 'gold' })
+  @ApiProperty({
+    description: 'Compared with the feature (a list for `in`, a number for gt/gte/lt/lte).',
+    example: 'gold',
+  })
   @IsDefined()
   value!: unknown;
 
@@ -43,7 +50,12 @@ export class EtaHookDto implements EtaHook {
   @Max(100)
   multiply?: number;
 
-  @ApiPropertyOptional({ minimum: -100000, maximum: 100000, example: 60, description: 'Working minutes added after multiplying.' })
+  @ApiPropertyOptional({
+    minimum: -100000,
+    maximum: 100000,
+    example: 60,
+    description: 'Working minutes added after multiplying.',
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(-100_000)
@@ -58,7 +70,12 @@ export class EtaHookDto implements EtaHook {
 }
 
 export class TransparencySettingsDto {
-  @ApiProperty({ minimum: 1, maximum: 3650, example: 30, description: 'Days a status link keeps working after its task ends.' })
+  @ApiProperty({
+    minimum: 1,
+    maximum: 3650,
+    example: 30,
+    description: 'Days a status link keeps working after its task ends.',
+  })
   @IsInt()
   @Min(1)
   @Max(3650)
@@ -71,6 +88,7 @@ export class TransparencySettingsDto {
   @ApiProperty({ type: [EtaHookDto], description: 'Applied to every estimate, in order.' })
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => EtaHookDto)
   etaHooks!: EtaHookDto[];

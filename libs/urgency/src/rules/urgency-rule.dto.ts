@@ -111,6 +111,7 @@ export class UrgencyRulesDto {
   })
   @IsArray()
   @ArrayMaxSize(100)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => UrgencyRuleDto)
   rules!: UrgencyRuleDto[];
