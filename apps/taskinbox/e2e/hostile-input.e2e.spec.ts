@@ -108,6 +108,15 @@ describe('refused with 400 naming the field, and nothing appended', () => {
     expect(nested.body.message).toMatch(/rules/);
   });
 
+  it('HTTP: a date PostgreSQL cannot hold (found by the fuzz suite: a year of -89141 reached the query)', async () => {
+    const { status, body } = await call(t.url, 'POST', '/api/webhooks/endpoints/0193f1a2-7c3e-7d4a-9c1b-2f4e6a8b0c1d/recover', {
+      token: org.tokens.admin,
+      body: { since: '-089141-01-06T05:28:16.002Z' },
+    });
+    expect(status).toBe(400);
+    expect(body.details).toEqual([{ field: 'since', problems: ['since must be 1970 or later'] }]);
+  });
+
   it('NATS: a NUL character in a task title', async () => {
     const { err } = await natsRequest(taskSubjects.create, nul);
     expect(err).toMatchObject({

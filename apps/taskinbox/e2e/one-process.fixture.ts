@@ -6,11 +6,13 @@ import { appFeatureModules } from '../src/app.module';
  * The one-process app (every module of apps/taskinbox) on a test database. Webhooks record
  * deliveries but send none, and every host name resolves to one public documentation address
  * without asking DNS: what the tests here create must not reach the addresses they invent.
- * With `natsQueue` it also answers NATS requests, as `main.ts` does (queue 'ingest').
+ * With `natsQueue` it also answers NATS requests, as `main.ts` does (queue 'ingest'). Custom
+ * actions are recorded but run only with `runActions` (their calls reach only 127.0.0.1 then,
+ * with WEBHOOK_ALLOWED_HOSTS): a request of the fuzz suite must never call out.
  */
 export async function startOneProcessApp(
   env: NodeJS.ProcessEnv = {},
-  options: { natsQueue?: string } = {},
+  options: { natsQueue?: string; runActions?: boolean } = {},
 ): Promise<TestApp> {
   const queueName = `test-app-${randomBytes(4).toString('hex')}`;
   const t = await startTestApp({
@@ -19,7 +21,7 @@ export async function startOneProcessApp(
       webhooks: { queueName, deliver: false, resolver: async () => [{ address: '93.184.216.34', family: 4 }] },
       attachments: { queueName: `${queueName}-attachments` },
       notifications: { queueName: `${queueName}-notifications` },
-      taskActions: { queueName: `${queueName}-actions`, retryDelayMs: 100, resolver: async () => [{ address: '93.184.216.34', family: 4 }] },
+      taskActions: { queueName: `${queueName}-actions`, retryDelayMs: 100, work: options.runActions ?? false, resolver: async () => [] },
     }),
     env: { WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'), ...env },
     natsQueue: options.natsQueue,

@@ -68,7 +68,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   receiver = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  t = await startOneProcessApp({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' });
+  t = await startOneProcessApp({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' }, { runActions: true });
   acme = await t.createOrganisation('acme');
   const type = await api('POST', '/api/task-types', acme.tokens.admin, {
     key: 'refund.request',

@@ -10,13 +10,15 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  IsUUID,
   Max,
+  MaxDate,
   MaxLength,
   Min,
-  IsUUID,
+  MinDate,
+  type ValidatorConstraintInterface,
   Validate,
   ValidatorConstraint,
-  type ValidatorConstraintInterface,
 } from 'class-validator';
 import { publicEventTypes, sloEventTypes } from '@taskinbox/messaging';
 
@@ -132,16 +134,24 @@ export class UpdateEndpointDto {
   headers?: Record<string, string>;
 }
 
+// JavaScript dates reach 271,821 BC; PostgreSQL's timestamps do not, and nothing was delivered before 1970.
+const earliest = new Date(0);
+const latest = new Date('9999-12-31T23:59:59Z');
+
 export class RecoverDto {
   @ApiProperty({ example: '2026-01-01T00:00:00Z' })
   @Type(() => Date)
   @IsDate()
+  @MinDate(earliest, { message: 'since must be 1970 or later' })
+  @MaxDate(latest, { message: 'since must be before the year 10000' })
   since!: Date;
 
   @ApiPropertyOptional({ example: '2026-01-02T00:00:00Z', description: 'Exclusive upper bound; absent: up to now.' })
   @IsOptional()
   @Type(() => Date)
   @IsDate()
+  @MinDate(earliest, { message: 'until must be 1970 or later' })
+  @MaxDate(latest, { message: 'until must be before the year 10000' })
   until?: Date;
 }
 
