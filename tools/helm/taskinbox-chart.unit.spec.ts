@@ -4,7 +4,11 @@ import { parseAllDocuments } from 'yaml';
 import { helmBinary } from './helm.binary';
 
 const chart = path.join(__dirname, '..', '..', 'deploy', 'helm', 'taskinbox');
-const secrets = ['secrets.DATABASE_URL=postgres://taskinbox@db/taskinbox', 'secrets.JWT_SECRET=s', 'secrets.WEBHOOK_SECRET_KEY=k'];
+const secrets = [
+  'secrets.DATABASE_URL=postgres://taskinbox@db/taskinbox',
+  'secrets.JWT_SECRET=s',
+  'secrets.WEBHOOK_SECRET_KEY=k',
+];
 
 interface K8sObject {
   apiVersion: string;
@@ -15,7 +19,8 @@ interface K8sObject {
   stringData?: Record<string, string>;
 }
 
-const helm = (...args: string[]): string => execFileSync(helmBinary(), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const helm = (...args: string[]): string =>
+  execFileSync(helmBinary(), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const render = (...set: string[]): K8sObject[] =>
   parseAllDocuments(helm('template', 'ti', chart, ...set.flatMap((s) => ['--set', s])))
     .map((d) => d.toJS() as K8sObject | null)
@@ -23,13 +28,22 @@ const render = (...set: string[]): K8sObject[] =>
 
 /** Validates one object against the Kubernetes schema of its apiVersion and kind (throws when invalid). */
 function validate(object: K8sObject): void {
-  const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : [undefined, object.apiVersion];
+  const [group, version] = object.apiVersion.includes('/')
+    ? object.apiVersion.split('/')
+    : [undefined, object.apiVersion];
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module is named by the object's kind
-  const models = require(`kubernetes-models/${group ? `${group}/` : ''}${version}/${object.kind}`) as Record<string, new (o: unknown) => { validate(): void }>;
+  const models = require(`kubernetes-models/${group ? `${group}/` : ''}${version}/${object.kind}`) as Record<
+    string,
+    new (o: unknown) => { validate(): void }
+  >;
   new models[object.kind](object).validate();
 }
 
-const named = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind).map((o) => o.metadata.name).sort();
+const named = (objects: K8sObject[], kind: string) =>
+  objects
+    .filter((o) => o.kind === kind)
+    .map((o) => o.metadata.name)
+    .sort();
 
 it('passes helm lint', () => {
   expect(helm('lint', chart, '--strict', ...secrets.flatMap((s) => ['--set', s]))).toMatch(/0 chart\(s\) failed/);

@@ -20,8 +20,9 @@ interface SchemaObjectFactory {
  */
 function schemaObjectFactory(): SchemaObjectFactory {
   const services = path.join(path.dirname(require.resolve('@nestjs/swagger')), 'services');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a file the exports map hides (above)
-  const load = (file: string) => require(path.join(services, file)) as Record<string, new (...args: unknown[]) => unknown>;
+  const load = (file: string) =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a file the exports map hides (above)
+    require(path.join(services, file)) as Record<string, new (...args: unknown[]) => unknown>;
   const { SchemaObjectFactory } = load('schema-object-factory.js');
   const { ModelPropertiesAccessor } = load('model-properties-accessor.js');
   const { SwaggerTypesMapper } = load('swagger-types-mapper.js');
@@ -59,10 +60,15 @@ export class AsyncApiController {
         if (!type) continue;
         for (const name of Object.getOwnPropertyNames(type.prototype)) {
           const handler = (type.prototype as Record<string, unknown>)[name];
-          const patterns = typeof handler === 'function' ? (Reflect.getMetadata(PATTERN_METADATA, handler) as unknown[] | undefined) : undefined;
+          const patterns =
+            typeof handler === 'function'
+              ? (Reflect.getMetadata(PATTERN_METADATA, handler) as unknown[] | undefined)
+              : undefined;
           if (!patterns) continue;
           const dto = payloadType(type, name);
-          const payload = dto ? { $ref: `#/components/schemas/${factory.exploreModelSchema(dto, schemas)}` } : undefined;
+          const payload = dto
+            ? { $ref: `#/components/schemas/${factory.exploreModelSchema(dto, schemas)}` }
+            : undefined;
           for (const pattern of patterns) if (typeof pattern === 'string') commands.set(pattern, { pattern, payload });
         }
       }

@@ -19,8 +19,14 @@ const commandHeaders: Schema = {
   type: 'object',
   required: ['Authorization'],
   properties: {
-    Authorization: { type: 'string', description: 'Bearer <API key>: the same credential, roles and scopes as over HTTP.' },
-    'x-correlation-id': { type: 'string', description: 'Kept on the events the command records; made up when missing.' },
+    Authorization: {
+      type: 'string',
+      description: 'Bearer <API key>: the same credential, roles and scopes as over HTTP.',
+    },
+    'x-correlation-id': {
+      type: 'string',
+      description: 'Kept on the events the command records; made up when missing.',
+    },
   },
 };
 
@@ -37,9 +43,26 @@ const errorBody: Schema = {
 
 const envelope: Schema = {
   type: 'object',
-  required: ['id', 'type', 'eventType', 'orgId', 'taskId', 'taskType', 'revision', 'position', 'occurredAt', 'actor', 'correlationId', 'data'],
+  required: [
+    'id',
+    'type',
+    'eventType',
+    'orgId',
+    'taskId',
+    'taskType',
+    'revision',
+    'position',
+    'occurredAt',
+    'actor',
+    'correlationId',
+    'data',
+  ],
   properties: {
-    id: { type: 'string', format: 'uuid', description: 'The event id; also the Nats-Msg-Id header, so consumers deduplicate on it.' },
+    id: {
+      type: 'string',
+      format: 'uuid',
+      description: 'The event id; also the Nats-Msg-Id header, so consumers deduplicate on it.',
+    },
     type: { type: 'string', enum: [...Object.values(publicEventTypes), ...Object.values(sloEventTypes)] },
     eventType: { type: 'string', enum: [...Object.keys(publicEventTypes), ...Object.keys(sloEventTypes)] },
     orgId: { type: 'string' },
@@ -51,7 +74,11 @@ const envelope: Schema = {
     actor: { type: 'string', description: '`user:<id>` or `service:<api key id>`' },
     correlationId: { type: 'string' },
     data: { type: ['object', 'null'], description: "The event's data; null only when dataOmitted." },
-    dataOmitted: { type: 'boolean', const: true, description: 'The event was too large for one NATS message: read the task over the API.' },
+    dataOmitted: {
+      type: 'boolean',
+      const: true,
+      description: 'The event was too large for one NATS message: read the task over the API.',
+    },
   },
 };
 
@@ -90,12 +117,20 @@ export function asyncApiDocument(prefix: string, commands: CommandChannel[], sch
       summary: 'Wakes a device: run ids, never scripts; the device fetches its work over HTTP.',
       payload: {
         oneOf: [
-          { type: 'object', required: ['kind', 'runId'], properties: { kind: { enum: ['run', 'cancel'] }, runId: { type: 'string' } } },
+          {
+            type: 'object',
+            required: ['kind', 'runId'],
+            properties: { kind: { enum: ['run', 'cancel'] }, runId: { type: 'string' } },
+          },
           { type: 'object', required: ['kind'], properties: { kind: { const: 'sync' } } },
         ],
       },
     },
-    heartbeat: { name: 'DeviceHeartbeat', summary: 'A device is alive (empty body).', payload: { type: 'string', maxLength: 0 } },
+    heartbeat: {
+      name: 'DeviceHeartbeat',
+      summary: 'A device is alive (empty body).',
+      payload: { type: 'string', maxLength: 0 },
+    },
   };
 
   channels.commandReply = {
