@@ -5,6 +5,7 @@ import { DatabaseModule } from '@taskinbox/database';
 import { EventStoreModule } from '@taskinbox/event-store';
 import { InboundModule } from '@taskinbox/inbound';
 import { IngestModule } from '@taskinbox/ingest';
+import { AsyncApiModule } from '@taskinbox/messaging';
 
 /** The command side alone (with signed inbound events), for deployments that scale it separately. */
 @Module({})
@@ -12,7 +13,7 @@ export class IngestAppModule {
   static forRoot(config: Readonly<Config>): DynamicModule {
     return {
       module: IngestAppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, AuthModule, IngestModule, InboundModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, AuthModule, IngestModule, InboundModule, AsyncApiModule],
     };
   }
 }

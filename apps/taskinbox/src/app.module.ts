@@ -10,7 +10,7 @@ import { InboundModule } from '@taskinbox/inbound';
 import { IngestModule } from '@taskinbox/ingest';
 import { NotificationsModule, type NotificationsOptions } from '@taskinbox/notifications';
 import { OncallModule } from '@taskinbox/oncall';
-import { type RelayOptions, RelayModule } from '@taskinbox/messaging';
+import { AsyncApiModule, type RelayOptions, RelayModule } from '@taskinbox/messaging';
 import { ProjectorModule } from '@taskinbox/projector';
 import { ReadModelsModule } from '@taskinbox/read-models';
 import { QueryModule, StreamModule } from '@taskinbox/query';
@@ -53,6 +53,7 @@ export function appFeatureModules(wiring: AppWiring = {}): (Type<unknown> | Dyna
     NotificationsModule.forRoot(wiring.notifications),
     TaskActionsModule.forRoot(wiring.taskActions),
     TransparencyModule,
+    AsyncApiModule,
   ];
 }
 

@@ -13,3 +13,5 @@ export {
   type RelayRole,
   RelayService,
 } from './relay/relay.service';
+export { asyncApiDocument, type CommandChannel } from './asyncapi/asyncapi.document';
+export { AsyncApiModule } from './asyncapi/asyncapi.module';
