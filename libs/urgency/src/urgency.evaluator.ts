@@ -1,15 +1,18 @@
 import type { Logger } from 'pino';
 import type { Pool } from 'pg';
 import type { SloStatusService } from '@taskinbox/slo';
+import { type EtaService, etaFeatures, pastDeadline, type TransparencySettingsService } from '@taskinbox/transparency';
 import { evaluateUrgency, urgencyRank } from './pure/urgency.rules';
 import type { UrgencyRuleStore } from './rules/urgency-rule.store';
 
 interface OpenTaskRow {
   task_id: string;
   task_type: string;
+  status: string;
+  created_at: Date;
   due_at: Date | null;
   tags: string[];
-  payload: Record<string, unknown> | null;
+  state: { payload?: Record<string, unknown>; priority?: unknown; customerRef?: unknown; tags?: string[]; awaiting?: unknown };
   version: number;
 }
 
@@ -27,6 +30,8 @@ export class UrgencyEvaluator {
     private readonly pool: Pool,
     private readonly rules: UrgencyRuleStore,
     private readonly slos: SloStatusService,
+    private readonly eta: EtaService,
+    private readonly settings: TransparencySettingsService,
     private readonly logger: Logger,
   ) {}
 
@@ -60,20 +65,22 @@ export class UrgencyEvaluator {
     const now = this.slos.now();
     const { rules } = await this.rules.get(orgId);
     const { rows } = await this.pool.query<OpenTaskRow>(
-      `SELECT task_id::text AS task_id, task_type, due_at, tags, state->'payload' AS payload, version
+      `SELECT task_id::text AS task_id, task_type, status, created_at, due_at, tags, state, version
        FROM inbox_tasks WHERE org_id = $1 AND status_rank < 3 ${changedOnly ? 'AND urgency_version IS DISTINCT FROM version' : ''}`,
       [orgId],
     );
     if (rows.length === 0) return;
     const sloLeft = await this.slos.secondsLeft(orgId, now, changedOnly ? rows.map((row) => row.task_id) : undefined);
+    const etaPastDeadline = await this.etaPastDeadline(orgId, now, rows);
     const results = rows.map((row) => {
       const urgency = evaluateUrgency(rules, {
         taskType: row.task_type,
         now,
         dueAt: row.due_at,
         sloSecondsLeft: sloLeft.get(row.task_id),
+        etaPastDeadline: etaPastDeadline.get(row.task_id),
         tags: row.tags,
-        payload: row.payload ?? {},
+        payload: row.state.payload ?? {},
       });
       return {
         id: row.task_id,
@@ -98,5 +105,28 @@ export class UrgencyEvaluator {
         results.map((r) => r.version),
       ],
     );
+  }
+
+  /** For each task with a deadline and an estimate: whether the estimate's latest time (P90) is after the deadline. */
+  private async etaPastDeadline(orgId: string, now: Date, rows: OpenTaskRow[]): Promise<Map<string, boolean>> {
+    const due = rows.filter((row) => row.due_at !== null);
+    if (due.length === 0) return new Map();
+    const { etaHooks } = await this.settings.get(orgId);
+    const estimateOf = await this.eta.forOrganisation(orgId, etaHooks, now.getTime());
+    const result = new Map<string, boolean>();
+    for (const row of due) {
+      const eta = estimateOf({
+        orgId,
+        taskId: row.task_id,
+        taskType: row.task_type,
+        status: row.status,
+        createdAt: row.created_at,
+        waitingForAnswer: row.state.awaiting !== undefined,
+        features: etaFeatures(row.state, row.task_type),
+      });
+      const past = pastDeadline(eta, row.due_at!.getTime());
+      if (past !== undefined) result.set(row.task_id, past);
+    }
+    return result;
   }
 }
