@@ -45,8 +45,10 @@ const create = async (type: string, title: string, payload: Record<string, unkno
 };
 
 interface Row {
+  id: string;
   title: string;
   urgency: { level: string; reason: string | null };
+  atRisk: { reason: string } | null;
 }
 
 /** The inbox as a member reads it, page by page (2 a page, so the cursor carries urgency too). */
@@ -186,5 +188,15 @@ it('a task whose estimate ends after its deadline is urgent; one with a far dead
   expect(byTitle.get('G visa due in two months')).toEqual({ level: 'normal', reason: null });
   // A type without history is estimated on the organisation's all-types history (the 20 visas).
   expect(byTitle.get('H parcel without history due in a minute')).toEqual({ level: 'high', reason: 'Expected after the deadline' });
+
+  // The same estimate flags the task at risk, on its inbox row and its detail; rules or not.
   expect((await call(t.url, 'DELETE', '/api/urgency-rules', { token: acme.tokens.admin })).status).toBe(204);
+  const plain = await inbox();
+  const risky = plain.find((row) => row.title === 'F visa due in a minute')!;
+  expect(risky.atRisk).toEqual({ reason: 'Expected after the deadline' });
+  expect(plain.find((row) => row.title === 'G visa due in two months')!.atRisk).toBeNull();
+  expect(plain.find((row) => row.title === 'A newsletter')!.atRisk).toBeNull();
+  const detail = await call(t.url, 'GET', `/api/tasks/${risky.id}/timeline`, { token: acme.tokens.member });
+  expect(detail.status).toBe(200);
+  expect(detail.body.task.atRisk).toEqual({ reason: 'Expected after the deadline' });
 });

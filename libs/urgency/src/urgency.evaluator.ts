@@ -25,6 +25,7 @@ interface OpenTaskRow {
 export class UrgencyEvaluator {
   private running?: Promise<void>;
   private wanted?: 'changed' | 'all';
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly pool: Pool,
@@ -56,12 +57,33 @@ export class UrgencyEvaluator {
     while (this.wanted) {
       const kind = this.wanted;
       this.wanted = undefined;
-      for (const orgId of await this.rules.organisations()) await this.evaluate(orgId, kind === 'changed');
+      for (const orgId of await this.organisations()) await this.evaluate(orgId, kind === 'changed');
     }
   }
 
-  /** The organisation's open tasks (only those changed since their last evaluation, if `changedOnly`). */
-  async evaluate(orgId: string, changedOnly: boolean): Promise<void> {
+  /**
+   * Organisations with urgency rules, and those with open tasks that have a deadline or are
+   * flagged at risk (at risk is worked out without rules, and cleared when a deadline goes).
+   */
+  private async organisations(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ org_id: string }>(
+      `SELECT DISTINCT org_id FROM inbox_tasks WHERE status_rank < 3 AND (due_at IS NOT NULL OR at_risk)`,
+    );
+    return [...new Set([...(await this.rules.organisations()), ...rows.map((row) => row.org_id)])];
+  }
+
+  /**
+   * The organisation's open tasks (only those changed since their last evaluation, if `changedOnly`).
+   * Evaluations run one at a time: one that read the rules before they were replaced must not
+   * write its results over those of the evaluation the new rules asked for.
+   */
+  evaluate(orgId: string, changedOnly: boolean): Promise<void> {
+    const run = this.queue.then(() => this.evaluateNow(orgId, changedOnly));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async evaluateNow(orgId: string, changedOnly: boolean): Promise<void> {
     const now = this.slos.now();
     const { rules } = await this.rules.get(orgId);
     const { rows } = await this.pool.query<OpenTaskRow>(
@@ -88,14 +110,17 @@ export class UrgencyEvaluator {
         level: urgency.level,
         reason: urgency.reason,
         version: row.version,
+        atRisk: etaPastDeadline.get(row.task_id) === true,
       };
     });
     // Only rows that differ are written: the timer's passes leave settled rows (and their dead tuples) alone.
     await this.pool.query(
-      `UPDATE inbox_tasks t SET urgency_rank = u.rank, urgency_level = u.level, urgency_reason = u.reason, urgency_version = u.version
-       FROM unnest($2::uuid[], $3::smallint[], $4::text[], $5::text[], $6::integer[]) AS u(id, rank, level, reason, version)
+      `UPDATE inbox_tasks t SET urgency_rank = u.rank, urgency_level = u.level, urgency_reason = u.reason, urgency_version = u.version,
+              at_risk = u.at_risk
+       FROM unnest($2::uuid[], $3::smallint[], $4::text[], $5::text[], $6::integer[], $7::boolean[]) AS u(id, rank, level, reason, version, at_risk)
        WHERE t.org_id = $1 AND t.task_id = u.id
-         AND (t.urgency_rank, t.urgency_level, t.urgency_reason, t.urgency_version) IS DISTINCT FROM (u.rank, u.level, u.reason, u.version)`,
+         AND (t.urgency_rank, t.urgency_level, t.urgency_reason, t.urgency_version, t.at_risk)
+             IS DISTINCT FROM (u.rank, u.level, u.reason, u.version, u.at_risk)`,
       [
         orgId,
         results.map((r) => r.id),
@@ -103,6 +128,7 @@ export class UrgencyEvaluator {
         results.map((r) => r.level),
         results.map((r) => r.reason),
         results.map((r) => r.version),
+        results.map((r) => r.atRisk),
       ],
     );
   }
