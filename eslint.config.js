@@ -70,6 +70,13 @@ module.exports = tseslint.config(
     },
   },
   {
+    // Urgency reads ETAs from transparency; the other way round would be a cycle.
+    files: ['libs/transparency/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: '@taskinbox/urgency', message: 'libs/urgency depends on libs/transparency, not the reverse.' }] }],
+    },
+  },
+  {
     // The ETA and the status words are pure: sibling files only (the clock comes in as input).
     files: ['libs/transparency/src/pure/**/*.ts'],
     ignores: ['libs/transparency/src/pure/**/*.spec.ts'],

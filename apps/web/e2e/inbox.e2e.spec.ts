@@ -229,6 +229,28 @@ describe('the shared inbox in a browser', () => {
     // Above every older task of the queue.
     await until(page, `document.querySelector('[data-task-id]')?.textContent?.includes('Gold refund 5002') === true`);
     expect(await row(page, 'Plain refund 5001').locator('[data-urgency]').count()).toBe(0);
+
+    // 20 refunds resolved in 2 working hours: one due in a minute is expected after its deadline.
+    await web.t.pool.query(
+      `INSERT INTO task_facts (task_id, org_id, task_type, created_at, resolved_at, outcome, resolution_seconds, business_seconds)
+       SELECT gen_random_uuid(), $1, 'refund.request', now() - interval '10 days', now() - interval '9 days', 'completed', 7200, 7200
+         FROM generate_series(1, 20)`,
+      [web.org.id],
+    );
+    const late = await web.createTask({ type: 'refund.request', title: 'Late refund 5003', dueAt: new Date(Date.now() + 60_000).toISOString() });
+    // Flagged by the urgency pass after the projector wrote the task: wait until the API says so.
+    const flaggedBy = Date.now() + 15_000;
+    for (;;) {
+      const inbox = await fetch(`${web.t.url}/api/inbox/tasks?q=5003`, { headers: { authorization: `Bearer ${web.org.tokens.admin}` } });
+      const { items } = (await inbox.json()) as { items: { atRisk: unknown }[] };
+      if (items[0]?.atRisk || Date.now() > flaggedBy) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await page.goto(`${web.t.url}/`);
+    await row(page, 'Late refund 5003').locator('[data-at-risk]').getByText('At risk: expected after the deadline').waitFor({ timeout: 15_000 });
+    expect(await row(page, 'Plain refund 5001').locator('[data-at-risk]').count()).toBe(0);
+    await page.goto(`${web.t.url}/tasks/${late.id}`);
+    await page.locator('.task-badges [data-at-risk]').getByText('At risk: expected after the deadline').waitFor({ timeout: 15_000 });
   });
 });
 

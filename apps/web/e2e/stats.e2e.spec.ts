@@ -195,6 +195,23 @@ describe('the stats dashboard', () => {
     expect(await page.evaluate<boolean>(focused)).toBe(true);
   });
 
+  it('shows per type how often tasks were resolved before the P90 their end user was shown', async () => {
+    // Promises for the finished tasks: the first of each type was late by a minute, the others early.
+    await web.t.pool.query(
+      `INSERT INTO eta_promises (task_id, org_id, task_type, high_at)
+       SELECT task_id, org_id, task_type,
+              resolved_at + CASE WHEN row_number() OVER (PARTITION BY task_type ORDER BY resolved_at) = 1
+                                 THEN interval '-1 minute' ELSE interval '1 minute' END
+         FROM task_facts WHERE org_id = $1 AND outcome = 'completed'`,
+      [web.org.id],
+    );
+    const page = await openStats('phone');
+    const rows = card(page, 'ETA calibration').getByRole('row');
+    // refund.approval: 2 of 3 in time; content.flag: 0 of 1.
+    await expectText(rows.filter({ hasText: 'refund.approval' }), /67% of 3/);
+    await expectText(rows.filter({ hasText: 'content.flag' }), /0% of 1/);
+  });
+
   it('shows loading and an error with a retry for each request on its own', async () => {
     const page = await openStats('phone');
     await expectText(card(page, 'Outcomes'), '5 tasks finished');

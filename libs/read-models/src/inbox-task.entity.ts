@@ -38,6 +38,8 @@ export class InboxTask {
   @Column('smallint', { name: 'urgency_rank' }) urgencyRank!: number;
   @Column('text', { name: 'urgency_level' }) urgencyLevel!: 'critical' | 'high' | 'normal' | 'low';
   @Column('text', { name: 'urgency_reason', nullable: true }) urgencyReason!: string | null;
+  /** Written by the urgency evaluator (migration 0078): the ETA's P90 is after the deadline. */
+  @Column('boolean', { name: 'at_risk' }) atRisk!: boolean;
 }
 
 export const statusRank: Record<TaskStatus, number> = { pending: 0, processing: 1, waiting: 2, completed: 3, cancelled: 4 };

@@ -5,11 +5,11 @@ import { CONFIG, type Config } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
 import { EVENT_STORE, type EventStore } from '@taskinbox/event-store';
 import { IngestModule, STATUS_LINK_ISSUER, TaskCommandHandler } from '@taskinbox/ingest';
-import { ScheduleService } from '@taskinbox/oncall';
 import { QueryModule } from '@taskinbox/query';
 import { PayloadSchemas, TaskTypeCatalog, TaskTypesModule } from '@taskinbox/task-types';
 import { EtaCalibrationController } from './eta/eta-calibration.controller';
 import { EtaService } from './eta/eta.service';
+import { createEtaService } from './eta/eta-service.provider';
 import { StatusLinkController } from './links/status-link.controller';
 import { StatusLinks } from './links/status-link.service';
 import { EndUserRequestController } from './requests/end-user-request.controller';
@@ -35,17 +35,7 @@ import { TaskStatusService } from './status/task-status.service';
     {
       provide: EtaService,
       inject: [PG_POOL, ModuleRef],
-      useFactory: (pool: Pool, modules: ModuleRef) => {
-        // On-call is optional in an app: when it is there, the people on call are the people on duty.
-        const onCall = (): ScheduleService | undefined => {
-          try {
-            return modules.get(ScheduleService, { strict: false });
-          } catch {
-            return undefined;
-          }
-        };
-        return new EtaService(pool, async (orgId, scheduleId, at) => (await onCall()?.whoIsOnCall(orgId, scheduleId, at)) ?? []);
-      },
+      useFactory: createEtaService,
     },
     {
       provide: StatusLinks,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { IngestModule } from '@taskinbox/ingest';
 import { ProjectorModule } from '@taskinbox/projector';
 import { QueryModule } from '@taskinbox/query';
@@ -34,18 +35,20 @@ const rules = [
   { when: { taskTypes: ['newsletter'] }, level: 'low', reason: 'Newsletters can wait' },
 ];
 
-const create = async (type: string, title: string, payload: Record<string, unknown> = {}) => {
+const create = async (type: string, title: string, payload: Record<string, unknown> = {}, dueAt?: string) => {
   const { status, body } = await call(t.url, 'POST', '/api/tasks', {
     token: acme.tokens.service,
-    body: { type, title, payload },
+    body: { type, title, payload, ...(dueAt ? { dueAt } : {}) },
   });
   expect(status).toBe(201);
   return body.id as string;
 };
 
 interface Row {
+  id: string;
   title: string;
   urgency: { level: string; reason: string | null };
+  atRisk: { reason: string } | null;
 }
 
 /** The inbox as a member reads it, page by page (2 a page, so the cursor carries urgency too). */
@@ -151,4 +154,49 @@ it('the inbox sorts by urgency, then age, and shows each level with its reason',
     'E plain refund',
   ]);
   expect(plain.map((row) => row.urgency.level)).toEqual(['normal', 'normal', 'normal', 'normal', 'normal']);
+});
+
+it('a task whose estimate ends after its deadline is urgent; one with a far deadline is not', async () => {
+  // 20 visas resolved in 2 h of working time: the estimate is at least 2 working hours from now.
+  for (let index = 0; index < 20; index++)
+    await t.pool.query(
+      `INSERT INTO task_facts (task_id, org_id, task_type, created_at, resolved_at, outcome, resolution_seconds, business_seconds)
+       VALUES ($1, $2, 'visa', now() - interval '10 days', now() - interval '9 days', 'completed', 7200, 7200)`,
+      [randomUUID(), acme.id],
+    );
+  const soon = new Date(Date.now() + 60_000).toISOString();
+  const far = new Date(Date.now() + 60 * 86_400_000).toISOString();
+  await create('visa', 'F visa due in a minute', {}, soon);
+  await create('visa', 'G visa due in two months', {}, far);
+  await create('parcel', 'H parcel without history due in a minute', {}, soon);
+
+  const etaRules = [{ when: { etaPastDeadline: true }, level: 'high', reason: 'Expected after the deadline' }];
+  expect((await call(t.url, 'PUT', '/api/urgency-rules', { token: acme.tokens.admin, body: { rules: etaRules } })).status).toBe(200);
+  await t.app.get(UrgencyEvaluator).idle();
+  const rows = await inboxBecomes([
+    'F visa due in a minute',
+    'H parcel without history due in a minute',
+    'A newsletter',
+    'B plain refund',
+    'C gold refund',
+    'D refund flagged later',
+    'E plain refund',
+    'G visa due in two months',
+  ]);
+  const byTitle = new Map(rows.map((row) => [row.title, row.urgency]));
+  expect(byTitle.get('F visa due in a minute')).toEqual({ level: 'high', reason: 'Expected after the deadline' });
+  expect(byTitle.get('G visa due in two months')).toEqual({ level: 'normal', reason: null });
+  // A type without history is estimated on the organisation's all-types history (the 20 visas).
+  expect(byTitle.get('H parcel without history due in a minute')).toEqual({ level: 'high', reason: 'Expected after the deadline' });
+
+  // The same estimate flags the task at risk, on its inbox row and its detail; rules or not.
+  expect((await call(t.url, 'DELETE', '/api/urgency-rules', { token: acme.tokens.admin })).status).toBe(204);
+  const plain = await inbox();
+  const risky = plain.find((row) => row.title === 'F visa due in a minute')!;
+  expect(risky.atRisk).toEqual({ reason: 'Expected after the deadline' });
+  expect(plain.find((row) => row.title === 'G visa due in two months')!.atRisk).toBeNull();
+  expect(plain.find((row) => row.title === 'A newsletter')!.atRisk).toBeNull();
+  const detail = await call(t.url, 'GET', `/api/tasks/${risky.id}/timeline`, { token: acme.tokens.member });
+  expect(detail.status).toBe(200);
+  expect(detail.body.task.atRisk).toEqual({ reason: 'Expected after the deadline' });
 });

@@ -5,12 +5,14 @@ import {
   Module,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { Pool } from 'pg';
 import { CONFIG, type Config } from '@taskinbox/config';
 import { ChannelListener, PG_POOL } from '@taskinbox/database';
 import { createLogger } from '@taskinbox/http';
 import { readModelsUpdatedChannel } from '@taskinbox/read-models';
 import { SloStatusService } from '@taskinbox/slo';
+import { createEtaService, TransparencySettingsService } from '@taskinbox/transparency';
 import { UrgencyRuleController } from './rules/urgency-rule.controller';
 import { UrgencyRuleStore } from './rules/urgency-rule.store';
 import { UrgencyEvaluator } from './urgency.evaluator';
@@ -26,7 +28,7 @@ const URGENCY_OPTIONS = Symbol('taskinbox.urgency-options');
 
 /**
  * Urgency rules and their evaluation onto the inbox. Needs ConfigModule, DatabaseModule,
- * AuthModule and SloModule (SLO time left).
+ * AuthModule and SloModule (SLO time left); ETAs as libs/transparency makes them (on-call if the app has it).
  */
 @Module({})
 export class UrgencyModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -53,9 +55,16 @@ export class UrgencyModule implements OnApplicationBootstrap, BeforeApplicationS
         { provide: UrgencyRuleStore, inject: [PG_POOL], useFactory: (pool: Pool) => new UrgencyRuleStore(pool) },
         {
           provide: UrgencyEvaluator,
-          inject: [PG_POOL, UrgencyRuleStore, SloStatusService, CONFIG],
-          useFactory: (pool: Pool, rules: UrgencyRuleStore, slos: SloStatusService, config: Config) =>
-            new UrgencyEvaluator(pool, rules, slos, createLogger(config.logLevel).child({ component: 'urgency' })),
+          inject: [PG_POOL, UrgencyRuleStore, SloStatusService, CONFIG, ModuleRef],
+          useFactory: (pool: Pool, rules: UrgencyRuleStore, slos: SloStatusService, config: Config, modules: ModuleRef) =>
+            new UrgencyEvaluator(
+              pool,
+              rules,
+              slos,
+              createEtaService(pool, modules),
+              new TransparencySettingsService(pool),
+              createLogger(config.logLevel).child({ component: 'urgency' }),
+            ),
         },
       ],
       exports: [UrgencyEvaluator],

@@ -66,6 +66,8 @@ export interface TaskSummary {
   version: number;
   /** From the organisation's urgency rules (apart from priority); the inbox lists carry it, a task's detail does not. */
   urgency?: { level: UrgencyLevel; reason: string | null };
+  /** Set while the task's ETA (P90) is after its deadline: expected late. */
+  atRisk?: { reason: string } | null;
 }
 
 export type UrgencyLevel = 'critical' | 'high' | 'normal' | 'low';

@@ -56,6 +56,16 @@ export function UrgencyBadge({ task }: { task: TaskSummary }) {
   );
 }
 
+/** An open task expected after its deadline (its ETA's P90 is later); nothing otherwise. */
+export function AtRiskBadge({ task }: { task: TaskSummary }) {
+  if (!task.atRisk) return null;
+  return (
+    <span className="badge at-risk" data-at-risk title={task.atRisk.reason}>
+      At risk: expected after the deadline
+    </span>
+  );
+}
+
 /** One task in the phone-first list. */
 export function TaskRow({ task }: { task: TaskSummary }) {
   const nameOf = useNameOf();
@@ -72,6 +82,7 @@ export function TaskRow({ task }: { task: TaskSummary }) {
           {task.title}
         </Link>
         <UrgencyBadge task={task} />
+        <AtRiskBadge task={task} />
         <div className="task-meta">
           <span>{task.type}</span>
           <span>from {nameOf(task.source)}</span>

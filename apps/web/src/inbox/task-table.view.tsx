@@ -6,7 +6,7 @@ import { assigneeId, assigneeName } from '../tasks/task-assignee.format';
 import { formatAgo, formatDue, isOverdue } from '../tasks/task.format';
 import type { InboxFilters } from './inbox.filters';
 import { TaskBulkBar } from './task-bulk.bar';
-import { HolderLine, StartTaskButton, StatusBadge, UrgencyBadge } from './task-row.view';
+import { AtRiskBadge, HolderLine, StartTaskButton, StatusBadge, UrgencyBadge } from './task-row.view';
 
 type Column = 'title' | 'type' | 'status' | 'assignees' | 'customer' | 'priority' | 'dueAt' | 'createdAt';
 const columns: { id: Column; label: string; wideOnly?: boolean }[] = [
@@ -121,6 +121,7 @@ export function TaskTableView({
                 <Link to={`/tasks/${task.id}`}>{task.title}</Link>
                 <div>
                   <UrgencyBadge task={task} />
+                  <AtRiskBadge task={task} />
                 </div>
               </td>
               <td className="wide-only">{task.type}</td>

@@ -13,7 +13,9 @@ import {
   useStatsFilters,
 } from './stats.filters';
 import {
+  type EtaCalibration,
   useBacklog,
+  useEtaCalibration,
   useOutcomes,
   useResolutionTime,
   useResolutionTimeByType,
@@ -36,6 +38,7 @@ export function StatsPage() {
   const backlog = useBacklog(scope, filters);
   const throughput = useThroughput(scope, filters);
   const slos = useSloStatuses();
+  const calibration = useEtaCalibration();
   const knownTypes = byType.data?.types.map((item) => item.type) ?? [];
 
   return (
@@ -96,6 +99,15 @@ export function StatsPage() {
           </Card>
           <Card title="SLOs" className="stats-slos" query={slos} what="SLOs">
             {(data) => (data.length === 0 ? <Empty>No SLOs registered.</Empty> : <SloTable slos={data} />)}
+          </Card>
+          <Card title="ETA calibration" className="stats-calibration" query={calibration} what="ETA calibration">
+            {(data) =>
+              data.length === 0 ? (
+                <Empty>No finished task was shown an estimate yet.</Empty>
+              ) : (
+                <CalibrationTable rows={data} />
+              )
+            }
           </Card>
         </div>
       )}
@@ -265,6 +277,30 @@ function SloTable({ slos }: { slos: SloStatus[] }) {
             </tr>
           );
         })}
+      </tbody>
+    </table>
+  );
+}
+
+/** Per type, the share of finished tasks resolved by the latest time (P90) their end user was shown. */
+function CalibrationTable({ rows }: { rows: EtaCalibration[] }) {
+  return (
+    <table className="stats-calibration-table">
+      <thead>
+        <tr>
+          <th scope="col">Type</th>
+          <th scope="col">Resolved before the P90 shown</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.taskType} data-task-type={row.taskType}>
+            <th scope="row">{row.taskType}</th>
+            <td>
+              {row.withinPercent}% of {row.tasks}
+            </td>
+          </tr>
+        ))}
       </tbody>
     </table>
   );

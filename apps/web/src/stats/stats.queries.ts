@@ -115,3 +115,19 @@ export function useSloStatuses(): UseQueryResult<SloStatus[]> {
     refetchInterval: 60_000,
   });
 }
+
+/** How well the estimates end users were shown held, per type (libs/transparency CalibrationView); last 180 days. */
+export interface EtaCalibration {
+  taskType: string;
+  tasks: number;
+  withinEstimate: number;
+  withinPercent: number;
+}
+
+export function useEtaCalibration(): UseQueryResult<EtaCalibration[]> {
+  const { organisation } = useSignedIn();
+  return useQuery({
+    queryKey: ['stats', organisation.id, 'eta-calibration'],
+    queryFn: () => api<EtaCalibration[]>('GET', '/api/transparency/calibration'),
+  });
+}

@@ -14,6 +14,7 @@ import { TaskPayload } from './task-payload.section';
 import { TaskTimeline } from './task-timeline.section';
 import { TaskTypeActions } from './task-type-actions.section';
 import { formatDateTime, formatDue, isOverdue, statusLabels } from './task.format';
+import { AtRiskBadge } from '../inbox/task-row.view';
 import { expectTaskVersion } from '../live/read-your-writes.store';
 import { taskKey, useTaskTimeline } from './task.queries';
 import './task.css';
@@ -69,6 +70,7 @@ export function TaskPage() {
         <p className="row task-badges">
           <span className={`badge ${task.status}`}>{statusLabels[task.status]}</span>
           {isOverdue(task.dueAt, task.status) && <span className="badge overdue">Overdue</span>}
+          <AtRiskBadge task={task} />
           {(task.priority === 'high' || task.priority === 'urgent') && (
             <span className={`badge priority-${task.priority}`}>
               {task.priority === 'urgent' ? 'Urgent' : 'High priority'}

@@ -19,6 +19,7 @@ import { EtaPromises0000000000071 } from './0071-eta-promises';
 import { Inbound0000000000075 } from './0075-inbound';
 import { Slos0000000000076 } from './0076-slos';
 import { Urgency0000000000077 } from './0077-urgency';
+import { TasksAtRisk0000000000078 } from './0078-tasks-at-risk';
 import { Oncall0000000000080 } from './0080-oncall';
 import { RoutingRules0000000000081 } from './0081-routing-rules';
 import { Notifications0000000000082 } from './0082-notifications';
@@ -48,6 +49,7 @@ export const migrations = [
   Inbound0000000000075,
   Slos0000000000076,
   Urgency0000000000077,
+  TasksAtRisk0000000000078,
   Oncall0000000000080,
   RoutingRules0000000000081,
   Notifications0000000000082,

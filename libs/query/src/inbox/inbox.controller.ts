@@ -18,7 +18,7 @@ export class InboxController {
   @ApiOperation({
     summary: 'The shared inbox: one queue for the whole organisation, unfinished tasks first, then most urgent (critical, high, normal, low), then oldest.',
     description:
-      'Returns { items: TaskSummary[], nextCursor }. Completed and cancelled tasks are hidden unless showCompleted=true or status names them. ' +
+      'Returns { items: TaskSummary[], nextCursor }. Each item carries urgency { level, reason } and atRisk: { reason } when the task\'s ETA (P90) is after its deadline, else null. Completed and cancelled tasks are hidden unless showCompleted=true or status names them. ' +
       'Private tasks are listed for every user of the organisation but, among API keys, only for the service that created them.',
   })
   @Allow({ roles: everyone, scopes: ['tasks:read'] })

@@ -38,6 +38,8 @@ export interface TaskSummary {
   version: number;
   /** How soon it needs attention (the organisation's urgency rules; apart from priority), and why. */
   urgency: { level: InboxTask['urgencyLevel']; reason: string | null };
+  /** An open task expected to finish after its deadline (the ETA's P90 is later), and why; null otherwise. */
+  atRisk: { reason: string } | null;
 }
 
 /** The inbox_tasks columns a summary is made of (the list loads no more than these). */
@@ -71,7 +73,11 @@ export const summaryColumns = [
   'urgencyRank',
   'urgencyLevel',
   'urgencyReason',
+  'atRisk',
 ] as const satisfies readonly (keyof InboxTask)[];
+
+/** The one reason a task is at risk, as the inbox shows it. */
+export const atRiskReason = 'Expected after the deadline';
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
@@ -113,5 +119,7 @@ export function toTaskSummary(row: Pick<InboxTask, (typeof summaryColumns)[numbe
     cancelledAt: iso(row.cancelledAt),
     version: row.version,
     urgency: { level: row.urgencyLevel, reason: row.urgencyReason },
+    // A finished task keeps the column from its last evaluation; it is at risk no more.
+    atRisk: row.atRisk && row.completedAt === null && row.cancelledAt === null ? { reason: atRiskReason } : null,
   };
 }

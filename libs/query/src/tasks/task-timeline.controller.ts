@@ -18,7 +18,9 @@ export class TaskTimelineController {
 
   @ApiOperation({
     summary: 'A task with its timeline, from the read models: { task (with allowedActions for the caller), timeline }.',
-    description: '404 for unknown tasks, tasks of other organisations, and private tasks of other services.',
+    description:
+      'task.atRisk is { reason } while the task is open and its ETA (P90) is after its deadline, else null. ' +
+      '404 for unknown tasks, tasks of other organisations, and private tasks of other services.',
   })
   @Allow({ roles: everyone, scopes: ['tasks:read'] })
   @Get(':id/timeline')

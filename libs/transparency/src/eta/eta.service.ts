@@ -16,6 +16,35 @@ export interface EtaSubject {
   features: Record<string, unknown>;
 }
 
+/** What hooks may look at, from a task's state in the inbox read model. */
+export function etaFeatures(
+  state: { payload?: unknown; priority?: unknown; customerRef?: unknown; tags?: readonly string[] },
+  taskType: string,
+): Record<string, unknown> {
+  return { payload: state.payload, priority: state.priority, customerRef: state.customerRef, tags: state.tags ?? [], taskType };
+}
+
+interface EtaFacts {
+  hours: WorkingHours;
+  typeHistory: Distribution;
+  orgHistory: Distribution;
+  ahead: number;
+  onDuty: number;
+}
+
+const noHistory: Distribution = { count: 0, p50: 0, p90: 0 };
+
+function estimateTask(task: EtaSubject, facts: EtaFacts, hooks: EtaHook[], now: number): Eta | undefined {
+  return estimate({
+    now,
+    ...facts,
+    minSample: defaultMinSample,
+    waitingForAnswer: task.waitingForAnswer,
+    features: task.features,
+    hooks,
+  });
+}
+
 /** Who is on call now on one of an organisation's schedules (libs/oncall), when the app has on-call. */
 export type OnCallNow = (orgId: string, scheduleId: string, at: Date) => Promise<string[]>;
 
@@ -34,18 +63,39 @@ export class EtaService {
       task.status === 'pending' ? this.ahead(task) : Promise.resolve(0),
       this.onDuty(task.orgId),
     ]);
-    return estimate({
-      now,
-      hours,
-      typeHistory,
-      orgHistory,
-      minSample: defaultMinSample,
-      ahead,
-      onDuty,
-      waitingForAnswer: task.waitingForAnswer,
-      features: task.features,
-      hooks,
-    });
+    return estimateTask(task, { hours, typeHistory, orgHistory, ahead, onDuty }, hooks, now);
+  }
+
+  /**
+   * Estimates for many open tasks of one organisation (the urgency pass): the calendar, the
+   * people on duty and the distributions are read once, the queue positions in one query.
+   */
+  async forOrganisation(orgId: string, hooks: EtaHook[], now = Date.now()): Promise<(task: EtaSubject) => Eta | undefined> {
+    const [typeHistories, orgHistory, hours, positions, onDuty] = await Promise.all([
+      this.distributionsByType(orgId),
+      this.distribution(orgId, null),
+      this.workingHours(orgId),
+      this.pool.query<{ task_id: string; ahead: number }>(
+        `SELECT task_id::text AS task_id, (row_number() OVER (ORDER BY created_at, task_id) - 1)::int AS ahead
+           FROM inbox_tasks WHERE org_id = $1 AND status = 'pending'`,
+        [orgId],
+      ),
+      this.onDuty(orgId),
+    ]);
+    const ahead = new Map(positions.rows.map((row) => [row.task_id, row.ahead]));
+    return (task) =>
+      estimateTask(
+        task,
+        {
+          hours,
+          typeHistory: typeHistories.get(task.taskType) ?? noHistory,
+          orgHistory,
+          ahead: task.status === 'pending' ? (ahead.get(task.taskId) ?? 0) : 0,
+          onDuty,
+        },
+        hooks,
+        now,
+      );
   }
 
   /** Keeps the first estimate shown for a task, to track calibration; later ones do not replace it. */
@@ -84,6 +134,21 @@ export class EtaService {
       [orgId, taskType, historyDays],
     );
     return { count: rows[0].count, p50: rows[0].p50 ?? 0, p90: rows[0].p90 ?? 0 };
+  }
+
+  /** The same per task type, for every type of the organisation in one query. */
+  private async distributionsByType(orgId: string): Promise<Map<string, Distribution>> {
+    const { rows } = await this.pool.query<{ task_type: string; count: number; p50: number; p90: number }>(
+      `SELECT task_type, count(*)::int AS count,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY business_seconds) AS p50,
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY business_seconds) AS p90
+         FROM task_facts
+        WHERE org_id = $1 AND outcome = 'completed'
+          AND business_seconds IS NOT NULL AND resolved_at >= now() - make_interval(days => $2)
+        GROUP BY task_type`,
+      [orgId, historyDays],
+    );
+    return new Map(rows.map((row) => [row.task_type, { count: row.count, p50: row.p50, p90: row.p90 }]));
   }
 
   /** The organisation's calendar, the one business-hours stats use (org_calendars). */

@@ -104,6 +104,14 @@ export function estimate(input: EtaInput): Eta | undefined {
   return { low: lowAt, high: highAt, lowSeconds: Math.round(low), highSeconds: Math.round(high), explanation };
 }
 
+/**
+ * A task is at risk when the latest time its estimate gives (P90) is after its deadline;
+ * undefined without a deadline or an estimate.
+ */
+export function pastDeadline(eta: Eta | undefined, dueAt: number | undefined): boolean | undefined {
+  return eta === undefined || dueAt === undefined ? undefined : eta.high > dueAt;
+}
+
 /** The value a JSON Pointer names in `document` (RFC 6901), undefined when absent. */
 export function pointerValue(document: unknown, pointer: string): unknown {
   if (pointer === '') return document;

@@ -1,4 +1,4 @@
-import { defaultMinSample, type EtaInput, estimate } from './eta';
+import { defaultMinSample, type EtaInput, estimate, pastDeadline } from './eta';
 
 // Hand-computed estimates on fixed histories. Berlin is UTC+1 in December; 2026-12-05 is a Saturday.
 const berlin = { timeZone: 'Europe/Berlin', workingDays: [1, 2, 3, 4, 5], dayStart: '09:00', dayEnd: '17:00' };
@@ -117,5 +117,30 @@ describe('the ETA', () => {
 
   it('gives no estimate without enough history', () => {
     expect(estimate(input({ typeHistory: { count: 19, p50: hour, p90: hour }, orgHistory: { count: 19, p50: hour, p90: hour } }))).toBeUndefined();
+  });
+});
+
+describe('an ETA past the deadline', () => {
+  // Berlin Tuesday 11:00 (10:00Z); the type takes 1–2 h; 2 tasks ahead and 1 person add 2 × 1 h:
+  // the range is 3 h to 4 h of working time, so the latest time is 15:00 Berlin (14:00Z).
+  const eta = estimate(input({ typeHistory: { count: 40, p50: hour, p90: 2 * hour }, ahead: 2, onDuty: 1 }));
+
+  it('flags a deadline before the latest time, not one after it', () => {
+    expect(eta?.high).toBe(at('2026-12-08T14:00:00Z'));
+    expect(pastDeadline(eta, at('2026-12-08T13:00:00Z'))).toBe(true);
+    expect(pastDeadline(eta, at('2026-12-08T14:00:00Z'))).toBe(false);
+    expect(pastDeadline(eta, at('2026-12-08T15:00:00Z'))).toBe(false);
+  });
+
+  it('counts the weekend: asked Friday 16:00 Berlin, 2 h of work ends Monday 10:00 Berlin', () => {
+    const friday = estimate(input({ now: at('2026-12-11T15:00:00Z'), typeHistory: { count: 40, p50: hour, p90: 2 * hour } }));
+    expect(friday?.high).toBe(at('2026-12-14T09:00:00Z'));
+    expect(pastDeadline(friday, at('2026-12-12T12:00:00Z'))).toBe(true);
+    expect(pastDeadline(friday, at('2026-12-14T10:00:00Z'))).toBe(false);
+  });
+
+  it('says nothing without a deadline or without enough history', () => {
+    expect(pastDeadline(eta, undefined)).toBeUndefined();
+    expect(pastDeadline(estimate(input({ typeHistory: { count: 3, p50: hour, p90: 2 * hour } })), at('2026-12-08T13:00:00Z'))).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import type { Principal } from '@taskinbox/auth';
 import { type ExistingTask, isVisibleTo, TaskNotFound } from '@taskinbox/domain';
 import { RejectedCommand } from '@taskinbox/http';
 import type { TaskTypeCatalog, TaskTypeVersion } from '@taskinbox/task-types';
-import type { EtaService } from '../eta/eta.service';
+import { type EtaService, etaFeatures } from '../eta/eta.service';
 import { formFields } from '../pure/end-user-form';
 import { publicFields, publicStatus, publicTimeline, statusWords } from '../pure/public-status';
 import type { TransparencySettingsService } from '../settings/transparency-settings.service';
@@ -76,7 +76,7 @@ export class TaskStatusService {
             status: row.status,
             createdAt: row.created_at,
             waitingForAnswer: awaiting !== undefined,
-            features: { payload: state.payload, priority: state.priority, customerRef: state.customerRef, tags: state.tags ?? [], taskType: row.task_type },
+            features: etaFeatures(state, row.task_type),
           },
           settings.etaHooks,
         )
