@@ -270,7 +270,7 @@ describe('a typed task from a template', () => {
 });
 
 describe("the table's customer and assignee columns and filters", () => {
-  it("lists a customer's or a project's tasks through a link that can be shared", async () => {
+  it("lists a customer's, a project's or a milestone's tasks through a link that can be shared", async () => {
     const run = Math.random().toString(36).slice(2, 8);
     const acme = `ACME-${run}`;
     const assignee = await web.org.addUser('member');
@@ -279,9 +279,10 @@ describe("the table's customer and assignee columns and filters", () => {
       title: `Invoice A ${run}`,
       customerRef: acme,
       projectRef: `shop-${run}`,
+      milestoneRef: `m-${run}`,
       assignees: [assignee.id],
     });
-    await web.createTask({ type: 'invoice', title: `Invoice B ${run}`, customerRef: acme });
+    await web.createTask({ type: 'invoice', title: `Invoice B ${run}`, customerRef: acme, milestoneRef: `m-${run}` });
     await web.createTask({
       type: 'invoice',
       title: `Invoice C ${run}`,
@@ -322,5 +323,13 @@ describe("the table's customer and assignee columns and filters", () => {
     await eventually('the one task of the project assigned to the member', async () => (await rows.count()) === 1);
     await expectText(rows, `Invoice A ${run}`);
     expect(new URL(page.url()).searchParams.get('assignee')).toBe(assignee.id);
+
+    // A milestone's tasks, likewise, through a link that can be shared.
+    await page.goto(`${web.t.url}/?view=table&q=${run}`);
+    await expectText(rows, `Invoice C ${run}`);
+    await page.getByLabel('Milestone').fill(`m-${run}`);
+    await eventually('the two tasks of the milestone', async () => (await rows.count()) === 2);
+    expect(new URL(page.url()).searchParams.get('milestone')).toBe(`m-${run}`);
+    expect(await rows.filter({ hasText: `Invoice C ${run}` }).count()).toBe(0);
   });
 });

@@ -15,6 +15,7 @@ export function InboxFiltersForm({ filters, onChange }: { filters: InboxFilters;
     tag: from.tag,
     customer: from.customer,
     project: from.project,
+    milestone: from.milestone,
   });
   const [typed, setTyped] = useState(() => typedOf(filters));
   const [open, setOpen] = useState(false);
@@ -147,6 +148,15 @@ export function InboxFiltersForm({ filters, onChange }: { filters: InboxFilters;
               onChange={(event) => setTyped({ ...typed, project: event.target.value })}
             />
           </label>
+          <label className="grow">
+            Milestone
+            <input
+              value={typed.milestone}
+              maxLength={200}
+              placeholder="e.g. 2027-q1"
+              onChange={(event) => setTyped({ ...typed, milestone: event.target.value })}
+            />
+          </label>
         </div>
         <div className="row">
           <label className="grow">
@@ -173,7 +183,7 @@ export function InboxFiltersForm({ filters, onChange }: { filters: InboxFilters;
             type="button"
             className="link"
             onClick={() => {
-              setTyped({ ...typed, type: '', tag: '', customer: '', project: '' });
+              setTyped({ ...typed, type: '', tag: '', customer: '', project: '', milestone: '' });
               onChange(withoutFilters(filters));
             }}
           >

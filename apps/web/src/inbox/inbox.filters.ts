@@ -14,6 +14,7 @@ export interface InboxFilters {
   assignee: string;
   customer: string;
   project: string;
+  milestone: string;
 }
 
 export type InboxView = 'list' | 'table' | 'board' | 'calendar';
@@ -38,6 +39,7 @@ export function readFilters(params: URLSearchParams): InboxFilters {
     assignee: params.get('assignee') ?? '',
     customer: params.get('customer') ?? '',
     project: params.get('project') ?? '',
+    milestone: params.get('milestone') ?? '',
   };
 }
 
@@ -54,6 +56,7 @@ export function writeFilters(params: URLSearchParams, filters: InboxFilters): UR
   set('assignee', filters.assignee);
   set('customer', filters.customer.trim());
   set('project', filters.project.trim());
+  set('milestone', filters.milestone.trim());
   return next;
 }
 
@@ -68,6 +71,7 @@ export const activeFilterCount = (filters: InboxFilters): number =>
     filters.assignee,
     filters.customer,
     filters.project,
+    filters.milestone,
   ].filter(Boolean).length;
 
 /** The inbox API's query for these filters (libs/query InboxQueryDto). */
@@ -83,6 +87,7 @@ export function toInboxQuery(filters: InboxFilters): Record<string, string | boo
     assignee: filters.assignee,
     customer: filters.customer.trim(),
     project: filters.project.trim(),
+    milestone: filters.milestone.trim(),
   };
 }
 
@@ -98,4 +103,5 @@ export const withoutFilters = (filters: InboxFilters): InboxFilters => ({
   assignee: '',
   customer: '',
   project: '',
+  milestone: '',
 });
