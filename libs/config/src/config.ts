@@ -95,6 +95,14 @@ export interface Config {
    * characters). Unset: /metrics is not served.
    */
   metricsToken?: string;
+  health: {
+    /** HEALTH_TIMEOUT_MS: each readiness check (PostgreSQL, NATS, Redis, lag) failing to answer within this is a failure. */
+    timeoutMs: number;
+    /** HEALTH_MAX_PROJECTOR_LAG: events the read-model projector may be behind the event store and still be ready. */
+    maxProjectorLag: number;
+    /** HEALTH_MAX_RELAY_LAG: events the relay may have yet to publish to NATS and still be ready. */
+    maxRelayLag: number;
+  };
   /** REDIS_URL: Redis for job queues (webhook deliveries); PostgreSQL stays the source of truth. */
   redisUrl: string;
   webhooks: {
@@ -322,6 +330,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     webAppDir: path.resolve(env.WEB_APP_DIR || 'dist/web'),
     logLevel,
     metricsToken,
+    health: {
+      timeoutMs: int('HEALTH_TIMEOUT_MS', 2000, 100, 60_000),
+      maxProjectorLag: int('HEALTH_MAX_PROJECTOR_LAG', 1000, 0, 1_000_000),
+      maxRelayLag: int('HEALTH_MAX_RELAY_LAG', 1000, 0, 1_000_000),
+    },
     redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     webhooks: {
       secretKey: webhookSecretKey,
