@@ -8,7 +8,8 @@ import {
 import type { Pool } from 'pg';
 import { CONFIG, type Config } from '@taskinbox/config';
 import { ChannelListener, PG_POOL } from '@taskinbox/database';
-import { createLogger } from '@taskinbox/http';
+import type { Logger } from 'pino';
+import { PROCESS_LOGGER } from '@taskinbox/http';
 import { readModelsUpdatedChannel } from '@taskinbox/read-models';
 import { SloStatusService } from '@taskinbox/slo';
 import { UrgencyRuleController } from './rules/urgency-rule.controller';
@@ -53,9 +54,9 @@ export class UrgencyModule implements OnApplicationBootstrap, BeforeApplicationS
         { provide: UrgencyRuleStore, inject: [PG_POOL], useFactory: (pool: Pool) => new UrgencyRuleStore(pool) },
         {
           provide: UrgencyEvaluator,
-          inject: [PG_POOL, UrgencyRuleStore, SloStatusService, CONFIG],
-          useFactory: (pool: Pool, rules: UrgencyRuleStore, slos: SloStatusService, config: Config) =>
-            new UrgencyEvaluator(pool, rules, slos, createLogger(config.logLevel).child({ component: 'urgency' })),
+          inject: [PG_POOL, UrgencyRuleStore, SloStatusService, PROCESS_LOGGER],
+          useFactory: (pool: Pool, rules: UrgencyRuleStore, slos: SloStatusService, logger: Logger) =>
+            new UrgencyEvaluator(pool, rules, slos, logger.child({ component: 'urgency' })),
         },
       ],
       exports: [UrgencyEvaluator],
