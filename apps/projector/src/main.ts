@@ -6,8 +6,8 @@ import { ProjectorAppModule } from './projector-app.module';
 // HTTP only for /health/live and /health/ready (HTTP_PORT). Migrations are run by the
 // deployment's migrate job (npm run migrate), not by each replica.
 async function main(): Promise<void> {
-  // The projector signs no tokens, so it does not need the server's JWT secret.
-  const config = loadConfig({ JWT_SECRET: 'x'.repeat(32), ...process.env });
+  // It signs no tokens: no JWT_SECRET needed.
+  const config = loadConfig(process.env, { jwtSecret: false });
   const logger = createLogger(config.logLevel);
   // SIGTERM/SIGINT close the app: the batch in flight commits, then the lock is released.
   await startService(ProjectorAppModule.forRoot(config), config, logger);

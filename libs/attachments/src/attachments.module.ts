@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { errorCodes } from 'fastify';
 import path from 'node:path';
 import type { Pool } from 'pg';
-import { CONFIG, type Config } from '@taskinbox/config';
+import { CONFIG, type Config, jwtSecretOf } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
 import type { Logger } from 'pino';
 import { PROCESS_LOGGER } from '@taskinbox/http';
@@ -75,7 +75,7 @@ export class AttachmentsModule implements OnModuleInit, OnApplicationBootstrap, 
             orgQuotaBytes: config.attachments.orgQuotaBytes,
           }),
         },
-        { provide: FileLinks, inject: [CONFIG], useFactory: (config: Config) => new FileLinks(config.jwtSecret, config.attachments.urlTtlSeconds) },
+        { provide: FileLinks, inject: [CONFIG], useFactory: (config: Config) => new FileLinks(jwtSecretOf(config), config.attachments.urlTtlSeconds) },
         {
           provide: PreviewMaker,
           inject: [PG_POOL, BLOB_STORE, CONFIG],
