@@ -25,17 +25,27 @@ describe('health probes', () => {
     await Promise.all(apps.splice(0).map((app) => app.close()));
   });
 
-  it('answer without credentials: live, and ready with every dependency of the one-process app', async () => {
-    const t = await startOneProcessApp(quick);
+  it('answer without credentials: live, and ready with every dependency of the one-process app once its projector and relay caught up', async () => {
+    const t = await startOneProcessApp({ ...quick, HEALTH_MAX_PROJECTOR_LAG: '1', HEALTH_MAX_RELAY_LAG: '1' });
     apps.push(t);
+    const org = await t.createOrganisation();
+    for (let n = 0; n < 4; n++) await org.createTask('health.check');
     const live = await call(t.url, 'GET', '/health/live');
     expect(live).toMatchObject({ status: 200, body: { status: 'ok' } });
 
-    const ready = await readyEventually(t.url);
+    // Ready within one event of the log; asked until both have caught up entirely.
+    let ready = await readyEventually(t.url);
+    for (let i = 0; i < 100 && !JSON.stringify(ready.body).match(/read-models' is 0 .*relay' is 0 /); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ready = await call(t.url, 'GET', '/health/ready');
+    }
     expect(ready.body).toMatchObject({ status: 'ok' });
     expect(ready.status).toBe(200);
     expect(Object.keys(ready.body.checks).sort()).toEqual(['nats', 'postgres', 'projectorLag', 'redis', 'relayLag']);
     for (const check of Object.values(ready.body.checks)) expect(check).toMatchObject({ status: 'ok' });
+    // The real projector and relay moved their own checkpoints past every task created above.
+    expect(ready.body.checks.projectorLag.detail).toBe("'read-models' is 0 events behind");
+    expect(ready.body.checks.relayLag.detail).toBe("'relay' is 0 events behind");
   });
 
   it('is 503 naming redis once the Redis it uses stops, and ready again when it is back', async () => {
