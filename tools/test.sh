@@ -10,3 +10,4 @@ echo "== type check";  npx tsc -p tsconfig.json; npx tsc -p apps/web/tsconfig.js
 echo "== lint";        npx eslint --max-warnings 0 apps libs tools
 echo "== build";       node tools/build.js && npm run --silent build:web
 echo "== tests";       npx jest --ci --maxWorkers=2 "$@"
+bash tools/unit-lts.sh

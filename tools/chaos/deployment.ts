@@ -30,16 +30,14 @@ export interface ServiceProcess {
   /** e.g. `ingest-1`. */
   name: string;
   app: ServiceApp;
-  /** HTTP port (fixed across restarts), for the apps that serve HTTP. */
-  port?: number;
+  /** HTTP port (fixed across restarts): the API, or only /health/* for the projector and relay. */
+  port: number;
   child?: ChildProcess;
   starts: number;
 }
 
 /** How many of each: ingest ×2, query, projector ×2 (one active), relay ×2 (one active), webhooks ×2. */
 export const defaultReplicas: Record<ServiceApp, number> = { ingest: 2, query: 1, projector: 2, relay: 2, webhooks: 2 };
-
-const withHttp: ServiceApp[] = ['ingest', 'query', 'webhooks'];
 
 export class Deployment {
   readonly services: ServiceProcess[] = [];
@@ -98,7 +96,7 @@ export class Deployment {
       const replicas = { ...defaultReplicas, ...options.replicas };
       for (const app of Object.keys(replicas) as ServiceApp[]) {
         for (let n = 1; n <= replicas[app]; n++) {
-          deployment.services.push({ name: `${app}-${n}`, app, port: withHttp.includes(app) ? await freePort() : undefined, starts: 0 });
+          deployment.services.push({ name: `${app}-${n}`, app, port: await freePort(), starts: 0 });
         }
       }
       // The webhooks service creates its durable consumer at start; start it (and the relay's
@@ -127,17 +125,17 @@ export class Deployment {
     service.starts += 1;
     service.child = spawn(process.execPath, ['--enable-source-maps', dist(service.app)], {
       cwd: repository,
-      env: { ...this.env, ...(service.port ? { HTTP_PORT: String(service.port) } : {}), ...this.serviceEnv(service) },
+      env: { ...this.env, HTTP_PORT: String(service.port), ...this.serviceEnv(service) },
       stdio: ['ignore', log, log],
     });
   }
 
-  /** Until the service listens (HTTP apps) or has been up a moment (the others). */
+  /** Until the service listens. */
   async ready(service: ServiceProcess, timeoutMs = 300_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (!this.running(service)) throw new Error(`${service.name} exited at start; see ${path.join(this.dir, `${service.name}.log`)}`);
-      if (service.port ? await accepts(service.port) : true) return;
+      if (await accepts(service.port)) return;
       if (Date.now() > deadline) throw new Error(`${service.name} did not listen within ${timeoutMs / 1000} s`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

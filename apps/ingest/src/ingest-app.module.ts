@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@taskinbox/auth';
 import { type Config, ConfigModule } from '@taskinbox/config';
 import { DatabaseModule } from '@taskinbox/database';
+import { HealthModule } from '@taskinbox/health';
 import { EventStoreModule } from '@taskinbox/event-store';
 import { InboundModule } from '@taskinbox/inbound';
 import { IngestModule } from '@taskinbox/ingest';
@@ -13,7 +14,7 @@ export class IngestAppModule {
   static forRoot(config: Readonly<Config>): DynamicModule {
     return {
       module: IngestAppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, AuthModule, IngestModule, InboundModule, AsyncApiModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, AuthModule, IngestModule, InboundModule, AsyncApiModule, HealthModule.forRoot(['postgres', 'nats'])],
     };
   }
 }

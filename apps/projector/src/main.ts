@@ -1,20 +1,17 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@taskinbox/config';
-import { NestPinoLogger, createLogger } from '@taskinbox/http';
+import { createLogger, startService } from '@taskinbox/http';
 import { ProjectorAppModule } from './projector-app.module';
 
-// Migrations are run by the deployment's migrate job (npm run migrate), not by each replica.
+// HTTP only for /health/live and /health/ready (HTTP_PORT). Migrations are run by the
+// deployment's migrate job (npm run migrate), not by each replica.
 async function main(): Promise<void> {
-  // The projector signs no tokens, so it does not need the server's JWT secret.
-  const config = loadConfig({ JWT_SECRET: 'x'.repeat(32), ...process.env });
+  // It signs no tokens: no JWT_SECRET needed.
+  const config = loadConfig(process.env, { jwtSecret: false });
   const logger = createLogger(config.logLevel);
-  const app = await NestFactory.createApplicationContext(ProjectorAppModule.forRoot(config), {
-    logger: new NestPinoLogger(logger),
-  });
-  // SIGTERM/SIGINT close the context: the batch in flight commits, then the lock is released.
-  app.enableShutdownHooks();
-  logger.info('projector started');
+  // SIGTERM/SIGINT close the app: the batch in flight commits, then the lock is released.
+  await startService(ProjectorAppModule.forRoot(config), config, logger);
+  logger.info({ port: config.http.port }, 'projector started');
 }
 
 main().catch((error) => {

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type Config, ConfigModule } from '@taskinbox/config';
 import { DatabaseModule } from '@taskinbox/database';
+import { HealthModule } from '@taskinbox/health';
 import { EventStoreModule } from '@taskinbox/event-store';
 import { ProjectorModule } from '@taskinbox/projector';
 
@@ -10,7 +11,7 @@ export class ProjectorAppModule {
   static forRoot(config: Readonly<Config>): DynamicModule {
     return {
       module: ProjectorAppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, ProjectorModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, ProjectorModule, HealthModule.forRoot(['postgres', 'projectorLag'])],
     };
   }
 }

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@taskinbox/auth';
 import { type Config, ConfigModule } from '@taskinbox/config';
 import { DatabaseModule } from '@taskinbox/database';
+import { HealthModule } from '@taskinbox/health';
 import { EventStoreModule } from '@taskinbox/event-store';
 import { EventReadersModule } from '@taskinbox/nats-accounts';
 import { ReadModelsModule } from '@taskinbox/read-models';
@@ -32,6 +33,8 @@ export class QueryAppModule {
         EventReadersModule,
         SloModule.forRoot(),
         UrgencyModule.forRoot(),
+        // Not the projector's lag: stale answers beat none, and the projector's own probe reports it.
+        HealthModule.forRoot(['postgres', 'nats']),
       ],
     };
   }

@@ -1,20 +1,17 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@taskinbox/config';
-import { createLogger, NestPinoLogger } from '@taskinbox/http';
+import { createLogger, startService } from '@taskinbox/http';
 import { RelayAppModule } from './relay-app.module';
 
-// No HTTP: the relay only reads the event store and publishes. Migrations are run by the
-// deployment's migrate job (npm run migrate), not by each replica.
+// HTTP only for /health/live and /health/ready (HTTP_PORT): the relay reads the event store and
+// publishes. Migrations are run by the deployment's migrate job (npm run migrate), not by each replica.
 async function main(): Promise<void> {
-  // The relay never signs tokens, so it does not need the server's JWT secret.
-  const config = loadConfig({ JWT_SECRET: 'x'.repeat(32), ...process.env });
+  // It signs no tokens: no JWT_SECRET needed.
+  const config = loadConfig(process.env, { jwtSecret: false });
   const logger = createLogger(config.logLevel);
-  const app = await NestFactory.createApplicationContext(RelayAppModule.forRoot(config), {
-    logger: new NestPinoLogger(logger),
-  });
-  app.enableShutdownHooks();
-  logger.info('relay started');
+  // SIGTERM/SIGINT close the app: the batch in flight is published and checkpointed first.
+  await startService(RelayAppModule.forRoot(config), config, logger);
+  logger.info({ port: config.http.port }, 'relay started');
 }
 
 main().catch((error) => {

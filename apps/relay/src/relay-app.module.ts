@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type Config, ConfigModule } from '@taskinbox/config';
 import { DatabaseModule } from '@taskinbox/database';
+import { HealthModule } from '@taskinbox/health';
 import { EventStoreModule } from '@taskinbox/event-store';
 import { RelayModule } from '@taskinbox/messaging';
 
@@ -10,7 +11,7 @@ export class RelayAppModule {
   static forRoot(config: Readonly<Config>): DynamicModule {
     return {
       module: RelayAppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, RelayModule.forRoot()],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, RelayModule.forRoot(), HealthModule.forRoot(['postgres', 'nats', 'relayLag'])],
     };
   }
 }

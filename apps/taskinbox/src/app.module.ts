@@ -4,6 +4,7 @@ import { AuthModule } from '@taskinbox/auth';
 import { type Config, ConfigModule } from '@taskinbox/config';
 import { DatabaseModule } from '@taskinbox/database';
 import { DevicesModule } from '@taskinbox/devices';
+import { HealthModule } from '@taskinbox/health';
 import { EventReadersModule } from '@taskinbox/nats-accounts';
 import { EventStoreModule } from '@taskinbox/event-store';
 import { InboundModule } from '@taskinbox/inbound';
@@ -54,6 +55,7 @@ export function appFeatureModules(wiring: AppWiring = {}): (Type<unknown> | Dyna
     TaskActionsModule.forRoot(wiring.taskActions),
     TransparencyModule,
     AsyncApiModule,
+    HealthModule.forRoot(['postgres', 'nats', 'redis', 'projectorLag', 'relayLag']),
   ];
 }
 

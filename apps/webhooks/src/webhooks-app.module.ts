@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@taskinbox/auth';
 import { type Config, ConfigModule } from '@taskinbox/config';
 import { DatabaseModule } from '@taskinbox/database';
+import { HealthModule } from '@taskinbox/health';
 import { WebhooksModule } from '@taskinbox/webhooks';
 
 /** Webhook delivery (JetStream → PostgreSQL → BullMQ → HTTP) with its API and /metrics. */
@@ -10,7 +11,7 @@ export class WebhooksAppModule {
   static forRoot(config: Readonly<Config>): DynamicModule {
     return {
       module: WebhooksAppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, AuthModule, WebhooksModule.forRoot()],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, AuthModule, WebhooksModule.forRoot(), HealthModule.forRoot(['postgres', 'nats', 'redis'])],
     };
   }
 }

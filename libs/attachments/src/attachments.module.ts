@@ -4,9 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import { errorCodes } from 'fastify';
 import path from 'node:path';
 import type { Pool } from 'pg';
-import { CONFIG, type Config } from '@taskinbox/config';
+import { CONFIG, type Config, jwtSecretOf } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
-import { createLogger } from '@taskinbox/http';
+import type { Logger } from 'pino';
+import { PROCESS_LOGGER } from '@taskinbox/http';
 import { IngestModule, TaskCommandHandler } from '@taskinbox/ingest';
 import { UrlGuard } from '@taskinbox/webhooks';
 import { ATTACHMENT_LIMITS, type AttachmentLimits, BLOB_STORE } from './attachments.tokens';
@@ -74,7 +75,7 @@ export class AttachmentsModule implements OnModuleInit, OnApplicationBootstrap, 
             orgQuotaBytes: config.attachments.orgQuotaBytes,
           }),
         },
-        { provide: FileLinks, inject: [CONFIG], useFactory: (config: Config) => new FileLinks(config.jwtSecret, config.attachments.urlTtlSeconds) },
+        { provide: FileLinks, inject: [CONFIG], useFactory: (config: Config) => new FileLinks(jwtSecretOf(config), config.attachments.urlTtlSeconds) },
         {
           provide: PreviewMaker,
           inject: [PG_POOL, BLOB_STORE, CONFIG],
@@ -83,9 +84,9 @@ export class AttachmentsModule implements OnModuleInit, OnApplicationBootstrap, 
         },
         {
           provide: PreviewQueue,
-          inject: [CONFIG, PG_POOL, PreviewMaker],
-          useFactory: (config: Config, pool: Pool, maker: PreviewMaker) =>
-            new PreviewQueue(config.redisUrl, options, pool, maker, createLogger(config.logLevel).child({ component: 'attachments' })),
+          inject: [CONFIG, PG_POOL, PreviewMaker, PROCESS_LOGGER],
+          useFactory: (config: Config, pool: Pool, maker: PreviewMaker, logger: Logger) =>
+            new PreviewQueue(config.redisUrl, options, pool, maker, logger.child({ component: 'attachments' })),
         },
         {
           provide: AttachmentIntake,

@@ -60,8 +60,12 @@ export interface Config {
     /** INPUT_MAX_STRING_LENGTH: characters of one string (a value, a key, a query parameter, a header). */
     maxStringLength: number;
   };
-  /** JWT_SECRET: signs session tokens; at least 32 characters. */
-  jwtSecret: string;
+  /**
+   * JWT_SECRET: signs session tokens (and file and status links); at least 32 characters.
+   * Absent only in services loaded without it (the projector and relay sign nothing): read it
+   * with jwtSecretOf, which refuses to go on without one.
+   */
+  jwtSecret?: string;
   /** JWT_TTL_SECONDS: how long a login lasts. */
   jwtTtlSeconds: number;
   /** API_KEY_CACHE_MS: how long a verified API key is trusted before it is looked up again. */
@@ -95,6 +99,14 @@ export interface Config {
    * characters). Unset: /metrics is not served.
    */
   metricsToken?: string;
+  health: {
+    /** HEALTH_TIMEOUT_MS: each readiness check (PostgreSQL, NATS, Redis, lag) failing to answer within this is a failure. */
+    timeoutMs: number;
+    /** HEALTH_MAX_PROJECTOR_LAG: events the read-model projector may be behind the event store and still be ready. */
+    maxProjectorLag: number;
+    /** HEALTH_MAX_RELAY_LAG: events the relay may have yet to publish to NATS and still be ready. */
+    maxRelayLag: number;
+  };
   /** REDIS_URL: Redis for job queues (webhook deliveries); PostgreSQL stays the source of truth. */
   redisUrl: string;
   webhooks: {
@@ -164,7 +176,18 @@ export const natsPrefixPattern = /^[a-z][a-z0-9_]{0,31}$/;
 
 const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+/** What a service reads beyond the settings every one has; a service that signs nothing needs no JWT_SECRET. */
+export interface ConfigNeeds {
+  jwtSecret: boolean;
+}
+
+/** The signing secret, for the modules that sign or check tokens; a composition without it is a mistake. */
+export function jwtSecretOf(config: Readonly<Config>): string {
+  if (!config.jwtSecret) throw new ConfigError(['JWT_SECRET is required by a module of this service (it signs or checks tokens)']);
+  return config.jwtSecret;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigNeeds = { jwtSecret: true }): Readonly<Config> {
   const problems: string[] = [];
 
   const text = (name: string, fallback?: string): string => {
@@ -197,7 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     return value;
   };
 
-  const jwtSecret = text('JWT_SECRET');
+  const jwtSecret = needs.jwtSecret || env.JWT_SECRET ? text('JWT_SECRET') : undefined;
   if (jwtSecret && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
 
   const logLevel = env.LOG_LEVEL || 'info';
@@ -322,6 +345,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     webAppDir: path.resolve(env.WEB_APP_DIR || 'dist/web'),
     logLevel,
     metricsToken,
+    health: {
+      timeoutMs: int('HEALTH_TIMEOUT_MS', 2000, 100, 60_000),
+      maxProjectorLag: int('HEALTH_MAX_PROJECTOR_LAG', 1000, 0, 1_000_000),
+      maxRelayLag: int('HEALTH_MAX_RELAY_LAG', 1000, 0, 1_000_000),
+    },
     redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     webhooks: {
       secretKey: webhookSecretKey,

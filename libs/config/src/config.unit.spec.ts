@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, jwtSecretOf, loadConfig } from './config';
 
 const secret = 'x'.repeat(32);
 
@@ -99,5 +99,14 @@ describe('loadConfig', () => {
         ]),
       );
     }
+  });
+
+  it('asks for JWT_SECRET only in services that sign tokens, and still checks one that is given', () => {
+    expect(() => loadConfig({})).toThrow('JWT_SECRET is required');
+    const relay = loadConfig({}, { jwtSecret: false });
+    expect(relay.jwtSecret).toBeUndefined();
+    expect(() => jwtSecretOf(relay)).toThrow('JWT_SECRET is required by a module of this service');
+    expect(() => loadConfig({ JWT_SECRET: 'short' }, { jwtSecret: false })).toThrow('JWT_SECRET must be at least 32 characters');
+    expect(jwtSecretOf(loadConfig({ JWT_SECRET: secret }))).toBe(secret);
   });
 });

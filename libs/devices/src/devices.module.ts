@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { CONFIG, type Config } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
 import { EVENT_STORE, type EventStore } from '@taskinbox/event-store';
-import { createLogger } from '@taskinbox/http';
+import { PROCESS_LOGGER } from '@taskinbox/http';
 import { IngestModule, TaskCommandHandler } from '@taskinbox/ingest';
 import { AccountPublisher, AccountRevocations, type Issuer, readIssuer } from '@taskinbox/nats-accounts';
 import { AgentFilesController } from './agent/agent-files.controller';
@@ -95,8 +95,8 @@ export class DevicesModule implements OnApplicationBootstrap, OnApplicationShutd
         { provide: DEVICES_CLOCK, useValue: options.clock ?? systemClock },
         {
           provide: LOGGER,
-          inject: [CONFIG],
-          useFactory: (config: Config) => createLogger(config.logLevel).child({ component: 'devices' }),
+          inject: [PROCESS_LOGGER],
+          useFactory: (logger: Logger) => logger.child({ component: 'devices' }),
         },
         {
           provide: NATS_ISSUER,

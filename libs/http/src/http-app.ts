@@ -1,4 +1,4 @@
-import { type DynamicModule, HttpException, type INestApplication, type Type } from '@nestjs/common';
+import { type DynamicModule, HttpException, type INestApplication, Module, type Type } from '@nestjs/common';
 import type { CustomStrategy } from '@nestjs/microservices';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -15,6 +15,7 @@ import { toErrorResponse } from './error-response';
 import { InvalidInput } from './input/input.check';
 import { checkRequestInput } from './input/request-input.hook';
 import { NestPinoLogger } from './logger';
+import { ProcessLoggerModule } from './logger.module';
 import { validationPipe } from './validation.pipe';
 import { serveWebApp } from './web-app';
 
@@ -49,7 +50,11 @@ export async function createHttpApp(
     },
   });
   // Bodies are parsed by the input check (checkRequestInput) alone.
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+  // The app's modules inject this same logger (PROCESS_LOGGER) instead of making their own.
+  @Module({})
+  class ProcessRootModule {}
+  const root: DynamicModule = { module: ProcessRootModule, imports: [ProcessLoggerModule.forRoot(logger), module] };
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     logger: new NestPinoLogger(logger),
     bufferLogs: false,
     bodyParser: false,

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { CONFIG, type Config } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
 import { CheckpointFollower, EVENT_STORE, type EventStore } from '@taskinbox/event-store';
-import { createLogger } from '@taskinbox/http';
+import { PROCESS_LOGGER } from '@taskinbox/http';
 import { IngestModule, TaskCommandHandler } from '@taskinbox/ingest';
 import { type Clock, systemClock } from '@taskinbox/oncall';
 import { UrlGuard } from '@taskinbox/webhooks';
@@ -70,8 +70,8 @@ export class NotificationsModule implements OnApplicationBootstrap, OnApplicatio
         { provide: OPTIONS, useValue: options },
         {
           provide: LOGGER,
-          inject: [CONFIG],
-          useFactory: (config: Config) => createLogger(config.logLevel).child({ component: 'notifications' }),
+          inject: [PROCESS_LOGGER],
+          useFactory: (logger: Logger) => logger.child({ component: 'notifications' }),
         },
         { provide: NotificationInbox, inject: [PG_POOL], useFactory: (pool: Pool) => new NotificationInbox(pool) },
         { provide: NotificationPreferences, inject: [PG_POOL], useFactory: (pool: Pool) => new NotificationPreferences(pool) },

@@ -5,7 +5,7 @@ import { PeopleDirectory } from '@taskinbox/auth';
 import { CONFIG, type Config } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
 import { CheckpointFollower, EVENT_STORE, type EventStore } from '@taskinbox/event-store';
-import { createLogger } from '@taskinbox/http';
+import { PROCESS_LOGGER } from '@taskinbox/http';
 import { IngestModule, TaskCommandHandler } from '@taskinbox/ingest';
 import { CalendarFeedController } from './calendars/calendar-feed.controller';
 import { CalendarFeeds } from './calendars/calendar-feed.service';
@@ -58,8 +58,8 @@ export class OncallModule implements OnApplicationBootstrap, OnApplicationShutdo
         { provide: ONCALL_CLOCK, useValue: options.clock ?? systemClock },
         {
           provide: LOGGER,
-          inject: [CONFIG],
-          useFactory: (config: Config) => createLogger(config.logLevel).child({ component: 'oncall' }),
+          inject: [PROCESS_LOGGER],
+          useFactory: (logger: Logger) => logger.child({ component: 'oncall' }),
         },
         { provide: OrgPeople, inject: [PG_POOL], useFactory: (pool: Pool) => new OrgPeople(pool) },
         {

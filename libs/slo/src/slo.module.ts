@@ -6,10 +6,10 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { CONFIG, type Config } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
 import { EVENT_STORE, type EventStore } from '@taskinbox/event-store';
-import { createLogger } from '@taskinbox/http';
+import type { Logger } from 'pino';
+import { PROCESS_LOGGER } from '@taskinbox/http';
 import { SloAlertTimer } from './alerts/slo-alert.timer';
 import { SloStatusService } from './slos/slo-status.service';
 import { SloController } from './slos/slo.controller';
@@ -52,9 +52,9 @@ export class SloModule implements OnApplicationBootstrap, BeforeApplicationShutd
         },
         {
           provide: SloAlertTimer,
-          inject: [SloService, SloStatusService, EVENT_STORE, CONFIG],
-          useFactory: (slos: SloService, statuses: SloStatusService, store: EventStore, config: Config) =>
-            new SloAlertTimer(slos, statuses, store, createLogger(config.logLevel).child({ component: 'slo' })),
+          inject: [SloService, SloStatusService, EVENT_STORE, PROCESS_LOGGER],
+          useFactory: (slos: SloService, statuses: SloStatusService, store: EventStore, logger: Logger) =>
+            new SloAlertTimer(slos, statuses, store, logger.child({ component: 'slo' })),
         },
       ],
       exports: [SloAlertTimer, SloStatusService, SloService],

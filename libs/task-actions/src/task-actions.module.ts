@@ -3,7 +3,8 @@ import type { Pool } from 'pg';
 import { CONFIG, type Config } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
 import { EVENT_STORE, type EventStore } from '@taskinbox/event-store';
-import { createLogger } from '@taskinbox/http';
+import type { Logger } from 'pino';
+import { PROCESS_LOGGER } from '@taskinbox/http';
 import { IngestModule, TaskCommandHandler } from '@taskinbox/ingest';
 import { TaskTypeCatalog, TaskTypesModule } from '@taskinbox/task-types';
 import { SecretCipher, UrlGuard, WebhookSender } from '@taskinbox/webhooks';
@@ -58,7 +59,7 @@ export class TaskActionsModule implements OnApplicationBootstrap, BeforeApplicat
           ? [
               {
                 provide: ActionWorker,
-                inject: [CONFIG, PG_POOL, EVENT_STORE, TaskCommandHandler, TaskTypeCatalog, ActionSecrets, WebhookSender],
+                inject: [CONFIG, PG_POOL, EVENT_STORE, TaskCommandHandler, TaskTypeCatalog, ActionSecrets, WebhookSender, PROCESS_LOGGER],
                 useFactory: (
                   config: Config,
                   pool: Pool,
@@ -67,6 +68,7 @@ export class TaskActionsModule implements OnApplicationBootstrap, BeforeApplicat
                   types: TaskTypeCatalog,
                   secrets: ActionSecrets,
                   sender: WebhookSender,
+                  logger: Logger,
                 ) =>
                   new ActionWorker(
                     config.redisUrl,
@@ -74,7 +76,7 @@ export class TaskActionsModule implements OnApplicationBootstrap, BeforeApplicat
                     pool,
                     store,
                     new ActionRunner(tasks, types, secrets, sender),
-                    createLogger(config.logLevel).child({ component: 'task-actions' }),
+                    logger.child({ component: 'task-actions' }),
                   ),
               },
             ]

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Pool } from 'pg';
-import { CONFIG, type Config } from '@taskinbox/config';
+import { CONFIG, type Config, jwtSecretOf } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
 import { EVENT_STORE, type EventStore } from '@taskinbox/event-store';
 import { IngestModule, STATUS_LINK_ISSUER, TaskCommandHandler } from '@taskinbox/ingest';
@@ -52,7 +52,7 @@ import { TaskStatusService } from './status/task-status.service';
       provide: EndUserRequests,
       inject: [TaskCommandHandler, StatusLinks, CONFIG],
       useFactory: (tasks: TaskCommandHandler, links: StatusLinks, config: Config) =>
-        new EndUserRequests(tasks, new PayloadSchemas(), links, config.jwtSecret),
+        new EndUserRequests(tasks, new PayloadSchemas(), links, jwtSecretOf(config)),
     },
     { provide: STATUS_LINK_ISSUER, useExisting: StatusLinks },
   ],

@@ -9,7 +9,8 @@ import { ModuleRef } from '@nestjs/core';
 import type { Pool } from 'pg';
 import { CONFIG, type Config } from '@taskinbox/config';
 import { ChannelListener, PG_POOL } from '@taskinbox/database';
-import { createLogger } from '@taskinbox/http';
+import type { Logger } from 'pino';
+import { PROCESS_LOGGER } from '@taskinbox/http';
 import { readModelsUpdatedChannel } from '@taskinbox/read-models';
 import { SloStatusService } from '@taskinbox/slo';
 import { createEtaService, TransparencySettingsService } from '@taskinbox/transparency';
@@ -55,15 +56,15 @@ export class UrgencyModule implements OnApplicationBootstrap, BeforeApplicationS
         { provide: UrgencyRuleStore, inject: [PG_POOL], useFactory: (pool: Pool) => new UrgencyRuleStore(pool) },
         {
           provide: UrgencyEvaluator,
-          inject: [PG_POOL, UrgencyRuleStore, SloStatusService, CONFIG, ModuleRef],
-          useFactory: (pool: Pool, rules: UrgencyRuleStore, slos: SloStatusService, config: Config, modules: ModuleRef) =>
+          inject: [PG_POOL, UrgencyRuleStore, SloStatusService, PROCESS_LOGGER, ModuleRef],
+          useFactory: (pool: Pool, rules: UrgencyRuleStore, slos: SloStatusService, logger: Logger, modules: ModuleRef) =>
             new UrgencyEvaluator(
               pool,
               rules,
               slos,
               createEtaService(pool, modules),
               new TransparencySettingsService(pool),
-              createLogger(config.logLevel).child({ component: 'urgency' }),
+              logger.child({ component: 'urgency' }),
             ),
         },
       ],

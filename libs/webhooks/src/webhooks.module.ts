@@ -9,7 +9,8 @@ import {
 import type { Pool } from 'pg';
 import { CONFIG, type Config } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
-import { createLogger } from '@taskinbox/http';
+import type { Logger } from 'pino';
+import { PROCESS_LOGGER } from '@taskinbox/http';
 import { connectNats, natsNames } from '@taskinbox/messaging';
 import { DeliveryQueueService } from './delivery/delivery-queue.service';
 import { DeliveryFanOut } from './delivery/delivery.fan-out';
@@ -25,6 +26,8 @@ import { WebhookMetrics } from './metrics/webhook.metrics';
 import { SecretCipher } from './secrets/secret.cipher';
 import { UrlGuard } from './url/url.guard';
 import { WEBHOOKS_OPTIONS, type WebhooksOptions, webhooksOptions } from './webhooks.options';
+
+const WEBHOOKS_LOGGER = Symbol('taskinbox.webhooks.logger');
 
 /**
  * Outbound webhooks: the endpoint API (/api/webhooks/endpoints), /metrics and, unless
@@ -43,11 +46,11 @@ export class WebhooksModule implements OnApplicationBootstrap, BeforeApplication
 
   static forRoot(overrides: Partial<WebhooksOptions> = {}): DynamicModule {
     const options = webhooksOptions(overrides);
-    const logger = (config: Config) => createLogger(config.logLevel).child({ component: 'webhooks' });
     return {
       module: WebhooksModule,
       controllers: [EndpointController, MetricsController],
       providers: [
+        { provide: WEBHOOKS_LOGGER, inject: [PROCESS_LOGGER], useFactory: (logger: Logger) => logger.child({ component: 'webhooks' }) },
         { provide: WEBHOOKS_OPTIONS, useValue: options },
         WebhookMetrics,
         {
@@ -83,7 +86,7 @@ export class WebhooksModule implements OnApplicationBootstrap, BeforeApplication
         },
         {
           provide: DeliveryPipeline,
-          inject: [CONFIG, PG_POOL, EndpointService, DeliveryQueueService, WebhookSender, WebhookMetrics],
+          inject: [CONFIG, PG_POOL, EndpointService, DeliveryQueueService, WebhookSender, WebhookMetrics, WEBHOOKS_LOGGER],
           useFactory: (
             config: Config,
             pool: Pool,
@@ -91,6 +94,7 @@ export class WebhooksModule implements OnApplicationBootstrap, BeforeApplication
             queue: DeliveryQueueService,
             sender: WebhookSender,
             metrics: WebhookMetrics,
+            logger: Logger,
           ) =>
             new DeliveryPipeline(
               pool,
@@ -105,28 +109,28 @@ export class WebhooksModule implements OnApplicationBootstrap, BeforeApplication
                 maxInFlightPerEndpoint: config.webhooks.maxInFlightPerEndpoint,
                 ratePerSecond: config.webhooks.ratePerSecond,
               },
-              logger(config),
+              logger,
             ),
         },
         ...(options.deliver
           ? [
               {
                 provide: WebhookEventConsumer,
-                inject: [CONFIG, DeliveryFanOut, DeliveryQueueService],
-                useFactory: (config: Config, fanOut: DeliveryFanOut, queue: DeliveryQueueService) =>
+                inject: [CONFIG, DeliveryFanOut, DeliveryQueueService, WEBHOOKS_LOGGER],
+                useFactory: (config: Config, fanOut: DeliveryFanOut, queue: DeliveryQueueService, logger: Logger) =>
                   new WebhookEventConsumer(
                     () => connectNats(config.nats, 'taskinbox-webhooks'),
                     { ...options, names: natsNames(config.nats.prefix) },
                     fanOut,
                     queue,
-                    logger(config),
+                    logger,
                   ),
               },
               {
                 provide: DeliveryWorker,
-                inject: [CONFIG, DeliveryQueueService, DeliveryPipeline],
-                useFactory: (config: Config, queue: DeliveryQueueService, pipeline: DeliveryPipeline) =>
-                  new DeliveryWorker(config.redisUrl, queue, pipeline, options, logger(config)),
+                inject: [CONFIG, DeliveryQueueService, DeliveryPipeline, WEBHOOKS_LOGGER],
+                useFactory: (config: Config, queue: DeliveryQueueService, pipeline: DeliveryPipeline, logger: Logger) =>
+                  new DeliveryWorker(config.redisUrl, queue, pipeline, options, logger),
               },
             ]
           : []),

@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { Pool, PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { type Config, InjectConfig } from '@taskinbox/config';
+import { type Config, InjectConfig, jwtSecretOf } from '@taskinbox/config';
 import { InjectPool } from '@taskinbox/database';
 import { CurrentAccess, type SessionAccess, type Touch } from '../access/current-access.service';
 import type { Membership } from '../accounts/account.service';
@@ -63,7 +63,7 @@ export class SessionService implements OnApplicationShutdown {
       [sid, userId, orgId, ttl],
     );
     const claims: SessionClaims = { sub: userId, org: orgId, sid };
-    return { accessToken: this.jwt.sign(claims, { secret: this.config.jwtSecret, expiresIn: ttl }), expiresIn: ttl };
+    return { accessToken: this.jwt.sign(claims, { secret: jwtSecretOf(this.config), expiresIn: ttl }), expiresIn: ttl };
   }
 
   /** Starts a session in `orgId` (in `db`'s transaction when given) with the answer a sign-in gives. */
@@ -82,7 +82,7 @@ export class SessionService implements OnApplicationShutdown {
   async verify(token: string): Promise<Principal | null> {
     let claims: SessionClaims;
     try {
-      claims = this.jwt.verify<SessionClaims>(token, { secret: this.config.jwtSecret, algorithms: ['HS256'] });
+      claims = this.jwt.verify<SessionClaims>(token, { secret: jwtSecretOf(this.config), algorithms: ['HS256'] });
     } catch {
       return null;
     }

@@ -8,7 +8,8 @@ import type { Pool } from 'pg';
 import { CONFIG, type Config } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
 import { EVENT_STORE, type EventStore } from '@taskinbox/event-store';
-import { createLogger } from '@taskinbox/http';
+import type { Logger } from 'pino';
+import { PROCESS_LOGGER } from '@taskinbox/http';
 import { connectNats } from '../nats.connection';
 import { type RelayOptions, RelayService } from './relay.service';
 
@@ -28,13 +29,13 @@ export class RelayModule implements OnApplicationBootstrap, BeforeApplicationShu
       providers: [
         {
           provide: RelayService,
-          inject: [CONFIG, PG_POOL, EVENT_STORE],
-          useFactory: (config: Config, pool: Pool, store: EventStore) =>
+          inject: [CONFIG, PG_POOL, EVENT_STORE, PROCESS_LOGGER],
+          useFactory: (config: Config, pool: Pool, store: EventStore, logger: Logger) =>
             new RelayService(
               {
                 store,
                 pool,
-                logger: createLogger(config.logLevel),
+                logger,
                 connectNats: () => connectNats(config.nats, 'taskinbox-relay'),
               },
               { ...options, prefix: config.nats.prefix, replicas: config.nats.streamReplicas },

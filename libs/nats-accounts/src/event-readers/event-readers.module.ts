@@ -3,7 +3,8 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Pool } from 'pg';
 import { CONFIG, type Config } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
-import { createLogger } from '@taskinbox/http';
+import type { Logger } from 'pino';
+import { PROCESS_LOGGER } from '@taskinbox/http';
 import { connectNats, natsNames } from '@taskinbox/messaging';
 import { AccountPublisher } from '../accounts/account.publisher';
 import { type Issuer, readIssuer } from '../accounts/issuer';
@@ -12,7 +13,7 @@ import { EventReaderController } from './event-reader.controller';
 import { EventReaderService } from './event-reader.service';
 
 const ISSUER = Symbol('taskinbox.nats-issuer');
-const logger = (config: Config) => createLogger(config.logLevel).child({ component: 'event-readers' });
+const LOGGER = Symbol('taskinbox.event-readers.logger');
 
 /** One NATS connection for the module, opened on first use. */
 class ReaderConnection {
@@ -40,6 +41,7 @@ class ReaderConnection {
 @Module({
   controllers: [EventReaderController],
   providers: [
+    { provide: LOGGER, inject: [PROCESS_LOGGER], useFactory: (logger: Logger) => logger.child({ component: 'event-readers' }) },
     {
       provide: ISSUER,
       inject: [CONFIG],
@@ -54,13 +56,14 @@ class ReaderConnection {
     },
     {
       provide: EventReaderService,
-      inject: [CONFIG, PG_POOL, ISSUER, ReaderConnection, AccountRevocations],
+      inject: [CONFIG, PG_POOL, ISSUER, ReaderConnection, AccountRevocations, LOGGER],
       useFactory: (
         config: Config,
         pool: Pool,
         issuer: Issuer,
         connection: ReaderConnection,
         revocations: AccountRevocations,
+        logger: Logger,
       ) =>
         new EventReaderService(
           pool,
@@ -69,23 +72,23 @@ class ReaderConnection {
           config.nats.streamReplicas,
           connection.get,
           revocations,
-          logger(config),
+          logger,
         ),
     },
   ],
 })
 export class EventReadersModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
-    @Inject(CONFIG) private readonly config: Config,
+    @Inject(LOGGER) private readonly logger: Logger,
     private readonly revocations: AccountRevocations,
     private readonly connection: ReaderConnection,
   ) {}
 
   onApplicationBootstrap(): void {
     this.revocations.sync('EVENTS', { onlyIfMissing: true }).then(
-      (pushed) => pushed && logger(this.config).info('pushed recorded event reader revocations to NATS'),
+      (pushed) => pushed && this.logger.info('pushed recorded event reader revocations to NATS'),
       (error: unknown) =>
-        logger(this.config).warn(
+        this.logger.warn(
           { err: error },
           'could not check event reader revocations on NATS; they are pushed with the next revocation',
         ),

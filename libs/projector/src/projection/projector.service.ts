@@ -1,9 +1,9 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'pg';
-import { type Config, InjectConfig } from '@taskinbox/config';
+import type { Logger } from 'pino';
 import { InjectPool } from '@taskinbox/database';
 import { type EventStore, InjectEventStore } from '@taskinbox/event-store';
-import { createLogger } from '@taskinbox/http';
+import { InjectLogger } from '@taskinbox/http';
 import { ReadModelProjector } from './read-model.projector';
 
 /** Runs the read-model projector for the application's lifetime. */
@@ -11,9 +11,8 @@ import { ReadModelProjector } from './read-model.projector';
 export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy {
   readonly projector: ReadModelProjector;
 
-  constructor(@InjectConfig() config: Config, @InjectPool() pool: Pool, @InjectEventStore() store: EventStore) {
-    const logger = createLogger(config.logLevel).child({ component: 'projector' });
-    this.projector = new ReadModelProjector({ pool, store, logger });
+  constructor(@InjectLogger() logger: Logger, @InjectPool() pool: Pool, @InjectEventStore() store: EventStore) {
+    this.projector = new ReadModelProjector({ pool, store, logger: logger.child({ component: 'projector' }) });
   }
 
   onApplicationBootstrap(): void {

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { CONFIG, type Config } from '@taskinbox/config';
-import { createLogger } from '@taskinbox/http';
+import type { Logger } from 'pino';
+import { PROCESS_LOGGER } from '@taskinbox/http';
 import { connectNats, natsNames, TaskEventFeed } from '@taskinbox/messaging';
 import { StreamController } from './stream.controller';
 import { STREAM_OPTIONS, type StreamOptions } from './stream.options';
@@ -20,12 +21,12 @@ export class StreamModule implements OnApplicationShutdown {
         { provide: STREAM_OPTIONS, useValue: settings },
         {
           provide: TaskEventFeed,
-          inject: [CONFIG],
-          useFactory: (config: Config) =>
+          inject: [CONFIG, PROCESS_LOGGER],
+          useFactory: (config: Config, logger: Logger) =>
             new TaskEventFeed(
               () => connectNats(config.nats, 'taskinbox-live'),
               natsNames(config.nats.prefix),
-              createLogger(config.logLevel).child({ component: 'live' }),
+              logger.child({ component: 'live' }),
             ),
         },
       ],

@@ -1,0 +1,2 @@
+export { HealthModule } from './health.module';
+export type { HealthCheckName } from './health.checks';
