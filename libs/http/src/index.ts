@@ -9,3 +9,4 @@ export * from './web-app';
 export * from './input/input.check';
 export * from './nats-request.server';
 export * from './nats-auth.options';
+export * from './openapi-document';

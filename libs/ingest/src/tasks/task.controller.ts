@@ -45,6 +45,7 @@ class ErasedView {
 }
 
 class ActionParams {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id!: string;
 

@@ -38,7 +38,7 @@ export class CalendarDto {
   @Matches(/^[A-Za-z][A-Za-z0-9_+\-/]*$/, { message: 'timeZone must be a time zone name such as Europe/Berlin' })
   timeZone!: string;
 
-  @ApiProperty({ example: [1, 2, 3, 4, 5], description: 'ISO weekdays worked: Monday = 1 … Sunday = 7.' })
+  @ApiProperty({ type: [Number], example: [1, 2, 3, 4, 5], description: 'ISO weekdays worked: Monday = 1 … Sunday = 7.' })
   @IsArray()
   @ArrayNotEmpty()
   @ArrayUnique()
