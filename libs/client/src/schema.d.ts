@@ -6450,12 +6450,81 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created */
+            /** @description The task (201), or the one an earlier request with the same Idempotency-Key created (then also the idempotent-replayed header). */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        orgId: string;
+                        /** @example refund.request */
+                        taskType: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "waiting" | "completed" | "cancelled";
+                        title: string;
+                        description?: string;
+                        /** Format: date-time */
+                        dueAt?: string;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        tags?: string[];
+                        customerRef?: string;
+                        projectRef?: string;
+                        milestoneRef?: string;
+                        private?: boolean;
+                        source: {
+                            /** @enum {string} */
+                            kind: "user" | "service" | "system" | "end_user";
+                            id: string;
+                            /** @enum {string} */
+                            role?: "admin" | "member" | "viewer";
+                            name?: string;
+                        };
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        externalRef?: string;
+                        /** @description The user who claimed it. */
+                        processedBy?: string;
+                        /** Format: date-time */
+                        processedAt?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        completedAt?: string;
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        resolution?: string;
+                        /** @description What the end user was asked, while the task waits on them. */
+                        awaiting?: {
+                            [key: string]: unknown;
+                        };
+                        legacyAssignees?: string[];
+                        payloadErased?: boolean;
+                        /** @description Stream revision; pass it to reads that must reflect this change. */
+                        version: number;
+                        /** @description The version of the task's type its payload was checked against. */
+                        typeVersion: number | null;
+                        assignees: {
+                            /** @enum {string} */
+                            kind: "user" | "group";
+                            /** Format: uuid */
+                            id: string;
+                            name?: string;
+                        }[];
+                        /** @description What the caller may do next; the server accepts exactly these. */
+                        allowedActions: string[];
+                        statusLink?: {
+                            url?: string;
+                        };
+                    };
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -6515,12 +6584,78 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description The task. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        orgId: string;
+                        /** @example refund.request */
+                        taskType: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "waiting" | "completed" | "cancelled";
+                        title: string;
+                        description?: string;
+                        /** Format: date-time */
+                        dueAt?: string;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        tags?: string[];
+                        customerRef?: string;
+                        projectRef?: string;
+                        milestoneRef?: string;
+                        private?: boolean;
+                        source: {
+                            /** @enum {string} */
+                            kind: "user" | "service" | "system" | "end_user";
+                            id: string;
+                            /** @enum {string} */
+                            role?: "admin" | "member" | "viewer";
+                            name?: string;
+                        };
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        externalRef?: string;
+                        /** @description The user who claimed it. */
+                        processedBy?: string;
+                        /** Format: date-time */
+                        processedAt?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        completedAt?: string;
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        resolution?: string;
+                        /** @description What the end user was asked, while the task waits on them. */
+                        awaiting?: {
+                            [key: string]: unknown;
+                        };
+                        legacyAssignees?: string[];
+                        payloadErased?: boolean;
+                        /** @description Stream revision; pass it to reads that must reflect this change. */
+                        version: number;
+                        /** @description The version of the task's type its payload was checked against. */
+                        typeVersion: number | null;
+                        assignees: {
+                            /** @enum {string} */
+                            kind: "user" | "group";
+                            /** Format: uuid */
+                            id: string;
+                            name?: string;
+                        }[];
+                        /** @description What the caller may do next; the server accepts exactly these. */
+                        allowedActions: string[];
+                    };
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -6653,12 +6788,78 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description The task. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        orgId: string;
+                        /** @example refund.request */
+                        taskType: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "waiting" | "completed" | "cancelled";
+                        title: string;
+                        description?: string;
+                        /** Format: date-time */
+                        dueAt?: string;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        tags?: string[];
+                        customerRef?: string;
+                        projectRef?: string;
+                        milestoneRef?: string;
+                        private?: boolean;
+                        source: {
+                            /** @enum {string} */
+                            kind: "user" | "service" | "system" | "end_user";
+                            id: string;
+                            /** @enum {string} */
+                            role?: "admin" | "member" | "viewer";
+                            name?: string;
+                        };
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        externalRef?: string;
+                        /** @description The user who claimed it. */
+                        processedBy?: string;
+                        /** Format: date-time */
+                        processedAt?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        completedAt?: string;
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        resolution?: string;
+                        /** @description What the end user was asked, while the task waits on them. */
+                        awaiting?: {
+                            [key: string]: unknown;
+                        };
+                        legacyAssignees?: string[];
+                        payloadErased?: boolean;
+                        /** @description Stream revision; pass it to reads that must reflect this change. */
+                        version: number;
+                        /** @description The version of the task's type its payload was checked against. */
+                        typeVersion: number | null;
+                        assignees: {
+                            /** @enum {string} */
+                            kind: "user" | "group";
+                            /** Format: uuid */
+                            id: string;
+                            name?: string;
+                        }[];
+                        /** @description What the caller may do next; the server accepts exactly these. */
+                        allowedActions: string[];
+                    };
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -6727,12 +6928,78 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description The task. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        orgId: string;
+                        /** @example refund.request */
+                        taskType: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "waiting" | "completed" | "cancelled";
+                        title: string;
+                        description?: string;
+                        /** Format: date-time */
+                        dueAt?: string;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        tags?: string[];
+                        customerRef?: string;
+                        projectRef?: string;
+                        milestoneRef?: string;
+                        private?: boolean;
+                        source: {
+                            /** @enum {string} */
+                            kind: "user" | "service" | "system" | "end_user";
+                            id: string;
+                            /** @enum {string} */
+                            role?: "admin" | "member" | "viewer";
+                            name?: string;
+                        };
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        externalRef?: string;
+                        /** @description The user who claimed it. */
+                        processedBy?: string;
+                        /** Format: date-time */
+                        processedAt?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        completedAt?: string;
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        resolution?: string;
+                        /** @description What the end user was asked, while the task waits on them. */
+                        awaiting?: {
+                            [key: string]: unknown;
+                        };
+                        legacyAssignees?: string[];
+                        payloadErased?: boolean;
+                        /** @description Stream revision; pass it to reads that must reflect this change. */
+                        version: number;
+                        /** @description The version of the task's type its payload was checked against. */
+                        typeVersion: number | null;
+                        assignees: {
+                            /** @enum {string} */
+                            kind: "user" | "group";
+                            /** Format: uuid */
+                            id: string;
+                            name?: string;
+                        }[];
+                        /** @description What the caller may do next; the server accepts exactly these. */
+                        allowedActions: string[];
+                    };
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -6796,12 +7063,78 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description The task. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        orgId: string;
+                        /** @example refund.request */
+                        taskType: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "waiting" | "completed" | "cancelled";
+                        title: string;
+                        description?: string;
+                        /** Format: date-time */
+                        dueAt?: string;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        tags?: string[];
+                        customerRef?: string;
+                        projectRef?: string;
+                        milestoneRef?: string;
+                        private?: boolean;
+                        source: {
+                            /** @enum {string} */
+                            kind: "user" | "service" | "system" | "end_user";
+                            id: string;
+                            /** @enum {string} */
+                            role?: "admin" | "member" | "viewer";
+                            name?: string;
+                        };
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        externalRef?: string;
+                        /** @description The user who claimed it. */
+                        processedBy?: string;
+                        /** Format: date-time */
+                        processedAt?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        completedAt?: string;
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        resolution?: string;
+                        /** @description What the end user was asked, while the task waits on them. */
+                        awaiting?: {
+                            [key: string]: unknown;
+                        };
+                        legacyAssignees?: string[];
+                        payloadErased?: boolean;
+                        /** @description Stream revision; pass it to reads that must reflect this change. */
+                        version: number;
+                        /** @description The version of the task's type its payload was checked against. */
+                        typeVersion: number | null;
+                        assignees: {
+                            /** @enum {string} */
+                            kind: "user" | "group";
+                            /** Format: uuid */
+                            id: string;
+                            name?: string;
+                        }[];
+                        /** @description What the caller may do next; the server accepts exactly these. */
+                        allowedActions: string[];
+                    };
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -6870,12 +7203,78 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description The task. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        orgId: string;
+                        /** @example refund.request */
+                        taskType: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "waiting" | "completed" | "cancelled";
+                        title: string;
+                        description?: string;
+                        /** Format: date-time */
+                        dueAt?: string;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        tags?: string[];
+                        customerRef?: string;
+                        projectRef?: string;
+                        milestoneRef?: string;
+                        private?: boolean;
+                        source: {
+                            /** @enum {string} */
+                            kind: "user" | "service" | "system" | "end_user";
+                            id: string;
+                            /** @enum {string} */
+                            role?: "admin" | "member" | "viewer";
+                            name?: string;
+                        };
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        externalRef?: string;
+                        /** @description The user who claimed it. */
+                        processedBy?: string;
+                        /** Format: date-time */
+                        processedAt?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        completedAt?: string;
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        resolution?: string;
+                        /** @description What the end user was asked, while the task waits on them. */
+                        awaiting?: {
+                            [key: string]: unknown;
+                        };
+                        legacyAssignees?: string[];
+                        payloadErased?: boolean;
+                        /** @description Stream revision; pass it to reads that must reflect this change. */
+                        version: number;
+                        /** @description The version of the task's type its payload was checked against. */
+                        typeVersion: number | null;
+                        assignees: {
+                            /** @enum {string} */
+                            kind: "user" | "group";
+                            /** Format: uuid */
+                            id: string;
+                            name?: string;
+                        }[];
+                        /** @description What the caller may do next; the server accepts exactly these. */
+                        allowedActions: string[];
+                    };
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -6939,12 +7338,78 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description The task. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        orgId: string;
+                        /** @example refund.request */
+                        taskType: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "waiting" | "completed" | "cancelled";
+                        title: string;
+                        description?: string;
+                        /** Format: date-time */
+                        dueAt?: string;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        tags?: string[];
+                        customerRef?: string;
+                        projectRef?: string;
+                        milestoneRef?: string;
+                        private?: boolean;
+                        source: {
+                            /** @enum {string} */
+                            kind: "user" | "service" | "system" | "end_user";
+                            id: string;
+                            /** @enum {string} */
+                            role?: "admin" | "member" | "viewer";
+                            name?: string;
+                        };
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        externalRef?: string;
+                        /** @description The user who claimed it. */
+                        processedBy?: string;
+                        /** Format: date-time */
+                        processedAt?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        completedAt?: string;
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        resolution?: string;
+                        /** @description What the end user was asked, while the task waits on them. */
+                        awaiting?: {
+                            [key: string]: unknown;
+                        };
+                        legacyAssignees?: string[];
+                        payloadErased?: boolean;
+                        /** @description Stream revision; pass it to reads that must reflect this change. */
+                        version: number;
+                        /** @description The version of the task's type its payload was checked against. */
+                        typeVersion: number | null;
+                        assignees: {
+                            /** @enum {string} */
+                            kind: "user" | "group";
+                            /** Format: uuid */
+                            id: string;
+                            name?: string;
+                        }[];
+                        /** @description What the caller may do next; the server accepts exactly these. */
+                        allowedActions: string[];
+                    };
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -7017,12 +7482,78 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description The task. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        orgId: string;
+                        /** @example refund.request */
+                        taskType: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "waiting" | "completed" | "cancelled";
+                        title: string;
+                        description?: string;
+                        /** Format: date-time */
+                        dueAt?: string;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        tags?: string[];
+                        customerRef?: string;
+                        projectRef?: string;
+                        milestoneRef?: string;
+                        private?: boolean;
+                        source: {
+                            /** @enum {string} */
+                            kind: "user" | "service" | "system" | "end_user";
+                            id: string;
+                            /** @enum {string} */
+                            role?: "admin" | "member" | "viewer";
+                            name?: string;
+                        };
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        externalRef?: string;
+                        /** @description The user who claimed it. */
+                        processedBy?: string;
+                        /** Format: date-time */
+                        processedAt?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        completedAt?: string;
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        resolution?: string;
+                        /** @description What the end user was asked, while the task waits on them. */
+                        awaiting?: {
+                            [key: string]: unknown;
+                        };
+                        legacyAssignees?: string[];
+                        payloadErased?: boolean;
+                        /** @description Stream revision; pass it to reads that must reflect this change. */
+                        version: number;
+                        /** @description The version of the task's type its payload was checked against. */
+                        typeVersion: number | null;
+                        assignees: {
+                            /** @enum {string} */
+                            kind: "user" | "group";
+                            /** Format: uuid */
+                            id: string;
+                            name?: string;
+                        }[];
+                        /** @description What the caller may do next; the server accepts exactly these. */
+                        allowedActions: string[];
+                    };
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -7091,12 +7622,78 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description The task. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        orgId: string;
+                        /** @example refund.request */
+                        taskType: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "waiting" | "completed" | "cancelled";
+                        title: string;
+                        description?: string;
+                        /** Format: date-time */
+                        dueAt?: string;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        tags?: string[];
+                        customerRef?: string;
+                        projectRef?: string;
+                        milestoneRef?: string;
+                        private?: boolean;
+                        source: {
+                            /** @enum {string} */
+                            kind: "user" | "service" | "system" | "end_user";
+                            id: string;
+                            /** @enum {string} */
+                            role?: "admin" | "member" | "viewer";
+                            name?: string;
+                        };
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        externalRef?: string;
+                        /** @description The user who claimed it. */
+                        processedBy?: string;
+                        /** Format: date-time */
+                        processedAt?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        completedAt?: string;
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        resolution?: string;
+                        /** @description What the end user was asked, while the task waits on them. */
+                        awaiting?: {
+                            [key: string]: unknown;
+                        };
+                        legacyAssignees?: string[];
+                        payloadErased?: boolean;
+                        /** @description Stream revision; pass it to reads that must reflect this change. */
+                        version: number;
+                        /** @description The version of the task's type its payload was checked against. */
+                        typeVersion: number | null;
+                        assignees: {
+                            /** @enum {string} */
+                            kind: "user" | "group";
+                            /** Format: uuid */
+                            id: string;
+                            name?: string;
+                        }[];
+                        /** @description What the caller may do next; the server accepts exactly these. */
+                        allowedActions: string[];
+                    };
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -7160,12 +7757,78 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description The task. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        orgId: string;
+                        /** @example refund.request */
+                        taskType: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "waiting" | "completed" | "cancelled";
+                        title: string;
+                        description?: string;
+                        /** Format: date-time */
+                        dueAt?: string;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        tags?: string[];
+                        customerRef?: string;
+                        projectRef?: string;
+                        milestoneRef?: string;
+                        private?: boolean;
+                        source: {
+                            /** @enum {string} */
+                            kind: "user" | "service" | "system" | "end_user";
+                            id: string;
+                            /** @enum {string} */
+                            role?: "admin" | "member" | "viewer";
+                            name?: string;
+                        };
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        externalRef?: string;
+                        /** @description The user who claimed it. */
+                        processedBy?: string;
+                        /** Format: date-time */
+                        processedAt?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        completedAt?: string;
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        resolution?: string;
+                        /** @description What the end user was asked, while the task waits on them. */
+                        awaiting?: {
+                            [key: string]: unknown;
+                        };
+                        legacyAssignees?: string[];
+                        payloadErased?: boolean;
+                        /** @description Stream revision; pass it to reads that must reflect this change. */
+                        version: number;
+                        /** @description The version of the task's type its payload was checked against. */
+                        typeVersion: number | null;
+                        assignees: {
+                            /** @enum {string} */
+                            kind: "user" | "group";
+                            /** Format: uuid */
+                            id: string;
+                            name?: string;
+                        }[];
+                        /** @description What the caller may do next; the server accepts exactly these. */
+                        allowedActions: string[];
+                    };
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -7238,12 +7901,78 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created */
+            /** @description The task. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        orgId: string;
+                        /** @example refund.request */
+                        taskType: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "waiting" | "completed" | "cancelled";
+                        title: string;
+                        description?: string;
+                        /** Format: date-time */
+                        dueAt?: string;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        tags?: string[];
+                        customerRef?: string;
+                        projectRef?: string;
+                        milestoneRef?: string;
+                        private?: boolean;
+                        source: {
+                            /** @enum {string} */
+                            kind: "user" | "service" | "system" | "end_user";
+                            id: string;
+                            /** @enum {string} */
+                            role?: "admin" | "member" | "viewer";
+                            name?: string;
+                        };
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        externalRef?: string;
+                        /** @description The user who claimed it. */
+                        processedBy?: string;
+                        /** Format: date-time */
+                        processedAt?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        completedAt?: string;
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        resolution?: string;
+                        /** @description What the end user was asked, while the task waits on them. */
+                        awaiting?: {
+                            [key: string]: unknown;
+                        };
+                        legacyAssignees?: string[];
+                        payloadErased?: boolean;
+                        /** @description Stream revision; pass it to reads that must reflect this change. */
+                        version: number;
+                        /** @description The version of the task's type its payload was checked against. */
+                        typeVersion: number | null;
+                        assignees: {
+                            /** @enum {string} */
+                            kind: "user" | "group";
+                            /** Format: uuid */
+                            id: string;
+                            name?: string;
+                        }[];
+                        /** @description What the caller may do next; the server accepts exactly these. */
+                        allowedActions: string[];
+                    };
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -7316,12 +8045,78 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created */
+            /** @description The task. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        orgId: string;
+                        /** @example refund.request */
+                        taskType: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "waiting" | "completed" | "cancelled";
+                        title: string;
+                        description?: string;
+                        /** Format: date-time */
+                        dueAt?: string;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        tags?: string[];
+                        customerRef?: string;
+                        projectRef?: string;
+                        milestoneRef?: string;
+                        private?: boolean;
+                        source: {
+                            /** @enum {string} */
+                            kind: "user" | "service" | "system" | "end_user";
+                            id: string;
+                            /** @enum {string} */
+                            role?: "admin" | "member" | "viewer";
+                            name?: string;
+                        };
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        externalRef?: string;
+                        /** @description The user who claimed it. */
+                        processedBy?: string;
+                        /** Format: date-time */
+                        processedAt?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        completedAt?: string;
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        resolution?: string;
+                        /** @description What the end user was asked, while the task waits on them. */
+                        awaiting?: {
+                            [key: string]: unknown;
+                        };
+                        legacyAssignees?: string[];
+                        payloadErased?: boolean;
+                        /** @description Stream revision; pass it to reads that must reflect this change. */
+                        version: number;
+                        /** @description The version of the task's type its payload was checked against. */
+                        typeVersion: number | null;
+                        assignees: {
+                            /** @enum {string} */
+                            kind: "user" | "group";
+                            /** Format: uuid */
+                            id: string;
+                            name?: string;
+                        }[];
+                        /** @description What the caller may do next; the server accepts exactly these. */
+                        allowedActions: string[];
+                    };
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -7394,12 +8189,78 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description The task. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        orgId: string;
+                        /** @example refund.request */
+                        taskType: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "waiting" | "completed" | "cancelled";
+                        title: string;
+                        description?: string;
+                        /** Format: date-time */
+                        dueAt?: string;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        tags?: string[];
+                        customerRef?: string;
+                        projectRef?: string;
+                        milestoneRef?: string;
+                        private?: boolean;
+                        source: {
+                            /** @enum {string} */
+                            kind: "user" | "service" | "system" | "end_user";
+                            id: string;
+                            /** @enum {string} */
+                            role?: "admin" | "member" | "viewer";
+                            name?: string;
+                        };
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        externalRef?: string;
+                        /** @description The user who claimed it. */
+                        processedBy?: string;
+                        /** Format: date-time */
+                        processedAt?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        completedAt?: string;
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        resolution?: string;
+                        /** @description What the end user was asked, while the task waits on them. */
+                        awaiting?: {
+                            [key: string]: unknown;
+                        };
+                        legacyAssignees?: string[];
+                        payloadErased?: boolean;
+                        /** @description Stream revision; pass it to reads that must reflect this change. */
+                        version: number;
+                        /** @description The version of the task's type its payload was checked against. */
+                        typeVersion: number | null;
+                        assignees: {
+                            /** @enum {string} */
+                            kind: "user" | "group";
+                            /** Format: uuid */
+                            id: string;
+                            name?: string;
+                        }[];
+                        /** @description What the caller may do next; the server accepts exactly these. */
+                        allowedActions: string[];
+                    };
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -7470,12 +8331,78 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description The task. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        orgId: string;
+                        /** @example refund.request */
+                        taskType: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "waiting" | "completed" | "cancelled";
+                        title: string;
+                        description?: string;
+                        /** Format: date-time */
+                        dueAt?: string;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        tags?: string[];
+                        customerRef?: string;
+                        projectRef?: string;
+                        milestoneRef?: string;
+                        private?: boolean;
+                        source: {
+                            /** @enum {string} */
+                            kind: "user" | "service" | "system" | "end_user";
+                            id: string;
+                            /** @enum {string} */
+                            role?: "admin" | "member" | "viewer";
+                            name?: string;
+                        };
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        externalRef?: string;
+                        /** @description The user who claimed it. */
+                        processedBy?: string;
+                        /** Format: date-time */
+                        processedAt?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        completedAt?: string;
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        resolution?: string;
+                        /** @description What the end user was asked, while the task waits on them. */
+                        awaiting?: {
+                            [key: string]: unknown;
+                        };
+                        legacyAssignees?: string[];
+                        payloadErased?: boolean;
+                        /** @description Stream revision; pass it to reads that must reflect this change. */
+                        version: number;
+                        /** @description The version of the task's type its payload was checked against. */
+                        typeVersion: number | null;
+                        assignees: {
+                            /** @enum {string} */
+                            kind: "user" | "group";
+                            /** Format: uuid */
+                            id: string;
+                            name?: string;
+                        }[];
+                        /** @description What the caller may do next; the server accepts exactly these. */
+                        allowedActions: string[];
+                    };
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -7548,11 +8475,67 @@ export interface operations {
                     "application/json": {
                         /** Format: uuid */
                         id: string;
+                        /** Format: uuid */
+                        orgId: string;
+                        /** @example refund.request */
+                        taskType: string;
                         /** @enum {string} */
                         status: "pending" | "processing" | "waiting" | "completed" | "cancelled";
-                        version: number;
-                        typeVersion?: number | null;
+                        title: string;
+                        description?: string;
+                        /** Format: date-time */
+                        dueAt?: string;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
                         tags?: string[];
+                        customerRef?: string;
+                        projectRef?: string;
+                        milestoneRef?: string;
+                        private?: boolean;
+                        source: {
+                            /** @enum {string} */
+                            kind: "user" | "service" | "system" | "end_user";
+                            id: string;
+                            /** @enum {string} */
+                            role?: "admin" | "member" | "viewer";
+                            name?: string;
+                        };
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        externalRef?: string;
+                        /** @description The user who claimed it. */
+                        processedBy?: string;
+                        /** Format: date-time */
+                        processedAt?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        completedAt?: string;
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        resolution?: string;
+                        /** @description What the end user was asked, while the task waits on them. */
+                        awaiting?: {
+                            [key: string]: unknown;
+                        };
+                        legacyAssignees?: string[];
+                        payloadErased?: boolean;
+                        /** @description Stream revision; pass it to reads that must reflect this change. */
+                        version: number;
+                        /** @description The version of the task's type its payload was checked against. */
+                        typeVersion: number | null;
+                        assignees: {
+                            /** @enum {string} */
+                            kind: "user" | "group";
+                            /** Format: uuid */
+                            id: string;
+                            name?: string;
+                        }[];
+                        /** @description What the caller may do next; the server accepts exactly these. */
+                        allowedActions: string[];
                     };
                 };
             };
@@ -7704,11 +8687,67 @@ export interface operations {
                     "application/json": {
                         /** Format: uuid */
                         id: string;
+                        /** Format: uuid */
+                        orgId: string;
+                        /** @example refund.request */
+                        taskType: string;
                         /** @enum {string} */
                         status: "pending" | "processing" | "waiting" | "completed" | "cancelled";
-                        version: number;
-                        typeVersion?: number | null;
+                        title: string;
+                        description?: string;
+                        /** Format: date-time */
+                        dueAt?: string;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
                         tags?: string[];
+                        customerRef?: string;
+                        projectRef?: string;
+                        milestoneRef?: string;
+                        private?: boolean;
+                        source: {
+                            /** @enum {string} */
+                            kind: "user" | "service" | "system" | "end_user";
+                            id: string;
+                            /** @enum {string} */
+                            role?: "admin" | "member" | "viewer";
+                            name?: string;
+                        };
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        externalRef?: string;
+                        /** @description The user who claimed it. */
+                        processedBy?: string;
+                        /** Format: date-time */
+                        processedAt?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        completedAt?: string;
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        resolution?: string;
+                        /** @description What the end user was asked, while the task waits on them. */
+                        awaiting?: {
+                            [key: string]: unknown;
+                        };
+                        legacyAssignees?: string[];
+                        payloadErased?: boolean;
+                        /** @description Stream revision; pass it to reads that must reflect this change. */
+                        version: number;
+                        /** @description The version of the task's type its payload was checked against. */
+                        typeVersion: number | null;
+                        assignees: {
+                            /** @enum {string} */
+                            kind: "user" | "group";
+                            /** Format: uuid */
+                            id: string;
+                            name?: string;
+                        }[];
+                        /** @description What the caller may do next; the server accepts exactly these. */
+                        allowedActions: string[];
                     };
                 };
             };
