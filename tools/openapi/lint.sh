@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # redocly lint, recommended rules (redocly.yaml), on docs/openapi.json: the served document, as
-# openapi-drift.e2e.spec.ts checks. Warnings fail too, which redocly's exit code alone does not say.
+# apps/taskinbox/e2e/openapi-contract.e2e.spec.ts checks. Warnings fail too, which redocly's exit code alone does not say.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 status=0
