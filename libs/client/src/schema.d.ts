@@ -934,7 +934,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List (endpoint) */
+        /** The organisation's endpoints, oldest first. */
         get: operations["EndpointController_list"];
         put?: never;
         /** Create an endpoint; the signing secret in the response is shown this once. */
@@ -952,15 +952,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get (endpoint) */
+        /** One endpoint, with its health. */
         get: operations["EndpointController_get"];
         put?: never;
         post?: never;
-        /** Remove (endpoint) */
+        /** Remove an endpoint; nothing more is sent to it. */
         delete: operations["EndpointController_remove"];
         options?: never;
         head?: never;
-        /** Update (endpoint) */
+        /** Change an endpoint; a changed URL is checked like a new one. */
         patch: operations["EndpointController_update"];
         trace?: never;
     };
@@ -3047,6 +3047,70 @@ export interface components {
              */
             headers?: Record<string, never>;
         };
+        EndpointHealthView: {
+            /** @enum {string} */
+            state: "healthy" | "failing" | "disabled";
+            /** Format: date-time */
+            since: string;
+            reason: string | null;
+        };
+        CreatedWebhookEndpointView: {
+            /** Format: uuid */
+            id: string;
+            /** @example https://hooks.example.com/taskinbox */
+            url: string;
+            description: string;
+            /**
+             * @example [
+             *       "task.completed",
+             *       "task.*"
+             *     ]
+             */
+            eventTypes: string[];
+            taskTypes: string[];
+            enabled: boolean;
+            /** @description One task's events arrive in order. */
+            ordered: boolean;
+            disabledReason: string | null;
+            health: components["schemas"]["EndpointHealthView"];
+            /** @description Names of the extra headers; their values stay hidden. */
+            headerNames: string[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description The signing secret, shown this once.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        WebhookEndpointView: {
+            /** Format: uuid */
+            id: string;
+            /** @example https://hooks.example.com/taskinbox */
+            url: string;
+            description: string;
+            /**
+             * @example [
+             *       "task.completed",
+             *       "task.*"
+             *     ]
+             */
+            eventTypes: string[];
+            taskTypes: string[];
+            enabled: boolean;
+            /** @description One task's events arrive in order. */
+            ordered: boolean;
+            disabledReason: string | null;
+            health: components["schemas"]["EndpointHealthView"];
+            /** @description Names of the extra headers; their values stay hidden. */
+            headerNames: string[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         UpdateEndpointDto: {
             url?: string;
             description?: string;
@@ -3057,6 +3121,15 @@ export interface components {
             ordered?: boolean;
             /** @description Replaces all extra headers ({} removes them). */
             headers?: Record<string, never>;
+        };
+        RotatedSecretView: {
+            /** @description The new signing secret, shown this once. */
+            secret: string;
+            /**
+             * Format: date-time
+             * @description Until then the old secret signs too.
+             */
+            previousExpiresAt: string;
         };
         RecoverDto: {
             /**
@@ -9761,7 +9834,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointView"][];
+                };
             };
             /** @description No valid session token or API key. */
             401: {
@@ -9801,7 +9876,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookEndpointView"];
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -9866,7 +9943,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointView"];
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -9991,7 +10070,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointView"];
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -10065,7 +10146,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RotatedSecretView"];
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
