@@ -1,31 +1,15 @@
-// The shapes the SPA reads from the HTTP API (see /api/docs). Domain words come from the domain lib.
+// The shapes the SPA reads from the HTTP API (see /api/docs). Views the OpenAPI document names
+// come from its generated types (@taskinbox/client); domain words come from the domain lib.
+import type { Schema } from '@taskinbox/client';
 import type { Actor, Attachment, Priority, Role, TaskAction, TaskStatus } from '@taskinbox/domain';
 
 export type { Actor, Attachment, Priority, Role, TaskAction, TaskStatus };
 
-export interface Organisation {
-  id: string;
-  slug: string;
-  name: string;
-  role: Role;
-}
+export type Organisation = Schema<'OrganisationView'>;
 
-export interface LoginAnswer {
-  accessToken?: string;
-  expiresIn?: number;
-  organisation?: Organisation;
-  organisations: Organisation[];
-}
+export type LoginAnswer = Schema<'SessionView'>;
 
-export interface Member {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  blocked: boolean;
-  /** Sees only tasks assigned to them or their groups. */
-  assignedOnly: boolean;
-}
+export type Member = Schema<'MemberView'>;
 
 /** GET /api/auth/me for a person: their role now and their session. */
 export interface Me {
