@@ -2990,6 +2990,36 @@ export interface components {
             /** @description Revision of the task's stream after the event (0-based). */
             version: number;
         };
+        CalendarViewDto: {
+            /**
+             * @description IANA time zone (as PostgreSQL knows it); days are counted in it.
+             * @example Europe/Berlin
+             */
+            timeZone: string;
+            /**
+             * @description ISO weekdays worked: Monday = 1 … Sunday = 7.
+             * @example [
+             *       1,
+             *       2,
+             *       3,
+             *       4,
+             *       5
+             *     ]
+             */
+            workingDays: number[];
+            /**
+             * @description Start of the working day, HH:MM local time.
+             * @example 09:00
+             */
+            dayStart: string;
+            /**
+             * @description End of the working day, HH:MM local time (24:00 for midnight).
+             * @example 17:00
+             */
+            dayEnd: string;
+            /** @description True while the organisation has not set its own calendar. */
+            isDefault: boolean;
+        };
         CalendarDto: {
             /**
              * @description IANA time zone (as PostgreSQL knows it); days are counted in it.
@@ -3017,6 +3047,38 @@ export interface components {
              * @example 17:00
              */
             dayEnd: string;
+        };
+        CalendarUpdateDto: {
+            /**
+             * @description IANA time zone (as PostgreSQL knows it); days are counted in it.
+             * @example Europe/Berlin
+             */
+            timeZone: string;
+            /**
+             * @description ISO weekdays worked: Monday = 1 … Sunday = 7.
+             * @example [
+             *       1,
+             *       2,
+             *       3,
+             *       4,
+             *       5
+             *     ]
+             */
+            workingDays: number[];
+            /**
+             * @description Start of the working day, HH:MM local time.
+             * @example 09:00
+             */
+            dayStart: string;
+            /**
+             * @description End of the working day, HH:MM local time (24:00 for midnight).
+             * @example 17:00
+             */
+            dayEnd: string;
+            /** @description True while the organisation has not set its own calendar. */
+            isDefault: boolean;
+            /** @description Resolved tasks whose business-hours duration was recomputed with the new calendar. */
+            recomputedTasks: number;
         };
         CreateEndpointDto: {
             /** @example https://example.com/hooks/taskinbox */
@@ -3143,6 +3205,10 @@ export interface components {
              * @example 2026-01-02T00:00:00Z
              */
             until?: string;
+        };
+        RecoveredView: {
+            /** @description Messages queued again. */
+            queued: number;
         };
         CreateEventReaderDto: {
             /**
@@ -9683,7 +9749,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CalendarViewDto"];
+                };
             };
             /** @description No valid session token or API key. */
             401: {
@@ -9723,7 +9791,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CalendarUpdateDto"];
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -9784,12 +9854,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description The event stream (text/event-stream), open until the client or the session ends. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/event-stream": string;
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -10385,7 +10457,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Accepted */
+            /** @description Queued again; no body. */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -10459,7 +10531,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RecoveredView"];
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {

@@ -58,3 +58,14 @@ export class CalendarDto {
   @Validate(IsAfterDayStart)
   dayEnd!: string;
 }
+
+/** The calendar as GET and PUT answer it (CalendarView, calendar.service.ts). */
+export class CalendarViewDto extends CalendarDto {
+  @ApiProperty({ description: 'True while the organisation has not set its own calendar.' })
+  isDefault!: boolean;
+}
+
+export class CalendarUpdateDto extends CalendarViewDto {
+  @ApiProperty({ description: 'Resolved tasks whose business-hours duration was recomputed with the new calendar.' })
+  recomputedTasks!: number;
+}

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, type Principal } from '@taskinbox/auth';
 import { DeliveryHistory } from '../delivery/delivery.history';
 import { CreateEndpointDto, ListAttemptsQuery, ListDeliveriesQuery, ListNoticesQuery, RecoverDto, UpdateEndpointDto } from './endpoint.dto';
 import { EndpointService } from './endpoint.service';
-import { CreatedWebhookEndpointView, RotatedSecretView, WebhookEndpointView } from './endpoint.view';
+import { CreatedWebhookEndpointView, RecoveredView, RotatedSecretView, WebhookEndpointView } from './endpoint.view';
 
 // Everything here is for admins: an endpoint's URL is often a secret in itself (a Slack or
 // Teams webhook URL lets anyone post), its deliveries name it, and its headers hold credentials.
@@ -83,6 +83,7 @@ export class EndpointController {
   }
 
   @ApiOperation({ summary: 'Send one message again, with the same webhook-id.' })
+  @ApiAcceptedResponse({ description: 'Queued again; no body.' })
   @Post(':id/deliveries/:deliveryId/resend')
   @HttpCode(202)
   async resend(
@@ -94,6 +95,7 @@ export class EndpointController {
   }
 
   @ApiOperation({ summary: 'Re-queue every failed or pending message created since `since` (before `until`), oldest first.' })
+  @ApiAcceptedResponse({ type: RecoveredView })
   @Post(':id/recover')
   @HttpCode(202)
   recover(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: RecoverDto) {

@@ -64,3 +64,8 @@ export class RotatedSecretView {
   @ApiProperty({ format: 'date-time', description: 'Until then the old secret signs too.' })
   previousExpiresAt!: string;
 }
+
+export class RecoveredView {
+  @ApiProperty({ description: 'Messages queued again.' })
+  queued!: number;
+}
