@@ -2990,6 +2990,153 @@ export interface components {
             /** @description Revision of the task's stream after the event (0-based). */
             version: number;
         };
+        NamedAssigneeView: {
+            /** @enum {string} */
+            kind: "user" | "group";
+            /** Format: uuid */
+            id: string;
+            /** @description The current name. */
+            name: string;
+        };
+        UrgencyView: {
+            /** @enum {string} */
+            level: "critical" | "high" | "normal" | "low";
+            reason: string | null;
+        };
+        TaskSummaryView: {
+            /** Format: uuid */
+            id: string;
+            /** @example refund.request */
+            type: string;
+            title: string;
+            /** @enum {string} */
+            status: "pending" | "processing" | "waiting" | "completed" | "cancelled";
+            /** @description The user who claimed it. */
+            processedBy: string | null;
+            /** Format: date-time */
+            processedAt: string | null;
+            source?: {
+                /** @enum {string} */
+                kind: "user" | "service" | "system" | "end_user";
+                id: string;
+                /** @enum {string} */
+                role?: "admin" | "member" | "viewer";
+                name?: string;
+            };
+            /** @enum {string|null} */
+            priority: "low" | "normal" | "high" | "urgent" | null;
+            /** Format: date-time */
+            dueAt: string | null;
+            tags: string[];
+            assignees: components["schemas"]["NamedAssigneeView"][];
+            legacyAssignees: string[];
+            customerRef: string | null;
+            projectRef: string | null;
+            milestoneRef: string | null;
+            typeVersion: number | null;
+            private: boolean;
+            externalRef: string | null;
+            resolution: string | null;
+            commentCount: number;
+            attachmentCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            cancelledAt: string | null;
+            /** @description The stream revision this view reflects. */
+            version: number;
+            urgency: components["schemas"]["UrgencyView"];
+        };
+        InboxPageView: {
+            items: components["schemas"]["TaskSummaryView"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        TaskDetailView: {
+            /** Format: uuid */
+            id: string;
+            /** @example refund.request */
+            type: string;
+            title: string;
+            /** @enum {string} */
+            status: "pending" | "processing" | "waiting" | "completed" | "cancelled";
+            /** @description The user who claimed it. */
+            processedBy: string | null;
+            /** Format: date-time */
+            processedAt: string | null;
+            source?: {
+                /** @enum {string} */
+                kind: "user" | "service" | "system" | "end_user";
+                id: string;
+                /** @enum {string} */
+                role?: "admin" | "member" | "viewer";
+                name?: string;
+            };
+            /** @enum {string|null} */
+            priority: "low" | "normal" | "high" | "urgent" | null;
+            /** Format: date-time */
+            dueAt: string | null;
+            tags: string[];
+            assignees: components["schemas"]["NamedAssigneeView"][];
+            legacyAssignees: string[];
+            customerRef: string | null;
+            projectRef: string | null;
+            milestoneRef: string | null;
+            typeVersion: number | null;
+            private: boolean;
+            externalRef: string | null;
+            resolution: string | null;
+            commentCount: number;
+            attachmentCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            cancelledAt: string | null;
+            /** @description The stream revision this view reflects. */
+            version: number;
+            urgency: components["schemas"]["UrgencyView"];
+            description: string | null;
+            payload: {
+                [key: string]: unknown;
+            };
+            /** @description What the caller may do next. */
+            allowedActions: string[];
+        };
+        TimelineEntryView: {
+            revision: number;
+            /** Format: uuid */
+            eventId: string;
+            /** @example TaskClaimed */
+            eventType: string;
+            actor?: {
+                /** @enum {string} */
+                kind: "user" | "service" | "system" | "end_user";
+                id: string;
+                /** @enum {string} */
+                role?: "admin" | "member" | "viewer";
+                name?: string;
+            };
+            /** Format: date-time */
+            occurredAt: string;
+            /** @example Ann claimed the task */
+            summary: string;
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        TaskTimelineView: {
+            task: components["schemas"]["TaskDetailView"];
+            /** @description Every event of the task, oldest first. */
+            timeline: components["schemas"]["TimelineEntryView"][];
+        };
         CalendarViewDto: {
             /**
              * @description IANA time zone (as PostgreSQL knows it); days are counted in it.
@@ -9377,7 +9524,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["InboxPageView"];
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -9427,7 +9576,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TaskTimelineView"];
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
