@@ -3015,13 +3015,26 @@ export interface components {
             processedBy: string | null;
             /** Format: date-time */
             processedAt: string | null;
-            source?: {
+            source: {
                 /** @enum {string} */
-                kind: "user" | "service" | "system" | "end_user";
+                kind: "user";
                 id: string;
                 /** @enum {string} */
-                role?: "admin" | "member" | "viewer";
-                name?: string;
+                role: "admin" | "member" | "viewer";
+            } | {
+                /** @enum {string} */
+                kind: "service";
+                id: string;
+                name: string;
+            } | {
+                /** @enum {string} */
+                kind: "system";
+                id: string;
+                name: string;
+            } | {
+                /** @enum {string} */
+                kind: "end_user";
+                id: string;
             };
             /** @enum {string|null} */
             priority: "low" | "normal" | "high" | "urgent" | null;
@@ -3068,13 +3081,26 @@ export interface components {
             processedBy: string | null;
             /** Format: date-time */
             processedAt: string | null;
-            source?: {
+            source: {
                 /** @enum {string} */
-                kind: "user" | "service" | "system" | "end_user";
+                kind: "user";
                 id: string;
                 /** @enum {string} */
-                role?: "admin" | "member" | "viewer";
-                name?: string;
+                role: "admin" | "member" | "viewer";
+            } | {
+                /** @enum {string} */
+                kind: "service";
+                id: string;
+                name: string;
+            } | {
+                /** @enum {string} */
+                kind: "system";
+                id: string;
+                name: string;
+            } | {
+                /** @enum {string} */
+                kind: "end_user";
+                id: string;
             };
             /** @enum {string|null} */
             priority: "low" | "normal" | "high" | "urgent" | null;
@@ -3116,13 +3142,26 @@ export interface components {
             eventId: string;
             /** @example TaskClaimed */
             eventType: string;
-            actor?: {
+            actor: {
                 /** @enum {string} */
-                kind: "user" | "service" | "system" | "end_user";
+                kind: "user";
                 id: string;
                 /** @enum {string} */
-                role?: "admin" | "member" | "viewer";
-                name?: string;
+                role: "admin" | "member" | "viewer";
+            } | {
+                /** @enum {string} */
+                kind: "service";
+                id: string;
+                name: string;
+            } | {
+                /** @enum {string} */
+                kind: "system";
+                id: string;
+                name: string;
+            } | {
+                /** @enum {string} */
+                kind: "end_user";
+                id: string;
             };
             /** Format: date-time */
             occurredAt: string;

@@ -21,64 +21,17 @@ export interface Me {
 /** A suggested owner: a user id or e-mail as a sender wrote it, or a checked person or group. */
 export type Assignee = string | { kind: 'user' | 'group'; id: string; name?: string };
 
-export interface TaskSummary {
-  id: string;
-  type: string;
-  title: string;
-  status: TaskStatus;
-  processedBy: string | null;
-  processedAt: string | null;
-  source: Actor;
-  priority: Priority | null;
-  dueAt: string | null;
-  tags: string[];
-  assignees: Assignee[];
-  customerRef: string | null;
-  projectRef: string | null;
-  milestoneRef: string | null;
-  /** The type version the payload was checked against; null or absent for unregistered types. */
-  typeVersion?: number | null;
-  private: boolean;
-  externalRef: string | null;
-  resolution: string | null;
-  commentCount: number;
-  attachmentCount: number;
-  createdAt: string;
-  updatedAt: string;
-  completedAt: string | null;
-  cancelledAt: string | null;
-  version: number;
-  /** From the organisation's urgency rules (apart from priority); the inbox lists carry it, a task's detail does not. */
-  urgency?: { level: UrgencyLevel; reason: string | null };
-}
+export type TaskSummary = Schema<'TaskSummaryView'>;
 
-export type UrgencyLevel = 'critical' | 'high' | 'normal' | 'low';
+export type UrgencyLevel = TaskSummary['urgency']['level'];
 
-export interface TaskDetail extends TaskSummary {
-  description: string | null;
-  payload: Record<string, unknown>;
-  allowedActions: TaskAction[];
-}
+export type TaskDetail = Schema<'TaskDetailView'>;
 
-export interface InboxPage {
-  items: TaskSummary[];
-  nextCursor: string | null;
-}
+export type InboxPage = Schema<'InboxPageView'>;
 
-export interface TimelineEntry {
-  revision: number;
-  eventId: string;
-  eventType: string;
-  actor: Actor;
-  occurredAt: string;
-  summary: string;
-  details: Record<string, unknown>;
-}
+export type TimelineEntry = Schema<'TimelineEntryView'>;
 
-export interface TaskTimeline {
-  task: TaskDetail;
-  timeline: TimelineEntry[];
-}
+export type TaskTimeline = Schema<'TaskTimelineView'>;
 
 /** The public task event types (libs/messaging publicEventTypes, which the SPA cannot import): the live stream's event names. */
 export const publicEventTypes = [

@@ -7,16 +7,20 @@ import type { TaskSummary } from './task-summary.view';
 // The OpenAPI shapes of the read side's task views (task-summary.view.ts, task-timeline.view.ts),
 // for the inbox and timeline routes' answers.
 
-const actor: ApiPropertyOptions = {
-  type: 'object',
+const variant = (kind: string, extra: Record<string, object> = {}) => ({
+  type: 'object' as const,
   additionalProperties: false,
-  required: ['kind', 'id'],
-  properties: {
-    kind: { type: 'string', enum: ['user', 'service', 'system', 'end_user'] },
-    id: { type: 'string' },
-    role: { type: 'string', enum: ['admin', 'member', 'viewer'] },
-    name: { type: 'string' },
-  },
+  required: ['kind', 'id', ...Object.keys(extra)],
+  properties: { kind: { type: 'string' as const, enum: [kind] }, id: { type: 'string' as const }, ...extra },
+});
+/** Actor (libs/domain): who did it. */
+const actor: ApiPropertyOptions = {
+  oneOf: [
+    variant('user', { role: { type: 'string', enum: ['admin', 'member', 'viewer'] } }),
+    variant('service', { name: { type: 'string' } }),
+    variant('system', { name: { type: 'string' } }),
+    variant('end_user'),
+  ],
 };
 const nullableString = { type: String, nullable: true } as const;
 const nullableTime = { type: String, format: 'date-time', nullable: true } as const;
