@@ -8,6 +8,7 @@ bash tools/install.sh
 bash tools/browser.sh
 echo "== type check";  npx tsc -p tsconfig.json; npx tsc -p apps/web/tsconfig.json
 echo "== lint";        npx eslint --max-warnings 0 apps libs tools
+echo "== openapi";     bash tools/openapi/lint.sh
 echo "== build";       node tools/build.js && npm run --silent build:web
 echo "== tests";       npx jest --ci --maxWorkers=2 "$@"
 bash tools/unit-lts.sh

@@ -2,7 +2,7 @@ import { type DynamicModule, HttpException, type INestApplication, Module, type 
 import type { CustomStrategy } from '@nestjs/microservices';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { type FastifyError, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '@taskinbox/config';
@@ -16,6 +16,7 @@ import { InvalidInput } from './input/input.check';
 import { checkRequestInput } from './input/request-input.hook';
 import { NestPinoLogger } from './logger';
 import { ProcessLoggerModule } from './logger.module';
+import { buildApiDocument } from './openapi-document';
 import { validationPipe } from './validation.pipe';
 import { serveWebApp } from './web-app';
 
@@ -79,16 +80,7 @@ export async function createHttpApp(
 }
 
 function documentApi(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('taskinbox')
-      .setDescription('Shared task inbox: post tasks, claim them, resolve them, hear about every change.')
-      .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A session token from /api/auth/login, or an API key (tib_…)' })
-      .build(),
-  );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  SwaggerModule.setup('api/docs', app, buildApiDocument(app), { jsonDocumentUrl: 'api/docs/openapi.json' });
 }
 
 /**

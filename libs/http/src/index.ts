@@ -10,3 +10,4 @@ export * from './input/input.check';
 export * from './nats-request.server';
 export * from './nats-auth.options';
 export * from './logger.module';
+export * from './openapi-document';

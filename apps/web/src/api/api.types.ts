@@ -1,31 +1,15 @@
-// The shapes the SPA reads from the HTTP API (see /api/docs). Domain words come from the domain lib.
+// The shapes the SPA reads from the HTTP API (see /api/docs). Views the OpenAPI document names
+// come from its generated types (@taskinbox/client); domain words come from the domain lib.
+import type { Schema } from '@taskinbox/client';
 import type { Actor, Attachment, Priority, Role, TaskAction, TaskStatus } from '@taskinbox/domain';
 
 export type { Actor, Attachment, Priority, Role, TaskAction, TaskStatus };
 
-export interface Organisation {
-  id: string;
-  slug: string;
-  name: string;
-  role: Role;
-}
+export type Organisation = Schema<'OrganisationView'>;
 
-export interface LoginAnswer {
-  accessToken?: string;
-  expiresIn?: number;
-  organisation?: Organisation;
-  organisations: Organisation[];
-}
+export type LoginAnswer = Schema<'SessionView'>;
 
-export interface Member {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  blocked: boolean;
-  /** Sees only tasks assigned to them or their groups. */
-  assignedOnly: boolean;
-}
+export type Member = Schema<'MemberView'>;
 
 /** GET /api/auth/me for a person: their role now and their session. */
 export interface Me {
@@ -37,66 +21,17 @@ export interface Me {
 /** A suggested owner: a user id or e-mail as a sender wrote it, or a checked person or group. */
 export type Assignee = string | { kind: 'user' | 'group'; id: string; name?: string };
 
-export interface TaskSummary {
-  id: string;
-  type: string;
-  title: string;
-  status: TaskStatus;
-  processedBy: string | null;
-  processedAt: string | null;
-  source: Actor;
-  priority: Priority | null;
-  dueAt: string | null;
-  tags: string[];
-  assignees: Assignee[];
-  customerRef: string | null;
-  projectRef: string | null;
-  milestoneRef: string | null;
-  /** The type version the payload was checked against; null or absent for unregistered types. */
-  typeVersion?: number | null;
-  private: boolean;
-  externalRef: string | null;
-  resolution: string | null;
-  commentCount: number;
-  attachmentCount: number;
-  createdAt: string;
-  updatedAt: string;
-  completedAt: string | null;
-  cancelledAt: string | null;
-  version: number;
-  /** From the organisation's urgency rules (apart from priority); the inbox lists carry it, a task's detail does not. */
-  urgency?: { level: UrgencyLevel; reason: string | null };
-  /** Set while the task's ETA (P90) is after its deadline: expected late. */
-  atRisk?: { reason: string } | null;
-}
+export type TaskSummary = Schema<'TaskSummaryView'>;
 
-export type UrgencyLevel = 'critical' | 'high' | 'normal' | 'low';
+export type UrgencyLevel = TaskSummary['urgency']['level'];
 
-export interface TaskDetail extends TaskSummary {
-  description: string | null;
-  payload: Record<string, unknown>;
-  allowedActions: TaskAction[];
-}
+export type TaskDetail = Schema<'TaskDetailView'>;
 
-export interface InboxPage {
-  items: TaskSummary[];
-  nextCursor: string | null;
-}
+export type InboxPage = Schema<'InboxPageView'>;
 
-export interface TimelineEntry {
-  revision: number;
-  eventId: string;
-  eventType: string;
-  actor: Actor;
-  occurredAt: string;
-  summary: string;
-  details: Record<string, unknown>;
-}
+export type TimelineEntry = Schema<'TimelineEntryView'>;
 
-export interface TaskTimeline {
-  task: TaskDetail;
-  timeline: TimelineEntry[];
-}
+export type TaskTimeline = Schema<'TaskTimelineView'>;
 
 /** The public task event types (libs/messaging publicEventTypes, which the SPA cannot import): the live stream's event names. */
 export const publicEventTypes = [

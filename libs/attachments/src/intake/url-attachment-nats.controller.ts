@@ -1,5 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, type Principal } from '@taskinbox/auth';
 import { correlationIdOf } from '@taskinbox/http';
 import { taskSubjects } from '@taskinbox/ingest';
@@ -10,6 +11,8 @@ import { UrlAttachmentMessage } from './url-attachment.dto';
 import { UrlIntake } from './url.intake';
 
 /** `tasks.attach` over NATS: the same as POST /api/tasks/{id}/attachments, with `taskId` in the body. */
+// NATS request/reply, not HTTP: kept out of the OpenAPI document (the AsyncAPI one covers NATS).
+@ApiExcludeController()
 @Controller()
 export class UrlAttachmentNatsController {
   constructor(

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
-import { IntersectionType } from '@nestjs/swagger';
+import { ApiExcludeController, IntersectionType } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, type Principal } from '@taskinbox/auth';
 import { correlationIdOf } from '@taskinbox/http';
 import { createRule, readRule, type TaskCommandSpec, taskCommandTable } from './task-command.table';
@@ -14,6 +14,8 @@ import type { TaskView } from './task.view';
  * get are written out; every command on an existing task is generated from the command table
  * below the class, so both edges share its permissions and how it is built.
  */
+// NATS request/reply, not HTTP: kept out of the OpenAPI document (the AsyncAPI one covers NATS).
+@ApiExcludeController()
 @Controller()
 export class TaskNatsController {
   constructor(private readonly tasks: TaskCommandHandler) {}

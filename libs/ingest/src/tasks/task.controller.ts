@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Delete, Get, Headers, HttpCode, Inject, Optional, Param, ParseUUIDPipe, Patch, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsUUID, Matches } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Allow, CurrentPrincipal, type Principal } from '@taskinbox/auth';
@@ -20,16 +20,59 @@ import { TaskCommandHandler } from './task-command.handler';
 import { STATUS_LINK_ISSUER, type StatusLinkIssuer } from './status-link.issuer';
 import type { TaskView } from './task.view';
 
-/** The main fields of a TaskView (task.view.ts), for routes that document their answer. */
+const actor = {
+  type: 'object' as const,
+  required: ['kind', 'id'],
+  properties: {
+    kind: { type: 'string', enum: ['user', 'service', 'system', 'end_user'] },
+    id: { type: 'string' },
+    role: { type: 'string', enum: ['admin', 'member', 'viewer'] },
+    name: { type: 'string' },
+  },
+};
+
+/** A TaskView (task.view.ts): the task as its event stream says, for the caller. */
 const taskViewSchema = {
   type: 'object' as const,
-  required: ['id', 'status', 'version'],
+  required: ['id', 'orgId', 'taskType', 'status', 'title', 'source', 'payload', 'createdAt', 'updatedAt', 'version', 'typeVersion', 'assignees', 'allowedActions'],
   properties: {
     id: { type: 'string', format: 'uuid' },
+    orgId: { type: 'string', format: 'uuid' },
+    taskType: { type: 'string', example: 'refund.request' },
     status: { type: 'string', enum: ['pending', 'processing', 'waiting', 'completed', 'cancelled'] },
-    version: { type: 'integer' },
-    typeVersion: { type: 'integer', nullable: true },
+    title: { type: 'string' },
+    description: { type: 'string' },
+    dueAt: { type: 'string', format: 'date-time' },
+    priority: { type: 'string', enum: ['low', 'normal', 'high', 'urgent'] },
     tags: { type: 'array', items: { type: 'string' } },
+    customerRef: { type: 'string' },
+    projectRef: { type: 'string' },
+    milestoneRef: { type: 'string' },
+    private: { type: 'boolean' },
+    source: actor,
+    payload: { type: 'object' as const, additionalProperties: true },
+    externalRef: { type: 'string' },
+    processedBy: { type: 'string', description: 'The user who claimed it.' },
+    processedAt: { type: 'string', format: 'date-time' },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+    completedAt: { type: 'string', format: 'date-time' },
+    cancelledAt: { type: 'string', format: 'date-time' },
+    resolution: { type: 'string' },
+    awaiting: { type: 'object' as const, description: 'What the end user was asked, while the task waits on them.', additionalProperties: true },
+    legacyAssignees: { type: 'array', items: { type: 'string' } },
+    payloadErased: { type: 'boolean' },
+    version: { type: 'integer', description: 'Stream revision; pass it to reads that must reflect this change.' },
+    typeVersion: { type: 'integer', nullable: true, description: "The version of the task's type its payload was checked against." },
+    assignees: {
+      type: 'array',
+      items: {
+        type: 'object' as const,
+        required: ['kind', 'id'],
+        properties: { kind: { type: 'string', enum: ['user', 'group'] }, id: { type: 'string', format: 'uuid' }, name: { type: 'string' } },
+      },
+    },
+    allowedActions: { type: 'array', items: { type: 'string' }, description: 'What the caller may do next; the server accepts exactly these.' },
   },
 };
 
@@ -45,6 +88,7 @@ class ErasedView {
 }
 
 class ActionParams {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id!: string;
 
@@ -78,6 +122,10 @@ export class TaskController {
   @ApiOperation({ summary: 'Create a task (201). A retried request with the same Idempotency-Key returns the same task.' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @Allow(createRule)
+  @ApiCreatedResponse({
+    description: 'The task (201), or the one an earlier request with the same Idempotency-Key created (then also the idempotent-replayed header).',
+    schema: { ...taskViewSchema, properties: { ...taskViewSchema.properties, statusLink: { type: 'object', properties: { url: { type: 'string' } } } } },
+  })
   @Post('tasks')
   async create(
     @CurrentPrincipal() principal: Principal,
@@ -105,6 +153,7 @@ export class TaskController {
 
   @ApiOperation({ summary: 'A task as its event stream says now (strongly consistent).' })
   @Allow(readRule)
+  @ApiOkResponse({ description: 'The task.', schema: taskViewSchema })
   @Get('tasks/:id')
   async get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<TaskView> {
     return this.tasks.view(await this.tasks.load(principal, id), principal);
@@ -112,6 +161,7 @@ export class TaskController {
 
   @ApiOperation({ summary: 'Claim a pending task. 409 when another user holds it.' })
   @Allow(commands.claim.allow)
+  @ApiOkResponse({ description: 'The task.', schema: taskViewSchema })
   @Post('inbox/tasks/:id/claim')
   @HttpCode(200)
   claim(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() request: FastifyRequest) {
@@ -123,6 +173,7 @@ export class TaskController {
     description: 'The seed\'s contract: exactly {"status":"completed"} completes the claimed task with the resolution \'done\'.',
   })
   @Allow(commands.changeStatus.allow)
+  @ApiOkResponse({ description: 'The task.', schema: taskViewSchema })
   @Put('inbox/tasks/:id')
   changeStatus(
     @CurrentPrincipal() principal: Principal,
@@ -134,6 +185,7 @@ export class TaskController {
   }
 
   @Allow(commands.release.allow)
+  @ApiOkResponse({ description: 'The task.', schema: taskViewSchema })
   @Post('tasks/:id/release')
   @HttpCode(200)
   release(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() request: FastifyRequest) {
@@ -142,6 +194,7 @@ export class TaskController {
 
   @ApiOperation({ summary: "Complete the claimed task; the resolution is 'done' when omitted." })
   @Allow(commands.complete.allow)
+  @ApiOkResponse({ description: 'The task.', schema: taskViewSchema })
   @Post('tasks/:id/complete')
   @HttpCode(200)
   complete(
@@ -154,6 +207,7 @@ export class TaskController {
   }
 
   @Allow(commands.hold.allow)
+  @ApiOkResponse({ description: 'The task.', schema: taskViewSchema })
   @Post('tasks/:id/hold')
   @HttpCode(200)
   hold(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @Req() request: FastifyRequest) {
@@ -161,6 +215,7 @@ export class TaskController {
   }
 
   @Allow(commands.resume.allow)
+  @ApiOkResponse({ description: 'The task.', schema: taskViewSchema })
   @Post('tasks/:id/resume')
   @HttpCode(200)
   resume(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() request: FastifyRequest) {
@@ -169,6 +224,7 @@ export class TaskController {
 
   @ApiOperation({ summary: 'Cancel a task: an admin, or the service that created it.' })
   @Allow(commands.cancel.allow)
+  @ApiOkResponse({ description: 'The task.', schema: taskViewSchema })
   @Post('tasks/:id/cancel')
   @HttpCode(200)
   cancel(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @Req() request: FastifyRequest) {
@@ -176,6 +232,7 @@ export class TaskController {
   }
 
   @Allow(commands.comment.allow)
+  @ApiCreatedResponse({ description: 'The task.', schema: taskViewSchema })
   @Post('tasks/:id/comments')
   @HttpCode(201)
   comment(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: CommentDto, @Req() request: FastifyRequest) {
@@ -183,6 +240,7 @@ export class TaskController {
   }
 
   @Allow(commands.update.allow)
+  @ApiOkResponse({ description: 'The task.', schema: taskViewSchema })
   @Patch('tasks/:id')
   update(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateTaskDto, @Req() request: FastifyRequest) {
     return this.run(principal, id, request, commands.update, body);
@@ -190,6 +248,7 @@ export class TaskController {
 
   @ApiOperation({ summary: 'Post information to a task: the sender or a third-party service, or a team member.' })
   @Allow(commands.postInfo.allow)
+  @ApiCreatedResponse({ description: 'The task.', schema: taskViewSchema })
   @Post('tasks/:id/info')
   @HttpCode(201)
   postInfo(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: PostInfoDto, @Req() request: FastifyRequest) {
@@ -198,6 +257,7 @@ export class TaskController {
 
   @ApiOperation({ summary: 'Suggest a person or group of the organisation as an owner (yourself included). Not a lock: the claim is.' })
   @Allow(commands.assign.allow)
+  @ApiOkResponse({ description: 'The task.', schema: taskViewSchema })
   @Post('tasks/:id/assignees')
   @HttpCode(200)
   assign(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: AssigneeRefDto, @Req() request: FastifyRequest) {
@@ -206,6 +266,7 @@ export class TaskController {
 
   @ApiOperation({ summary: 'Take a person or group off the suggested owners.' })
   @Allow(commands.unassign.allow)
+  @ApiOkResponse({ description: 'The task.', schema: taskViewSchema })
   @Delete('tasks/:id/assignees/:kind/:assigneeId')
   unassign(
     @CurrentPrincipal() principal: Principal,

@@ -29,6 +29,11 @@ describe('public event types', () => {
       TaskInfoPosted: 'task.info_posted',
       TaskAssigned: 'task.assigned',
       TaskUnassigned: 'task.unassigned',
+      TaskActionRequested: 'task.action_requested',
+      TaskActionSucceeded: 'task.action_succeeded',
+      TaskActionFailed: 'task.action_failed',
+      TaskDeleted: 'task.deleted',
+      TaskPayloadErased: 'task.payload_erased',
       TaskEndUserAsked: 'task.end_user_asked',
       TaskEndUserAnswered: 'task.end_user_answered',
     });

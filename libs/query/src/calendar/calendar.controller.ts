@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
-import { CalendarDto } from './calendar.dto';
+import { CalendarDto, CalendarUpdateDto, CalendarViewDto } from './calendar.dto';
 import { type CalendarUpdate, type CalendarView, CalendarService } from './calendar.service';
 
 @ApiTags('settings')
@@ -15,6 +15,7 @@ export class CalendarController {
       "The organisation's working hours (Mon-Fri 09:00-17:00 UTC until set): { timeZone, workingDays, dayStart, dayEnd, isDefault }.",
   })
   @Allow({ roles: everyone, scopes: ['tasks:read'] })
+  @ApiOkResponse({ type: CalendarViewDto })
   @Get()
   get(@CurrentPrincipal() principal: Principal): Promise<CalendarView> {
     return this.calendars.forOrg(principal.orgId);
@@ -24,6 +25,7 @@ export class CalendarController {
     summary: 'Set the working hours (admins); recomputes the business-hours duration of every resolved task.',
   })
   @Allow({ roles: ['admin'] })
+  @ApiOkResponse({ type: CalendarUpdateDto })
   @Put()
   put(@CurrentPrincipal() principal: Principal, @Body() body: CalendarDto): Promise<CalendarUpdate> {
     return this.calendars.replace(principal.orgId, body);

@@ -38,7 +38,7 @@ export class CalendarDto {
   @Matches(/^[A-Za-z][A-Za-z0-9_+\-/]*$/, { message: 'timeZone must be a time zone name such as Europe/Berlin' })
   timeZone!: string;
 
-  @ApiProperty({ example: [1, 2, 3, 4, 5], description: 'ISO weekdays worked: Monday = 1 … Sunday = 7.' })
+  @ApiProperty({ type: [Number], example: [1, 2, 3, 4, 5], description: 'ISO weekdays worked: Monday = 1 … Sunday = 7.' })
   @IsArray()
   @ArrayNotEmpty()
   @ArrayUnique()
@@ -57,4 +57,15 @@ export class CalendarDto {
   @Matches(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, { message: 'dayEnd must be a time HH:MM, e.g. 17:00' })
   @Validate(IsAfterDayStart)
   dayEnd!: string;
+}
+
+/** The calendar as GET and PUT answer it (CalendarView, calendar.service.ts). */
+export class CalendarViewDto extends CalendarDto {
+  @ApiProperty({ description: 'True while the organisation has not set its own calendar.' })
+  isDefault!: boolean;
+}
+
+export class CalendarUpdateDto extends CalendarViewDto {
+  @ApiProperty({ description: 'Resolved tasks whose business-hours duration was recomputed with the new calendar.' })
+  recomputedTasks!: number;
 }

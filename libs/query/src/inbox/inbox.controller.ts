@@ -1,5 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InboxPageView } from './task-summary.schema';
 import type { FastifyReply } from 'fastify';
 import { Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
 import { ReadModelFreshness } from '../tasks/read-model-freshness.service';
@@ -22,6 +23,7 @@ export class InboxController {
       'Private tasks are listed for every user of the organisation but, among API keys, only for the service that created them.',
   })
   @Allow({ roles: everyone, scopes: ['tasks:read'] })
+  @ApiOkResponse({ type: InboxPageView })
   @Get('tasks')
   async list(
     @CurrentPrincipal() principal: Principal,

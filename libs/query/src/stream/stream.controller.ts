@@ -7,7 +7,7 @@ import {
   Res,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { Pool } from 'pg';
@@ -53,6 +53,10 @@ export class StreamController implements BeforeApplicationShutdown {
       'A comment line every 15 s keeps the connection open.',
   })
   @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'The event stream (text/event-stream), open until the client or the session ends.',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   @ApiQuery({
     name: 'access_token',
     required: false,

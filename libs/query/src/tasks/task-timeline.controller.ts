@@ -1,5 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { TaskTimelineView } from '../inbox/task-summary.schema';
 import type { FastifyReply } from 'fastify';
 import { Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
 import { ReadModelFreshness } from './read-model-freshness.service';
@@ -23,6 +24,7 @@ export class TaskTimelineController {
       '404 for unknown tasks, tasks of other organisations, and private tasks of other services.',
   })
   @Allow({ roles: everyone, scopes: ['tasks:read'] })
+  @ApiOkResponse({ type: TaskTimelineView })
   @Get(':id/timeline')
   async timeline(
     @CurrentPrincipal() principal: Principal,

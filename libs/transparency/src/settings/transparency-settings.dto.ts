@@ -38,6 +38,7 @@ export class EtaHookDto implements EtaHook {
 
   @ApiProperty({
     description: 'Compared with the feature (a list for `in`, a number for gt/gte/lt/lte).',
+    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'array', items: {} }],
     example: 'gold',
   })
   @IsDefined()

@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, type Principal } from '@taskinbox/auth';
 import { DeliveryHistory } from '../delivery/delivery.history';
 import { CreateEndpointDto, ListAttemptsQuery, ListDeliveriesQuery, ListNoticesQuery, RecoverDto, UpdateEndpointDto } from './endpoint.dto';
 import { EndpointService } from './endpoint.service';
+import { CreatedWebhookEndpointView, RecoveredView, RotatedSecretView, WebhookEndpointView } from './endpoint.view';
 
 // Everything here is for admins: an endpoint's URL is often a secret in itself (a Slack or
 // Teams webhook URL lets anyone post), its deliveries name it, and its headers hold credentials.
@@ -20,26 +21,34 @@ export class EndpointController {
   ) {}
 
   @ApiOperation({ summary: 'Create an endpoint; the signing secret in the response is shown this once.' })
+  @ApiCreatedResponse({ type: CreatedWebhookEndpointView })
   @Post()
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreateEndpointDto) {
     return this.endpoints.create(principal.orgId, body);
   }
 
+  @ApiOperation({ summary: "The organisation's endpoints, oldest first." })
+  @ApiOkResponse({ type: [WebhookEndpointView] })
   @Get()
   list(@CurrentPrincipal() principal: Principal) {
     return this.endpoints.list(principal.orgId);
   }
 
+  @ApiOperation({ summary: 'One endpoint, with its health.' })
+  @ApiOkResponse({ type: WebhookEndpointView })
   @Get(':id')
   get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.endpoints.get(principal.orgId, id);
   }
 
+  @ApiOperation({ summary: 'Change an endpoint; a changed URL is checked like a new one.' })
+  @ApiOkResponse({ type: WebhookEndpointView })
   @Patch(':id')
   update(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateEndpointDto) {
     return this.endpoints.update(principal.orgId, id, body);
   }
 
+  @ApiOperation({ summary: 'Remove an endpoint; nothing more is sent to it.' })
   @Delete(':id')
   @HttpCode(204)
   async remove(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
@@ -47,6 +56,7 @@ export class EndpointController {
   }
 
   @ApiOperation({ summary: 'A new signing secret, shown once; the old one keeps signing for 24 h.' })
+  @ApiOkResponse({ type: RotatedSecretView })
   @Post(':id/rotate-secret')
   @HttpCode(200)
   rotate(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
@@ -73,6 +83,7 @@ export class EndpointController {
   }
 
   @ApiOperation({ summary: 'Send one message again, with the same webhook-id.' })
+  @ApiAcceptedResponse({ description: 'Queued again; no body.' })
   @Post(':id/deliveries/:deliveryId/resend')
   @HttpCode(202)
   async resend(
@@ -84,6 +95,7 @@ export class EndpointController {
   }
 
   @ApiOperation({ summary: 'Re-queue every failed or pending message created since `since` (before `until`), oldest first.' })
+  @ApiAcceptedResponse({ type: RecoveredView })
   @Post(':id/recover')
   @HttpCode(202)
   recover(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: RecoverDto) {
