@@ -142,7 +142,9 @@ it('no operation answers 5xx to hostile input, and no refused request appends an
             process.env.FUZZ_LOG,
             `${answer.status} ${name} ${principal} ${request.fitting ? 'fitting' : 'hostile'} ${answer.text.slice(0, 200)}\n`,
           );
-        if (answer.status >= 500) throw new Error(`${answer.status} for ${shown}: ${answer.text.slice(0, 500)}`);
+        // Readiness answers 503 by design when a dependency lags (the projector behind a burst of writes).
+        const notReady = name === 'GET /health/ready' && answer.status === 503;
+        if (answer.status >= 500 && !notReady) throw new Error(`${answer.status} for ${shown}: ${answer.text.slice(0, 500)}`);
         if (answer.status < 400) {
           accepted.add(correlationId);
           reached.add(name);
