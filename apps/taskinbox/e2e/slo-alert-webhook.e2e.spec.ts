@@ -1,9 +1,10 @@
+import { jetstreamManager } from '@nats-io/jetstream';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { Webhook } from 'standardwebhooks';
-import { RelayModule } from '@taskinbox/messaging';
+import { ensureTaskEventsStream, natsNames, RelayModule } from '@taskinbox/messaging';
 import { SloAlertTimer, SloModule } from '@taskinbox/slo';
-import { call, dropQueue, startTestApp, type TestApp, type TestOrganisation } from '@taskinbox/testing';
+import { call, connectTestNats, dropQueue, startTestApp, type TestApp, type TestOrganisation, testNatsPrefix } from '@taskinbox/testing';
 import { WebhooksModule } from '@taskinbox/webhooks';
 
 // Issue 14: an SLO's burn-rate alert is an event, so it reaches webhooks as task events do:
@@ -37,6 +38,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  // The stream exists before the webhook consumer looks for it (else it may start before the relay makes it, and hear nothing).
+  const prefix = testNatsPrefix();
+  const nc = await connectTestNats();
+  await ensureTaskEventsStream(await jetstreamManager(nc), natsNames(prefix), { maxAgeMs: 3600_000 });
+  await nc.close();
   t = await startTestApp({
     imports: [
       RelayModule.forRoot({ standbyPollMs: 100, retryMinMs: 50 }),
@@ -47,7 +53,7 @@ beforeAll(async () => {
       }),
       SloModule.forRoot({ evaluateEveryMs: 0 }),
     ],
-    env: { WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'), WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' },
+    env: { NATS_SUBJECT_PREFIX: prefix, WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'), WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' },
   });
   acme = await t.createOrganisation('acme');
 });
