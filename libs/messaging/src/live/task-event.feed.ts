@@ -9,7 +9,9 @@ import { countDropped } from '../events/task-event.metrics';
  * Live task events of one organisation, as the relay publishes them, over core NATS: no
  * history and no acks, which suits screens that load current state and then follow changes.
  * Each message is checked against its schema and subject (checkTaskEvent); others are dropped.
- * One NATS connection per process, opened on first use and again after it closed.
+ * One NATS connection per process, opened when the app starts (open) so that the first
+ * screen to subscribe does not wait on, or fail with, a cold connect; opened again on the next
+ * use after it closed for good.
  */
 export class TaskEventFeed {
   private connection?: Promise<NatsConnection>;
@@ -20,6 +22,11 @@ export class TaskEventFeed {
     private readonly names: NatsNames,
     private readonly logger: Logger,
   ) {}
+
+  /** Connects ahead of the first subscriber. A failure is logged, not thrown: the next subscribe tries again. */
+  async open(): Promise<void> {
+    await this.connected().catch(() => undefined);
+  }
 
   /**
    * Calls `onEvent` for every event of `orgId` published after this resolves, until the

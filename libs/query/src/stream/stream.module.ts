@@ -1,4 +1,4 @@
-import { type DynamicModule, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CONFIG, type Config } from '@taskinbox/config';
 import type { Logger } from 'pino';
 import { PROCESS_LOGGER } from '@taskinbox/http';
@@ -8,7 +8,7 @@ import { STREAM_OPTIONS, type StreamOptions } from './stream.options';
 
 /** GET /api/stream: live task events over SSE. Needs ConfigModule and AuthModule in the application. */
 @Module({})
-export class StreamModule implements OnApplicationShutdown {
+export class StreamModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(private readonly feed: TaskEventFeed) {}
 
   /** Events under NATS_SUBJECT_PREFIX; default: a heartbeat every 15 s. */
@@ -31,6 +31,10 @@ export class StreamModule implements OnApplicationShutdown {
         },
       ],
     };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.feed.open();
   }
 
   async onApplicationShutdown(): Promise<void> {

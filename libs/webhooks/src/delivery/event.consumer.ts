@@ -8,6 +8,9 @@ import type { DeliveryFanOut } from './delivery.fan-out';
 /** How soon JetStream offers a deferred event again. */
 const deferRedeliveryMs = 500;
 
+/** A new consumer reaches back this far before the service started, for clock skew with the NATS server; rows are unique per (endpoint, event), so an overlap adds nothing twice. */
+const startSkewMs = 60_000;
+
 /**
  * Durable JetStream pull consumer: task events become delivery rows in PostgreSQL, and only
  * then are the messages acked; the jobs are enqueued after (the sweeper covers a lost
@@ -25,6 +28,7 @@ export class WebhookEventConsumer {
   /** Received, not yet recorded; bounded by the consumer's max_ack_pending. */
   private readonly buffer: JsMsg[] = [];
   private draining?: Promise<void>;
+  private startedAt = new Date();
 
   constructor(
     private readonly connect: () => Promise<NatsConnection>,
@@ -35,6 +39,7 @@ export class WebhookEventConsumer {
   ) {}
 
   start(): void {
+    this.startedAt = new Date();
     this.running ??= this.run();
   }
 
@@ -56,8 +61,11 @@ export class WebhookEventConsumer {
           jsm.consumers.add(names.stream, {
             durable_name: consumerName,
             ack_policy: AckPolicy.Explicit,
-            // A new consumer starts at the present: endpoints only receive events after they exist.
-            deliver_policy: DeliverPolicy.New,
+            // A new consumer starts when this service started, not when it first reached the
+            // stream: events the relay published while the stream was still missing here
+            // (the webhooks service started first) are not skipped.
+            deliver_policy: DeliverPolicy.StartTime,
+            opt_start_time: new Date(this.startedAt.getTime() - startSkewMs).toISOString(),
             filter_subject: `${names.events}.>`,
             max_ack_pending: 1000,
           }),
