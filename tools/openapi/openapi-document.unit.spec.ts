@@ -1,7 +1,7 @@
 // The committed OpenAPI document (docs/openapi.json, the one the server serves: the contract e2e
 // test compares them) tells a client author what every operation is for, what it answers and
 // what credential it needs. A route added without them fails here, naming itself.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 interface Operation {
@@ -92,5 +92,30 @@ describe('docs/openapi.json', () => {
       );
     });
     expect(lacking.map(({ name }) => name)).toEqual([]);
+  });
+
+  // @nestjs/swagger names a schema after its class and keeps one per name: a second class of the
+  // same name silently takes the first one's routes (on-call PersonView once documented the people
+  // directory's). Two classes may share a name only when @ApiSchema names them apart.
+  it('comes from classes whose schema names are unique', () => {
+    const root = path.resolve(__dirname, '../..');
+    const sources = ['apps', 'libs'].flatMap((dir) =>
+      (readdirSync(path.join(root, dir), { recursive: true }) as string[])
+        .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts') && !file.includes('node_modules'))
+        .map((file) => path.join(root, dir, file)),
+    );
+    const owners = new Map<string, string[]>();
+    for (const file of sources) {
+      const text = readFileSync(file, 'utf8');
+      if (!text.includes("from '@nestjs/swagger'")) continue;
+      for (const match of text.matchAll(/(?:@ApiSchema\(\{ name: '(\w+)' \}\)\s*)?(?:export )?class (\w+)/g)) {
+        const name = match[1] ?? match[2];
+        owners.set(name, [...(owners.get(name) ?? []), path.relative(root, file)]);
+      }
+    }
+    const shared = [...owners]
+      .filter(([, files]) => files.length > 1)
+      .map(([name, files]) => `${name}: ${files.join(', ')}`);
+    expect(shared).toEqual([]);
   });
 });

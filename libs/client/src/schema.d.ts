@@ -4165,16 +4165,32 @@ export interface components {
                 [key: string]: string;
             };
         };
-        ScheduleView: {
+        JobScheduleView: {
             /** Format: uuid */
             id: string;
-            name: string;
-            timeZone: string;
-            rules: components["schemas"]["ScheduleRuleDto"][];
-            /** @description Overrides that have not ended yet. */
-            overrides: components["schemas"]["OverrideView"][];
+            /** Format: uuid */
+            jobId: string;
+            cron: string;
+            timezone: string;
+            /** Format: uuid */
+            deviceId?: string | null;
+            /** Format: uuid */
+            groupId?: string | null;
+            /** @enum {string} */
+            misfire: "skip" | "run_once" | "run_all";
+            startingDeadlineSeconds: number | null;
+            /** @enum {string} */
+            overlap: "allow" | "forbid" | "replace";
+            enabled: boolean;
+            /**
+             * @description The next three slots (UTC instants).
+             * @example [
+             *       "2026-03-29T01:00:00.000Z"
+             *     ]
+             */
+            nextRuns: string[];
             /** Format: date-time */
-            createdAt: string;
+            activeFrom: string;
             /** Format: date-time */
             updatedAt: string;
         };
@@ -4193,7 +4209,7 @@ export interface components {
             openTaskOnFailure: boolean;
             retentionDays: number;
             retentionCount: number;
-            schedules: components["schemas"]["ScheduleView"][];
+            schedules: components["schemas"]["JobScheduleView"][];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -4263,12 +4279,44 @@ export interface components {
             batchId?: string | null;
             runs: components["schemas"]["RunStarted"][];
         };
-        ScheduleDto: {
-            /** @example support */
-            name: string;
-            /** @example Europe/Berlin */
-            timeZone: string;
-            rules: components["schemas"]["ScheduleRuleDto"][];
+        JobScheduleDto: {
+            /**
+             * @description Five fields (minute hour day month weekday), or six with seconds first, on the wall clock of `timezone`. Daylight saving: a time inside the skipped hour runs at the first moment after it; a time inside the repeated hour runs once, at its first occurrence; hourly and finer patterns run in both passes of the repeated hour.
+             * @example 30 2 * * *
+             */
+            cron: string;
+            /**
+             * @description An IANA time zone.
+             * @default UTC
+             * @example Europe/Berlin
+             */
+            timezone: string;
+            /**
+             * Format: uuid
+             * @description One device; or give groupId.
+             */
+            deviceId?: string;
+            /**
+             * Format: uuid
+             * @description Every device of the group, as it is at each slot.
+             */
+            groupId?: string;
+            /**
+             * @description Slots that came due while the agent was not running: skip records them missed; run_once runs the newest and records the others; run_all runs each, oldest first.
+             * @default run_once
+             * @enum {string}
+             */
+            misfire: "skip" | "run_once" | "run_all";
+            /** @description A slot later than this never runs (recorded missed). Null: no deadline. */
+            startingDeadlineSeconds?: number | null;
+            /**
+             * @description A slot that comes due while this schedule's previous run still runs on the device: allow runs both; forbid records the new slot missed; replace cancels the running one and starts the new.
+             * @default forbid
+             * @enum {string}
+             */
+            overlap: "allow" | "forbid" | "replace";
+            /** @default true */
+            enabled: boolean;
         };
         RunSummary: {
             /** Format: uuid */
@@ -4482,9 +4530,34 @@ export interface components {
             /** Format: uuid */
             remove: Record<string, never> | null;
         };
+        ScheduleView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            timeZone: string;
+            rules: components["schemas"]["ScheduleRuleDto"][];
+            /** @description Overrides that have not ended yet. */
+            overrides: components["schemas"]["OverrideView"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ScheduleDto: {
+            /** @example support */
+            name: string;
+            /** @example Europe/Berlin */
+            timeZone: string;
+            rules: components["schemas"]["ScheduleRuleDto"][];
+        };
+        OnCallPersonView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
         OnCallSpanView: {
             /** @description Empty: nobody is on call. */
-            people: components["schemas"]["PersonView"][];
+            people: components["schemas"]["OnCallPersonView"][];
             /** Format: date-time */
             start: string;
             /** Format: date-time */
@@ -13326,7 +13399,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ScheduleDto"];
+                "application/json": components["schemas"]["JobScheduleDto"];
             };
         };
         responses: {
@@ -13336,7 +13409,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ScheduleView"];
+                    "application/json": components["schemas"]["JobScheduleView"];
                 };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
@@ -13407,7 +13480,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ScheduleDto"];
+                "application/json": components["schemas"]["JobScheduleDto"];
             };
         };
         responses: {
@@ -13417,7 +13490,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ScheduleView"];
+                    "application/json": components["schemas"]["JobScheduleView"];
                 };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */

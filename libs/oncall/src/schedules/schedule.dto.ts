@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -121,6 +121,8 @@ export class ScheduleView {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
+// Named apart from the people directory's PersonView: the document keeps one schema per name.
+@ApiSchema({ name: 'OnCallPersonView' })
 export class PersonView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
