@@ -118,4 +118,25 @@ describe('docs/openapi.json', () => {
       .map(([name, files]) => `${name}: ${files.join(', ')}`);
     expect(shared).toEqual([]);
   });
+
+  // Reflection reads `string | null` as Object and `Record<string, unknown>` as a closed object:
+  // a generated client then wants an object for a date, or an empty object for a payload.
+  it('has no object schema that is really a string, or that allows no field at all', () => {
+    const wrong: string[] = [];
+    const walk = (node: unknown, at: string): void => {
+      if (!node || typeof node !== 'object') return;
+      const schema = node as Record<string, unknown>;
+      const types = ([] as unknown[]).concat(schema.type ?? []);
+      if (types.includes('object')) {
+        if (schema.format || schema.enum) wrong.push(`${at}: an object with format or enum`);
+        const shaped = ['properties', 'additionalProperties', 'allOf', 'oneOf', 'anyOf', '$ref'].some(
+          (key) => key in schema,
+        );
+        if (!shaped) wrong.push(`${at}: an object with no properties and no additionalProperties`);
+      }
+      for (const [key, value] of Object.entries(schema)) if (key !== 'example') walk(value, `${at}/${key}`);
+    };
+    walk(document, '#');
+    expect(wrong).toEqual([]);
+  });
 });

@@ -2812,7 +2812,9 @@ export interface components {
              *       "amount": 25
              *     }
              */
-            payload?: Record<string, never>;
+            payload?: {
+                [key: string]: unknown;
+            };
             /** @description The sender's own id for the thing this task is about. */
             externalRef?: string;
             /** @description Also make a status link for the task's end user: the answer carries it once as statusLink.url. */
@@ -2829,7 +2831,7 @@ export interface components {
              * @default done
              * @example accepted
              */
-            resolution: string;
+            resolution?: string;
             /** @description A note kept with the change (completion note, hold or cancel reason). */
             note?: string;
         };
@@ -2839,7 +2841,7 @@ export interface components {
              * @default done
              * @example accepted
              */
-            resolution: string;
+            resolution?: string;
             note?: string;
         };
         ReasonDto: {
@@ -2881,7 +2883,9 @@ export interface components {
              *       "trackingNumber": "ZX81"
              *     }
              */
-            info: Record<string, never>;
+            info: {
+                [key: string]: unknown;
+            };
             note?: string;
         };
         AssigneeRefDto: {
@@ -3017,7 +3021,9 @@ export interface components {
              *       "trackingNumber": "ZX81"
              *     }
              */
-            info?: Record<string, never>;
+            info?: {
+                [key: string]: unknown;
+            };
             /** @description task.info: a note with the information; task.cancel: why. */
             reason?: string;
         };
@@ -3492,19 +3498,21 @@ export interface components {
              */
             taskTypes?: string[];
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * @description False: a task's events may arrive out of order (no waiting).
              * @default true
              */
-            ordered: boolean;
+            ordered?: boolean;
             /**
              * @description Sent with every request; stored encrypted, never shown again.
              * @example {
              *       "authorization": "Bearer …"
              *     }
              */
-            headers?: Record<string, never>;
+            headers?: {
+                [key: string]: string;
+            };
         };
         EndpointHealthView: {
             /** @enum {string} */
@@ -3579,7 +3587,9 @@ export interface components {
             enabled?: boolean;
             ordered?: boolean;
             /** @description Replaces all extra headers ({} removes them). */
-            headers?: Record<string, never>;
+            headers?: {
+                [key: string]: string;
+            };
         };
         RotatedSecretView: {
             /** @description The new signing secret, shown this once. */
@@ -3856,12 +3866,12 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "HttpActionDto";
+            type: "HTTP_REQUEST";
             /**
              * @description Then the process group gets SIGTERM, and SIGKILL 5 s later (an HTTP request is aborted).
              * @default 60
              */
-            timeoutSeconds: number;
+            timeoutSeconds?: number;
             /** @enum {string} */
             method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD";
             /** @example https://status.example.com/ping */
@@ -3882,17 +3892,17 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "ScriptActionDto";
+            type: "SCRIPT";
             /**
              * @description Then the process group gets SIGTERM, and SIGKILL 5 s later (an HTTP request is aborted).
              * @default 60
              */
-            timeoutSeconds: number;
+            timeoutSeconds?: number;
             /**
              * @default /bin/sh
              * @example /bin/bash
              */
-            interpreter: string;
+            interpreter?: string;
             /**
              * @example df -h /
              *     uptime
@@ -3910,12 +3920,12 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "CommandActionDto";
+            type: "COMMAND";
             /**
              * @description Then the process group gets SIGTERM, and SIGKILL 5 s later (an HTTP request is aborted).
              * @default 60
              */
-            timeoutSeconds: number;
+            timeoutSeconds?: number;
             /**
              * @description Run without a shell: a path, or a name found in PATH.
              * @example /usr/bin/systemctl
@@ -3935,16 +3945,16 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "ReadFileActionDto";
+            type: "READ_FILE";
             /**
              * @description Then the process group gets SIGTERM, and SIGKILL 5 s later (an HTTP request is aborted).
              * @default 60
              */
-            timeoutSeconds: number;
+            timeoutSeconds?: number;
             /** @example /var/log/backup.log */
             path: string;
             /** @default 16384 */
-            maxBytes: number;
+            maxBytes?: number;
         };
         JobSpecView: {
             /** Format: uuid */
@@ -4094,7 +4104,7 @@ export interface components {
              * @description The token works once, within this time.
              * @default 60
              */
-            expiresInMinutes: number;
+            expiresInMinutes?: number;
         };
         EnrolmentTokenCreatedView: {
             /** Format: uuid */
@@ -4226,7 +4236,7 @@ export interface components {
              * @default stop
              * @enum {string}
              */
-            onFailure: "stop" | "continue";
+            onFailure?: "stop" | "continue";
             /**
              * @description Linux user the actions run as; omitted: the agent's configured non-root user.
              * @example backup
@@ -4236,22 +4246,22 @@ export interface components {
              * @description Cap of each action's output and error text: the head and the tail are kept, with a flag.
              * @default 16384
              */
-            outputMaxBytes: number;
+            outputMaxBytes?: number;
             /**
              * @description A failed run opens an inbox task for the team, linked to the run.
              * @default false
              */
-            openTaskOnFailure: boolean;
+            openTaskOnFailure?: boolean;
             /**
              * @description Finished runs older than this are deleted.
              * @default 30
              */
-            retentionDays: number;
+            retentionDays?: number;
             /**
              * @description At most this many finished runs are kept per device; older ones are deleted.
              * @default 100
              */
-            retentionCount: number;
+            retentionCount?: number;
         };
         RunNowDto: {
             /**
@@ -4290,7 +4300,7 @@ export interface components {
              * @default UTC
              * @example Europe/Berlin
              */
-            timezone: string;
+            timezone?: string;
             /**
              * Format: uuid
              * @description One device; or give groupId.
@@ -4306,7 +4316,7 @@ export interface components {
              * @default run_once
              * @enum {string}
              */
-            misfire: "skip" | "run_once" | "run_all";
+            misfire?: "skip" | "run_once" | "run_all";
             /** @description A slot later than this never runs (recorded missed). Null: no deadline. */
             startingDeadlineSeconds?: number | null;
             /**
@@ -4314,9 +4324,9 @@ export interface components {
              * @default forbid
              * @enum {string}
              */
-            overlap: "allow" | "forbid" | "replace";
+            overlap?: "allow" | "forbid" | "replace";
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
         };
         RunSummary: {
             /** Format: uuid */
@@ -4526,9 +4536,9 @@ export interface components {
             /** Format: date-time */
             end: string;
             /** Format: uuid */
-            add: Record<string, never> | null;
+            add: string | null;
             /** Format: uuid */
-            remove: Record<string, never> | null;
+            remove: string | null;
         };
         ScheduleView: {
             /** Format: uuid */
@@ -4919,16 +4929,16 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
-            readAt: Record<string, never> | null;
+            readAt: string | null;
             /**
              * Format: date-time
              * @description Held back by quiet hours until then.
              */
-            heldUntil: Record<string, never> | null;
+            heldUntil: string | null;
             /** Format: date-time */
-            pushedAt: Record<string, never> | null;
+            pushedAt: string | null;
             /** Format: date-time */
-            emailedAt: Record<string, never> | null;
+            emailedAt: string | null;
         };
         NotificationListView: {
             /** @description Unread notifications of this organisation. */
@@ -5125,7 +5135,9 @@ export interface components {
              *       }
              *     }
              */
-            form?: Record<string, never>;
+            form?: {
+                [key: string]: unknown;
+            };
             /**
              * @description Where the end user grants something elsewhere (https).
              * @example https://bank.example/grant?req=42
@@ -5270,9 +5282,9 @@ export interface components {
             };
             target: components["schemas"]["ActionTargetDto"];
             /** @default 10000 */
-            timeoutMs: number;
+            timeoutMs?: number;
             /** @default 3 */
-            retries: number;
+            retries?: number;
             /** @description Post the response back on the task as info. */
             postBack?: boolean;
         };
@@ -5374,7 +5386,7 @@ export interface components {
              * @default pending
              * @enum {string}
              */
-            status: "pending" | "waiting";
+            status?: "pending" | "waiting";
             /**
              * @description ISO 8601 duration from creation to the due date.
              * @example P3D
@@ -5418,7 +5430,7 @@ export interface components {
              * @default pending
              * @enum {string}
              */
-            status: "pending" | "waiting";
+            status?: "pending" | "waiting";
             /**
              * @description ISO 8601 duration from creation to the due date.
              * @example P3D
@@ -5459,7 +5471,7 @@ export interface components {
              * @default pending
              * @enum {string}
              */
-            status: "pending" | "waiting";
+            status?: "pending" | "waiting";
             /**
              * @description ISO 8601 duration from creation to the due date.
              * @example P3D

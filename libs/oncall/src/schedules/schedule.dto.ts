@@ -107,8 +107,8 @@ export class OverrideView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'date-time' }) start!: string;
   @ApiProperty({ format: 'date-time' }) end!: string;
-  @ApiProperty({ format: 'uuid', nullable: true }) add!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) remove!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) add!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) remove!: string | null;
 }
 
 export class ScheduleView {
