@@ -1,7 +1,7 @@
 // npm run openapi: writes the OpenAPI document as the one-process app serves it to
 // docs/openapi.json, and its TypeScript types to libs/client/src/schema.d.ts. Nest's preview
-// mode builds the module graph without instantiating anything, so no database, NATS or Redis
-// is needed; the placeholder settings below only satisfy the config check.
+// mode builds the module graph without instantiating anything, so no database, NATS, Redis or
+// secret is needed: the defaults of an empty environment, so the document does not depend on it.
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -16,11 +16,7 @@ import { AppModule } from '../../apps/taskinbox/src/app.module';
 const root = path.resolve(__dirname, '../../..');
 
 async function main(): Promise<void> {
-  const config = loadConfig({
-    JWT_SECRET: 'x'.repeat(64),
-    DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
-    WEBHOOK_SECRET_KEY: Buffer.alloc(32).toString('base64'),
-  });
+  const config = loadConfig({}, { jwtSecret: false });
   // As createHttpApp composes it: the process's logger beside the application.
   @Module({ imports: [ProcessLoggerModule.forRoot(createLogger('silent')), AppModule.forRoot(config)] })
   class DocumentRoot {}

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { loadConfig } from '@taskinbox/config';
+import { loadServiceConfig } from '@taskinbox/config';
 import { createLogger, startService } from '@taskinbox/http';
 import { QueryAppModule } from './query-app.module';
 
 // Migrations are run by the deployment's migrate job (npm run migrate), not by each replica.
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadServiceConfig('query');
   const logger = createLogger(config.logLevel);
   await startService(QueryAppModule.forRoot(config), config, logger, { webAppDir: config.webAppDir });
   logger.info({ port: config.http.port }, 'query listening');

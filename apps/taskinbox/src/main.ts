@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { loadConfig } from '@taskinbox/config';
+import { loadServiceConfig } from '@taskinbox/config';
 import { ensureDatabase, migrate } from '@taskinbox/database';
 import { createLogger, startService } from '@taskinbox/http';
 import { AppModule } from './app.module';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadServiceConfig('taskinbox');
   const logger = createLogger(config.logLevel);
   await ensureDatabase(config.databaseUrl);
   const applied = await migrate(config.databaseUrl);

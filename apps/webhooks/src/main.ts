@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { loadConfig } from '@taskinbox/config';
+import { loadServiceConfig } from '@taskinbox/config';
 import { createLogger, startService } from '@taskinbox/http';
 import { WebhooksAppModule } from './webhooks-app.module';
 
 // Migrations are run by the deployment's migrate job (npm run migrate), not by each replica.
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadServiceConfig('webhooks');
   const logger = createLogger(config.logLevel);
   await startService(WebhooksAppModule.forRoot(config), config, logger);
   logger.info({ host: config.http.host, port: config.http.port }, 'webhooks started');
