@@ -33,7 +33,14 @@ export default defineConfig({
   root,
   plugins: [precompress()],
   oxc: { jsx: { runtime: 'automatic' } },
-  resolve: { alias: { '@taskinbox/domain': fileURLToPath(new URL('../../libs/domain/src/index.ts', import.meta.url)) } },
+  resolve: {
+    alias: {
+      '@taskinbox/domain': fileURLToPath(new URL('../../libs/domain/src/index.ts', import.meta.url)),
+      // The typed API client (openapi-fetch over the generated schema) without the package's
+      // webhook verifier, which the SPA never uses; the schema's types come through tsconfig.
+      '@taskinbox/client': fileURLToPath(new URL('../../libs/client/src/api.client.ts', import.meta.url)),
+    },
+  },
   build: {
     outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
     emptyOutDir: true,

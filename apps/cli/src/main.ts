@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import type { Pool } from 'pg';
 import { AccountService, ApiKeyService, InvitationService, PasswordResetService, type Scope, scopes } from '@taskinbox/auth';
-import { loadConfig } from '@taskinbox/config';
+import { loadServiceConfig } from '@taskinbox/config';
 import { ensureDatabase, migrate, PG_POOL } from '@taskinbox/database';
 import type { Role } from '@taskinbox/domain';
 import { EventStoreDbEventStore, PostgresEventStore } from '@taskinbox/event-store';
@@ -52,7 +52,7 @@ async function main(argv: string[]): Promise<void> {
     },
   });
   // The CLI never signs tokens, so it does not need the server's JWT secret.
-  const config = loadConfig({ JWT_SECRET: 'x'.repeat(32), ...process.env });
+  const config = loadServiceConfig('cli');
   await ensureDatabase(config.databaseUrl);
   await migrate(config.databaseUrl);
   if (command === 'migrate') return void console.log('database is up to date');

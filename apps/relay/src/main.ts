@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfig } from '@taskinbox/config';
+import { loadServiceConfig } from '@taskinbox/config';
 import { createLogger, startService } from '@taskinbox/http';
 import { startTracing, tracingConfig } from '@taskinbox/telemetry';
 import { RelayAppModule } from './relay-app.module';
@@ -7,8 +7,7 @@ import { RelayAppModule } from './relay-app.module';
 // HTTP only for /health/live and /health/ready (HTTP_PORT): the relay reads the event store and
 // publishes. Migrations are run by the deployment's migrate job (npm run migrate), not by each replica.
 async function main(): Promise<void> {
-  // It signs no tokens: no JWT_SECRET needed.
-  const config = loadConfig(process.env, { jwtSecret: false });
+  const config = loadServiceConfig('relay');
   // Before Nest boots; flushed when the app closes (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
   const tracing = startTracing(tracingConfig(process.env, 'taskinbox-relay'));
   const logger = createLogger(config.logLevel);

@@ -1,6 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { call, type TestApp, type TestOrganisation } from '@taskinbox/testing';
+import { call, type TestApp, type TestOrganisation, undocumentedIn } from '@taskinbox/testing';
 import { projected, startOneProcessApp } from './one-process.fixture';
 
 // Issue 12: per-organisation task types with versioned JSON Schemas, payloads checked against the
@@ -177,6 +177,7 @@ describe('templates', () => {
 
     const made = await api('POST', `/api/templates/${template.body.id}/tasks`, acme.tokens.member, { title: 'Follow up on refund 99' });
     expect(made.status).toBe(201);
+    expect(undocumentedIn('POST', '/api/templates/{id}/tasks', 201, made.body)).toEqual([]);
     expect(made.body).toMatchObject({
       title: 'Follow up on refund 99',
       description: 'Call the customer back.',

@@ -1,12 +1,12 @@
 import 'reflect-metadata';
-import { loadConfig } from '@taskinbox/config';
+import { loadServiceConfig } from '@taskinbox/config';
 import { ensureDatabase, migrate } from '@taskinbox/database';
 import { createLogger, startService } from '@taskinbox/http';
 import { startTracing, tracingConfig } from '@taskinbox/telemetry';
 import { AppModule } from './app.module';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadServiceConfig('taskinbox');
   // Before Nest boots; flushed when the app closes (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
   const tracing = startTracing(tracingConfig(process.env, 'taskinbox'));
   const logger = createLogger(config.logLevel);

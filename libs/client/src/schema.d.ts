@@ -434,7 +434,7 @@ export interface paths {
         delete: operations["TaskController_delete"];
         options?: never;
         head?: never;
-        /** Update (task) */
+        /** Edit a task's title, description, due date, priority, tags or assignees */
         patch: operations["TaskController_update"];
         trace?: never;
     };
@@ -484,7 +484,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Release (task) */
+        /** Release a claimed task back to the queue */
         post: operations["TaskController_release"];
         delete?: never;
         options?: never;
@@ -518,7 +518,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Hold (task) */
+        /** Put a task on hold (waiting), with a reason */
         post: operations["TaskController_hold"];
         delete?: never;
         options?: never;
@@ -535,7 +535,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resume (task) */
+        /** Take a task off hold */
         post: operations["TaskController_resume"];
         delete?: never;
         options?: never;
@@ -569,7 +569,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Comment (task) */
+        /** Comment on a task */
         post: operations["TaskController_comment"];
         delete?: never;
         options?: never;
@@ -694,7 +694,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** New task from a template (201): its title, description, type, payload, assignees, tags, context and files; due after its offset; put on hold when its status is 'waiting'. The body overrides any of them. */
+        /**
+         * Create a task from a template
+         * @description The task takes the template's title, description, type, payload, assignees, tags, context and files; it is due after the template's offset and put on hold when the template's status is 'waiting'. The body overrides any of them.
+         */
         post: operations["TemplateTaskController_create"];
         delete?: never;
         options?: never;
@@ -709,7 +712,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List (inbound source) */
+        /** List the inbound sources */
         get: operations["InboundSourceController_list"];
         put?: never;
         /** Register a sender or third party that posts signed events; its secret is shown this once. */
@@ -727,11 +730,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get (inbound source) */
+        /** Get one inbound source */
         get: operations["InboundSourceController_get"];
         put?: never;
         post?: never;
-        /** Remove (inbound source) */
+        /** Remove an inbound source */
         delete: operations["InboundSourceController_remove"];
         options?: never;
         head?: never;
@@ -806,7 +809,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * How long completed tasks took: { count, medianSeconds, p90Seconds, slowestSeconds, businessHours, period, type }.
+         * How long completed tasks took: median, 90th percentile and slowest
          * @description Over tasks completed in the period (default: the last six months); businessHours=true counts working hours only.
          */
         get: operations["StatsController_resolutionTime"];
@@ -826,7 +829,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Resolution times per task type: { businessHours, period, type, types: [{ type, count, medianSeconds, p90Seconds, slowestSeconds }] }.
+         * Resolution times per task type
          * @description Every type with a task created or finished in the period, most completed first; a type with no completed task has count 0 and null figures.
          */
         get: operations["StatsController_resolutionTimeByType"];
@@ -846,7 +849,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * How tasks ended: { total, outcomes: [{ outcome, resolution, count, share }] }, e.g. 60% rejected / 40% accepted.
+         * How tasks ended: the share of each resolution, e.g. 60% rejected / 40% accepted
          * @description Completed tasks by resolution, and cancelled tasks as their own outcome, finished in the period.
          */
         get: operations["StatsController_outcomes"];
@@ -865,7 +868,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open tasks at the end of each day (week, month) of the period: { openAtStart, buckets: [{ date, open }] }. */
+        /** Open tasks at the end of each day (week, month) of the period */
         get: operations["StatsController_backlog"];
         put?: never;
         post?: never;
@@ -882,7 +885,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Created vs resolved per day (week, month): { buckets: [{ date, created, resolved, cancelled }] }. */
+        /** Tasks created, resolved and cancelled per day (week, month) of the period */
         get: operations["StatsController_throughput"];
         put?: never;
         post?: never;
@@ -1073,7 +1076,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List (event reader) */
+        /** List the event readers (without their credentials) */
         get: operations["EventReaderController_list"];
         put?: never;
         /** NATS credentials that read this organisation's task events and nothing else: live, and from a JetStream consumer of their own. The credentials in the response are shown this once. */
@@ -1363,7 +1366,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List tokens (device) */
+        /** List the enrolment tokens not yet used */
         get: operations["DeviceController_listTokens"];
         put?: never;
         /** A single-use, short-lived enrolment token (shown once), optionally putting the device in groups. */
@@ -1384,7 +1387,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke token (device) */
+        /** Revoke an enrolment token */
         delete: operations["DeviceController_revokeToken"];
         options?: never;
         head?: never;
@@ -1398,7 +1401,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get (device) */
+        /** Get one device */
         get: operations["DeviceController_get"];
         put?: never;
         post?: never;
@@ -1406,7 +1409,7 @@ export interface paths {
         delete: operations["DeviceController_unenrol"];
         options?: never;
         head?: never;
-        /** Rename (device) */
+        /** Rename a device */
         patch: operations["DeviceController_rename"];
         trace?: never;
     };
@@ -1417,10 +1420,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List (device group) */
+        /** List the device groups */
         get: operations["DeviceGroupController_list"];
         put?: never;
-        /** Create (device group) */
+        /** Create a device group */
         post: operations["DeviceGroupController_create"];
         delete?: never;
         options?: never;
@@ -1435,12 +1438,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get (device group) */
+        /** Get one device group */
         get: operations["DeviceGroupController_get"];
-        /** Replace (device group) */
+        /** Replace a device group */
         put: operations["DeviceGroupController_replace"];
         post?: never;
-        /** Remove (device group) */
+        /** Delete a device group */
         delete: operations["DeviceGroupController_remove"];
         options?: never;
         head?: never;
@@ -1454,7 +1457,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List (job) */
+        /** List the jobs */
         get: operations["JobController_list"];
         put?: never;
         /** A job: a description and ordered actions (HTTP_REQUEST, SCRIPT, COMMAND, READ_FILE). */
@@ -1472,7 +1475,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get (job) */
+        /** Get one job at its latest version */
         get: operations["JobController_get"];
         /** Replaces the job: a new version. Runs already asked for keep the version they carry. */
         put: operations["JobController_replace"];
@@ -1526,10 +1529,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Replace schedule (job) */
+        /** Replace a job's schedule */
         put: operations["JobController_replaceSchedule"];
         post?: never;
-        /** Remove schedule (job) */
+        /** Remove a job's schedule */
         delete: operations["JobController_removeSchedule"];
         options?: never;
         head?: never;
@@ -1594,10 +1597,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List (rotation) */
+        /** List the on-call rotations */
         get: operations["RotationController_list"];
         put?: never;
-        /** Create (rotation) */
+        /** Create an on-call rotation */
         post: operations["RotationController_create"];
         delete?: never;
         options?: never;
@@ -1612,12 +1615,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get (rotation) */
+        /** Get one on-call rotation */
         get: operations["RotationController_get"];
-        /** Replace (rotation) */
+        /** Replace an on-call rotation */
         put: operations["RotationController_replace"];
         post?: never;
-        /** Remove (rotation) */
+        /** Delete an on-call rotation */
         delete: operations["RotationController_remove"];
         options?: never;
         head?: never;
@@ -1631,10 +1634,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List (schedule) */
+        /** List the on-call schedules */
         get: operations["ScheduleController_list"];
         put?: never;
-        /** Create (schedule) */
+        /** Create an on-call schedule */
         post: operations["ScheduleController_create"];
         delete?: never;
         options?: never;
@@ -1649,12 +1652,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get (schedule) */
+        /** Get one on-call schedule */
         get: operations["ScheduleController_get"];
-        /** Replace (schedule) */
+        /** Replace an on-call schedule */
         put: operations["ScheduleController_replace"];
         post?: never;
-        /** Remove (schedule) */
+        /** Delete an on-call schedule */
         delete: operations["ScheduleController_remove"];
         options?: never;
         head?: never;
@@ -1668,7 +1671,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** On call (schedule) */
+        /** Who is on call now, and who is next */
         get: operations["ScheduleController_onCall"];
         put?: never;
         post?: never;
@@ -1685,7 +1688,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Spans (schedule) */
+        /** Who is on call over a period, span by span */
         get: operations["ScheduleController_spans"];
         put?: never;
         post?: never;
@@ -1704,7 +1707,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add override (schedule) */
+        /** Put someone on call in place of the rotation for a while */
         post: operations["ScheduleController_addOverride"];
         delete?: never;
         options?: never;
@@ -1722,7 +1725,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove override (schedule) */
+        /** Remove an override */
         delete: operations["ScheduleController_removeOverride"];
         options?: never;
         head?: never;
@@ -1738,7 +1741,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** For schedule (calendar feed) */
+        /** A calendar feed link of a schedule's shifts */
         post: operations["CalendarFeedController_forSchedule"];
         delete?: never;
         options?: never;
@@ -1755,7 +1758,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** For me (calendar feed) */
+        /** A calendar feed link of your own shifts */
         post: operations["CalendarFeedController_forMe"];
         delete?: never;
         options?: never;
@@ -1770,7 +1773,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Calendar (calendar feed) */
+        /** The shifts of a calendar feed link (iCalendar) */
         get: operations["CalendarFeedController_calendar"];
         put?: never;
         post?: never;
@@ -1787,10 +1790,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List (routing rule) */
+        /** List the routing rules, in the order they are tried */
         get: operations["RoutingRuleController_list"];
         put?: never;
-        /** Create (routing rule) */
+        /** Create a routing rule */
         post: operations["RoutingRuleController_create"];
         delete?: never;
         options?: never;
@@ -1805,12 +1808,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get (routing rule) */
+        /** Get one routing rule */
         get: operations["RoutingRuleController_get"];
-        /** Replace (routing rule) */
+        /** Replace a routing rule */
         put: operations["RoutingRuleController_replace"];
         post?: never;
-        /** Remove (routing rule) */
+        /** Delete a routing rule */
         delete: operations["RoutingRuleController_remove"];
         options?: never;
         head?: never;
@@ -1824,7 +1827,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List (slo) */
+        /** List the SLOs */
         get: operations["SloController_list"];
         put?: never;
         /** Register an SLO: targetPercent of tasks of taskType resolved within withinBusinessHours over windowDays. */
@@ -1842,12 +1845,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get (slo) */
+        /** Get one SLO */
         get: operations["SloController_get"];
-        /** Replace (slo) */
+        /** Replace an SLO */
         put: operations["SloController_replace"];
         post?: never;
-        /** Remove (slo) */
+        /** Delete an SLO */
         delete: operations["SloController_remove"];
         options?: never;
         head?: never;
@@ -1917,7 +1920,7 @@ export interface paths {
         /** Replace the rule list; every open task is evaluated again before the answer. */
         put: operations["UrgencyRuleController_replace"];
         post?: never;
-        /** Clear (urgency rule) */
+        /** Clear the urgency rules */
         delete: operations["UrgencyRuleController_clear"];
         options?: never;
         head?: never;
@@ -2071,7 +2074,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List (notification) */
+        /** Your notifications, newest first, with the unread count */
         get: operations["NotificationController_list"];
         put?: never;
         post?: never;
@@ -2090,7 +2093,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Read all (notification) */
+        /** Mark all your notifications read */
         post: operations["NotificationController_readAll"];
         delete?: never;
         options?: never;
@@ -2107,7 +2110,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Read (notification) */
+        /** Mark one notification read */
         post: operations["NotificationController_read"];
         delete?: never;
         options?: never;
@@ -2122,7 +2125,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Key (push subscription) */
+        /** The server's public key for browser push */
         get: operations["PushSubscriptionController_key"];
         put?: never;
         post?: never;
@@ -2141,9 +2144,9 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Subscribe (push subscription) */
+        /** Turn on push notifications in this browser */
         post: operations["PushSubscriptionController_subscribe"];
-        /** Unsubscribe (push subscription) */
+        /** Turn off push notifications in a browser */
         delete: operations["PushSubscriptionController_unsubscribe"];
         options?: never;
         head?: never;
@@ -2157,9 +2160,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get (preference) */
+        /** Your notification preferences */
         get: operations["PreferenceController_get"];
-        /** Save (preference) */
+        /** Save your notification preferences */
         put: operations["PreferenceController_save"];
         post?: never;
         delete?: never;
@@ -2295,7 +2298,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get (transparency settings) */
+        /** What end users are shown: status link lifetime, public stats, ETA hooks */
         get: operations["TransparencySettingsController_get"];
         /** Sets how long status links outlive their task, public stats and the ETA hooks (admins). */
         put: operations["TransparencySettingsController_replace"];
@@ -2469,15 +2472,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get (template) */
+        /** Get one template */
         get: operations["TemplateController_get"];
         put?: never;
         post?: never;
-        /** Delete (template) */
+        /** Delete a template */
         delete: operations["TemplateController_delete"];
         options?: never;
         head?: never;
-        /** Update (template) */
+        /** Change a template */
         patch: operations["TemplateController_update"];
         trace?: never;
     };
@@ -2809,7 +2812,9 @@ export interface components {
              *       "amount": 25
              *     }
              */
-            payload?: Record<string, never>;
+            payload?: {
+                [key: string]: unknown;
+            };
             /** @description The sender's own id for the thing this task is about. */
             externalRef?: string;
             /** @description Also make a status link for the task's end user: the answer carries it once as statusLink.url. */
@@ -2826,7 +2831,7 @@ export interface components {
              * @default done
              * @example accepted
              */
-            resolution: string;
+            resolution?: string;
             /** @description A note kept with the change (completion note, hold or cancel reason). */
             note?: string;
         };
@@ -2836,7 +2841,7 @@ export interface components {
              * @default done
              * @example accepted
              */
-            resolution: string;
+            resolution?: string;
             note?: string;
         };
         ReasonDto: {
@@ -2878,7 +2883,9 @@ export interface components {
              *       "trackingNumber": "ZX81"
              *     }
              */
-            info: Record<string, never>;
+            info: {
+                [key: string]: unknown;
+            };
             note?: string;
         };
         AssigneeRefDto: {
@@ -3014,7 +3021,9 @@ export interface components {
              *       "trackingNumber": "ZX81"
              *     }
              */
-            info?: Record<string, never>;
+            info?: {
+                [key: string]: unknown;
+            };
             /** @description task.info: a note with the information; task.cancel: why. */
             reason?: string;
         };
@@ -3218,6 +3227,172 @@ export interface components {
             /** @description Every event of the task, oldest first. */
             timeline: components["schemas"]["TimelineEntryView"][];
         };
+        StatsPeriod: {
+            /**
+             * Format: date-time
+             * @example 2026-06-01T00:00:00.000Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description Exclusive.
+             * @example 2026-12-01T00:00:00.000Z
+             */
+            to: string;
+        };
+        ResolutionTimeStats: {
+            period: components["schemas"]["StatsPeriod"];
+            /**
+             * @description The task type counted; null for every type.
+             * @example refund
+             */
+            type: string | null;
+            /**
+             * @description Tasks completed in the period (cancelled ones are not resolutions).
+             * @example 42
+             */
+            count: number;
+            /**
+             * @description Null when no task was completed.
+             * @example 5400
+             */
+            medianSeconds: number | null;
+            /**
+             * @description Null when no task was completed.
+             * @example 21600
+             */
+            p90Seconds: number | null;
+            /**
+             * @description Null when no task was completed.
+             * @example 86400
+             */
+            slowestSeconds: number | null;
+            /** @description True when the durations count the organisation's working hours only. */
+            businessHours: boolean;
+        };
+        TypeResolutionTime: {
+            /** @example refund */
+            type: string;
+            /**
+             * @description Tasks of this type completed in the period.
+             * @example 12
+             */
+            count: number;
+            /** @description Null when no task was completed. */
+            medianSeconds: number | null;
+            /** @description Null when no task was completed. */
+            p90Seconds: number | null;
+            /** @description Null when no task was completed. */
+            slowestSeconds: number | null;
+        };
+        ResolutionTimeByTypeStats: {
+            period: components["schemas"]["StatsPeriod"];
+            /**
+             * @description The task type counted; null for every type.
+             * @example refund
+             */
+            type: string | null;
+            businessHours: boolean;
+            /** @description Every type with a task created or finished in the period, most completed first. */
+            types: components["schemas"]["TypeResolutionTime"][];
+        };
+        OutcomeShare: {
+            /** @enum {string} */
+            outcome: "completed" | "cancelled";
+            /**
+             * @description The completion's resolution (accepted, rejected, …), or 'cancelled'.
+             * @example rejected
+             */
+            resolution: string;
+            /** @example 6 */
+            count: number;
+            /**
+             * @description count / total, 0..1, four decimals.
+             * @example 0.6
+             */
+            share: number;
+        };
+        OutcomeStats: {
+            period: components["schemas"]["StatsPeriod"];
+            /**
+             * @description The task type counted; null for every type.
+             * @example refund
+             */
+            type: string | null;
+            /**
+             * @description Tasks finished (completed or cancelled) in the period.
+             * @example 10
+             */
+            total: number;
+            outcomes: components["schemas"]["OutcomeShare"][];
+        };
+        BacklogBucket: {
+            /**
+             * Format: date
+             * @description The first day of the bucket.
+             * @example 2026-11-30
+             */
+            date: string;
+            /**
+             * @description Tasks open at the end of the bucket (at `to` for the last one).
+             * @example 17
+             */
+            open: number;
+        };
+        BacklogStats: {
+            period: components["schemas"]["StatsPeriod"];
+            /**
+             * @description The task type counted; null for every type.
+             * @example refund
+             */
+            type: string | null;
+            /**
+             * @description Buckets are days (weeks, months) of this zone: the organisation calendar's.
+             * @example Europe/Berlin
+             */
+            timeZone: string;
+            /** @enum {string} */
+            interval: "day" | "week" | "month";
+            /**
+             * @description Tasks open at the start of the period.
+             * @example 15
+             */
+            openAtStart: number;
+            buckets: components["schemas"]["BacklogBucket"][];
+        };
+        ThroughputBucket: {
+            /**
+             * Format: date
+             * @description The first day of the bucket.
+             * @example 2026-11-30
+             */
+            date: string;
+            /** @example 8 */
+            created: number;
+            /**
+             * @description Completed.
+             * @example 6
+             */
+            resolved: number;
+            /** @example 1 */
+            cancelled: number;
+        };
+        ThroughputStats: {
+            period: components["schemas"]["StatsPeriod"];
+            /**
+             * @description The task type counted; null for every type.
+             * @example refund
+             */
+            type: string | null;
+            /**
+             * @description Buckets are days (weeks, months) of this zone: the organisation calendar's.
+             * @example Europe/Berlin
+             */
+            timeZone: string;
+            /** @enum {string} */
+            interval: "day" | "week" | "month";
+            buckets: components["schemas"]["ThroughputBucket"][];
+        };
         CalendarViewDto: {
             /**
              * @description IANA time zone (as PostgreSQL knows it); days are counted in it.
@@ -3323,19 +3498,21 @@ export interface components {
              */
             taskTypes?: string[];
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * @description False: a task's events may arrive out of order (no waiting).
              * @default true
              */
-            ordered: boolean;
+            ordered?: boolean;
             /**
              * @description Sent with every request; stored encrypted, never shown again.
              * @example {
              *       "authorization": "Bearer …"
              *     }
              */
-            headers?: Record<string, never>;
+            headers?: {
+                [key: string]: string;
+            };
         };
         EndpointHealthView: {
             /** @enum {string} */
@@ -3410,7 +3587,9 @@ export interface components {
             enabled?: boolean;
             ordered?: boolean;
             /** @description Replaces all extra headers ({} removes them). */
-            headers?: Record<string, never>;
+            headers?: {
+                [key: string]: string;
+            };
         };
         RotatedSecretView: {
             /** @description The new signing secret, shown this once. */
@@ -3420,6 +3599,75 @@ export interface components {
              * @description Until then the old secret signs too.
              */
             previousExpiresAt: string;
+        };
+        DeliveryView: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Also the webhook-id header: the same on every attempt and resend.
+             */
+            eventId: string;
+            /** @example task.claimed */
+            eventType: string;
+            /** Format: uuid */
+            taskId: string;
+            /**
+             * @description Orders one task's events: the event's revision in its task.
+             * @example 3
+             */
+            sequence: number;
+            /** @enum {string} */
+            status: "pending" | "retrying" | "delivered" | "failed";
+            /**
+             * @description Attempts made so far.
+             * @example 1
+             */
+            attempts: number;
+            /**
+             * Format: date-time
+             * @description When the next attempt is due; null once delivered or failed.
+             */
+            nextAttemptAt: string | null;
+            /** @example http_status 503 */
+            lastError: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+        };
+        AttemptView: {
+            /** @example 42 */
+            id: string;
+            /** Format: uuid */
+            deliveryId: string;
+            /** Format: date-time */
+            attemptedAt: string;
+            /**
+             * @description Null when no answer came (DNS, refused address, timeout).
+             * @example 200
+             */
+            statusCode: number | null;
+            /** @example 87 */
+            latencyMs: number;
+            succeeded: boolean;
+            /** @description Why it failed (http_status, dns, address_refused, timeout, tls, …); null when it succeeded. */
+            errorClass: string | null;
+            /**
+             * @description The first 20 KB of the answer.
+             * @example ok
+             */
+            responseBody: string | null;
+        };
+        EndpointNoticeView: {
+            /** @example 17 */
+            id: string;
+            /** @enum {string} */
+            kind: "failing" | "disabled" | "recovered";
+            /** @description Why it was disabled; null for the other kinds. */
+            reason: string | null;
+            /** Format: date-time */
+            createdAt: string;
         };
         RecoverDto: {
             /**
@@ -3618,12 +3866,12 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "HttpActionDto";
+            type: "HTTP_REQUEST";
             /**
              * @description Then the process group gets SIGTERM, and SIGKILL 5 s later (an HTTP request is aborted).
              * @default 60
              */
-            timeoutSeconds: number;
+            timeoutSeconds?: number;
             /** @enum {string} */
             method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD";
             /** @example https://status.example.com/ping */
@@ -3644,17 +3892,17 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "ScriptActionDto";
+            type: "SCRIPT";
             /**
              * @description Then the process group gets SIGTERM, and SIGKILL 5 s later (an HTTP request is aborted).
              * @default 60
              */
-            timeoutSeconds: number;
+            timeoutSeconds?: number;
             /**
              * @default /bin/sh
              * @example /bin/bash
              */
-            interpreter: string;
+            interpreter?: string;
             /**
              * @example df -h /
              *     uptime
@@ -3672,12 +3920,12 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "CommandActionDto";
+            type: "COMMAND";
             /**
              * @description Then the process group gets SIGTERM, and SIGKILL 5 s later (an HTTP request is aborted).
              * @default 60
              */
-            timeoutSeconds: number;
+            timeoutSeconds?: number;
             /**
              * @description Run without a shell: a path, or a name found in PATH.
              * @example /usr/bin/systemctl
@@ -3697,16 +3945,16 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "ReadFileActionDto";
+            type: "READ_FILE";
             /**
              * @description Then the process group gets SIGTERM, and SIGKILL 5 s later (an HTTP request is aborted).
              * @default 60
              */
-            timeoutSeconds: number;
+            timeoutSeconds?: number;
             /** @example /var/log/backup.log */
             path: string;
             /** @default 16384 */
-            maxBytes: number;
+            maxBytes?: number;
         };
         JobSpecView: {
             /** Format: uuid */
@@ -3856,7 +4104,7 @@ export interface components {
              * @description The token works once, within this time.
              * @default 60
              */
-            expiresInMinutes: number;
+            expiresInMinutes?: number;
         };
         EnrolmentTokenCreatedView: {
             /** Format: uuid */
@@ -3927,16 +4175,32 @@ export interface components {
                 [key: string]: string;
             };
         };
-        ScheduleView: {
+        JobScheduleView: {
             /** Format: uuid */
             id: string;
-            name: string;
-            timeZone: string;
-            rules: components["schemas"]["ScheduleRuleDto"][];
-            /** @description Overrides that have not ended yet. */
-            overrides: components["schemas"]["OverrideView"][];
+            /** Format: uuid */
+            jobId: string;
+            cron: string;
+            timezone: string;
+            /** Format: uuid */
+            deviceId?: string | null;
+            /** Format: uuid */
+            groupId?: string | null;
+            /** @enum {string} */
+            misfire: "skip" | "run_once" | "run_all";
+            startingDeadlineSeconds: number | null;
+            /** @enum {string} */
+            overlap: "allow" | "forbid" | "replace";
+            enabled: boolean;
+            /**
+             * @description The next three slots (UTC instants).
+             * @example [
+             *       "2026-03-29T01:00:00.000Z"
+             *     ]
+             */
+            nextRuns: string[];
             /** Format: date-time */
-            createdAt: string;
+            activeFrom: string;
             /** Format: date-time */
             updatedAt: string;
         };
@@ -3955,7 +4219,7 @@ export interface components {
             openTaskOnFailure: boolean;
             retentionDays: number;
             retentionCount: number;
-            schedules: components["schemas"]["ScheduleView"][];
+            schedules: components["schemas"]["JobScheduleView"][];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -3972,7 +4236,7 @@ export interface components {
              * @default stop
              * @enum {string}
              */
-            onFailure: "stop" | "continue";
+            onFailure?: "stop" | "continue";
             /**
              * @description Linux user the actions run as; omitted: the agent's configured non-root user.
              * @example backup
@@ -3982,22 +4246,22 @@ export interface components {
              * @description Cap of each action's output and error text: the head and the tail are kept, with a flag.
              * @default 16384
              */
-            outputMaxBytes: number;
+            outputMaxBytes?: number;
             /**
              * @description A failed run opens an inbox task for the team, linked to the run.
              * @default false
              */
-            openTaskOnFailure: boolean;
+            openTaskOnFailure?: boolean;
             /**
              * @description Finished runs older than this are deleted.
              * @default 30
              */
-            retentionDays: number;
+            retentionDays?: number;
             /**
              * @description At most this many finished runs are kept per device; older ones are deleted.
              * @default 100
              */
-            retentionCount: number;
+            retentionCount?: number;
         };
         RunNowDto: {
             /**
@@ -4025,12 +4289,44 @@ export interface components {
             batchId?: string | null;
             runs: components["schemas"]["RunStarted"][];
         };
-        ScheduleDto: {
-            /** @example support */
-            name: string;
-            /** @example Europe/Berlin */
-            timeZone: string;
-            rules: components["schemas"]["ScheduleRuleDto"][];
+        JobScheduleDto: {
+            /**
+             * @description Five fields (minute hour day month weekday), or six with seconds first, on the wall clock of `timezone`. Daylight saving: a time inside the skipped hour runs at the first moment after it; a time inside the repeated hour runs once, at its first occurrence; hourly and finer patterns run in both passes of the repeated hour.
+             * @example 30 2 * * *
+             */
+            cron: string;
+            /**
+             * @description An IANA time zone.
+             * @default UTC
+             * @example Europe/Berlin
+             */
+            timezone?: string;
+            /**
+             * Format: uuid
+             * @description One device; or give groupId.
+             */
+            deviceId?: string;
+            /**
+             * Format: uuid
+             * @description Every device of the group, as it is at each slot.
+             */
+            groupId?: string;
+            /**
+             * @description Slots that came due while the agent was not running: skip records them missed; run_once runs the newest and records the others; run_all runs each, oldest first.
+             * @default run_once
+             * @enum {string}
+             */
+            misfire?: "skip" | "run_once" | "run_all";
+            /** @description A slot later than this never runs (recorded missed). Null: no deadline. */
+            startingDeadlineSeconds?: number | null;
+            /**
+             * @description A slot that comes due while this schedule's previous run still runs on the device: allow runs both; forbid records the new slot missed; replace cancels the running one and starts the new.
+             * @default forbid
+             * @enum {string}
+             */
+            overlap?: "allow" | "forbid" | "replace";
+            /** @default true */
+            enabled?: boolean;
         };
         RunSummary: {
             /** Format: uuid */
@@ -4240,13 +4536,38 @@ export interface components {
             /** Format: date-time */
             end: string;
             /** Format: uuid */
-            add: Record<string, never> | null;
+            add: string | null;
             /** Format: uuid */
-            remove: Record<string, never> | null;
+            remove: string | null;
+        };
+        ScheduleView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            timeZone: string;
+            rules: components["schemas"]["ScheduleRuleDto"][];
+            /** @description Overrides that have not ended yet. */
+            overrides: components["schemas"]["OverrideView"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ScheduleDto: {
+            /** @example support */
+            name: string;
+            /** @example Europe/Berlin */
+            timeZone: string;
+            rules: components["schemas"]["ScheduleRuleDto"][];
+        };
+        OnCallPersonView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
         };
         OnCallSpanView: {
             /** @description Empty: nobody is on call. */
-            people: components["schemas"]["PersonView"][];
+            people: components["schemas"]["OnCallPersonView"][];
             /** Format: date-time */
             start: string;
             /** Format: date-time */
@@ -4608,16 +4929,16 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
-            readAt: Record<string, never> | null;
+            readAt: string | null;
             /**
              * Format: date-time
              * @description Held back by quiet hours until then.
              */
-            heldUntil: Record<string, never> | null;
+            heldUntil: string | null;
             /** Format: date-time */
-            pushedAt: Record<string, never> | null;
+            pushedAt: string | null;
             /** Format: date-time */
-            emailedAt: Record<string, never> | null;
+            emailedAt: string | null;
         };
         NotificationListView: {
             /** @description Unread notifications of this organisation. */
@@ -4814,7 +5135,9 @@ export interface components {
              *       }
              *     }
              */
-            form?: Record<string, never>;
+            form?: {
+                [key: string]: unknown;
+            };
             /**
              * @description Where the end user grants something elsewhere (https).
              * @example https://bank.example/grant?req=42
@@ -4959,9 +5282,9 @@ export interface components {
             };
             target: components["schemas"]["ActionTargetDto"];
             /** @default 10000 */
-            timeoutMs: number;
+            timeoutMs?: number;
             /** @default 3 */
-            retries: number;
+            retries?: number;
             /** @description Post the response back on the task as info. */
             postBack?: boolean;
         };
@@ -5063,7 +5386,7 @@ export interface components {
              * @default pending
              * @enum {string}
              */
-            status: "pending" | "waiting";
+            status?: "pending" | "waiting";
             /**
              * @description ISO 8601 duration from creation to the due date.
              * @example P3D
@@ -5107,7 +5430,7 @@ export interface components {
              * @default pending
              * @enum {string}
              */
-            status: "pending" | "waiting";
+            status?: "pending" | "waiting";
             /**
              * @description ISO 8601 duration from creation to the due date.
              * @example P3D
@@ -5148,7 +5471,7 @@ export interface components {
              * @default pending
              * @enum {string}
              */
-            status: "pending" | "waiting";
+            status?: "pending" | "waiting";
             /**
              * @description ISO 8601 duration from creation to the due date.
              * @example P3D
@@ -9225,12 +9548,78 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created */
+            /** @description The task. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        orgId: string;
+                        /** @example refund.request */
+                        taskType: string;
+                        /** @enum {string} */
+                        status: "pending" | "processing" | "waiting" | "completed" | "cancelled";
+                        title: string;
+                        description?: string;
+                        /** Format: date-time */
+                        dueAt?: string;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        tags?: string[];
+                        customerRef?: string;
+                        projectRef?: string;
+                        milestoneRef?: string;
+                        private?: boolean;
+                        source: {
+                            /** @enum {string} */
+                            kind: "user" | "service" | "system" | "end_user";
+                            id: string;
+                            /** @enum {string} */
+                            role?: "admin" | "member" | "viewer";
+                            name?: string;
+                        };
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        externalRef?: string;
+                        /** @description The user who claimed it. */
+                        processedBy?: string;
+                        /** Format: date-time */
+                        processedAt?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        completedAt?: string;
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        resolution?: string;
+                        /** @description What the end user was asked, while the task waits on them. */
+                        awaiting?: {
+                            [key: string]: unknown;
+                        };
+                        legacyAssignees?: string[];
+                        payloadErased?: boolean;
+                        /** @description Stream revision; pass it to reads that must reflect this change. */
+                        version: number;
+                        /** @description The version of the task's type its payload was checked against. */
+                        typeVersion: number | null;
+                        assignees: {
+                            /** @enum {string} */
+                            kind: "user" | "group";
+                            /** Format: uuid */
+                            id: string;
+                            name?: string;
+                        }[];
+                        /** @description What the caller may do next; the server accepts exactly these. */
+                        allowedActions: string[];
+                    };
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -9758,7 +10147,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ResolutionTimeStats"];
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -9812,7 +10203,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ResolutionTimeByTypeStats"];
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -9864,7 +10257,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OutcomeStats"];
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -9918,7 +10313,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BacklogStats"];
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -9972,7 +10369,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ThroughputStats"];
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -10556,7 +10955,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeliveryView"][];
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -10615,7 +11016,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AttemptView"][];
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -10673,7 +11076,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EndpointNoticeView"][];
+                };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
             400: {
@@ -13006,7 +13411,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ScheduleDto"];
+                "application/json": components["schemas"]["JobScheduleDto"];
             };
         };
         responses: {
@@ -13016,7 +13421,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ScheduleView"];
+                    "application/json": components["schemas"]["JobScheduleView"];
                 };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */
@@ -13087,7 +13492,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ScheduleDto"];
+                "application/json": components["schemas"]["JobScheduleDto"];
             };
         };
         responses: {
@@ -13097,7 +13502,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ScheduleView"];
+                    "application/json": components["schemas"]["JobScheduleView"];
                 };
             };
             /** @description The request is refused as it stands: invalid input (details names each field), or a command the domain refuses. */

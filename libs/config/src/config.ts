@@ -112,7 +112,7 @@ export interface Config {
   webhooks: {
     /**
      * WEBHOOK_SECRET_KEY: base64 of 32 bytes; encrypts endpoint signing secrets and headers at
-     * rest (AES-256-GCM). Optional here; the webhooks module refuses to start without it.
+     * rest (AES-256-GCM). Required by the services that use it (serviceConfigNeeds).
      */
     secretKey?: Buffer;
     /**
@@ -178,7 +178,33 @@ const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** What a service reads beyond the settings every one has; a service that signs nothing needs no JWT_SECRET. */
 export interface ConfigNeeds {
+  /** JWT_SECRET: the service signs or checks session tokens, file or status links. */
   jwtSecret: boolean;
+  /** WEBHOOK_SECRET_KEY: the service encrypts or decrypts webhook, inbound-source or custom-action secrets. */
+  webhookSecretKey?: boolean;
+}
+
+/**
+ * The secrets each service needs, so none is given one it does not use (no placeholder secrets
+ * in a deployment): the one-process app and ingest (inbound sources) need both, the query
+ * service checks sessions, the webhooks service both; the projector, relay and CLI neither.
+ */
+export const serviceConfigNeeds = {
+  taskinbox: { jwtSecret: true, webhookSecretKey: true },
+  ingest: { jwtSecret: true, webhookSecretKey: true },
+  // query runs custom actions in the split deployment: their signing secrets are sealed with it.
+  query: { jwtSecret: true, webhookSecretKey: true },
+  webhooks: { jwtSecret: true, webhookSecretKey: true },
+  projector: { jwtSecret: false, webhookSecretKey: false },
+  relay: { jwtSecret: false, webhookSecretKey: false },
+  cli: { jwtSecret: false, webhookSecretKey: false },
+} as const satisfies Record<string, ConfigNeeds>;
+
+export type ServiceName = keyof typeof serviceConfigNeeds;
+
+/** The configuration of one service, refusing to start without a secret that service uses (the error names it). */
+export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  return loadConfig(env, serviceConfigNeeds[service]);
 }
 
 /** The signing secret, for the modules that sign or check tokens; a composition without it is a mistake. */
@@ -241,7 +267,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigNe
 
   const secretKeyText = env.WEBHOOK_SECRET_KEY;
   let webhookSecretKey: Buffer | undefined;
-  if (secretKeyText) {
+  if (needs.webhookSecretKey && !secretKeyText) {
+    problems.push('WEBHOOK_SECRET_KEY is required (base64 of 32 bytes; `openssl rand -base64 32` makes one)');
+  } else if (secretKeyText) {
     webhookSecretKey = Buffer.from(secretKeyText, 'base64');
     if (webhookSecretKey.length !== 32) problems.push('WEBHOOK_SECRET_KEY must be base64 of exactly 32 bytes');
   }

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, jwtSecretOf, loadConfig } from './config';
+import { ConfigError, jwtSecretOf, loadConfig, loadServiceConfig, serviceConfigNeeds } from './config';
 
 const secret = 'x'.repeat(32);
 
@@ -18,11 +18,22 @@ describe('loadConfig', () => {
   });
 
   it('reads the account settings and refuses bad ones', () => {
-    const config = loadConfig({ JWT_SECRET: secret, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1', PUBLIC_URL: 'https://tasks.example.com/' });
+    const config = loadConfig({
+      JWT_SECRET: secret,
+      TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
+      PUBLIC_URL: 'https://tasks.example.com/',
+    });
     expect(config.auth.trustedProxies).toEqual(['10.0.0.0/8', '127.0.0.1']);
     expect(config.publicUrl).toBe('https://tasks.example.com');
     expect(loadConfig({ JWT_SECRET: secret, HTTP_PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
-    expect(() => loadConfig({ JWT_SECRET: secret, TRUST_PROXY: 'proxy.local', PUBLIC_URL: 'ftp://x', PASSWORD_HASH_CONCURRENCY: '0' })).toThrow(
+    expect(() =>
+      loadConfig({
+        JWT_SECRET: secret,
+        TRUST_PROXY: 'proxy.local',
+        PUBLIC_URL: 'ftp://x',
+        PASSWORD_HASH_CONCURRENCY: '0',
+      }),
+    ).toThrow(
       expect.objectContaining({
         problems: [
           "PASSWORD_HASH_CONCURRENCY must be an integer from 1 to 64, got '0'",
@@ -35,14 +46,23 @@ describe('loadConfig', () => {
 
   it('reads the webhook settings and refuses bad ones', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
-    const config = loadConfig({ JWT_SECRET: secret, WEBHOOK_SECRET_KEY: key, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1, 10.0.0.0/8,::1' });
+    const config = loadConfig({
+      JWT_SECRET: secret,
+      WEBHOOK_SECRET_KEY: key,
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1, 10.0.0.0/8,::1',
+    });
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(config.webhooks.secretKey?.equals(Buffer.alloc(32, 7))).toBe(true);
     expect(config.webhooks.allowedHosts).toEqual(['127.0.0.1', '10.0.0.0/8', '::1']);
     expect(config.webhooks.disableAfterHours).toBe(120);
     expect(loadConfig({ JWT_SECRET: secret }).webhooks).toMatchObject({ secretKey: undefined, allowedHosts: [] });
     expect(() =>
-      loadConfig({ JWT_SECRET: secret, WEBHOOK_SECRET_KEY: 'c2hvcnQ=', WEBHOOK_ALLOWED_HOSTS: 'example.com,10.0.0.0/33', REDIS_URL: 'http://x' }),
+      loadConfig({
+        JWT_SECRET: secret,
+        WEBHOOK_SECRET_KEY: 'c2hvcnQ=',
+        WEBHOOK_ALLOWED_HOSTS: 'example.com,10.0.0.0/33',
+        REDIS_URL: 'http://x',
+      }),
     ).toThrow(
       expect.objectContaining({
         problems: [
@@ -58,8 +78,16 @@ describe('loadConfig', () => {
   it('reads the NATS settings: prefix, creds file contents, issuer file', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'config-'));
     const creds = path.join(dir, 'user.creds');
-    writeFileSync(creds, '-----BEGIN NATS USER JWT-----\neyJ…\n------END NATS USER JWT------\n-----BEGIN USER NKEY SEED-----\nSU…\n');
-    const config = loadConfig({ JWT_SECRET: secret, NATS_CREDS: creds, NATS_ISSUER: 'issuer.json', NATS_SUBJECT_PREFIX: 'acme_inbox' });
+    writeFileSync(
+      creds,
+      '-----BEGIN NATS USER JWT-----\neyJ…\n------END NATS USER JWT------\n-----BEGIN USER NKEY SEED-----\nSU…\n',
+    );
+    const config = loadConfig({
+      JWT_SECRET: secret,
+      NATS_CREDS: creds,
+      NATS_ISSUER: 'issuer.json',
+      NATS_SUBJECT_PREFIX: 'acme_inbox',
+    });
     expect(config.nats).toEqual({
       url: 'nats://127.0.0.1:4222',
       creds: readFileSync(creds, 'utf8'),
@@ -67,7 +95,11 @@ describe('loadConfig', () => {
       issuerFile: path.resolve('issuer.json'),
       streamReplicas: 1,
     });
-    expect(loadConfig({ JWT_SECRET: secret }).nats).toMatchObject({ prefix: 'taskinbox', creds: undefined, issuerFile: undefined });
+    expect(loadConfig({ JWT_SECRET: secret }).nats).toMatchObject({
+      prefix: 'taskinbox',
+      creds: undefined,
+      issuerFile: undefined,
+    });
 
     writeFileSync(creds, 'not creds');
     expect(() => loadConfig({ JWT_SECRET: secret, NATS_CREDS: creds, NATS_SUBJECT_PREFIX: 'a.b' })).toThrow(
@@ -78,13 +110,21 @@ describe('loadConfig', () => {
         ],
       }),
     );
-    expect(() => loadConfig({ JWT_SECRET: secret, NATS_CREDS: path.join(dir, 'missing.creds') })).toThrow(/NATS_CREDS cannot be read/);
+    expect(() => loadConfig({ JWT_SECRET: secret, NATS_CREDS: path.join(dir, 'missing.creds') })).toThrow(
+      /NATS_CREDS cannot be read/,
+    );
     rmSync(dir, { recursive: true });
   });
 
   it('names every bad variable at once', () => {
     try {
-      loadConfig({ JWT_SECRET: 'short', HTTP_PORT: 'eighty', DATABASE_URL: 'mysql://x', EVENT_STORE: 'eventstoredb', INPUT_MAX_DEPTH: '1' });
+      loadConfig({
+        JWT_SECRET: 'short',
+        HTTP_PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        EVENT_STORE: 'eventstoredb',
+        INPUT_MAX_DEPTH: '1',
+      });
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
@@ -106,7 +146,52 @@ describe('loadConfig', () => {
     const relay = loadConfig({}, { jwtSecret: false });
     expect(relay.jwtSecret).toBeUndefined();
     expect(() => jwtSecretOf(relay)).toThrow('JWT_SECRET is required by a module of this service');
-    expect(() => loadConfig({ JWT_SECRET: 'short' }, { jwtSecret: false })).toThrow('JWT_SECRET must be at least 32 characters');
+    expect(() => loadConfig({ JWT_SECRET: 'short' }, { jwtSecret: false })).toThrow(
+      'JWT_SECRET must be at least 32 characters',
+    );
     expect(jwtSecretOf(loadConfig({ JWT_SECRET: secret }))).toBe(secret);
+  });
+});
+
+describe('loadServiceConfig', () => {
+  const webhookKey = Buffer.alloc(32, 7).toString('base64');
+
+  it('starts the relay, the projector and the CLI with neither JWT_SECRET nor WEBHOOK_SECRET_KEY', () => {
+    for (const service of ['relay', 'projector', 'cli'] as const) {
+      const config = loadServiceConfig(service, {});
+      expect(config.jwtSecret).toBeUndefined();
+      expect(config.webhooks.secretKey).toBeUndefined();
+    }
+  });
+
+  it('refuses to start the query service without JWT_SECRET, naming it', () => {
+    expect(() => loadServiceConfig('query', {})).toThrow(ConfigError);
+    expect(() => loadServiceConfig('query', {})).toThrow(/JWT_SECRET is required/);
+    expect(loadServiceConfig('query', { JWT_SECRET: secret, WEBHOOK_SECRET_KEY: webhookKey }).jwtSecret).toBe(secret);
+  });
+
+  it('refuses to start the services that keep webhook, inbound or action secrets without WEBHOOK_SECRET_KEY, naming it', () => {
+    for (const service of ['taskinbox', 'ingest', 'webhooks', 'query'] as const) {
+      expect(() => loadServiceConfig(service, { JWT_SECRET: secret })).toThrow(/WEBHOOK_SECRET_KEY is required/);
+      expect(
+        loadServiceConfig(service, { JWT_SECRET: secret, WEBHOOK_SECRET_KEY: webhookKey }).webhooks.secretKey,
+      ).toHaveLength(32);
+    }
+  });
+
+  // The deployed services start from their mains: each loads exactly its own needs, with no placeholder secret.
+  it('is what every service main loads its configuration with', () => {
+    for (const service of Object.keys(serviceConfigNeeds)) {
+      const main = readFileSync(path.resolve(__dirname, `../../../apps/${service}/src/main.ts`), 'utf8');
+      expect({
+        service,
+        loads: main.includes(`loadServiceConfig('${service}')`),
+        placeholder: /loadConfig\(|JWT_SECRET:/.test(main),
+      }).toEqual({
+        service,
+        loads: true,
+        placeholder: false,
+      });
+    }
   });
 });

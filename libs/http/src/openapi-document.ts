@@ -36,13 +36,12 @@ const refusals: Record<string, string> = {
 
 const success: Record<string, string> = { '200': 'OK', '201': 'Created', '202': 'Accepted', '204': 'No content' };
 
-const words = (camel: string): string => camel.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-
 /**
  * The OpenAPI document of an application, completed where one rule serves every route so that
  * ~150 routes need not repeat it: the shared error answers by the operation's security, method
- * and parameters; empty security for public routes; a summary from the operation id where the
- * route has none of its own.
+ * and parameters; empty security for public routes. Summaries and success answers are each
+ * route's own (@ApiOperation, @ApiOkResponse…); tools/openapi/openapi-document.unit.spec.ts
+ * holds every route to them.
  */
 export function buildApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(
@@ -70,11 +69,6 @@ function completeDocument(document: OpenAPIObject): OpenAPIObject {
       // Guarded routes carry @ApiBearerAuth; the rest are @Public (signed links, sign-in, agents).
       operation.security ??= [];
       const secured = operation.security.length > 0;
-      if (!operation.summary) {
-        const [controller, handler] = (operation.operationId ?? '').split('_');
-        const subject = words(controller.replace(/Controller$/, ''));
-        operation.summary = `${words(handler).replace(/^./, (c) => c.toUpperCase())} (${subject})`;
-      }
       const responses: Responses = operation.responses;
       for (const [status, response] of Object.entries(responses)) {
         if (!response || '$ref' in response) continue;

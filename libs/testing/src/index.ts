@@ -6,3 +6,4 @@ export * from './nats-server';
 export * from './test-nats';
 export * from './s3-server';
 export * from './own-servers';
+export * from './documented-answer';

@@ -5,7 +5,16 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import { ensureTaskEventsStream, natsNames, type TaskEventEnvelope, taskEventSubject } from '@taskinbox/messaging';
-import { call, connectTestNats, dropQueue, startTestApp, type TestApp, type TestOrganisation, testNatsPrefix } from '@taskinbox/testing';
+import {
+  call,
+  connectTestNats,
+  dropQueue,
+  startTestApp,
+  type TestApp,
+  type TestOrganisation,
+  testNatsPrefix,
+  undocumentedIn,
+} from '@taskinbox/testing';
 import { WebhooksModule } from './webhooks.module';
 
 // Real PostgreSQL, NATS, Redis and a real HTTP receiver that checks every request with the
@@ -153,6 +162,7 @@ async function endpointView(id: string) {
 async function noticesOf(id: string): Promise<{ kind: string; reason: string | null }[]> {
   const { status, body } = await call(t.url, 'GET', `/api/webhooks/endpoints/${id}/notices`, { token: acme.tokens.admin });
   expect(status).toBe(200);
+  expect(undocumentedIn('GET', '/api/webhooks/endpoints/{id}/notices', 200, body)).toEqual([]);
   return body.map((notice: { kind: string; reason: string | null }) => ({ kind: notice.kind, reason: notice.reason }));
 }
 
@@ -262,7 +272,9 @@ describe('delivery', () => {
       (await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/deliveries`, { token: acme.tokens.admin })).body[0]?.status === 'delivered',
     );
     expect(deliveries.body).toHaveLength(1);
+    expect(undocumentedIn('GET', '/api/webhooks/endpoints/{id}/deliveries', 200, deliveries.body)).toEqual([]);
     const attempts = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/attempts`, { token: acme.tokens.admin });
+    expect(undocumentedIn('GET', '/api/webhooks/endpoints/{id}/attempts', 200, attempts.body)).toEqual([]);
     expect(attempts.body.map((a: any) => [a.statusCode, a.succeeded, a.errorClass])).toEqual([
       [200, true, null],
       [500, false, 'http_status'],

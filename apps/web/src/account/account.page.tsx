@@ -1,4 +1,4 @@
-import { api } from '../api/api.client';
+import { answer, api } from '../api/api.client';
 import { useNotify } from '../layout/notices.context';
 import { useSession, useSignedIn } from '../session/session.context';
 import { PasswordForm } from './password.form';
@@ -26,7 +26,7 @@ export function AccountPage() {
         submitLabel="Change password"
         busyLabel="Changing…"
         onSubmit={async (passwords) => {
-          await api<void>('POST', '/api/auth/password', passwords);
+          await answer(api.POST('/api/auth/password', { body: passwords }));
           notify('Password changed. Your other sessions, on other devices, have been signed out.', 'success');
         }}
       />
@@ -58,7 +58,7 @@ export function ForcedPasswordChange() {
         submitLabel="Save and continue"
         busyLabel="Saving…"
         onSubmit={async (passwords) => {
-          await api<void>('POST', '/api/auth/password', passwords);
+          await answer(api.POST('/api/auth/password', { body: passwords }));
           await refresh();
         }}
       />

@@ -1,18 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api, describeError } from '../api/api.client';
-import type { LoginAnswer, Role } from '../api/api.types';
+import { answer, api, describeError } from '../api/api.client';
 import { ErrorState, Loading } from '../layout/load.states';
 import { useSession } from '../session/session.context';
 import { takeLinkToken } from './link.token';
 import './account.css';
 
-interface InvitationDetails {
-  email: string;
-  role: Role;
-  organisation: { name: string };
-  expiresAt: string;
-}
 
 // Read once per page load: the token leaves the address bar as soon as it is read.
 const token = typeof window === 'undefined' ? '' : window.location.pathname === '/invitation' ? takeLinkToken() : '';
@@ -25,7 +18,7 @@ export function InvitationPage({ onDone }: { onDone: () => void }) {
   const { adopt } = useSession();
   const details = useQuery({
     queryKey: ['invitation', token],
-    queryFn: () => api<InvitationDetails>('POST', '/api/invitations/lookup', { token }),
+    queryFn: () => answer(api.POST('/api/invitations/lookup', { body: { token } })),
     enabled: token !== '',
     retry: false,
   });
@@ -42,8 +35,10 @@ export function InvitationPage({ onDone }: { onDone: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      const answer = await api<LoginAnswer>('POST', '/api/invitations/accept', { token, newAccount, password, ...(newAccount ? { name } : {}) });
-      await adopt(answer, details.data!.email);
+      const session = await answer(
+        api.POST('/api/invitations/accept', { body: { token, newAccount, password, ...(newAccount ? { name } : {}) } }),
+      );
+      await adopt(session, details.data!.email);
       onDone();
     } catch (failure) {
       setError(describeError(failure));

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../api/api.client';
+import { answer, api } from '../api/api.client';
 import { ErrorState, Loading } from '../layout/load.states';
 import { takeLinkToken } from './link.token';
 import { PasswordForm } from './password.form';
@@ -12,7 +12,7 @@ const token = typeof window === 'undefined' ? '' : window.location.pathname === 
 export function PasswordResetPage({ onDone }: { onDone: () => void }) {
   const details = useQuery({
     queryKey: ['password-reset', token],
-    queryFn: () => api<{ email: string; expiresAt: string }>('POST', '/api/password-resets/lookup', { token }),
+    queryFn: () => answer(api.POST('/api/password-resets/lookup', { body: { token } })),
     enabled: token !== '',
     retry: false,
   });
@@ -42,7 +42,7 @@ export function PasswordResetPage({ onDone }: { onDone: () => void }) {
           submitLabel="Set password"
           busyLabel="Setting…"
           onSubmit={async ({ newPassword }) => {
-            await api<void>('POST', '/api/password-resets/complete', { token, password: newPassword });
+            await answer(api.POST('/api/password-resets/complete', { body: { token, password: newPassword } }));
             setDone(true);
           }}
         />

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api, describeError } from '../api/api.client';
+import { answer, api, describeError } from '../api/api.client';
 import { useNotify } from '../layout/notices.context';
 import { Empty, ErrorState, Loading } from '../layout/load.states';
 import { formatAgo, formatDateTime } from '../tasks/task.format';
@@ -13,12 +13,11 @@ const scopes = Object.keys(scopeLabels) as Scope[];
 
 /** Keys for services calling the API: issue one (shown once), see when each was used, revoke. */
 export function ApiKeysPage() {
-  const keys = useQuery({ queryKey: apiKeysKey, queryFn: () => api<ApiKey[]>('GET', '/api/api-keys') });
+  const keys = useQuery({ queryKey: apiKeysKey, queryFn: () => answer(api.GET('/api/api-keys')) });
   const queries = useQueryClient();
   const [issued, setIssued] = useState<{ name: string; key: string } | null>(null);
   const create = useMutation({
-    mutationFn: (body: { name: string; scopes: Scope[] }) =>
-      api<{ name: string; key: string }>('POST', '/api/api-keys', body),
+    mutationFn: (body: { name: string; scopes: Scope[] }) => answer(api.POST('/api/api-keys', { body })),
     // The answer carries the key: kept in state only, forgotten by the cache at once.
     gcTime: 0,
     onSuccess: ({ name, key }) => {
@@ -127,7 +126,7 @@ function KeyItem({ apiKey }: { apiKey: ApiKey }) {
   const queries = useQueryClient();
   const notify = useNotify();
   const revoke = useMutation({
-    mutationFn: () => api<void>('DELETE', `/api/api-keys/${encodeURIComponent(apiKey.id)}`),
+    mutationFn: () => answer(api.DELETE('/api/api-keys/{id}', { params: { path: { id: apiKey.id } } })),
     onSuccess: () => {
       notify(`Key “${apiKey.name}” revoked.`, 'success');
       return queries.invalidateQueries({ queryKey: apiKeysKey });

@@ -1,13 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api, describeError } from '../api/api.client';
+import { answer, api, describeError } from '../api/api.client';
 import type { Member, Role } from '../api/api.types';
 import { useNotify } from '../layout/notices.context';
 import { Empty, ErrorState, Loading } from '../layout/load.states';
 import { useMembers } from '../session/members.query';
 import { useSignedIn } from '../session/session.context';
 import { formatDateTime } from '../tasks/task.format';
-import type { Invitation, IssuedInvitation, UserGroup } from './admin.types';
+import type { Invitation, UserGroup } from './admin.types';
 import { ConfirmButton } from './confirm.button';
 import { OneTimeSecret } from './one-time-secret.panel';
 
@@ -72,7 +72,7 @@ function InviteForm({ onIssued }: { onIssued: (link: ShownLink) => void }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('member');
   const invite = useMutation({
-    mutationFn: (body: { email: string; role: Role }) => api<IssuedInvitation>('POST', '/api/invitations', body),
+    mutationFn: (body: { email: string; role: Role }) => answer(api.POST('/api/invitations', { body })),
     // The answer carries the link: kept in the parent's state only, forgotten by the cache at once.
     gcTime: 0,
     onSuccess: (issued) => {
@@ -125,11 +125,11 @@ function InviteForm({ onIssued }: { onIssued: (link: ShownLink) => void }) {
 }
 
 function PendingInvitations() {
-  const invitations = useQuery({ queryKey: invitationsKey, queryFn: () => api<Invitation[]>('GET', '/api/invitations') });
+  const invitations = useQuery({ queryKey: invitationsKey, queryFn: () => answer(api.GET('/api/invitations')) });
   const queries = useQueryClient();
   const notify = useNotify();
   const withdraw = useMutation({
-    mutationFn: (invitation: Invitation) => api<void>('DELETE', `/api/invitations/${encodeURIComponent(invitation.id)}`),
+    mutationFn: (invitation: Invitation) => answer(api.DELETE('/api/invitations/{id}', { params: { path: { id: invitation.id } } })),
     onSuccess: (_, invitation) => {
       notify(`The invitation for ${invitation.email} no longer works.`, 'success');
       return queries.invalidateQueries({ queryKey: invitationsKey });
@@ -171,38 +171,39 @@ function MemberItem({ member, onResetLink }: { member: Member; onResetLink: (lin
   const [role, setRole] = useState<Role>(member.role);
   const who = member.name || member.email;
   const isMe = member.id === userId;
+  const onMember = { params: { path: { id: member.id } } };
   const refreshPeople = () =>
     Promise.all([queries.invalidateQueries({ queryKey: membersKey }), queries.invalidateQueries({ queryKey: groupsKey })]);
   const change = useMutation({
-    mutationFn: (next: Role) => api<void>('PATCH', `/api/users/${encodeURIComponent(member.id)}`, { role: next }),
+    mutationFn: (next: Role) => answer(api.PATCH('/api/users/{id}', { ...onMember, body: { role: next } })),
     onSuccess: (_, next) => {
       notify(`${who} is now ${next}, from their next action.`, 'success');
       return refreshPeople();
     },
   });
   const scope = useMutation({
-    mutationFn: (assignedOnly: boolean) => api<void>('PATCH', `/api/users/${encodeURIComponent(member.id)}`, { assignedOnly }),
+    mutationFn: (assignedOnly: boolean) => answer(api.PATCH('/api/users/{id}', { ...onMember, body: { assignedOnly } })),
     onSuccess: (_, assignedOnly) => {
       notify(assignedOnly ? `${who} now sees only tasks assigned to them or their groups.` : `${who} sees every task again.`, 'success');
       return refreshPeople();
     },
   });
   const block = useMutation({
-    mutationFn: (blocked: boolean) => api<void>('POST', `/api/users/${encodeURIComponent(member.id)}/${blocked ? 'block' : 'unblock'}`),
+    mutationFn: (blocked: boolean) => answer(blocked ? api.POST('/api/users/{id}/block', onMember) : api.POST('/api/users/{id}/unblock', onMember)),
     onSuccess: (_, blocked) => {
       notify(blocked ? `${who} is blocked and has been signed out here.` : `${who} can sign in again.`, 'success');
       return refreshPeople();
     },
   });
   const remove = useMutation({
-    mutationFn: () => api<void>('DELETE', `/api/users/${encodeURIComponent(member.id)}`),
+    mutationFn: () => answer(api.DELETE('/api/users/{id}', onMember)),
     onSuccess: () => {
       notify(`${who} is no longer in this organisation.`, 'success');
       return refreshPeople();
     },
   });
   const reset = useMutation({
-    mutationFn: () => api<{ link: string; expiresAt: string }>('POST', `/api/users/${encodeURIComponent(member.id)}/password-reset`),
+    mutationFn: () => answer(api.POST('/api/users/{id}/password-reset', onMember)),
     gcTime: 0,
     onSuccess: (issued) =>
       onResetLink({
@@ -299,12 +300,12 @@ function MemberItem({ member, onResetLink }: { member: Member; onResetLink: (lin
 }
 
 function Groups({ members }: { members: Member[] }) {
-  const groups = useQuery({ queryKey: groupsKey, queryFn: () => api<UserGroup[]>('GET', '/api/user-groups') });
+  const groups = useQuery({ queryKey: groupsKey, queryFn: () => answer(api.GET('/api/user-groups')) });
   const queries = useQueryClient();
   const notify = useNotify();
   const [name, setName] = useState('');
   const create = useMutation({
-    mutationFn: (groupName: string) => api<{ id: string; name: string }>('POST', '/api/user-groups', { name: groupName }),
+    mutationFn: (groupName: string) => answer(api.POST('/api/user-groups', { body: { name: groupName } })),
     onSuccess: (group) => {
       notify(`Group “${group.name}” created.`, 'success');
       setName('');
@@ -358,10 +359,10 @@ function GroupItem({ group, members }: { group: UserGroup; members: Member[] }) 
   const outside = members.filter((member) => !group.members.includes(member.id));
   const [picked, setPicked] = useState('');
   const [newName, setNewName] = useState(group.name);
-  const path = `/api/user-groups/${encodeURIComponent(group.id)}`;
+  const onGroup = { params: { path: { id: group.id } } };
   const refresh = () => queries.invalidateQueries({ queryKey: groupsKey });
   const add = useMutation({
-    mutationFn: (userId: string) => api<void>('POST', `${path}/members`, { userId }),
+    mutationFn: (userId: string) => answer(api.POST('/api/user-groups/{id}/members', { ...onGroup, body: { userId } })),
     onSuccess: () => {
       notify(`Added to “${group.name}”.`, 'success');
       setPicked('');
@@ -369,18 +370,19 @@ function GroupItem({ group, members }: { group: UserGroup; members: Member[] }) 
     },
   });
   const takeOut = useMutation({
-    mutationFn: (userId: string) => api<void>('DELETE', `${path}/members/${encodeURIComponent(userId)}`),
+    mutationFn: (userId: string) =>
+      answer(api.DELETE('/api/user-groups/{id}/members/{userId}', { params: { path: { id: group.id, userId } } })),
     onSuccess: () => refresh(),
   });
   const rename = useMutation({
-    mutationFn: (nextName: string) => api<void>('PATCH', path, { name: nextName }),
+    mutationFn: (nextName: string) => answer(api.PATCH('/api/user-groups/{id}', { ...onGroup, body: { name: nextName } })),
     onSuccess: (_, nextName) => {
       notify(`“${group.name}” is now “${nextName}”.`, 'success');
       return refresh();
     },
   });
   const remove = useMutation({
-    mutationFn: () => api<void>('DELETE', path),
+    mutationFn: () => answer(api.DELETE('/api/user-groups/{id}', onGroup)),
     onSuccess: () => {
       notify(`Group “${group.name}” deleted.`, 'success');
       return refresh();

@@ -1,13 +1,13 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { Link } from 'react-router';
-import { api, describeError, withQuery } from '../api/api.client';
+import { answer, api, describeError } from '../api/api.client';
 import { useNotify } from '../layout/notices.context';
 import { Empty, ErrorState, Loading } from '../layout/load.states';
 import { formatAgo, formatDateTime } from '../tasks/task.format';
-import { type DeliveryStatus, deliveryStatuses, type WebhookAttempt, type WebhookDelivery } from './admin.types';
+import { type DeliveryStatus, deliveryStatuses, type WebhookDelivery } from './admin.types';
 import { deliveryStatusLabels, describeFailure } from './webhook.format';
-import { endpointPath, webhookKeys } from './webhook.queries';
+import { webhookKeys } from './webhook.queries';
 
 const pageSize = 50;
 // The API answers the newest `limit` deliveries (at most 500) and has no cursor.
@@ -21,7 +21,12 @@ export function WebhookDeliveries({ endpointId }: { endpointId: string }) {
   const [limit, setLimit] = useState(pageSize);
   const deliveries = useQuery({
     queryKey: webhookKeys.deliveries(endpointId, status, limit),
-    queryFn: () => api<WebhookDelivery[]>('GET', withQuery(endpointPath(endpointId, '/deliveries'), { status, limit })),
+    queryFn: () =>
+      answer(
+        api.GET('/api/webhooks/endpoints/{id}/deliveries', {
+          params: { path: { id: endpointId }, query: { status: status || undefined, limit } },
+        }),
+      ),
     placeholderData: keepPreviousData,
     refetchInterval: pollMs,
   });
@@ -94,7 +99,12 @@ function DeliveryItem({ endpointId, delivery }: { endpointId: string; delivery: 
   const panelId = useId();
   const [showAttempts, setShowAttempts] = useState(false);
   const resend = useMutation({
-    mutationFn: () => api<void>('POST', endpointPath(endpointId, `/deliveries/${delivery.id}/resend`)),
+    mutationFn: () =>
+      answer(
+        api.POST('/api/webhooks/endpoints/{id}/deliveries/{deliveryId}/resend', {
+          params: { path: { id: endpointId, deliveryId: delivery.id } },
+        }),
+      ),
     onSuccess: () => {
       notify(`${delivery.eventType} is being sent again with the same webhook-id.`, 'success');
       return queries.invalidateQueries({ queryKey: webhookKeys.all });
@@ -165,7 +175,12 @@ function DeliveryItem({ endpointId, delivery }: { endpointId: string; delivery: 
 function AttemptList({ endpointId, deliveryId }: { endpointId: string; deliveryId: string }) {
   const attempts = useQuery({
     queryKey: webhookKeys.attempts(endpointId, deliveryId),
-    queryFn: () => api<WebhookAttempt[]>('GET', withQuery(endpointPath(endpointId, '/attempts'), { deliveryId })),
+    queryFn: () =>
+      answer(
+        api.GET('/api/webhooks/endpoints/{id}/attempts', {
+          params: { path: { id: endpointId }, query: { deliveryId } },
+        }),
+      ),
     refetchInterval: pollMs,
   });
   if (attempts.isPending) return <Loading what="attempts" />;

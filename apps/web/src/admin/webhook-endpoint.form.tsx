@@ -65,7 +65,8 @@ export function EndpointForm({
     onSubmit({
       url: url.trim(),
       description: description.trim(),
-      eventTypes: events,
+      // Ticked from webhookEventTypes, the server's own list.
+      eventTypes: events as EndpointInput['eventTypes'],
       taskTypes: splitList(taskTypes),
       ordered,
       ...(initial ? {} : { enabled }),

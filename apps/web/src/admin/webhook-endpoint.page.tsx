@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, describeError, withQuery } from '../api/api.client';
+import { answer, api, describeError } from '../api/api.client';
 import { useNotify } from '../layout/notices.context';
 import { Empty, ErrorState, Loading } from '../layout/load.states';
 import { formatDateTime } from '../tasks/task.format';
@@ -11,7 +11,7 @@ import { OneTimeSecret } from './one-time-secret.panel';
 import { WebhookDeliveries } from './webhook-deliveries.section';
 import { EndpointForm } from './webhook-endpoint.form';
 import { EndpointFacts } from './webhook-endpoints.page';
-import { endpointPath, useEndpoint, webhookKeys } from './webhook.queries';
+import { onEndpoint, useEndpoint, webhookKeys } from './webhook.queries';
 
 /** One endpoint: its settings and actions, health changes, replay and delivery log. */
 export function WebhookEndpointPage() {
@@ -52,19 +52,19 @@ function EndpointSettings({ endpoint }: { endpoint: WebhookEndpoint }) {
   const failed = (error: unknown) => notify(describeError(error), 'error');
 
   const update = useMutation({
-    mutationFn: (input: Partial<EndpointInput>) => api<WebhookEndpoint>('PATCH', endpointPath(endpoint.id), input),
+    mutationFn: (input: Partial<EndpointInput>) =>
+      answer(api.PATCH('/api/webhooks/endpoints/{id}', { ...onEndpoint(endpoint.id), body: input })),
     onSuccess: refresh,
   });
   const rotate = useMutation({
-    mutationFn: () =>
-      api<{ secret: string; previousExpiresAt: string }>('POST', endpointPath(endpoint.id, '/rotate-secret')),
+    mutationFn: () => answer(api.POST('/api/webhooks/endpoints/{id}/rotate-secret', onEndpoint(endpoint.id))),
     // The answer carries the secret: kept in state only, forgotten by the cache at once.
     gcTime: 0,
     onSuccess: setRotated,
     onError: failed,
   });
   const remove = useMutation({
-    mutationFn: () => api<void>('DELETE', endpointPath(endpoint.id)),
+    mutationFn: () => answer(api.DELETE('/api/webhooks/endpoints/{id}', onEndpoint(endpoint.id))),
     onSuccess: async () => {
       notify('Endpoint deleted.', 'success');
       await navigate('/admin/webhooks');
@@ -165,7 +165,10 @@ function EndpointSettings({ endpoint }: { endpoint: WebhookEndpoint }) {
 function EndpointNotices({ endpointId }: { endpointId: string }) {
   const notices = useQuery({
     queryKey: webhookKeys.notices(endpointId),
-    queryFn: () => api<EndpointNotice[]>('GET', withQuery(endpointPath(endpointId, '/notices'), { limit: 20 })),
+    queryFn: () =>
+      answer(
+        api.GET('/api/webhooks/endpoints/{id}/notices', { params: { path: { id: endpointId }, query: { limit: 20 } } }),
+      ),
   });
   return (
     <section className="stack" aria-labelledby="notices-title">
@@ -211,7 +214,7 @@ function RecoverForm({ endpointId }: { endpointId: string }) {
   const [until, setUntil] = useState('');
   const recover = useMutation({
     mutationFn: (body: { since: string; until?: string }) =>
-      api<{ queued: number }>('POST', endpointPath(endpointId, '/recover'), body),
+      answer(api.POST('/api/webhooks/endpoints/{id}/recover', { ...onEndpoint(endpointId), body })),
     onSuccess: ({ queued }) => {
       notify(
         queued === 0

@@ -1,14 +1,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { Link } from 'react-router';
-import { api } from '../api/api.client';
+import { answer, api } from '../api/api.client';
 import { Empty, ErrorState, Loading } from '../layout/load.states';
 import { useNotify } from '../layout/notices.context';
 import type { EndpointInput, WebhookEndpoint } from './admin.types';
 import { OneTimeSecret } from './one-time-secret.panel';
 import { EndpointForm } from './webhook-endpoint.form';
 import { eventFilterText, healthLabels, healthText, taskTypeFilterText } from './webhook.format';
-import { endpointsPath, useEndpoints, webhookKeys } from './webhook.queries';
+import { useEndpoints, webhookKeys } from './webhook.queries';
 
 /** The endpoints of the organisation, and adding one (its secret is shown here once). */
 export function WebhookEndpointsPage() {
@@ -19,7 +19,7 @@ export function WebhookEndpointsPage() {
   const [created, setCreated] = useState<{ url: string; secret: string } | null>(null);
   // gcTime 0: the answer carries the secret; the cache forgets it as soon as nothing shows it.
   const create = useMutation({
-    mutationFn: (input: EndpointInput) => api<WebhookEndpoint & { secret: string }>('POST', endpointsPath, input),
+    mutationFn: (input: EndpointInput) => answer(api.POST('/api/webhooks/endpoints', { body: input })),
     gcTime: 0,
     onSuccess: ({ url, secret }) => {
       setCreated({ url, secret });

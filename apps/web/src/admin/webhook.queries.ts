@@ -1,9 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { api } from '../api/api.client';
-import type { WebhookEndpoint } from './admin.types';
+import { answer, api } from '../api/api.client';
 
-export const endpointsPath = '/api/webhooks/endpoints';
-export const endpointPath = (id: string, rest = ''): string => `${endpointsPath}/${encodeURIComponent(id)}${rest}`;
+/** The `params` of a call on one endpoint: `api.GET('/api/webhooks/endpoints/{id}', onEndpoint(id))`. */
+export const onEndpoint = (id: string) => ({ params: { path: { id } } });
 
 /** Every webhook query starts with `webhookKeys.all`, so one invalidation refreshes what is on screen. */
 export const webhookKeys = {
@@ -17,9 +16,12 @@ export const webhookKeys = {
 };
 
 export function useEndpoints() {
-  return useQuery({ queryKey: webhookKeys.endpoints(), queryFn: () => api<WebhookEndpoint[]>('GET', endpointsPath) });
+  return useQuery({ queryKey: webhookKeys.endpoints(), queryFn: () => answer(api.GET('/api/webhooks/endpoints')) });
 }
 
 export function useEndpoint(id: string) {
-  return useQuery({ queryKey: webhookKeys.endpoint(id), queryFn: () => api<WebhookEndpoint>('GET', endpointPath(id)) });
+  return useQuery({
+    queryKey: webhookKeys.endpoint(id),
+    queryFn: () => answer(api.GET('/api/webhooks/endpoints/{id}', onEndpoint(id))),
+  });
 }

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { api, describeError } from '../api/api.client';
+import { answer, api, describeError } from '../api/api.client';
 import { Empty, ErrorState, Loading } from '../layout/load.states';
 import { useNotify } from '../layout/notices.context';
 import { formatAgo, formatDateTime } from '../tasks/task.format';
@@ -29,7 +29,8 @@ function NotificationList() {
   const list = useNotifications();
   const queries = useQueryClient();
   const read = useMutation({
-    mutationFn: (id?: string) => api('POST', id ? `/api/notifications/${id}/read` : '/api/notifications/read'),
+    mutationFn: (id?: string) =>
+      answer(id ? api.POST('/api/notifications/{id}/read', { params: { path: { id } } }) : api.POST('/api/notifications/read')),
     onSuccess: () => queries.invalidateQueries({ queryKey: notificationsKey }),
   });
   if (list.isPending) return <Loading what="notifications" />;
@@ -121,7 +122,7 @@ function PushToggle() {
 function PreferencesForm() {
   const preferences = useQuery({
     queryKey: ['notification-preferences'],
-    queryFn: () => api<Preferences>('GET', '/api/notifications/preferences'),
+    queryFn: () => answer(api.GET('/api/notifications/preferences')),
   });
   if (preferences.isPending) return <Loading what="your preferences" />;
   if (preferences.isError) return <ErrorState error={preferences.error} retry={() => preferences.refetch()} />;
@@ -138,7 +139,7 @@ function PreferencesEditor({ initial }: { initial: Preferences }) {
   const [quiet, setQuiet] = useState(initial.quietHours ?? { start: '22:00', end: '07:00' });
   const [quietOn, setQuietOn] = useState(initial.quietHours !== null);
   const save = useMutation({
-    mutationFn: (body: Preferences) => api<Preferences>('PUT', '/api/notifications/preferences', body),
+    mutationFn: (body: Preferences) => answer(api.PUT('/api/notifications/preferences', { body })),
     onSuccess: (saved) => {
       queries.setQueryData(['notification-preferences'], saved);
       notify('Preferences saved.', 'success');

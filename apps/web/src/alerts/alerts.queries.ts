@@ -1,29 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { api } from '../api/api.client';
+import type { Schema } from '@taskinbox/client';
+import { answer, api } from '../api/api.client';
 
-export type Urgency = 'low' | 'normal' | 'high' | 'urgent';
-export type Channel = 'push' | 'email' | 'digest';
-
-export interface AppNotification {
-  id: string;
-  taskId: string;
-  kind: 'assigned' | 'escalated' | 'urgent';
-  urgency: Urgency;
-  title: string;
-  body: string;
-  link: string;
-  createdAt: string;
-  readAt: string | null;
-  heldUntil: string | null;
-  pushedAt: string | null;
-  emailedAt: string | null;
-}
-
-export interface Preferences {
-  timeZone: string;
-  channels: Record<Urgency, Channel[]>;
-  quietHours: { start: string; end: string } | null;
-}
+export type AppNotification = Schema<'NotificationView'>;
+export type Urgency = AppNotification['urgency'];
+export type Preferences = Schema<'PreferencesView'>;
+export type Channel = Preferences['channels'][Urgency][number];
 
 export const notificationsKey = ['notifications'] as const;
 
@@ -31,6 +13,6 @@ export const notificationsKey = ['notifications'] as const;
 export const useNotifications = () =>
   useQuery({
     queryKey: notificationsKey,
-    queryFn: () => api<{ unread: number; items: AppNotification[] }>('GET', '/api/notifications'),
+    queryFn: () => answer(api.GET('/api/notifications')),
     refetchInterval: 30_000,
   });

@@ -1,4 +1,5 @@
-import { api } from '../api/api.client';
+import type { Schema } from '@taskinbox/client';
+import { answer, api } from '../api/api.client';
 
 // Web Push in this browser: the service worker (public/sw.js) and the PushManager subscription
 // the server sends to. iOS offers push only to the app added to the Home Screen.
@@ -18,18 +19,19 @@ export async function currentSubscription(): Promise<PushSubscription | null> {
 
 /** Asks for permission (after the tap that called this), subscribes with the server's key and registers it. */
 export async function enablePush(): Promise<void> {
-  const { publicKey } = await api<{ publicKey: string | null }>('GET', '/api/notifications/push/key');
+  const { publicKey } = await answer(api.GET('/api/notifications/push/key'));
   if (!publicKey) throw new Error('Push is not set up on this server.');
   if ((await Notification.requestPermission()) !== 'granted') throw new Error('Notifications are blocked for this site.');
   const registration = await navigator.serviceWorker.ready;
   const subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: fromBase64Url(publicKey) });
-  await api('POST', '/api/notifications/push/subscriptions', subscription.toJSON());
+  // A subscription made with a key always has its endpoint and keys (the DOM types leave them optional).
+  await answer(api.POST('/api/notifications/push/subscriptions', { body: subscription.toJSON() as Schema<'PushSubscriptionDto'> }));
 }
 
 export async function disablePush(): Promise<void> {
   const subscription = await currentSubscription();
   if (!subscription) return;
-  await api('DELETE', `/api/notifications/push/subscriptions?endpoint=${encodeURIComponent(subscription.endpoint)}`).catch(() => undefined);
+  await answer(api.DELETE('/api/notifications/push/subscriptions', { params: { query: { endpoint: subscription.endpoint } } })).catch(() => undefined);
   await subscription.unsubscribe();
 }
 

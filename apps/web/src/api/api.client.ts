@@ -1,4 +1,8 @@
-import type { ErrorBody } from './api.types';
+import { createTaskinboxClient, type Schema } from '@taskinbox/client';
+import type { Middleware } from 'openapi-fetch';
+
+/** The error shape of every refusal (ErrorResponse), with the `details` the SPA reads. */
+export type ErrorBody = Schema<'ErrorResponse'> & { details?: { code?: string; status?: string } & Record<string, unknown> };
 
 /** A refusal or failure of the API, with what the server said and the id to quote in a report. */
 export class ApiError extends Error {
@@ -27,65 +31,76 @@ export function setApiToken(next: string | null, whenRefused: () => void, whenPa
   onPasswordChangeRequired = whenPasswordChangeRequired;
 }
 
-type Query = Record<string, string | number | boolean | string[] | undefined | null>;
+const bearer = (value: string | null) => (value ? `Bearer ${value}` : null);
 
-export function withQuery(path: string, query: Query = {}): string {
+const session: Middleware = {
+  onRequest({ request }) {
+    // A call may carry a token of its own (a session being adopted); the rest carry the session's.
+    const authorization = bearer(token);
+    if (authorization && !request.headers.has('authorization')) request.headers.set('authorization', authorization);
+    return request;
+  },
+  async onResponse({ request, response }) {
+    // A late 401 for an earlier session's request must not sign out the session that replaced it.
+    const sentWith = request.headers.get('authorization');
+    if (!sentWith || sentWith !== bearer(token)) return undefined;
+    if (response.status === 401) onUnauthorised();
+    if (response.status === 403) {
+      const body = (await response.clone().json().catch(() => undefined)) as ErrorBody | undefined;
+      if (body?.details?.code === 'password_change_required') onPasswordChangeRequired();
+    }
+    return undefined;
+  },
+};
+
+type Query = Record<string, unknown>;
+
+/** Query strings as the SPA always wrote them: empty, false and missing values left out, lists repeated. */
+function queryString(query: Query = {}): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null || value === '' || value === false) continue;
-    if (Array.isArray(value)) value.forEach((item) => params.append(key, item));
+    if (Array.isArray(value)) value.forEach((item) => params.append(key, String(item)));
     else params.set(key, String(value));
   }
-  const text = params.toString();
-  return text ? `${path}?${text}` : path;
+  return params.toString();
 }
 
-/** Calls the API with the session token; answers the parsed body or throws ApiError. */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  // A late 401 for an earlier session's request must not sign out the session that replaced it.
-  const sentWith = token;
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers: {
-        ...(sentWith ? { authorization: `Bearer ${sentWith}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, {
-      statusCode: 0,
-      error: 'Network error',
-      message: 'The server could not be reached. Check your connection and try again.',
-    });
-  }
-  if (response.status === 204) return undefined as T;
-  const text = await response.text();
-  const parsed = text ? safeJson(text) : undefined;
-  if (!response.ok) {
-    const errorBody: ErrorBody =
-      parsed && typeof parsed === 'object' && 'message' in parsed
-        ? (parsed as ErrorBody)
-        : {
-            statusCode: response.status,
-            error: response.statusText,
-            message: `The server answered ${response.status}.`,
-          };
-    if (response.status === 401 && sentWith && sentWith === token) onUnauthorised();
-    if (errorBody.details?.code === 'password_change_required' && sentWith && sentWith === token) onPasswordChangeRequired();
-    throw new ApiError(response.status, errorBody);
-  }
-  return parsed as T;
-}
+/**
+ * The HTTP API, typed by the OpenAPI document (libs/client, generated from docs/openapi.json):
+ * `api.GET('/api/tasks/{id}', { params: { path: { id } } })`. Same origin; the session's token
+ * rides on every call. Pass the call to `answer` for its body.
+ */
+export const api = createTaskinboxClient('', {
+  // Looked up per call, so tests and the browser's own fetch wrappers see every request.
+  fetch: (request) => globalThis.fetch(request),
+  querySerializer: queryString,
+});
+api.use(session);
 
-function safeJson(text: string): unknown {
+const networkError = (): ApiError =>
+  new ApiError(0, {
+    statusCode: 0,
+    error: 'Network error',
+    message: 'The server could not be reached. Check your connection and try again.',
+    correlationId: '',
+  });
+
+/** The body of a typed call's success; throws ApiError with the server's error shape otherwise. */
+export async function answer<Data>(call: Promise<{ data?: Data; error?: unknown; response: Response }>): Promise<Data> {
+  let outcome: { data?: Data; error?: unknown; response: Response };
   try {
-    return JSON.parse(text);
+    outcome = await call;
   } catch {
-    return undefined;
+    throw networkError();
   }
+  const { data, error, response } = outcome;
+  if (response.ok) return data as Data;
+  const body: ErrorBody =
+    error && typeof error === 'object' && 'message' in error
+      ? (error as ErrorBody)
+      : { statusCode: response.status, error: response.statusText, message: `The server answered ${response.status}.`, correlationId: '' };
+  throw new ApiError(response.status, body);
 }
 
 export const describeError = (error: unknown): string =>

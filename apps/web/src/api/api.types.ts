@@ -11,15 +11,8 @@ export type LoginAnswer = Schema<'SessionView'>;
 
 export type Member = Schema<'MemberView'>;
 
-/** GET /api/auth/me for a person: their role now and their session. */
-export interface Me {
-  orgId: string;
-  actor: { kind: 'user'; id: string; role: Role };
-  session: { id: string; expiresAt: string; mustChangePassword: boolean };
-}
-
-/** A suggested owner: a user id or e-mail as a sender wrote it, or a checked person or group. */
-export type Assignee = string | { kind: 'user' | 'group'; id: string; name?: string };
+/** A suggested owner: a user id or e-mail as a sender wrote it, or a checked person or group (named where the API names them). */
+export type Assignee = string | (Omit<Schema<'NamedAssigneeView'>, 'name'> & { name?: string });
 
 export type TaskSummary = Schema<'TaskSummaryView'>;
 
@@ -57,7 +50,7 @@ export const publicEventTypes = [
 /** What a webhook endpoint may subscribe to: the task events and SLO burn-rate alerts (not on the live stream's list: the SPA does not follow them). */
 export const webhookEventTypes = [...publicEventTypes, 'slo.burn_rate_alerted', 'slo.burn_rate_recovered'] as const;
 
-/** A live change from /api/stream: the event envelope. */
+/** A live change from /api/stream: the event envelope (server-sent events, outside the OpenAPI document). */
 export interface TaskChange {
   id: string;
   eventType: string;
@@ -70,12 +63,4 @@ export interface TaskChange {
   actor: string;
   /** Null only when the server omitted a too-large body. */
   data: Record<string, unknown> | null;
-}
-
-export interface ErrorBody {
-  statusCode: number;
-  error: string;
-  message: string;
-  details?: { code?: string; status?: string } & Record<string, unknown>;
-  correlationId?: string;
 }

@@ -4,7 +4,7 @@ const finishedStatuses: RunStatus[] = ['succeeded', 'failed', 'missed', 'cancell
 export const isFinished = (status: RunStatus): boolean => finishedStatuses.includes(status);
 
 /** "12 s ago", "5 min ago", "3 h ago", else the date: how long a device has been silent. */
-export function ago(at: string | null, now = Date.now()): string {
+export function ago(at: string | null | undefined, now = Date.now()): string {
   if (!at) return 'never';
   const seconds = Math.max(0, Math.round((now - Date.parse(at)) / 1000));
   if (seconds < 60) return `${seconds} s ago`;
@@ -13,7 +13,7 @@ export function ago(at: string | null, now = Date.now()): string {
   return new Date(at).toLocaleString();
 }
 
-export const when = (at: string | null): string => (at ? new Date(at).toLocaleString() : '—');
+export const when = (at: string | null | undefined): string => (at ? new Date(at).toLocaleString() : '—');
 
 /** What an action does, in a line (the server says the same of finished ones). */
 export function describeAction(action: JobAction): string {

@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { api, withQuery } from '../api/api.client';
+import type { Schema } from '@taskinbox/client';
+import { answer, api } from '../api/api.client';
 import { useSignedIn } from '../session/session.context';
-import type { Device, DeviceGroup, EnrolmentTokenCreated, Job, JobAction, RunDetail, RunNowAnswer, RunPage, Schedule } from './devices.types';
+import type { JobAction, JobActionDraft } from './devices.types';
 
 // Every devices query is keyed under ['devices', organisation]: one live event refreshes them all.
 
@@ -54,32 +55,32 @@ export function useDevicesLive(): DevicesLiveState {
 
 export function useDevices() {
   const queryKey = useKey('list');
-  return useQuery({ queryKey, queryFn: () => api<Device[]>('GET', '/api/devices') });
+  return useQuery({ queryKey, queryFn: () => answer(api.GET('/api/devices')) });
 }
 
 export function useGroups() {
   const queryKey = useKey('groups');
-  return useQuery({ queryKey, queryFn: () => api<DeviceGroup[]>('GET', '/api/device-groups') });
+  return useQuery({ queryKey, queryFn: () => answer(api.GET('/api/device-groups')) });
 }
 
 export function useJobs() {
   const queryKey = useKey('jobs');
-  return useQuery({ queryKey, queryFn: () => api<Job[]>('GET', '/api/jobs') });
+  return useQuery({ queryKey, queryFn: () => answer(api.GET('/api/jobs')) });
 }
 
 export function useJob(id: string) {
   const queryKey = useKey('job', id);
-  return useQuery({ queryKey, queryFn: () => api<Job>('GET', `/api/jobs/${id}`) });
+  return useQuery({ queryKey, queryFn: () => answer(api.GET('/api/jobs/{id}', { params: { path: { id } } })) });
 }
 
 export function useRuns(filter: { jobId?: string; deviceId?: string; batchId?: string; limit?: number }) {
   const queryKey = useKey('runs', filter);
-  return useQuery({ queryKey, queryFn: () => api<RunPage>('GET', withQuery('/api/runs', { limit: 50, ...filter })) });
+  return useQuery({ queryKey, queryFn: () => answer(api.GET('/api/runs', { params: { query: { limit: 50, ...filter } } })) });
 }
 
 export function useRun(id: string) {
   const queryKey = useKey('run', id);
-  return useQuery({ queryKey, queryFn: () => api<RunDetail>('GET', `/api/runs/${id}`) });
+  return useQuery({ queryKey, queryFn: () => answer(api.GET('/api/runs/{id}', { params: { path: { id } } })) });
 }
 
 /** A write, then every devices query refetched. */
@@ -94,35 +95,38 @@ function useDevicesMutation<Input, Output>(write: (input: Input) => Promise<Outp
 
 export const useCreateEnrolmentToken = () =>
   useDevicesMutation((body: { name: string; groupIds: string[] }) =>
-    api<EnrolmentTokenCreated>('POST', '/api/devices/enrolment-tokens', body),
+    answer(api.POST('/api/devices/enrolment-tokens', { body })),
   );
 
-export const useUnenrol = () => useDevicesMutation((id: string) => api<void>('DELETE', `/api/devices/${id}`));
+export const useUnenrol = () => useDevicesMutation((id: string) => answer(api.DELETE('/api/devices/{id}', { params: { path: { id } } })));
 
 export const useSaveGroup = () =>
   useDevicesMutation((group: { id?: string; name: string; deviceIds: string[]; selector: Record<string, string> }) => {
     const { id, ...body } = group;
-    return id ? api<DeviceGroup>('PUT', `/api/device-groups/${id}`, body) : api<DeviceGroup>('POST', '/api/device-groups', body);
+    return answer(id ? api.PUT('/api/device-groups/{id}', { params: { path: { id } }, body }) : api.POST('/api/device-groups', { body }));
   });
 
-export const useDeleteGroup = () => useDevicesMutation((id: string) => api<void>('DELETE', `/api/device-groups/${id}`));
+export const useDeleteGroup = () => useDevicesMutation((id: string) => answer(api.DELETE('/api/device-groups/{id}', { params: { path: { id } } })));
 
 export const useCreateJob = () =>
-  useDevicesMutation((body: { name: string; description?: string; actions: JobAction[]; onFailure: string; openTaskOnFailure: boolean }) =>
-    api<Job>('POST', '/api/jobs', body),
+  useDevicesMutation((draft: { name: string; description?: string; actions: JobActionDraft[]; onFailure: 'stop' | 'continue'; openTaskOnFailure: boolean }) =>
+    // The form keeps every kind's fields; each draft's type says which the server reads.
+    answer(api.POST('/api/jobs', { body: { ...draft, actions: draft.actions as JobAction[] } })),
   );
 
-export const useDeleteJob = () => useDevicesMutation((id: string) => api<void>('DELETE', `/api/jobs/${id}`));
+export const useDeleteJob = () => useDevicesMutation((id: string) => answer(api.DELETE('/api/jobs/{id}', { params: { path: { id } } })));
 
 export const useRunNow = (jobId: string) =>
   useDevicesMutation((target: { deviceId: string } | { groupId: string }) =>
-    api<RunNowAnswer>('POST', `/api/jobs/${jobId}/runs`, target),
+    answer(api.POST('/api/jobs/{id}/runs', { params: { path: { id: jobId } }, body: target })),
   );
 
 export const useAddSchedule = (jobId: string) =>
-  useDevicesMutation((body: Record<string, unknown>) => api<Schedule>('POST', `/api/jobs/${jobId}/schedules`, body));
+  useDevicesMutation((body: Schema<'JobScheduleDto'>) => answer(api.POST('/api/jobs/{id}/schedules', { params: { path: { id: jobId } }, body })));
 
 export const useRemoveSchedule = (jobId: string) =>
-  useDevicesMutation((scheduleId: string) => api<void>('DELETE', `/api/jobs/${jobId}/schedules/${scheduleId}`));
+  useDevicesMutation((scheduleId: string) =>
+    answer(api.DELETE('/api/jobs/{id}/schedules/{scheduleId}', { params: { path: { id: jobId, scheduleId } } })),
+  );
 
-export const useCancelRun = () => useDevicesMutation((id: string) => api<void>('POST', `/api/runs/${id}/cancel`, {}));
+export const useCancelRun = () => useDevicesMutation((id: string) => answer(api.POST('/api/runs/{id}/cancel', { params: { path: { id } }, body: {} })));

@@ -1,3 +1,4 @@
+import type { Schema } from '@taskinbox/client';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { describeError } from '../api/api.client';
@@ -10,6 +11,9 @@ import type { Device, DeviceGroup, Job } from './devices.types';
 import { RunList } from './run-list.view';
 import { RunNowPanel } from './run-now.panel';
 import { TargetSelect } from './target.select';
+
+type Misfire = NonNullable<Schema<'JobScheduleDto'>['misfire']>;
+type Overlap = NonNullable<Schema<'JobScheduleDto'>['overlap']>;
 
 /** A job: its actions and policies, run now on a device or group (live per device), its schedules and runs. */
 export function JobPage() {
@@ -99,8 +103,8 @@ function ScheduleForm({ jobId, devices, groups }: { jobId: string; devices: Devi
   const [cron, setCron] = useState('0 3 * * *');
   const [timezone, setTimezone] = useState(Intl.DateTimeFormat().resolvedOptions().timeZone);
   const [target, setTarget] = useState('');
-  const [misfire, setMisfire] = useState('skip');
-  const [overlap, setOverlap] = useState('forbid');
+  const [misfire, setMisfire] = useState<Misfire>('skip');
+  const [overlap, setOverlap] = useState<Overlap>('forbid');
   return (
     <form
       className="card stack"
@@ -123,7 +127,7 @@ function ScheduleForm({ jobId, devices, groups }: { jobId: string; devices: Devi
       <TargetSelect devices={devices} groups={groups} value={target} onChange={setTarget} />
       <label>
         Missed slots
-        <select value={misfire} onChange={(event) => setMisfire(event.target.value)}>
+        <select value={misfire} onChange={(event) => setMisfire(event.target.value as Misfire)}>
           {Object.entries(misfireText).map(([value, text]) => (
             <option key={value} value={value}>
               {text}
@@ -133,7 +137,7 @@ function ScheduleForm({ jobId, devices, groups }: { jobId: string; devices: Devi
       </label>
       <label>
         Overlap
-        <select value={overlap} onChange={(event) => setOverlap(event.target.value)}>
+        <select value={overlap} onChange={(event) => setOverlap(event.target.value as Overlap)}>
           {Object.entries(overlapText).map(([value, text]) => (
             <option key={value} value={value}>
               {text}

@@ -5,7 +5,7 @@ import { Empty, ErrorState, Loading } from '../layout/load.states';
 import { useSignedIn } from '../session/session.context';
 import { describeAction } from './devices.format';
 import { useCreateJob, useJobs } from './devices.queries';
-import type { ActionType, JobAction } from './devices.types';
+import type { ActionType, JobActionDraft } from './devices.types';
 
 /** The jobs devices run: a description and ordered actions, with their schedules. */
 export function JobsView() {
@@ -46,7 +46,7 @@ export function JobsView() {
   );
 }
 
-const blank: Record<ActionType, JobAction> = {
+const blank: Record<ActionType, JobActionDraft> = {
   COMMAND: { type: 'COMMAND', command: '', arguments: [] },
   SCRIPT: { type: 'SCRIPT', interpreter: '/bin/sh', content: '' },
   HTTP_REQUEST: { type: 'HTTP_REQUEST', method: 'GET', url: '' },
@@ -58,7 +58,7 @@ function JobForm() {
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [actions, setActions] = useState<JobAction[]>([blank.COMMAND]);
+  const [actions, setActions] = useState<JobActionDraft[]>([blank.COMMAND]);
   const [onFailure, setOnFailure] = useState<'stop' | 'continue'>('stop');
   const [openTask, setOpenTask] = useState(false);
   if (!open)
@@ -67,7 +67,7 @@ function JobForm() {
         New job
       </button>
     );
-  const change = (index: number, patch: Partial<JobAction>) =>
+  const change = (index: number, patch: Partial<JobActionDraft>) =>
     setActions((all) => all.map((action, at) => (at === index ? { ...action, ...patch } : action)));
   return (
     <form
@@ -139,7 +139,7 @@ function JobForm() {
   );
 }
 
-function ActionFields({ action, change }: { action: JobAction; change: (patch: Partial<JobAction>) => void }) {
+function ActionFields({ action, change }: { action: JobActionDraft; change: (patch: Partial<JobActionDraft>) => void }) {
   switch (action.type) {
     case 'COMMAND':
       return (
@@ -175,7 +175,7 @@ function ActionFields({ action, change }: { action: JobAction; change: (patch: P
         <>
           <label>
             Method
-            <select value={action.method} onChange={(event) => change({ method: event.target.value })}>
+            <select value={action.method} onChange={(event) => change({ method: event.target.value as JobActionDraft['method'] })}>
               {['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'].map((method) => (
                 <option key={method}>{method}</option>
               ))}

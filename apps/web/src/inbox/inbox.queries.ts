@@ -1,6 +1,7 @@
 import { type InfiniteData, keepPreviousData, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import { api, withQuery } from '../api/api.client';
+import type { paths } from '@taskinbox/client';
+import { answer, api } from '../api/api.client';
 import type { InboxPage, TaskSummary } from '../api/api.types';
 import { useLiveChanges } from '../live/live-changes.context';
 import { expectTaskVersion, sawTaskVersion, versionsToWaitFor } from '../live/read-your-writes.store';
@@ -14,6 +15,8 @@ const refreshDelayMs = 150;
  * queue is), refreshed when any task of the organisation changes. A refresh names the changed
  * tasks' versions (waitFor) so the list already reflects them when it arrives.
  */
+type InboxQuery = NonNullable<paths['/api/inbox/tasks']['get']['parameters']['query']>;
+
 export function useInbox(filters: InboxFilters, extra: Record<string, string> = {}) {
   const queries = useQueryClient();
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -25,8 +28,9 @@ export function useInbox(filters: InboxFilters, extra: Record<string, string> = 
     initialPageParam: null as string | null,
     queryFn: async ({ pageParam }) => {
       const waitFor = pageParam ? [] : versionsToWaitFor();
-      const path = withQuery('/api/inbox/tasks', { ...query, ...extra, limit: pageSize, cursor: pageParam, waitFor });
-      const page = await api<InboxPage>('GET', path);
+      // The filters' statuses go comma-separated, which the list takes as well as repeated.
+      const params = { ...query, ...extra, limit: pageSize, cursor: pageParam ?? undefined, waitFor } as InboxQuery;
+      const page: InboxPage = await answer(api.GET('/api/inbox/tasks', { params: { query: params } }));
       for (const task of page.items) sawTaskVersion(task.id, task.version);
       return page;
     },

@@ -1,18 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api, describeError } from '../api/api.client';
+import type { Schema } from '@taskinbox/client';
+import { answer, api, describeError } from '../api/api.client';
 import { useNotify } from '../layout/notices.context';
 import { useMembers } from '../session/members.query';
 import { useSignedIn } from '../session/session.context';
 
-type BulkAction = 'assign' | 'tag' | 'cancel' | 'delete';
-
-interface BulkResult {
-  id: string;
-  ok: boolean;
-  statusCode: number;
-  message?: string;
-}
+type BulkAction = Extract<Schema<'BulkTaskDto'>['action'], 'assign' | 'tag' | 'cancel' | 'delete'>;
 
 /**
  * What can be done to the selected rows at once (POST /api/tasks/bulk): assign to a person, add
@@ -28,7 +22,7 @@ export function TaskBulkBar({ ids, onDone }: { ids: string[]; onDone(): void }) 
   const [tag, setTag] = useState('');
   const bulk = useMutation({
     mutationFn: ({ action, args }: { action: BulkAction; args?: Record<string, unknown> }) =>
-      api<{ results: BulkResult[] }>('POST', '/api/tasks/bulk', { ids, action, ...(args ? { args } : {}) }),
+      answer(api.POST('/api/tasks/bulk', { body: { ids, action, ...(args ? { args } : {}) } })),
     onSuccess: async ({ results }) => {
       const refused = results.filter((result) => !result.ok);
       await queries.invalidateQueries({ queryKey: ['inbox'] });

@@ -1,11 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, ApiError, describeError } from '../api/api.client';
+import { answer, api, ApiError, describeError } from '../api/api.client';
 import type { TaskStatus, TaskSummary } from '../api/api.types';
 import { useNotify } from '../layout/notices.context';
 import { expectTaskVersion } from '../live/read-your-writes.store';
 import { alreadyTakenNotice } from '../tasks/task-claim.mutation';
-import type { TaskView } from '../tasks/task.types';
 import { statusLabels } from '../tasks/task.format';
 
 /** Moves a task to a status through PUT /api/inbox/tasks/{id}, as the board's drag and "Move to" do. */
@@ -21,7 +20,9 @@ export function useMoveTask() {
   ): Promise<boolean> {
     setMoving(task.id);
     try {
-      const view = await api<TaskView>('PUT', `/api/inbox/tasks/${task.id}`, { status: to, ...details });
+      const view = await answer(
+        api.PUT('/api/inbox/tasks/{id}', { params: { path: { id: task.id } }, body: { status: to, ...details } }),
+      );
       expectTaskVersion(task.id, view.version);
       notify(`"${task.title}" is now ${statusLabels[view.status].toLowerCase()}.`, 'success');
       await queries.invalidateQueries({ queryKey: ['task', task.id] });

@@ -1,49 +1,24 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
-import { api } from '../api/api.client';
+import type { Schema } from '@taskinbox/client';
+import { answer, api } from '../api/api.client';
 import { Empty, ErrorState, Loading } from '../layout/load.states';
 import { formatDateTime } from '../tasks/task.format';
 import '../alerts/alerts.css';
 
-interface Schedule {
-  id: string;
-  name: string;
-  timeZone: string;
-}
-interface Span {
-  people: { id: string; name: string }[];
-  start: string;
-  end: string;
-}
-interface OnCall {
-  at: string;
-  current: Span;
-  next: Span | null;
-}
-interface Target {
-  kind: 'schedule' | 'group' | 'user';
-  id: string;
-}
-interface RoutingRule {
-  id: string;
-  name: string;
-  match: { taskTypes?: string[]; priorities?: string[]; tags?: string[] };
-  target: Target;
-  escalation: { afterMinutes: number; target: Target }[];
-}
-interface People {
-  people: { id: string; name: string }[];
-  groups: { id: string; name: string }[];
-}
+type Span = Schema<'OnCallSpanView'>;
+type Target = Schema<'RouteTargetDto'>;
+type Schedule = Schema<'ScheduleView'>;
+type RoutingRule = Schema<'RoutingRuleView'>;
 
 const names = (span: Span): string => (span.people.length ? span.people.map((person) => person.name).join(', ') : 'nobody');
 
 /** Who is on call now and next on each schedule, and the rules that send new tasks to them. */
 export function OnCallPage() {
-  const schedules = useQuery({ queryKey: ['oncall', 'schedules'], queryFn: () => api<Schedule[]>('GET', '/api/oncall/schedules') });
+  const schedules = useQuery({ queryKey: ['oncall', 'schedules'], queryFn: () => answer(api.GET('/api/oncall/schedules')) });
   const onCall = useQueries({
     queries: (schedules.data ?? []).map((schedule) => ({
       queryKey: ['oncall', 'on-call', schedule.id],
-      queryFn: () => api<OnCall>('GET', `/api/oncall/schedules/${schedule.id}/on-call`),
+      queryFn: () => answer(api.GET('/api/oncall/schedules/{id}/on-call', { params: { path: { id: schedule.id } } })),
       refetchInterval: 60_000,
     })),
   });
@@ -88,8 +63,8 @@ export function OnCallPage() {
 }
 
 function RoutingRules({ schedules }: { schedules: Schedule[] }) {
-  const rules = useQuery({ queryKey: ['routing-rules'], queryFn: () => api<RoutingRule[]>('GET', '/api/routing-rules') });
-  const people = useQuery({ queryKey: ['people'], queryFn: () => api<People>('GET', '/api/people') });
+  const rules = useQuery({ queryKey: ['routing-rules'], queryFn: () => answer(api.GET('/api/routing-rules')) });
+  const people = useQuery({ queryKey: ['people'], queryFn: () => answer(api.GET('/api/people')) });
   const nameOf = (target: Target): string => {
     if (target.kind === 'schedule') return `on call in ${schedules.find((s) => s.id === target.id)?.name ?? 'a schedule'}`;
     if (target.kind === 'group') return `group ${people.data?.groups.find((g) => g.id === target.id)?.name ?? '…'}`;

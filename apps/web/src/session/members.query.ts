@@ -1,10 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { api } from '../api/api.client';
-import type { Actor, Member } from '../api/api.types';
+import { answer, api } from '../api/api.client';
+import type { Actor } from '../api/api.types';
 
 /** The organisation's people, to show names instead of ids. */
 export function useMembers() {
-  return useQuery({ queryKey: ['members'], queryFn: () => api<Member[]>('GET', '/api/users'), staleTime: 60_000 });
+  return useQuery({ queryKey: ['members'], queryFn: () => answer(api.GET('/api/users')), staleTime: 60_000 });
 }
 
 /** A readable name for a user id ('you' for the viewer) or an actor. */

@@ -1,7 +1,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { api, setApiToken } from '../api/api.client';
-import type { LoginAnswer, Me, Organisation, Role } from '../api/api.types';
+import { answer, api, setApiToken } from '../api/api.client';
+import type { LoginAnswer, Organisation, Role } from '../api/api.types';
 
 export interface Session {
   token: string;
@@ -48,11 +48,12 @@ function claimsOf(token: string): { sub: string; exp: number } {
   return JSON.parse(atob(part));
 }
 
-const meWith = (token: string): Promise<Me> =>
-  fetch('/api/auth/me', { headers: { authorization: `Bearer ${token}` } }).then((response) => {
-    if (!response.ok) throw new Error(`The server answered ${response.status}.`);
-    return response.json() as Promise<Me>;
-  });
+/** GET /api/auth/me with a token not yet (or no longer) the session's: a person's role and password duty now. */
+async function meWith(token: string): Promise<{ role: Role; mustChangePassword: boolean }> {
+  const me = await answer(api.GET('/api/auth/me', { headers: { authorization: `Bearer ${token}` } }));
+  if (!me.actor.role || !me.session) throw new Error('This token is not a person’s session.');
+  return { role: me.actor.role, mustChangePassword: me.session.mustChangePassword };
+}
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(() => readStored());
@@ -90,7 +91,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     if (!current) return;
     try {
       const me = await meWith(current.token);
-      keep({ ...current, role: me.actor.role, mustChangePassword: me.session.mustChangePassword });
+      keep({ ...current, ...me });
     } catch {
       // A 401 reaches logOut through the next API call; a network error changes nothing.
     }
@@ -113,11 +114,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       keep({
         token: answer.accessToken,
         userId: claimsOf(answer.accessToken).sub,
-        role: me.actor.role,
+        role: me.role,
         email,
         organisation: answer.organisation,
         organisations: answer.organisations,
-        mustChangePassword: me.session.mustChangePassword,
+        mustChangePassword: me.mustChangePassword,
       });
     },
     [keep, queries],
@@ -125,9 +126,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const logIn = useCallback(
     async (email: string, password: string, organisationId?: string) => {
-      const answer = await api<LoginAnswer>('POST', '/api/auth/login', { email, password, organisationId });
-      if (!answer.accessToken || !answer.organisation) return answer.organisations;
-      await adopt(answer, email);
+      const login = await answer(api.POST('/api/auth/login', { body: { email, password, organisationId } }));
+      if (!login.accessToken || !login.organisation) return login.organisations;
+      await adopt(login, email);
       return null;
     },
     [adopt],
@@ -135,7 +136,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(async () => {
     try {
-      await api<void>('POST', '/api/auth/logout');
+      await answer(api.POST('/api/auth/logout'));
     } catch {
       // Already ended, or unreachable: forget it here all the same.
     }

@@ -2,14 +2,11 @@
 // values that the view renders as text: nothing from a type definition or a payload is ever
 // treated as markup, and only http(s) addresses may become links or pictures.
 
-export type DisplayFormat = 'text' | 'money' | 'date' | 'link' | 'image' | 'list';
+import type { Schema } from '@taskinbox/client';
 
 /** One line of a type's display: the payload field (a JSON Pointer), its label and how to show it. */
-export interface LayoutField {
-  field: string;
-  label: string;
-  format: DisplayFormat;
-}
+export type LayoutField = Schema<'LayoutFieldDto'>;
+export type DisplayFormat = LayoutField['format'];
 
 /** The value at a JSON Pointer (RFC 6901) in the payload; undefined when absent. Own properties only. */
 export function valueAt(payload: unknown, pointer: string): unknown {

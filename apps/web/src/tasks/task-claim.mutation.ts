@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
-import { api, ApiError, describeError } from '../api/api.client';
+import { answer, api, ApiError, describeError } from '../api/api.client';
 import { useNotify } from '../layout/notices.context';
 import { expectTaskVersion } from '../live/read-your-writes.store';
 import { refreshTask } from './task.queries';
@@ -29,7 +29,7 @@ export function useClaimTask(): { claim(shown: ShownTask): Promise<TaskView | nu
     async ({ id: taskId, version: shownVersion }: ShownTask): Promise<TaskView | null> => {
       setClaiming(taskId);
       try {
-        const view = await api<TaskView>('POST', `/api/inbox/tasks/${encodeURIComponent(taskId)}/claim`);
+        const view = await answer(api.POST('/api/inbox/tasks/{id}/claim', { params: { path: { id: taskId } } }));
         expectTaskVersion(taskId, view.version);
         await refreshTask(queries, taskId);
         return view;

@@ -1,14 +1,14 @@
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, describeError } from '../api/api.client';
+import type { Schema } from '@taskinbox/client';
+import { answer, api, describeError } from '../api/api.client';
 import type { TaskDetail } from '../api/api.types';
 import { ErrorState, Loading } from '../layout/load.states';
 import { useNotify } from '../layout/notices.context';
 import { expectTaskVersion } from '../live/read-your-writes.store';
 import { changesOf, draftOf, type TaskDraft, TaskDetailsFields } from './task-details.form';
 import { useTaskTimeline } from './task.queries';
-import type { TaskView } from './task.types';
 import './task-form.css';
 
 /** Everything PATCH /api/tasks/{id} allows: title, description, due, priority, tags, assignees, references, privacy. */
@@ -52,7 +52,11 @@ function EditForm({ task }: { task: TaskDetail }) {
   const changes = changesOf(draft, task);
   const changed = Object.keys(changes).length > 0;
   const save = useMutation({
-    mutationFn: () => api<TaskView>('PATCH', `/api/tasks/${encodeURIComponent(task.id)}`, changes),
+    // A cleared field goes as null, which the server takes as "none" (its DTO leaves null unsaid).
+    mutationFn: () =>
+      answer(
+        api.PATCH('/api/tasks/{id}', { params: { path: { id: task.id } }, body: changes as Schema<'UpdateTaskDto'> }),
+      ),
     onSuccess: (view) => {
       expectTaskVersion(task.id, view.version);
       notify('Task saved.', 'success');

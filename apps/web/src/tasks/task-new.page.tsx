@@ -2,13 +2,13 @@ import type Form from '@rjsf/core/lib/components/Form.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { api, describeError } from '../api/api.client';
+import type { Schema } from '@taskinbox/client';
+import { answer, api, describeError } from '../api/api.client';
 import { useNotify } from '../layout/notices.context';
 import { expectTaskVersion } from '../live/read-your-writes.store';
 import { PayloadFields } from '../task-types/payload.form';
 import { type TaskTemplate, type TaskTypeVersion, useTaskTypes, useTemplates } from '../task-types/task-type.queries';
-import { bodyOf, emptyDraft, type TaskDraft, TaskDetailsFields } from './task-details.form';
-import type { TaskView } from './task.types';
+import { bodyOf, emptyDraft, type TaskDetailsBody, type TaskDraft, TaskDetailsFields } from './task-details.form';
 import './task-form.css';
 
 const typePattern = '[a-z0-9][a-z0-9._\\-]{0,63}';
@@ -21,7 +21,7 @@ function draftFromTemplate(template: TaskTemplate): TaskDraft {
     description: template.description ?? '',
     priority: template.priority ?? '',
     tags: (template.tags ?? []).join(', '),
-    assignees: (template.assignees ?? []).map((assignee) => assignee.id),
+    assignees: (template.assignees ?? []).flatMap((assignee) => (assignee.id ? [assignee.id] : [])),
     customerRef: template.customerRef ?? '',
     projectRef: template.projectRef ?? '',
     milestoneRef: template.milestoneRef ?? '',
@@ -84,7 +84,7 @@ function NewTaskForm({ template, types }: { template?: TaskTemplate; types: Task
   // The latest version's schema: the one the server checks a new task against.
   const typeVersion = useQuery({
     queryKey: ['task-type', key, 'latest'],
-    queryFn: () => api<TaskTypeVersion>('GET', `/api/task-types/${encodeURIComponent(key)}`),
+    queryFn: () => answer(api.GET('/api/task-types/{key}', { params: { path: { key } } })),
     enabled: known,
     staleTime: 60_000,
   });
@@ -94,9 +94,11 @@ function NewTaskForm({ template, types }: { template?: TaskTemplate; types: Task
     mutationFn: () => {
       const details = withoutEmpty(bodyOf(draft));
       const withPayload = schema || Object.keys(payload).length > 0 ? { ...details, payload } : details;
-      return template
-        ? api<TaskView>('POST', `/api/templates/${encodeURIComponent(template.id)}/tasks`, withPayload)
-        : api<TaskView>('POST', '/api/tasks', { type: key, ...withPayload });
+      return answer(
+        template
+          ? api.POST('/api/templates/{id}/tasks', { params: { path: { id: template.id } }, body: withPayload })
+          : api.POST('/api/tasks', { body: { type: key, ...withPayload } }),
+      );
     },
     onSuccess: async (task) => {
       expectTaskVersion(task.id, task.version);
@@ -179,9 +181,10 @@ export function readableDuration(iso: string): string {
 }
 
 /** A new task leaves out what the person left empty (null is for clearing an existing field). */
-const withoutEmpty = (body: object) =>
+// Without its nulls, empty lists and false, a draft's body is what creating a task takes.
+const withoutEmpty = (body: TaskDetailsBody) =>
   Object.fromEntries(
     Object.entries(body).filter(
       ([, value]) => value !== null && !(Array.isArray(value) && value.length === 0) && value !== false,
     ),
-  );
+  ) as Omit<Schema<'CreateTaskDto'>, 'type'>;

@@ -1,7 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { TaskDetail } from '../api/api.types';
 import { useSignedIn } from '../session/session.context';
-import type { TypeAction } from '../task-types/task-type.queries';
+import type { ArgsSchema, TypeAction } from '../task-types/task-type.queries';
 import { ActionDialog, DialogButtons } from './task-action.dialog';
 import { useTaskCommand } from './task.queries';
 
@@ -51,7 +51,7 @@ export function TaskTypeActions({ task, actions }: { task: TaskDetail; actions: 
 
 /** The arguments a person gives: the schema's top-level properties that argsFrom does not fill. */
 function askedArgs(action: TypeAction): [string, { type?: string; title?: string; description?: string }][] {
-  return Object.entries(action.argsSchema?.properties ?? {}).filter(([name]) => !(action.argsFrom ?? {})[name]);
+  return Object.entries((action.argsSchema as ArgsSchema | undefined)?.properties ?? {}).filter(([name]) => !(action.argsFrom ?? {})[name]);
 }
 
 function ArgsForm({
@@ -67,7 +67,7 @@ function ArgsForm({
 }) {
   const [values, setValues] = useState<Record<string, string | boolean>>({});
   const asked = askedArgs(action);
-  const required = new Set(action.argsSchema?.required ?? []);
+  const required = new Set((action.argsSchema as ArgsSchema | undefined)?.required ?? []);
 
   function submit(event: FormEvent) {
     event.preventDefault();

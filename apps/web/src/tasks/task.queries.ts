@@ -1,5 +1,6 @@
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, describeError, withQuery } from '../api/api.client';
+import type { Schema } from '@taskinbox/client';
+import { answer, api, ApiError, describeError } from '../api/api.client';
 import type { TaskTimeline } from '../api/api.types';
 import { useNotify } from '../layout/notices.context';
 import { expectTaskVersion, expectedVersion, sawTaskVersion } from '../live/read-your-writes.store';
@@ -13,12 +14,11 @@ export function useTaskTimeline(taskId: string) {
     queryKey: taskKey(taskId),
     queryFn: async () => {
       const minVersion = expectedVersion(taskId);
-      const answer = await api<TaskTimeline>(
-        'GET',
-        withQuery(`/api/tasks/${encodeURIComponent(taskId)}/timeline`, { minVersion }),
+      const timeline: TaskTimeline = await answer(
+        api.GET('/api/tasks/{id}/timeline', { params: { path: { id: taskId }, query: { minVersion } } }),
       );
-      sawTaskVersion(taskId, answer.task.version);
-      return answer;
+      sawTaskVersion(taskId, timeline.task.version);
+      return timeline;
     },
   });
 }
@@ -31,12 +31,38 @@ export function refreshTask(queries: QueryClient, taskId: string): Promise<unkno
   ]);
 }
 
-export interface TaskCommand {
-  /** The path under /api/tasks/{id}/, e.g. 'complete'. */
-  path: 'release' | 'complete' | 'hold' | 'resume' | 'cancel' | 'comments' | `actions/${string}`;
-  body?: Record<string, unknown>;
+/** A command on the task, by the path under /api/tasks/{id}/ and the body it takes. */
+export type TaskCommand = {
   /** The notice shown when it worked; none when the page itself shows the result. */
   done?: string;
+} & (
+  | { path: 'release' | 'resume' }
+  | { path: 'complete'; body: Schema<'CompleteTaskDto'> }
+  | { path: 'hold' | 'cancel'; body: Schema<'ReasonDto'> }
+  | { path: 'comments'; body: Schema<'CommentDto'> }
+  | { path: `actions/${string}`; body: Schema<'RunActionBodyDto'> }
+);
+
+function send(taskId: string, command: TaskCommand) {
+  const onTask = { params: { path: { id: taskId } } };
+  switch (command.path) {
+    case 'release':
+      return api.POST('/api/tasks/{id}/release', onTask);
+    case 'resume':
+      return api.POST('/api/tasks/{id}/resume', onTask);
+    case 'complete':
+      return api.POST('/api/tasks/{id}/complete', { ...onTask, body: command.body });
+    case 'hold':
+      return api.POST('/api/tasks/{id}/hold', { ...onTask, body: command.body });
+    case 'cancel':
+      return api.POST('/api/tasks/{id}/cancel', { ...onTask, body: command.body });
+    case 'comments':
+      return api.POST('/api/tasks/{id}/comments', { ...onTask, body: command.body });
+    default: {
+      const key = command.path.slice('actions/'.length);
+      return api.POST('/api/tasks/{id}/actions/{key}', { params: { path: { id: taskId, key } }, body: command.body });
+    }
+  }
 }
 
 /**
@@ -47,8 +73,7 @@ export function useTaskCommand(taskId: string) {
   const queries = useQueryClient();
   const notify = useNotify();
   return useMutation({
-    mutationFn: ({ path, body }: TaskCommand) =>
-      api<TaskView>('POST', `/api/tasks/${encodeURIComponent(taskId)}/${path}`, body),
+    mutationFn: (command: TaskCommand): Promise<TaskView> => answer(send(taskId, command)),
     onSuccess: async (view, { done }) => {
       expectTaskVersion(taskId, view.version);
       await refreshTask(queries, taskId);

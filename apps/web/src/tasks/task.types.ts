@@ -1,8 +1,4 @@
-import type { ExistingTask, TaskAction } from '@taskinbox/domain';
+import type { paths } from '@taskinbox/client';
 
-/** What a command answers: the task as its event stream says right after the change. */
-export type TaskView = Omit<ExistingTask, 'exists' | 'version'> & {
-  /** Stream revision (0-based): the minVersion of the read that must show this change. */
-  version: number;
-  allowedActions: TaskAction[];
-};
+/** What a command answers: the task as its event stream says right after the change (`version` is the minVersion of the read that must show it). */
+export type TaskView = paths['/api/tasks/{id}']['get']['responses'][200]['content']['application/json'];

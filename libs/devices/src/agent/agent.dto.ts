@@ -18,7 +18,7 @@ import {
 import { missedReasons, type MissedReason, runStatuses, type RunStatus } from '@taskinbox/device-protocol';
 import { OneLine, Text } from '../dto.checks';
 import { LabelMap } from '../groups/device-group.dto';
-import { actionDtos } from '../jobs/job.dto';
+import { actionDiscriminator, actionDtos } from '../jobs/job.dto';
 import { misfirePolicies, overlapPolicies } from '@taskinbox/device-protocol';
 import { Nested } from '@taskinbox/http';
 
@@ -135,7 +135,7 @@ export class JobSpecView {
   @ApiPropertyOptional() description?: string;
   @ApiProperty({
     type: 'array',
-    items: { oneOf: actionDtos.map((dto) => ({ $ref: getSchemaPath(dto) })), discriminator: { propertyName: 'type' } },
+    items: { oneOf: actionDtos.map((dto) => ({ $ref: getSchemaPath(dto) })), discriminator: actionDiscriminator },
   })
   actions!: unknown[];
   @ApiProperty({ enum: ['stop', 'continue'] }) onFailure!: string;

@@ -45,6 +45,7 @@ export class DeviceController {
     return this.enrolment.createToken(principal.orgId, principal.actor.id, body);
   }
 
+  @ApiOperation({ summary: 'List the enrolment tokens not yet used' })
   @ApiOkResponse({ type: [EnrolmentTokenView] })
   @Allow({ roles: ['admin'] })
   @Get('enrolment-tokens')
@@ -52,6 +53,7 @@ export class DeviceController {
     return this.enrolment.listTokens(principal.orgId);
   }
 
+  @ApiOperation({ summary: 'Revoke an enrolment token' })
   @ApiNoContentResponse()
   @Allow({ roles: ['admin'] })
   @Delete('enrolment-tokens/:id')
@@ -60,6 +62,7 @@ export class DeviceController {
     await this.enrolment.revokeToken(principal.orgId, id);
   }
 
+  @ApiOperation({ summary: 'Get one device' })
   @ApiOkResponse({ type: DeviceSummary })
   @Allow({ roles: everyone })
   @Get(':id')
@@ -67,6 +70,7 @@ export class DeviceController {
     return this.devices.get(principal.orgId, id);
   }
 
+  @ApiOperation({ summary: 'Rename a device' })
   @ApiOkResponse({ type: DeviceSummary })
   @Allow({ roles: ['admin'] })
   @Patch(':id')

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
 import { DeviceGroupDto, DeviceGroupView } from './device-group.dto';
 import { DeviceGroupService } from './device-group.service';
@@ -10,6 +10,7 @@ import { DeviceGroupService } from './device-group.service';
 export class DeviceGroupController {
   constructor(private readonly groups: DeviceGroupService) {}
 
+  @ApiOperation({ summary: 'List the device groups' })
   @ApiOkResponse({ type: [DeviceGroupView] })
   @Allow({ roles: everyone })
   @Get()
@@ -17,6 +18,7 @@ export class DeviceGroupController {
     return this.groups.list(principal.orgId);
   }
 
+  @ApiOperation({ summary: 'Create a device group' })
   @ApiCreatedResponse({ type: DeviceGroupView })
   @Allow({ roles: ['admin'] })
   @Post()
@@ -24,6 +26,7 @@ export class DeviceGroupController {
     return this.groups.create(principal.orgId, body);
   }
 
+  @ApiOperation({ summary: 'Get one device group' })
   @ApiOkResponse({ type: DeviceGroupView })
   @Allow({ roles: everyone })
   @Get(':id')
@@ -31,6 +34,7 @@ export class DeviceGroupController {
     return this.groups.get(principal.orgId, id);
   }
 
+  @ApiOperation({ summary: 'Replace a device group' })
   @ApiOkResponse({ type: DeviceGroupView })
   @Allow({ roles: ['admin'] })
   @Put(':id')
@@ -42,6 +46,7 @@ export class DeviceGroupController {
     return this.groups.replace(principal.orgId, id, body);
   }
 
+  @ApiOperation({ summary: 'Delete a device group' })
   @ApiNoContentResponse({ description: 'Its schedules go with it.' })
   @Allow({ roles: ['admin'] })
   @Delete(':id')

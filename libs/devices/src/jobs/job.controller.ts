@@ -25,6 +25,7 @@ export class JobController {
     private readonly runs: RunCommands,
   ) {}
 
+  @ApiOperation({ summary: 'List the jobs' })
   @ApiOkResponse({ type: [JobView] })
   @Allow({ roles: everyone })
   @Get()
@@ -40,6 +41,7 @@ export class JobController {
     return this.jobs.create(principal.orgId, principal.actor.id, body);
   }
 
+  @ApiOperation({ summary: 'Get one job at its latest version' })
   @ApiOkResponse({ type: JobView })
   @Allow({ roles: everyone })
   @Get(':id')
@@ -100,6 +102,7 @@ export class JobController {
     return this.jobs.addSchedule(principal.orgId, id, body);
   }
 
+  @ApiOperation({ summary: "Replace a job's schedule" })
   @ApiOkResponse({ type: ScheduleView })
   @Allow({ roles: ['admin'] })
   @Put(':id/schedules/:scheduleId')
@@ -112,6 +115,7 @@ export class JobController {
     return this.jobs.replaceSchedule(principal.orgId, id, scheduleId, body);
   }
 
+  @ApiOperation({ summary: "Remove a job's schedule" })
   @ApiNoContentResponse()
   @Allow({ roles: ['admin'] })
   @Delete(':id/schedules/:scheduleId')

@@ -174,6 +174,17 @@ export class ReadFileActionDto extends ActionDto {
 
 export const actionDtos = [HttpActionDto, ScriptActionDto, CommandActionDto, ReadFileActionDto];
 
+/** Which action schema an item is, by its `type`: without the mapping, generated clients take the schema's name for the value. */
+export const actionDiscriminator = {
+  propertyName: 'type',
+  mapping: {
+    HTTP_REQUEST: getSchemaPath(HttpActionDto),
+    SCRIPT: getSchemaPath(ScriptActionDto),
+    COMMAND: getSchemaPath(CommandActionDto),
+    READ_FILE: getSchemaPath(ReadFileActionDto),
+  },
+};
+
 @ApiExtraModels(...actionDtos)
 export class JobDto {
   @ApiProperty({ example: 'Nightly backup', maxLength: 100 })
@@ -192,7 +203,7 @@ export class JobDto {
 
   @ApiProperty({
     type: 'array',
-    items: { oneOf: actionDtos.map((dto) => ({ $ref: getSchemaPath(dto) })), discriminator: { propertyName: 'type' } },
+    items: { oneOf: actionDtos.map((dto) => ({ $ref: getSchemaPath(dto) })), discriminator: actionDiscriminator },
     description: `Run in order; 1-${jobLimits.maxActions}.`,
   })
   @IsArray()
@@ -282,7 +293,7 @@ export class JobView {
   @ApiProperty({ description: 'Raised by every change; each run names the version it ran.' }) version!: number;
   @ApiProperty({
     type: 'array',
-    items: { oneOf: actionDtos.map((dto) => ({ $ref: getSchemaPath(dto) })), discriminator: { propertyName: 'type' } },
+    items: { oneOf: actionDtos.map((dto) => ({ $ref: getSchemaPath(dto) })), discriminator: actionDiscriminator },
   })
   actions!: unknown[];
   @ApiProperty({ enum: ['stop', 'continue'] }) onFailure!: OnFailure;

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import {
   misfirePolicies,
@@ -8,6 +8,8 @@ import {
 } from '@taskinbox/device-protocol';
 import { OneLine } from '../dto.checks';
 
+// Named apart from the on-call ScheduleDto/ScheduleView: the document keeps one schema per name.
+@ApiSchema({ name: 'JobScheduleDto' })
 export class ScheduleDto {
   @ApiProperty({
     example: '30 2 * * *',
@@ -80,6 +82,7 @@ export class ScheduleDto {
   enabled?: boolean;
 }
 
+@ApiSchema({ name: 'JobScheduleView' })
 export class ScheduleView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) jobId!: string;

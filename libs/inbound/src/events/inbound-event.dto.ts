@@ -13,7 +13,7 @@ export class InboundEventDto {
   @IsUUID('all', { message: 'taskId must be a UUID' })
   taskId!: string;
 
-  @ApiPropertyOptional({ example: { trackingNumber: 'ZX81' }, description: 'Required for task.info.' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { trackingNumber: 'ZX81' }, description: 'Required for task.info.' })
   @ValidateIf((body: InboundEventDto) => body.type === 'task.info' || body.info !== undefined)
   @IsObject({ message: 'info must be an object (required for task.info)' })
   info?: Record<string, unknown>;

@@ -30,18 +30,21 @@ export class InboundSourceController {
     return this.sources.create(principal.orgId, body);
   }
 
+  @ApiOperation({ summary: 'List the inbound sources' })
   @ApiOkResponse({ type: [InboundSourceView] })
   @Get()
   list(@CurrentPrincipal() principal: Principal): Promise<InboundSourceView[]> {
     return this.sources.list(principal.orgId);
   }
 
+  @ApiOperation({ summary: 'Get one inbound source' })
   @ApiOkResponse({ type: InboundSourceView })
   @Get(':id')
   get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<InboundSourceView> {
     return this.sources.get(principal.orgId, id);
   }
 
+  @ApiOperation({ summary: 'Remove an inbound source' })
   @ApiNoContentResponse({ description: 'The source can sign nothing any more.' })
   @Delete(':id')
   @HttpCode(204)

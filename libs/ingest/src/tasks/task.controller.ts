@@ -18,63 +18,8 @@ import {
 import { createRule, readRule, type TaskCommandSpec, taskCommandTable as commands } from './task-command.table';
 import { TaskCommandHandler } from './task-command.handler';
 import { STATUS_LINK_ISSUER, type StatusLinkIssuer } from './status-link.issuer';
+import { taskViewSchema } from './task-view.schema';
 import type { TaskView } from './task.view';
-
-const actor = {
-  type: 'object' as const,
-  required: ['kind', 'id'],
-  properties: {
-    kind: { type: 'string', enum: ['user', 'service', 'system', 'end_user'] },
-    id: { type: 'string' },
-    role: { type: 'string', enum: ['admin', 'member', 'viewer'] },
-    name: { type: 'string' },
-  },
-};
-
-/** A TaskView (task.view.ts): the task as its event stream says, for the caller. */
-const taskViewSchema = {
-  type: 'object' as const,
-  required: ['id', 'orgId', 'taskType', 'status', 'title', 'source', 'payload', 'createdAt', 'updatedAt', 'version', 'typeVersion', 'assignees', 'allowedActions'],
-  properties: {
-    id: { type: 'string', format: 'uuid' },
-    orgId: { type: 'string', format: 'uuid' },
-    taskType: { type: 'string', example: 'refund.request' },
-    status: { type: 'string', enum: ['pending', 'processing', 'waiting', 'completed', 'cancelled'] },
-    title: { type: 'string' },
-    description: { type: 'string' },
-    dueAt: { type: 'string', format: 'date-time' },
-    priority: { type: 'string', enum: ['low', 'normal', 'high', 'urgent'] },
-    tags: { type: 'array', items: { type: 'string' } },
-    customerRef: { type: 'string' },
-    projectRef: { type: 'string' },
-    milestoneRef: { type: 'string' },
-    private: { type: 'boolean' },
-    source: actor,
-    payload: { type: 'object' as const, additionalProperties: true },
-    externalRef: { type: 'string' },
-    processedBy: { type: 'string', description: 'The user who claimed it.' },
-    processedAt: { type: 'string', format: 'date-time' },
-    createdAt: { type: 'string', format: 'date-time' },
-    updatedAt: { type: 'string', format: 'date-time' },
-    completedAt: { type: 'string', format: 'date-time' },
-    cancelledAt: { type: 'string', format: 'date-time' },
-    resolution: { type: 'string' },
-    awaiting: { type: 'object' as const, description: 'What the end user was asked, while the task waits on them.', additionalProperties: true },
-    legacyAssignees: { type: 'array', items: { type: 'string' } },
-    payloadErased: { type: 'boolean' },
-    version: { type: 'integer', description: 'Stream revision; pass it to reads that must reflect this change.' },
-    typeVersion: { type: 'integer', nullable: true, description: "The version of the task's type its payload was checked against." },
-    assignees: {
-      type: 'array',
-      items: {
-        type: 'object' as const,
-        required: ['kind', 'id'],
-        properties: { kind: { type: 'string', enum: ['user', 'group'] }, id: { type: 'string', format: 'uuid' }, name: { type: 'string' } },
-      },
-    },
-    allowedActions: { type: 'array', items: { type: 'string' }, description: 'What the caller may do next; the server accepts exactly these.' },
-  },
-};
 
 class ErasedView {
   @ApiProperty({ format: 'uuid' })
@@ -184,6 +129,7 @@ export class TaskController {
     return this.run(principal, id, request, commands.changeStatus, body);
   }
 
+  @ApiOperation({ summary: 'Release a claimed task back to the queue' })
   @Allow(commands.release.allow)
   @ApiOkResponse({ description: 'The task.', schema: taskViewSchema })
   @Post('tasks/:id/release')
@@ -206,6 +152,7 @@ export class TaskController {
     return this.run(principal, id, request, commands.complete, body);
   }
 
+  @ApiOperation({ summary: 'Put a task on hold (waiting), with a reason' })
   @Allow(commands.hold.allow)
   @ApiOkResponse({ description: 'The task.', schema: taskViewSchema })
   @Post('tasks/:id/hold')
@@ -214,6 +161,7 @@ export class TaskController {
     return this.run(principal, id, request, commands.hold, body);
   }
 
+  @ApiOperation({ summary: 'Take a task off hold' })
   @Allow(commands.resume.allow)
   @ApiOkResponse({ description: 'The task.', schema: taskViewSchema })
   @Post('tasks/:id/resume')
@@ -231,6 +179,7 @@ export class TaskController {
     return this.run(principal, id, request, commands.cancel, body);
   }
 
+  @ApiOperation({ summary: 'Comment on a task' })
   @Allow(commands.comment.allow)
   @ApiCreatedResponse({ description: 'The task.', schema: taskViewSchema })
   @Post('tasks/:id/comments')
@@ -239,6 +188,7 @@ export class TaskController {
     return this.run(principal, id, request, commands.comment, body);
   }
 
+  @ApiOperation({ summary: "Edit a task's title, description, due date, priority, tags or assignees" })
   @Allow(commands.update.allow)
   @ApiOkResponse({ description: 'The task.', schema: taskViewSchema })
   @Patch('tasks/:id')

@@ -98,7 +98,12 @@ export class CreateTaskDto extends TaskDetailsDto {
   @MaxLength(200)
   title!: string;
 
-  @ApiPropertyOptional({ description: 'Any JSON object the sender wants to attach.', example: { orderId: 1042, amount: 25 } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Any JSON object the sender wants to attach.',
+    example: { orderId: 1042, amount: 25 },
+  })
   @IsOptional()
   @IsObject()
   payload?: Record<string, unknown>;
@@ -179,7 +184,7 @@ export class CommentDto {
 }
 
 export class PostInfoDto {
-  @ApiProperty({ example: { trackingNumber: 'ZX81' } })
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { trackingNumber: 'ZX81' } })
   @IsObject()
   info!: Record<string, unknown>;
 

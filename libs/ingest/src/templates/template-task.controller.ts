@@ -1,5 +1,5 @@
 import { Body, Controller, Param, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags, PartialType } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiPropertyOptional, ApiTags, PartialType } from '@nestjs/swagger';
 import { IsObject, IsOptional, IsString, IsNotEmpty, MaxLength } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { Allow, CurrentPrincipal, type Principal, workers } from '@taskinbox/auth';
@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { TaskCommandHandler } from '../tasks/task-command.handler';
 import type { TaskChange } from '../tasks/task-change.command';
 import { TaskDetailsDto } from '../tasks/task.dto';
+import { taskViewSchema } from '../tasks/task-view.schema';
 import type { TaskView } from '../tasks/task.view';
 
 /** What a person may change from the template's values when making a task from it. */
@@ -35,9 +36,11 @@ export class TemplateTaskController {
   ) {}
 
   @ApiOperation({
-    summary:
-      "New task from a template (201): its title, description, type, payload, assignees, tags, context and files; due after its offset; put on hold when its status is 'waiting'. The body overrides any of them.",
+    summary: 'Create a task from a template',
+    description:
+      "The task takes the template's title, description, type, payload, assignees, tags, context and files; it is due after the template's offset and put on hold when the template's status is 'waiting'. The body overrides any of them.",
   })
+  @ApiCreatedResponse({ description: 'The task.', schema: taskViewSchema })
   @Allow({ roles: workers })
   @Post(':id/tasks')
   async create(

@@ -29,6 +29,7 @@ export class EventReaderController {
     return this.readers.issue(principal.orgId, body.name, principal.actor.id);
   }
 
+  @ApiOperation({ summary: 'List the event readers (without their credentials)' })
   @ApiOkResponse({ type: [EventReaderView] })
   @Get()
   list(@CurrentPrincipal() principal: Principal): Promise<EventReaderView[]> {

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
 import { personOf } from '../notifications.person';
 import { NotificationListQuery, NotificationListView, NotificationView } from './notification.dto';
@@ -11,6 +11,7 @@ import { NotificationInbox } from './notification.service';
 export class NotificationController {
   constructor(private readonly inbox: NotificationInbox) {}
 
+  @ApiOperation({ summary: 'Your notifications, newest first, with the unread count' })
   @ApiOkResponse({ type: NotificationListView, description: "The caller's notifications here, newest first, and how many are unread." })
   @Allow({ roles: everyone })
   @Get()
@@ -18,6 +19,7 @@ export class NotificationController {
     return this.inbox.list(principal.orgId, personOf(principal), query.unread ?? false);
   }
 
+  @ApiOperation({ summary: 'Mark all your notifications read' })
   @ApiNoContentResponse({ description: 'Every notification here is read.' })
   @Allow({ roles: everyone })
   @Post('read')
@@ -26,6 +28,7 @@ export class NotificationController {
     await this.inbox.markAllRead(principal.orgId, personOf(principal));
   }
 
+  @ApiOperation({ summary: 'Mark one notification read' })
   @ApiOkResponse({ type: NotificationView })
   @Allow({ roles: everyone })
   @Post(':id/read')

@@ -12,11 +12,11 @@ export class NotificationView {
   @ApiProperty({ example: '/tasks/0190e0c0-0000-7000-8000-000000000000', description: 'Opens the task in the app.' })
   link!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ format: 'date-time', nullable: true }) readAt!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, description: 'Held back by quiet hours until then.' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) readAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Held back by quiet hours until then.' })
   heldUntil!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true }) pushedAt!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true }) emailedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) pushedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) emailedAt!: string | null;
 }
 
 export class NotificationListView {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
 import { personOf } from '../notifications.person';
 import type { Preferences } from '../pure/delivery-plan';
@@ -12,6 +12,7 @@ import { NotificationPreferences } from './preference.service';
 export class PreferenceController {
   constructor(private readonly preferences: NotificationPreferences) {}
 
+  @ApiOperation({ summary: 'Your notification preferences' })
   @ApiOkResponse({ type: PreferencesView, description: "The caller's channels per urgency and quiet hours (defaults until saved)." })
   @Allow({ roles: everyone })
   @Get()
@@ -19,6 +20,7 @@ export class PreferenceController {
     return this.preferences.of(personOf(principal));
   }
 
+  @ApiOperation({ summary: 'Save your notification preferences' })
   @ApiOkResponse({ type: PreferencesView })
   @Allow({ roles: everyone })
   @Put()

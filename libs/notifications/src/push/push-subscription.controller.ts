@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
 import { CONFIG, type Config } from '@taskinbox/config';
 import { personOf } from '../notifications.person';
@@ -15,6 +15,7 @@ export class PushSubscriptionController {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
+  @ApiOperation({ summary: "The server's public key for browser push" })
   @ApiOkResponse({ type: PushKeyView })
   @Allow({ roles: everyone })
   @Get('key')
@@ -22,6 +23,7 @@ export class PushSubscriptionController {
     return { publicKey: this.config.notifications.vapid?.publicKey ?? null };
   }
 
+  @ApiOperation({ summary: 'Turn on push notifications in this browser' })
   @ApiCreatedResponse({ type: PushSubscriptionView, description: "Registers this browser's push subscription for the caller." })
   @Allow({ roles: everyone })
   @Post('subscriptions')
@@ -29,6 +31,7 @@ export class PushSubscriptionController {
     return this.subscriptions.register(personOf(principal), body);
   }
 
+  @ApiOperation({ summary: 'Turn off push notifications in a browser' })
   @ApiNoContentResponse({ description: "Removes one of the caller's push subscriptions." })
   @Allow({ roles: everyone })
   @Delete('subscriptions')

@@ -4,6 +4,7 @@ import {
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiProduces,
   ApiProperty,
   ApiTags,
@@ -21,6 +22,7 @@ export class CalendarFeedView {
 export class CalendarFeedController {
   constructor(private readonly feeds: CalendarFeeds) {}
 
+  @ApiOperation({ summary: "A calendar feed link of a schedule's shifts" })
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: CalendarFeedView })
   @Allow({ roles: everyone })
@@ -32,6 +34,7 @@ export class CalendarFeedController {
     return this.feeds.forSchedule(principal.orgId, id);
   }
 
+  @ApiOperation({ summary: 'A calendar feed link of your own shifts' })
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: CalendarFeedView, description: "The caller's own shifts on every schedule." })
   @Allow({ roles: everyone })
@@ -40,6 +43,7 @@ export class CalendarFeedController {
     return this.feeds.forPerson(principal.orgId, principal.actor.id);
   }
 
+  @ApiOperation({ summary: 'The shifts of a calendar feed link (iCalendar)' })
   @ApiProduces('text/calendar')
   @ApiOkResponse({ description: 'RFC 5545 calendar: a week back, 60 days ahead.', schema: { type: 'string' } })
   @ApiNotFoundResponse({ description: 'Unknown or replaced link.' })

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
 import { RotationDto, RotationView } from './rotation.dto';
 import { RotationService } from './rotation.service';
@@ -10,6 +10,7 @@ import { RotationService } from './rotation.service';
 export class RotationController {
   constructor(private readonly rotations: RotationService) {}
 
+  @ApiOperation({ summary: 'List the on-call rotations' })
   @ApiOkResponse({ type: [RotationView] })
   @Allow({ roles: everyone })
   @Get()
@@ -17,6 +18,7 @@ export class RotationController {
     return this.rotations.list(principal.orgId);
   }
 
+  @ApiOperation({ summary: 'Create an on-call rotation' })
   @ApiCreatedResponse({ type: RotationView })
   @Allow({ roles: ['admin'] })
   @Post()
@@ -24,6 +26,7 @@ export class RotationController {
     return this.rotations.create(principal.orgId, body);
   }
 
+  @ApiOperation({ summary: 'Get one on-call rotation' })
   @ApiOkResponse({ type: RotationView })
   @Allow({ roles: everyone })
   @Get(':id')
@@ -31,6 +34,7 @@ export class RotationController {
     return this.rotations.get(principal.orgId, id);
   }
 
+  @ApiOperation({ summary: 'Replace an on-call rotation' })
   @ApiOkResponse({ type: RotationView, description: 'Editing only the people keeps whoever is on call now on call.' })
   @Allow({ roles: ['admin'] })
   @Put(':id')
@@ -42,6 +46,7 @@ export class RotationController {
     return this.rotations.replace(principal.orgId, id, body);
   }
 
+  @ApiOperation({ summary: 'Delete an on-call rotation' })
   @ApiNoContentResponse({ description: 'Refused with 409 while a schedule rule uses it.' })
   @Allow({ roles: ['admin'] })
   @Delete(':id')

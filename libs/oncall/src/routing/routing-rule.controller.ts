@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
 import { RoutingRuleDto, RoutingRuleView } from './routing-rule.dto';
 import { RoutingRuleService } from './routing-rule.service';
@@ -10,6 +10,7 @@ import { RoutingRuleService } from './routing-rule.service';
 export class RoutingRuleController {
   constructor(private readonly rules: RoutingRuleService) {}
 
+  @ApiOperation({ summary: 'List the routing rules, in the order they are tried' })
   @ApiOkResponse({ type: [RoutingRuleView], description: 'In the order routing tries them.' })
   @Allow({ roles: everyone })
   @Get()
@@ -17,6 +18,7 @@ export class RoutingRuleController {
     return this.rules.list(principal.orgId);
   }
 
+  @ApiOperation({ summary: 'Create a routing rule' })
   @ApiCreatedResponse({ type: RoutingRuleView })
   @Allow({ roles: ['admin'] })
   @Post()
@@ -24,6 +26,7 @@ export class RoutingRuleController {
     return this.rules.create(principal.orgId, body);
   }
 
+  @ApiOperation({ summary: 'Get one routing rule' })
   @ApiOkResponse({ type: RoutingRuleView })
   @Allow({ roles: everyone })
   @Get(':id')
@@ -31,6 +34,7 @@ export class RoutingRuleController {
     return this.rules.get(principal.orgId, id);
   }
 
+  @ApiOperation({ summary: 'Replace a routing rule' })
   @ApiOkResponse({ type: RoutingRuleView })
   @Allow({ roles: ['admin'] })
   @Put(':id')
@@ -42,6 +46,7 @@ export class RoutingRuleController {
     return this.rules.replace(principal.orgId, id, body);
   }
 
+  @ApiOperation({ summary: 'Delete a routing rule' })
   @ApiNoContentResponse()
   @Allow({ roles: ['admin'] })
   @Delete(':id')

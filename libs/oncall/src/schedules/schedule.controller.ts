@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
 import {
   OnCallQuery,
@@ -19,6 +19,7 @@ import { ScheduleService } from './schedule.service';
 export class ScheduleController {
   constructor(private readonly schedules: ScheduleService) {}
 
+  @ApiOperation({ summary: 'List the on-call schedules' })
   @ApiOkResponse({ type: [ScheduleView] })
   @Allow({ roles: everyone })
   @Get()
@@ -26,6 +27,7 @@ export class ScheduleController {
     return this.schedules.list(principal.orgId);
   }
 
+  @ApiOperation({ summary: 'Create an on-call schedule' })
   @ApiCreatedResponse({ type: ScheduleView })
   @Allow({ roles: ['admin'] })
   @Post()
@@ -33,6 +35,7 @@ export class ScheduleController {
     return this.schedules.create(principal.orgId, body);
   }
 
+  @ApiOperation({ summary: 'Get one on-call schedule' })
   @ApiOkResponse({ type: ScheduleView })
   @Allow({ roles: everyone })
   @Get(':id')
@@ -40,6 +43,7 @@ export class ScheduleController {
     return this.schedules.get(principal.orgId, id);
   }
 
+  @ApiOperation({ summary: 'Replace an on-call schedule' })
   @ApiOkResponse({ type: ScheduleView })
   @Allow({ roles: ['admin'] })
   @Put(':id')
@@ -51,6 +55,7 @@ export class ScheduleController {
     return this.schedules.replace(principal.orgId, id, body);
   }
 
+  @ApiOperation({ summary: 'Delete an on-call schedule' })
   @ApiNoContentResponse()
   @Allow({ roles: ['admin'] })
   @Delete(':id')
@@ -59,6 +64,7 @@ export class ScheduleController {
     await this.schedules.remove(principal.orgId, id);
   }
 
+  @ApiOperation({ summary: 'Who is on call now, and who is next' })
   @ApiOkResponse({ type: OnCallView, description: 'Who is on call now (or at `at`) and who comes next.' })
   @Allow({ roles: everyone })
   @Get(':id/on-call')
@@ -70,6 +76,7 @@ export class ScheduleController {
     return this.schedules.onCall(principal.orgId, id, query.at);
   }
 
+  @ApiOperation({ summary: 'Who is on call over a period, span by span' })
   @ApiOkResponse({ type: [OnCallSpanView], description: 'Who is on call from `from` to `to`, span by span.' })
   @Allow({ roles: everyone })
   @Get(':id/spans')
@@ -81,6 +88,7 @@ export class ScheduleController {
     return this.schedules.spans(principal.orgId, id, query.from, query.to);
   }
 
+  @ApiOperation({ summary: 'Put someone on call in place of the rotation for a while' })
   @ApiCreatedResponse({ type: OverrideView })
   @Allow({ roles: ['admin'] })
   @Post(':id/overrides')
@@ -93,6 +101,7 @@ export class ScheduleController {
     return this.schedules.addOverride(principal.orgId, id, body, by);
   }
 
+  @ApiOperation({ summary: 'Remove an override' })
   @ApiNoContentResponse()
   @Allow({ roles: ['admin'] })
   @Delete(':id/overrides/:overrideId')

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -101,8 +101,8 @@ export class OverrideView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'date-time' }) start!: string;
   @ApiProperty({ format: 'date-time' }) end!: string;
-  @ApiProperty({ format: 'uuid', nullable: true }) add!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) remove!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) add!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) remove!: string | null;
 }
 
 export class ScheduleView {
@@ -115,6 +115,8 @@ export class ScheduleView {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
+// Named apart from the people directory's PersonView: the document keeps one schema per name.
+@ApiSchema({ name: 'OnCallPersonView' })
 export class PersonView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;

@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
 import { ResolutionTimeQueryDto, SeriesQueryDto, StatsQueryDto } from './stats-query.dto';
 import { type StatsAudience, StatsService } from './stats.service';
-import type {
+import {
   BacklogStats,
   OutcomeStats,
   ResolutionTimeByTypeStats,
@@ -27,11 +27,11 @@ export class StatsController {
   constructor(private readonly stats: StatsService) {}
 
   @ApiOperation({
-    summary:
-      'How long completed tasks took: { count, medianSeconds, p90Seconds, slowestSeconds, businessHours, period, type }.',
+    summary: 'How long completed tasks took: median, 90th percentile and slowest',
     description:
       'Over tasks completed in the period (default: the last six months); businessHours=true counts working hours only.',
   })
+  @ApiOkResponse({ type: ResolutionTimeStats })
   @Allow(readers)
   @Get('resolution-time')
   resolutionTime(
@@ -42,11 +42,11 @@ export class StatsController {
   }
 
   @ApiOperation({
-    summary:
-      'Resolution times per task type: { businessHours, period, type, types: [{ type, count, medianSeconds, p90Seconds, slowestSeconds }] }.',
+    summary: 'Resolution times per task type',
     description:
       'Every type with a task created or finished in the period, most completed first; a type with no completed task has count 0 and null figures.',
   })
+  @ApiOkResponse({ type: ResolutionTimeByTypeStats })
   // People only: it names every task type of the organisation, private tasks' included, which a
   // service may not learn of another service's tasks.
   @Allow({ roles: everyone })
@@ -59,29 +59,26 @@ export class StatsController {
   }
 
   @ApiOperation({
-    summary:
-      'How tasks ended: { total, outcomes: [{ outcome, resolution, count, share }] }, e.g. 60% rejected / 40% accepted.',
+    summary: 'How tasks ended: the share of each resolution, e.g. 60% rejected / 40% accepted',
     description: 'Completed tasks by resolution, and cancelled tasks as their own outcome, finished in the period.',
   })
+  @ApiOkResponse({ type: OutcomeStats })
   @Allow(readers)
   @Get('outcomes')
   outcomes(@CurrentPrincipal() principal: Principal, @Query() query: StatsQueryDto): Promise<OutcomeStats> {
     return this.stats.outcomes(principal.orgId, query, audienceOf(principal));
   }
 
-  @ApiOperation({
-    summary:
-      'Open tasks at the end of each day (week, month) of the period: { openAtStart, buckets: [{ date, open }] }.',
-  })
+  @ApiOperation({ summary: 'Open tasks at the end of each day (week, month) of the period' })
+  @ApiOkResponse({ type: BacklogStats })
   @Allow(readers)
   @Get('backlog')
   backlog(@CurrentPrincipal() principal: Principal, @Query() query: SeriesQueryDto): Promise<BacklogStats> {
     return this.stats.backlog(principal.orgId, query, audienceOf(principal));
   }
 
-  @ApiOperation({
-    summary: 'Created vs resolved per day (week, month): { buckets: [{ date, created, resolved, cancelled }] }.',
-  })
+  @ApiOperation({ summary: 'Tasks created, resolved and cancelled per day (week, month) of the period' })
+  @ApiOkResponse({ type: ThroughputStats })
   @Allow(readers)
   @Get('throughput')
   throughput(@CurrentPrincipal() principal: Principal, @Query() query: SeriesQueryDto): Promise<ThroughputStats> {

@@ -36,6 +36,7 @@ export class SloController {
     return this.slos.create(principal.orgId, body);
   }
 
+  @ApiOperation({ summary: 'List the SLOs' })
   @ApiOkResponse({ type: [SloView] })
   @Allow(readers)
   @Get('slos')
@@ -43,6 +44,7 @@ export class SloController {
     return this.slos.list(principal.orgId);
   }
 
+  @ApiOperation({ summary: 'Get one SLO' })
   @ApiOkResponse({ type: SloView })
   @Allow(readers)
   @Get('slos/:id')
@@ -83,6 +85,7 @@ export class SloController {
     );
   }
 
+  @ApiOperation({ summary: 'Replace an SLO' })
   @ApiOkResponse({ type: SloView })
   @Allow(admins)
   @Put('slos/:id')
@@ -94,6 +97,7 @@ export class SloController {
     return this.slos.replace(principal.orgId, id, body);
   }
 
+  @ApiOperation({ summary: 'Delete an SLO' })
   @ApiNoContentResponse({ description: 'Its alert history stays in the event log.' })
   @Allow(admins)
   @Delete('slos/:id')

@@ -29,6 +29,7 @@ export class TemplateController {
     return this.templates.create(principal.orgId, body);
   }
 
+  @ApiOperation({ summary: 'Get one template' })
   @ApiOkResponse({ type: TemplateView })
   @Allow({ roles: everyone })
   @Get(':id')
@@ -36,6 +37,7 @@ export class TemplateController {
     return this.templates.view(principal.orgId, await this.templates.get(principal.orgId, id));
   }
 
+  @ApiOperation({ summary: 'Change a template' })
   @ApiOkResponse({ type: TemplateView })
   @Allow(keepers)
   @Patch(':id')
@@ -43,6 +45,7 @@ export class TemplateController {
     return this.templates.update(principal.orgId, id, body);
   }
 
+  @ApiOperation({ summary: 'Delete a template' })
   @ApiNoContentResponse()
   @Allow(keepers)
   @Delete(':id')

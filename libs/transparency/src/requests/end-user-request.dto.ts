@@ -9,6 +9,8 @@ export class AskEndUserDto {
   prompt!: string;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
     description: 'A JSON Schema of a flat object (string, number, integer, boolean properties; enums) the end user fills in.',
     example: { type: 'object', required: ['iban'], properties: { iban: { type: 'string', title: 'IBAN', minLength: 5 } } },
   })

@@ -10,6 +10,7 @@ import { type TransparencySettings, TransparencySettingsService } from './transp
 export class TransparencySettingsController {
   constructor(private readonly settings: TransparencySettingsService) {}
 
+  @ApiOperation({ summary: 'What end users are shown: status link lifetime, public stats, ETA hooks' })
   @ApiOkResponse({ type: TransparencySettingsDto })
   @Allow({ roles: everyone })
   @Get()

@@ -32,6 +32,7 @@ export class UrgencyRuleController {
     return this.rules.get(principal.orgId);
   }
 
+  @ApiOperation({ summary: 'Clear the urgency rules' })
   @ApiNoContentResponse({ description: 'No rules: every open task is normal again.' })
   @Allow({ roles: ['admin'] })
   @Delete()

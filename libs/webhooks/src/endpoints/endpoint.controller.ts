@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, type Principal } from '@taskinbox/auth';
 import { DeliveryHistory } from '../delivery/delivery.history';
+import { AttemptView, DeliveryView, EndpointNoticeView } from '../delivery/delivery.view';
 import { CreateEndpointDto, ListAttemptsQuery, ListDeliveriesQuery, ListNoticesQuery, RecoverDto, UpdateEndpointDto } from './endpoint.dto';
 import { EndpointService } from './endpoint.service';
 import { CreatedWebhookEndpointView, RecoveredView, RotatedSecretView, WebhookEndpointView } from './endpoint.view';
@@ -64,12 +65,14 @@ export class EndpointController {
   }
 
   @ApiOperation({ summary: 'Messages (one per event) sent or to be sent to this endpoint, newest first.' })
+  @ApiOkResponse({ type: [DeliveryView] })
   @Get(':id/deliveries')
   deliveriesOf(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: ListDeliveriesQuery) {
     return this.deliveries.list(principal.orgId, id, { status: query.status, limit: query.limit ?? 50 });
   }
 
   @ApiOperation({ summary: 'Attempts (status, latency, error, first 20 KB of the response), newest first.' })
+  @ApiOkResponse({ type: [AttemptView] })
   // A receiver that echoes its request would show the endpoint's secret headers here.
   @Get(':id/attempts')
   attemptsOf(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: ListAttemptsQuery) {
@@ -77,6 +80,7 @@ export class EndpointController {
   }
 
   @ApiOperation({ summary: "Changes of the endpoint's health (failing, disabled, recovered), newest first." })
+  @ApiOkResponse({ type: [EndpointNoticeView] })
   @Get(':id/notices')
   noticesOf(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: ListNoticesQuery) {
     return this.deliveries.notices(principal.orgId, id, query.limit ?? 50);

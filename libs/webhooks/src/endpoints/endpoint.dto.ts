@@ -85,7 +85,7 @@ export class CreateEndpointDto {
   @IsBoolean()
   ordered?: boolean;
 
-  @ApiPropertyOptional({ example: { authorization: 'Bearer …' }, description: 'Sent with every request; stored encrypted, never shown again.' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { authorization: 'Bearer …' }, description: 'Sent with every request; stored encrypted, never shown again.' })
   @IsOptional()
   @IsObject()
   @Validate(HeaderMap)
@@ -127,7 +127,7 @@ export class UpdateEndpointDto {
   @IsBoolean()
   ordered?: boolean;
 
-  @ApiPropertyOptional({ description: 'Replaces all extra headers ({} removes them).' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'Replaces all extra headers ({} removes them).' })
   @IsOptional()
   @IsObject()
   @Validate(HeaderMap)

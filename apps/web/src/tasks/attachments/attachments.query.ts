@@ -1,16 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { api } from '../../api/api.client';
+import type { Schema } from '@taskinbox/client';
+import { answer, api } from '../../api/api.client';
 
 /** One stored attachment as GET /api/tasks/{id}/attachments answers it (libs/attachments AttachmentView). */
-export interface StoredAttachment {
-  id: string;
-  name: string;
-  contentType: string;
-  sizeBytes: number;
-  erased: boolean;
-  preview: { status: 'pending' | 'ready' | 'failed'; kind?: 'image' | 'text' | 'icon'; text?: string };
-  links?: { file: string; thumb?: string; phone?: string; expiresAt: string };
-}
+export type StoredAttachment = Schema<'AttachmentView'>;
 
 /**
  * The task's stored files. Read again when the timeline gains an attachment (the SSE stream
@@ -20,7 +13,7 @@ export interface StoredAttachment {
 export function useStoredAttachments(taskId: string, added: number) {
   return useQuery({
     queryKey: ['task-attachments', taskId, added],
-    queryFn: () => api<StoredAttachment[]>('GET', `/api/tasks/${encodeURIComponent(taskId)}/attachments`),
+    queryFn: () => answer(api.GET('/api/tasks/{id}/attachments', { params: { path: { id: taskId } } })),
     refetchInterval: (query) => (query.state.data?.some((file) => file.preview.status === 'pending') ? 1000 : 120_000),
   });
 }
