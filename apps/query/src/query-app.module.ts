@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@taskinbox/auth';
 import { type Config, ConfigModule } from '@taskinbox/config';
+import { MetricsModule } from '@taskinbox/metrics';
 import { DatabaseModule } from '@taskinbox/database';
 import { HealthModule } from '@taskinbox/health';
 import { EventStoreModule } from '@taskinbox/event-store';
@@ -24,6 +25,7 @@ export class QueryAppModule {
       module: QueryAppModule,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule,
         DatabaseModule,
         EventStoreModule,
         ReadModelsModule,

@@ -1,37 +1,36 @@
-import { Controller, Get, Header, Headers, Inject, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, NotFoundException, Res, UnauthorizedException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { register, Registry } from 'prom-client';
 import { Public } from '@taskinbox/auth';
 import { CONFIG, type Config } from '@taskinbox/config';
-import { DeliveryQueueService } from '../delivery/delivery-queue.service';
-import { WebhookMetrics } from './webhook.metrics';
+import { MetricsRegistry } from './metrics.registry';
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
 /**
- * Prometheus scrape target, for a scraper holding METRICS_TOKEN: the figures name endpoints and
- * show an organisation's traffic, which is nobody else's business. Without the token configured
- * it is not served at all.
+ * Prometheus scrape target, for a scraper holding METRICS_TOKEN: the operator. The figures name
+ * organisations, task types and webhook endpoints, which is nobody else's business (and never
+ * task titles or payloads). Without the token configured it is not served at all.
  */
 @ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {
   constructor(
-    private readonly metrics: WebhookMetrics,
-    private readonly queue: DeliveryQueueService,
+    private readonly metrics: MetricsRegistry,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   @Public()
   @Get()
-  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-  async scrape(@Headers('authorization') authorization: string | undefined): Promise<string> {
+  async scrape(
+    @Headers('authorization') authorization: string | undefined,
+    @Res({ passthrough: true }) reply?: FastifyReply,
+  ): Promise<string> {
     this.assertScraper(authorization);
-    const counts = await this.queue.counts().catch(() => undefined);
-    for (const [state, count] of Object.entries(counts ?? {})) this.metrics.queueDepth.set({ state }, count);
-    // With the process-wide default registry: task events dropped by consumers (libs/messaging).
-    return Registry.merge([this.metrics.registry, register]).metrics();
+    const text = await this.metrics.scrape();
+    void reply?.header('content-type', this.metrics.contentType);
+    return text;
   }
 
   private assertScraper(authorization: string | undefined): void {
