@@ -46,13 +46,16 @@ describe('/metrics of the one-process app', () => {
   it('shows the operator resolution stats per organisation and type, request rates by route template and the lags, and no task content', async () => {
     const acme = await t.createOrganisation('acme');
     const other = await t.createOrganisation('other');
-    const api = (method: string, path: string, token: string, body?: unknown) => call(t.url, method, path, { token, body });
+    const api = (method: string, path: string, token: string, body?: unknown) =>
+      call(t.url, method, path, { token, body });
 
     // acme: two refunds, one claimed and completed, one left open; one cancelled approval.
     const refund = await acme.createTask('refund');
     await acme.createTask('refund');
     expect((await api('POST', `/api/inbox/tasks/${refund}/claim`, acme.tokens.member)).status).toBe(200);
-    expect((await api('POST', `/api/tasks/${refund}/complete`, acme.tokens.member, { resolution: 'approved' })).status).toBe(200);
+    expect(
+      (await api('POST', `/api/tasks/${refund}/complete`, acme.tokens.member, { resolution: 'approved' })).status,
+    ).toBe(200);
     const approval = await acme.createTask('approval');
     expect((await api('POST', `/api/tasks/${approval}/cancel`, acme.tokens.admin, {})).status).toBe(200);
     // other: a task whose title and payload must never reach the scrape.
@@ -62,24 +65,62 @@ describe('/metrics of the one-process app', () => {
       payload: { customer: 'payload-value-5513' },
     });
     expect(secret.status).toBe(201);
+    const slo = await api('POST', '/api/slos', acme.tokens.admin, {
+      name: 'Refunds by lunch',
+      taskType: 'refund',
+      targetPercent: 95,
+      withinBusinessHours: 4,
+      windowDays: 30,
+    });
+    expect(slo.status).toBe(201);
     await projected(t);
 
     const acmeLabels = { org: acme.slug, org_id: acme.id };
-    const text = await scrapeUntil(t, (now) => sample(now, 'taskinbox_tasks_resolved_total', { ...acmeLabels, type: 'refund', outcome: 'completed' }) === 1);
+    const text = await scrapeUntil(
+      t,
+      (now) =>
+        sample(now, 'taskinbox_tasks_resolved_total', { ...acmeLabels, type: 'refund', outcome: 'completed' }) === 1,
+    );
 
     // Resolution stats, as a dashboard shows them.
-    expect(sample(text, 'taskinbox_tasks_resolved_total', { ...acmeLabels, type: 'refund', outcome: 'completed' })).toBe(1);
-    expect(sample(text, 'taskinbox_tasks_resolved_total', { ...acmeLabels, type: 'approval', outcome: 'cancelled' })).toBe(1);
+    expect(
+      sample(text, 'taskinbox_tasks_resolved_total', { ...acmeLabels, type: 'refund', outcome: 'completed' }),
+    ).toBe(1);
+    expect(
+      sample(text, 'taskinbox_tasks_resolved_total', { ...acmeLabels, type: 'approval', outcome: 'cancelled' }),
+    ).toBe(1);
     expect(sample(text, 'taskinbox_tasks_open', { ...acmeLabels, type: 'refund', status: 'pending' })).toBe(1);
-    expect(sample(text, 'taskinbox_tasks_open', { org: other.slug, org_id: other.id, type: 'secret-review', status: 'pending' })).toBe(1);
+    expect(
+      sample(text, 'taskinbox_tasks_open', {
+        org: other.slug,
+        org_id: other.id,
+        type: 'secret-review',
+        status: 'pending',
+      }),
+    ).toBe(1);
     expect(sample(text, 'taskinbox_task_resolution_seconds_count', { ...acmeLabels, type: 'refund' })).toBe(1);
     // Completed within the test: under a minute, so in every bucket.
-    expect(sample(text, 'taskinbox_task_resolution_seconds_bucket', { ...acmeLabels, type: 'refund', le: '60' })).toBe(1);
-    expect(sample(text, 'taskinbox_task_resolution_seconds_bucket', { ...acmeLabels, type: 'refund', le: '+Inf' })).toBe(1);
+    expect(sample(text, 'taskinbox_task_resolution_seconds_bucket', { ...acmeLabels, type: 'refund', le: '60' })).toBe(
+      1,
+    );
+    expect(
+      sample(text, 'taskinbox_task_resolution_seconds_bucket', { ...acmeLabels, type: 'refund', le: '+Inf' }),
+    ).toBe(1);
+
+    // The SLO: the one completed refund took seconds, well within 4 business hours.
+    const sloLabels = { ...acmeLabels, type: 'refund', slo: 'Refunds by lunch', slo_id: slo.body.id };
+    expect(sample(text, 'taskinbox_slo_attainment_ratio', sloLabels)).toBe(1);
+    expect(sample(text, 'taskinbox_slo_target_ratio', sloLabels)).toBe(0.95);
+    expect(sample(text, 'taskinbox_slo_error_budget_remaining_ratio', sloLabels)).toBe(1);
+    expect(sample(text, 'taskinbox_slo_tasks', { ...sloLabels, sli: 'good' })).toBe(1);
 
     // Requests by route template: the task's id is in no label.
-    expect(sample(text, 'http_requests_total', { method: 'POST', route: '/api/tasks/:id/complete', status: '200' })).toBe(1);
-    expect(sample(text, 'http_requests_total', { method: 'POST', route: '/api/tasks', status: '201' })).toBeGreaterThanOrEqual(4);
+    expect(
+      sample(text, 'http_requests_total', { method: 'POST', route: '/api/tasks/:id/complete', status: '200' }),
+    ).toBe(1);
+    expect(
+      sample(text, 'http_requests_total', { method: 'POST', route: '/api/tasks', status: '201' }),
+    ).toBeGreaterThanOrEqual(4);
     expect(text).toMatch(/^http_request_duration_seconds_bucket\{.*route="\/api\/inbox\/tasks\/:id\/claim".*\} 1$/m);
     // Events appended: every create, claim, completion and cancellation.
     expect(sample(text, 'taskinbox_events_appended_total', { type: 'TaskCreated' })).toBeGreaterThanOrEqual(4);
@@ -92,11 +133,15 @@ describe('/metrics of the one-process app', () => {
     expect(text).toMatch(/^webhook_queue_jobs\{state="waiting"\} \d+$/m);
 
     // The operator sees organisations and types; never a task's title, payload or id.
-    for (const hidden of ['Title-of-a-private-matter-7731', 'payload-value-5513', refund, approval, secret.body.id]) expect(text).not.toContain(hidden);
+    for (const hidden of ['Title-of-a-private-matter-7731', 'payload-value-5513', refund, approval, secret.body.id])
+      expect(text).not.toContain(hidden);
   });
 
   it('settles the lags to nothing once the projector and relay caught up', async () => {
-    const text = await scrapeUntil(t, (now) => /^taskinbox_projection_lag_events 0$/m.test(now) && /^taskinbox_relay_lag_events 0$/m.test(now));
+    const text = await scrapeUntil(
+      t,
+      (now) => /^taskinbox_projection_lag_events 0$/m.test(now) && /^taskinbox_relay_lag_events 0$/m.test(now),
+    );
     expect(text).toMatch(/^taskinbox_projection_lag_events 0$/m);
     expect(text).toMatch(/^taskinbox_projection_lag_seconds 0$/m);
     expect(text).toMatch(/^taskinbox_relay_lag_events 0$/m);
@@ -105,7 +150,9 @@ describe('/metrics of the one-process app', () => {
   it('labels a request that matched no route as unmatched, not by its URL', async () => {
     expect((await fetch(`${t.url}/no/such/path-4411`)).status).toBe(404);
     const { text } = await scrape(t);
-    expect(sample(text, 'http_requests_total', { method: 'GET', route: '(unmatched)', status: '404' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'http_requests_total', { method: 'GET', route: '(unmatched)', status: '404' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(text).not.toContain('path-4411');
   });
 

@@ -11,7 +11,13 @@ export const lagMetricCap = 10_000;
  * projector, the relay), read on scrape and kept 5 s. Seconds behind is the age of the oldest
  * event not yet covered: it grows while the follower is stuck even when nothing new arrives.
  */
-export function registerLagMetrics(metrics: MetricsRegistry, what: 'projection' | 'relay', pool: Pool, store: EventStore, checkpoint: string): void {
+export function registerLagMetrics(
+  metrics: MetricsRegistry,
+  what: 'projection' | 'relay',
+  pool: Pool,
+  store: EventStore,
+  checkpoint: string,
+): void {
   const lag = cachedFor<CheckpointLag>(5_000, () => checkpointLag(pool, store, checkpoint, lagMetricCap));
   const label = what === 'projection' ? 'the read-model projector' : 'the relay (event store → NATS)';
   metrics.computed({

@@ -35,7 +35,8 @@ export class MetricsController {
 
   private assertScraper(authorization: string | undefined): void {
     const token = this.config.metricsToken;
-    if (token === undefined) throw new NotFoundException('Metrics are not served: set METRICS_TOKEN to serve them to a scraper holding it.');
+    if (token === undefined)
+      throw new NotFoundException('Metrics are not served: set METRICS_TOKEN to serve them to a scraper holding it.');
     const given = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
     // Compared as digests: equal lengths for timingSafeEqual, and no early exit on the first wrong byte.
     if (!timingSafeEqual(digest(given), digest(token))) {

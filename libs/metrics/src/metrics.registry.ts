@@ -41,7 +41,13 @@ export class MetricsRegistry {
       type: family.type,
       aggregator: 'sum',
       reset: () => undefined,
-      get: async () => ({ name: family.name, help: family.help, type: family.type, aggregator: 'sum', values: await family.values().catch(() => []) }),
+      get: async () => ({
+        name: family.name,
+        help: family.help,
+        type: family.type,
+        aggregator: 'sum',
+        values: await family.values().catch(() => []),
+      }),
     };
     this.registry.registerMetric(metric as unknown as Metric);
   }

@@ -4,13 +4,19 @@ import { cachedFor, type ComputedValue, type MetricsRegistry } from '@taskinbox/
 /** Upper bounds of the resolution-time buckets, in seconds: 1 min … 1 week. */
 export const resolutionBuckets = [60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800, 604800] as const;
 
+/**
+ * width_bucket counts the bounds at or below a value; Prometheus's `le` wants those strictly
+ * below it. Negated and reversed bounds count the bounds at or above it, and the rest are below.
+ */
+const bucketParameters = [[...resolutionBuckets].reverse().map((bound) => -bound), resolutionBuckets.length];
+
 interface Row {
   org: string;
   org_id: string;
   type: string;
   /** 'completed' | 'cancelled' for resolved tasks; 'pending' | 'processing' | 'waiting' for open ones. */
   kind: string;
-  /** width_bucket over resolutionBuckets (resolved, completed only); null for open tasks. */
+  /** How many bounds lie below the duration (the first bucket whose `le` holds it); null unless completed. */
   bucket: number | null;
   n: number;
   seconds: number;
@@ -20,7 +26,7 @@ interface Row {
 // open tasks by status. Only counts and durations leave the database: no titles, no payloads.
 const statsSql = `
   SELECT o.slug AS org, f.org_id::text AS org_id, f.task_type AS type, f.outcome AS kind,
-         CASE WHEN f.outcome = 'completed' THEN width_bucket(f.resolution_seconds, $1::float8[]) END AS bucket,
+         CASE WHEN f.outcome = 'completed' THEN $2::int - width_bucket(-f.resolution_seconds, $1::float8[]) END AS bucket,
          count(*)::int AS n, coalesce(sum(f.resolution_seconds), 0)::float8 AS seconds
     FROM task_facts f JOIN organisations o ON o.id = f.org_id
    WHERE f.resolved_at IS NOT NULL AND f.outcome IS NOT NULL
@@ -41,7 +47,10 @@ export interface ResolutionFigures {
 export function resolutionFigures(rows: Row[]): ResolutionFigures {
   const resolved = new Map<string, ComputedValue>();
   const open: ComputedValue[] = [];
-  const histograms = new Map<string, { labels: Record<string, string>; buckets: number[]; count: number; sum: number }>();
+  const histograms = new Map<
+    string,
+    { labels: Record<string, string>; buckets: number[]; count: number; sum: number }
+  >();
   for (const row of rows) {
     const labels = { org: row.org, org_id: row.org_id, type: row.type };
     if (row.kind === 'completed' || row.kind === 'cancelled') {
@@ -59,7 +68,6 @@ export function resolutionFigures(rows: Row[]): ResolutionFigures {
       }
       histogram.count += row.n;
       histogram.sum += row.seconds;
-      // width_bucket: 0 below the first bound, i when bounds[i-1] <= x < bounds[i], length past the last.
       const index = row.bucket ?? resolutionBuckets.length;
       for (let le = Math.max(index, 0); le < resolutionBuckets.length; le++) histogram.buckets[le] += row.n;
     } else {
@@ -68,8 +76,18 @@ export function resolutionFigures(rows: Row[]): ResolutionFigures {
   }
   const resolution: ComputedValue[] = [];
   for (const { labels, buckets, count, sum } of histograms.values()) {
-    resolutionBuckets.forEach((bound, i) => resolution.push({ metricName: 'taskinbox_task_resolution_seconds_bucket', labels: { ...labels, le: bound }, value: buckets[i] }));
-    resolution.push({ metricName: 'taskinbox_task_resolution_seconds_bucket', labels: { ...labels, le: '+Inf' }, value: count });
+    resolutionBuckets.forEach((bound, i) =>
+      resolution.push({
+        metricName: 'taskinbox_task_resolution_seconds_bucket',
+        labels: { ...labels, le: bound },
+        value: buckets[i],
+      }),
+    );
+    resolution.push({
+      metricName: 'taskinbox_task_resolution_seconds_bucket',
+      labels: { ...labels, le: '+Inf' },
+      value: count,
+    });
     resolution.push({ metricName: 'taskinbox_task_resolution_seconds_sum', labels, value: sum });
     resolution.push({ metricName: 'taskinbox_task_resolution_seconds_count', labels, value: count });
   }
@@ -82,7 +100,9 @@ export function resolutionFigures(rows: Row[]): ResolutionFigures {
  * statuses + 14 histogram series); 50 orgs with 10 types each make under 10 000.
  */
 export function registerResolutionMetrics(metrics: MetricsRegistry, pool: Pool): void {
-  const figures = cachedFor(10_000, async () => resolutionFigures((await pool.query<Row>(statsSql, [resolutionBuckets])).rows));
+  const figures = cachedFor(10_000, async () =>
+    resolutionFigures((await pool.query<Row>(statsSql, bucketParameters)).rows),
+  );
   metrics.computed({
     name: 'taskinbox_tasks_resolved_total',
     help: 'Tasks resolved, by organisation, task type and outcome (completed, cancelled), from the read model.',
