@@ -131,6 +131,8 @@ describe('/metrics of the one-process app', () => {
     // Delivery outcomes and the delivery queue's depth are still there.
     expect(text).toContain('# TYPE webhook_deliveries_total counter');
     expect(text).toMatch(/^webhook_queue_jobs\{state="waiting"\} \d+$/m);
+    for (const queue of ['webhooks', 'notifications', 'attachments'])
+      expect(sample(text, 'taskinbox_queue_jobs', { queue, state: 'waiting' })).toBeGreaterThanOrEqual(0);
 
     // The operator sees organisations and types; never a task's title, payload or id.
     for (const hidden of ['Title-of-a-private-matter-7731', 'payload-value-5513', refund, approval, secret.body.id])

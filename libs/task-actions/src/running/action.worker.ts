@@ -1,6 +1,7 @@
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Pool } from 'pg';
+import { queueStates } from '@taskinbox/metrics';
 import type { Logger } from 'pino';
 import type { Actor, TaskActionRequest } from '@taskinbox/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@taskinbox/event-store';
@@ -52,6 +53,11 @@ export class ActionWorker {
     this.worker.on('failed', (job, error) => this.logger.warn({ err: error, jobId: job?.id }, 'task action attempt failed'));
     const { rows } = await this.pool.query<{ position: string }>('SELECT position FROM task_action_checkpoints WHERE name = $1', [checkpointName]);
     this.subscription = this.store.subscribeToAll((events) => this.handOver(events), { after: rows[0]?.position, batchSize: 500 });
+  }
+
+  /** Jobs by state, for the queue-depth metric; none before the worker starts. */
+  async counts(): Promise<Record<string, number>> {
+    return this.queue ? this.queue.getJobCounts(...queueStates) : {};
   }
 
   async stop(): Promise<void> {

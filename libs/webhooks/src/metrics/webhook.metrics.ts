@@ -1,5 +1,5 @@
 import { Counter, Histogram } from 'prom-client';
-import type { MetricsRegistry } from '@taskinbox/metrics';
+import { type MetricsRegistry, registerQueueDepth } from '@taskinbox/metrics';
 
 /**
  * Prometheus metrics of this process's webhook deliveries, in the process registry (served at
@@ -45,6 +45,7 @@ export class WebhookMetrics {
       registers,
     });
     if (queueCounts) {
+      registerQueueDepth(metrics, 'webhooks', queueCounts);
       // Read from Redis on scrape; Redis away leaves the family out of that scrape.
       metrics.computed({
         name: 'webhook_queue_jobs',
