@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { MetricsRegistry } from '@taskinbox/metrics';
 import { call, startTestApp, type TestApp } from '@taskinbox/testing';
+import { dashboardQueries } from '../../../tools/observability/dashboard.queries';
 import { projected, startOneProcessApp } from './one-process.fixture';
 
 jest.setTimeout(90_000);
@@ -147,6 +149,45 @@ describe('/metrics of the one-process app', () => {
     expect(text).toMatch(/^taskinbox_projection_lag_events 0$/m);
     expect(text).toMatch(/^taskinbox_projection_lag_seconds 0$/m);
     expect(text).toMatch(/^taskinbox_relay_lag_events 0$/m);
+  });
+
+  it('exports every metric the Grafana dashboard queries, with the labels it matches on', async () => {
+    const { text } = await scrape(t);
+    // Series names and their labels as the scrape shows them; a histogram's name stands for its _bucket, _sum and _count.
+    const labels = new Map<string, Set<string>>();
+    for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+      for (const series of type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name])
+        labels.set(series, new Set());
+    }
+    for (const [, name, set] of text.matchAll(/^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\} \S+$/gm)) {
+      for (const [, label] of set.matchAll(/([a-zA-Z_]+)="/g)) labels.get(name)?.add(label);
+    }
+    // A labelled metric nothing has counted yet shows no series: its declared label names stand in.
+    for (const metric of t.app.get(MetricsRegistry).registry.getMetricsAsArray() as unknown as {
+      name: string;
+      type: string;
+      labelNames?: string[];
+    }[]) {
+      const names =
+        metric.type === 'histogram'
+          ? [`${metric.name}_bucket`, `${metric.name}_sum`, `${metric.name}_count`]
+          : [metric.name];
+      for (const name of names) for (const label of metric.labelNames ?? []) labels.get(name)?.add(label);
+    }
+    // Prometheus adds these to every series it scrapes.
+    const targetLabels = ['job', 'instance'];
+    const missing: string[] = [];
+    for (const query of dashboardQueries()) {
+      for (const selector of query.selectors) {
+        const exported = labels.get(selector.metric);
+        if (!exported) missing.push(`${query.where}: ${selector.metric} is not exported`);
+        for (const label of selector.labels.filter((name) => !targetLabels.includes(name))) {
+          if (exported && !exported.has(label))
+            missing.push(`${query.where}: ${selector.metric} has no label '${label}' in this scrape`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it('labels a request that matched no route as unmatched, not by its URL', async () => {
