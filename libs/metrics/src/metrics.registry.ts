@@ -16,18 +16,32 @@ export interface ComputedFamily {
   values(): Promise<ComputedValue[]>;
 }
 
+let processRegistry: Registry | undefined;
+
 /**
- * The process's Prometheus registry, one per application (so several apps in one test process
+ * Memory, CPU, event-loop delay, GC: what an operator looks at first. Made once per process:
+ * each collection starts observers that are never stopped, so apps (tests start many) share it.
+ */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry, prefix: 'taskinbox_' });
+  }
+  return processRegistry;
+}
+
+/**
+ * The app's Prometheus registry, one per application (so several apps in one test process
  * never clash over a metric name). Libraries register their metrics here; /metrics serves it
- * together with prom-client's default registry (metrics made at module load, like
- * taskinbox_task_events_dropped_total).
+ * with the process's Node metrics and prom-client's default registry (metrics made at module
+ * load, like taskinbox_task_events_dropped_total).
  */
 export class MetricsRegistry {
   readonly registry = new Registry();
+  private readonly shared: Registry[];
 
   constructor(options: { processMetrics?: boolean } = {}) {
-    // Memory, CPU, event-loop delay, GC: what an operator looks at first.
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'taskinbox_' });
+    this.shared = (options.processMetrics ?? true) ? [processMetrics(), register] : [register];
   }
 
   /**
@@ -54,7 +68,7 @@ export class MetricsRegistry {
 
   /** The exposition text of this app's metrics and the default registry's. */
   scrape(): Promise<string> {
-    return Registry.merge([this.registry, register]).metrics();
+    return Registry.merge([this.registry, ...this.shared]).metrics();
   }
 
   get contentType(): string {

@@ -32,7 +32,7 @@ describe('a family computed on scrape', () => {
     expect(text).not.toMatch(/^broken /m);
   });
 
-  it('serves the process metrics of Node with the taskinbox_ prefix, in each app’s own registry', async () => {
+  it('serves the process metrics of Node with the taskinbox_ prefix to every app of the process', async () => {
     const [one, two] = [new MetricsRegistry(), new MetricsRegistry()];
     expect(await one.scrape()).toContain('# TYPE taskinbox_process_resident_memory_bytes gauge');
     expect(await two.scrape()).toContain('# TYPE taskinbox_nodejs_eventloop_lag_seconds gauge');
