@@ -23,19 +23,41 @@ interface Row {
 }
 
 // One pass over each read model: resolved tasks by outcome (and completed ones by time bucket),
-// open tasks by status. Only counts and durations leave the database: no titles, no payloads.
+// open tasks by status. Grouped on ids first and joined to the slugs after (about four times quicker
+// than grouping joined rows, bench:metrics). Only counts and durations leave the database.
 const statsSql = `
-  SELECT o.slug AS org, f.org_id::text AS org_id, f.task_type AS type, f.outcome AS kind,
-         CASE WHEN f.outcome = 'completed' THEN $2::int - width_bucket(-f.resolution_seconds, $1::float8[]) END AS bucket,
-         count(*)::int AS n, coalesce(sum(f.resolution_seconds), 0)::float8 AS seconds
-    FROM task_facts f JOIN organisations o ON o.id = f.org_id
-   WHERE f.resolved_at IS NOT NULL AND f.outcome IS NOT NULL
-   GROUP BY 1, 2, 3, 4, 5
+  SELECT o.slug AS org, f.org_id::text AS org_id, f.task_type AS type, f.kind, f.bucket, f.n, f.seconds
+    FROM (SELECT org_id, task_type, outcome AS kind,
+                 CASE WHEN outcome = 'completed' THEN $2::int - width_bucket(-resolution_seconds, $1::float8[]) END AS bucket,
+                 count(*)::int AS n, coalesce(sum(resolution_seconds), 0)::float8 AS seconds
+            FROM task_facts
+           WHERE resolved_at IS NOT NULL AND outcome IS NOT NULL
+           GROUP BY 1, 2, 3, 4) f
+    JOIN organisations o ON o.id = f.org_id
   UNION ALL
-  SELECT o.slug, t.org_id::text, t.task_type, t.status, NULL, count(*)::int, 0
-    FROM inbox_tasks t JOIN organisations o ON o.id = t.org_id
-   WHERE t.status IN ('pending', 'processing', 'waiting')
-   GROUP BY 1, 2, 3, 4`;
+  SELECT o.slug, t.org_id::text, t.task_type, t.status, NULL, t.n, 0
+    FROM (SELECT org_id, task_type, status, count(*)::int AS n
+            FROM inbox_tasks
+           WHERE status IN ('pending', 'processing', 'waiting')
+           GROUP BY 1, 2, 3) t
+    JOIN organisations o ON o.id = t.org_id`;
+
+/** The query in a transaction of its own, without JIT (compiling it costs more than it saves here). */
+async function readStats(pool: Pool): Promise<Row[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN READ ONLY');
+    await client.query(`SELECT set_config('jit', 'off', true)`);
+    const { rows } = await client.query<Row>(statsSql, bucketParameters);
+    await client.query('COMMIT');
+    return rows;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
 
 export interface ResolutionFigures {
   resolved: ComputedValue[];
@@ -100,9 +122,7 @@ export function resolutionFigures(rows: Row[]): ResolutionFigures {
  * statuses + 14 histogram series); 50 orgs with 10 types each make under 10 000.
  */
 export function registerResolutionMetrics(metrics: MetricsRegistry, pool: Pool): void {
-  const figures = cachedFor(10_000, async () =>
-    resolutionFigures((await pool.query<Row>(statsSql, bucketParameters)).rows),
-  );
+  const figures = cachedFor(10_000, async () => resolutionFigures(await readStats(pool)));
   metrics.computed({
     name: 'taskinbox_tasks_resolved_total',
     help: 'Tasks resolved, by organisation, task type and outcome (completed, cancelled), from the read model.',
