@@ -162,7 +162,7 @@ describe('/metrics of the one-process app', () => {
     for (const [, name, set] of text.matchAll(/^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\} \S+$/gm)) {
       for (const [, label] of set.matchAll(/([a-zA-Z_]+)="/g)) labels.get(name)?.add(label);
     }
-    // A labelled metric nothing has counted yet shows no series: its declared label names stand in.
+    // Declared label names: a labelled metric with nothing counted yet (or no organisation yet) shows no series.
     for (const metric of t.app.get(MetricsRegistry).registry.getMetricsAsArray() as unknown as {
       name: string;
       type: string;

@@ -12,6 +12,8 @@ export interface ComputedFamily {
   name: string;
   help: string;
   type: 'counter' | 'gauge' | 'histogram';
+  /** The labels its series carry (besides a histogram's `le`): declared, so tools can check queries against them. */
+  labelNames?: readonly string[];
   /** Called on each scrape; failures leave the family out of that scrape rather than failing it. */
   values(): Promise<ComputedValue[]>;
 }
@@ -54,6 +56,7 @@ export class MetricsRegistry {
       help: family.help,
       type: family.type,
       aggregator: 'sum',
+      labelNames: family.labelNames ?? [],
       reset: () => undefined,
       get: async () => ({
         name: family.name,

@@ -4,7 +4,12 @@ describe('a family computed on scrape', () => {
   it('is read on each scrape, with its labels and histogram series', async () => {
     const metrics = new MetricsRegistry({ processMetrics: false });
     let open = 2;
-    metrics.computed({ name: 'open_things', help: 'Things open.', type: 'gauge', values: async () => [{ labels: { kind: 'a' }, value: open }] });
+    metrics.computed({
+      name: 'open_things',
+      help: 'Things open.',
+      type: 'gauge',
+      values: async () => [{ labels: { kind: 'a' }, value: open }],
+    });
     metrics.computed({
       name: 'wait_seconds',
       help: 'Waits.',
@@ -20,12 +25,19 @@ describe('a family computed on scrape', () => {
     open = 5;
     const text = await metrics.scrape();
     expect(text).toContain('open_things{kind="a"} 5');
-    expect(text).toContain('# TYPE wait_seconds histogram\nwait_seconds_bucket{le="1"} 1\nwait_seconds_bucket{le="+Inf"} 2\nwait_seconds_sum 3.5\nwait_seconds_count 2');
+    expect(text).toContain(
+      '# TYPE wait_seconds histogram\nwait_seconds_bucket{le="1"} 1\nwait_seconds_bucket{le="+Inf"} 2\nwait_seconds_sum 3.5\nwait_seconds_count 2',
+    );
   });
 
   it('is left out of a scrape when it cannot be read, and the rest is served', async () => {
     const metrics = new MetricsRegistry({ processMetrics: false });
-    metrics.computed({ name: 'broken', help: 'Fails.', type: 'gauge', values: () => Promise.reject(new Error('database away')) });
+    metrics.computed({
+      name: 'broken',
+      help: 'Fails.',
+      type: 'gauge',
+      values: () => Promise.reject(new Error('database away')),
+    });
     metrics.computed({ name: 'fine', help: 'Works.', type: 'gauge', values: async () => [{ value: 1 }] });
     const text = await metrics.scrape();
     expect(text).toContain('fine 1');

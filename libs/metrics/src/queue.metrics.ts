@@ -23,6 +23,7 @@ export function registerQueueDepth(metrics: MetricsRegistry, queue: string, coun
       name: 'taskinbox_queue_jobs',
       help: 'Jobs in each BullMQ queue of this process by state (waiting, delayed, prioritized, active, failed).',
       type: 'gauge',
+      labelNames: ['queue', 'state'],
       values: async () => {
         const read = await Promise.all(
           [...registered].map(async ([name, count]) =>

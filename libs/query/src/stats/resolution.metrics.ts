@@ -125,18 +125,21 @@ export function registerResolutionMetrics(metrics: MetricsRegistry, pool: Pool):
   const figures = cachedFor(10_000, async () => resolutionFigures(await readStats(pool)));
   metrics.computed({
     name: 'taskinbox_tasks_resolved_total',
+    labelNames: ['org', 'org_id', 'type', 'outcome'],
     help: 'Tasks resolved, by organisation, task type and outcome (completed, cancelled), from the read model.',
     type: 'counter',
     values: async () => (await figures()).resolved,
   });
   metrics.computed({
     name: 'taskinbox_task_resolution_seconds',
+    labelNames: ['org', 'org_id', 'type'],
     help: 'Time from creation to completion of completed tasks, by organisation and task type, from the read model.',
     type: 'histogram',
     values: async () => (await figures()).resolution,
   });
   metrics.computed({
     name: 'taskinbox_tasks_open',
+    labelNames: ['org', 'org_id', 'type', 'status'],
     help: 'Open tasks (the backlog) by organisation, task type and status (pending, processing, waiting).',
     type: 'gauge',
     values: async () => (await figures()).open,

@@ -3,6 +3,8 @@ import { cachedFor, type ComputedValue, type MetricsRegistry } from '@taskinbox/
 import type { SloStatusService } from './slo-status.service';
 import type { SloService } from './slo.service';
 
+const sloLabels = ['org', 'org_id', 'type', 'slo', 'slo_id'];
+
 interface SloFigures {
   attainment: ComputedValue[];
   target: ComputedValue[];
@@ -51,7 +53,13 @@ export function registerSloMetrics(
     return result;
   });
   const family = (name: string, help: string, pick: (figures: SloFigures) => ComputedValue[]) =>
-    metrics.computed({ name, help, type: 'gauge', values: async () => pick(await figures()) });
+    metrics.computed({
+      name,
+      help,
+      type: 'gauge',
+      labelNames: name === 'taskinbox_slo_tasks' ? [...sloLabels, 'sli'] : sloLabels,
+      values: async () => pick(await figures()),
+    });
   family(
     'taskinbox_slo_attainment_ratio',
     "Share of the SLO's tasks in its window resolved within its business hours (late open tasks count as bad); absent without tasks.",

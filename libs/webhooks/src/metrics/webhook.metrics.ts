@@ -51,6 +51,7 @@ export class WebhookMetrics {
         name: 'webhook_queue_jobs',
         help: 'Jobs in the delivery queue by state.',
         type: 'gauge',
+        labelNames: ['state'],
         values: async () => Object.entries(await queueCounts()).map(([state, value]) => ({ labels: { state }, value })),
       });
     }
