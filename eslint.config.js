@@ -1,6 +1,81 @@
 // Flat config. The domain lib must stay pure: only its own files may be imported there.
+const fs = require('node:fs');
+const path = require('node:path');
 const tseslint = require('typescript-eslint');
 const reactHooks = require('eslint-plugin-react-hooks');
+
+/**
+ * Which libs each lib's own code may import: dependencies point one way. A new lib, or a new
+ * edge, is a decision made here; the config refuses to load with a lib missing or a cycle.
+ * Tests compose freely (they may start whatever they need).
+ */
+const libDependencies = {
+  config: [],
+  domain: [],
+  'device-protocol': [],
+  client: [],
+  database: ['config'],
+  telemetry: ['config'],
+  http: ['config', 'domain', 'telemetry'],
+  'event-store': ['config', 'database', 'metrics', 'telemetry'],
+  auth: ['config', 'database', 'domain', 'http'],
+  // The process registry and /metrics: libraries register their figures in it.
+  metrics: ['auth', 'config'],
+  'read-models': ['config', 'database', 'device-protocol', 'domain'],
+  'task-types': ['auth', 'database', 'domain', 'http'],
+  messaging: ['auth', 'config', 'database', 'device-protocol', 'domain', 'event-store', 'http', 'telemetry'],
+  'nats-accounts': ['auth', 'config', 'database', 'device-protocol', 'http', 'messaging'],
+  testing: ['auth', 'config', 'database', 'domain', 'event-store', 'http', 'messaging', 'metrics', 'nats-accounts'],
+  projector: ['database', 'domain', 'event-store', 'http', 'read-models', 'telemetry'],
+  query: ['auth', 'config', 'database', 'domain', 'http', 'messaging', 'metrics', 'read-models'],
+  ingest: ['auth', 'database', 'domain', 'event-store', 'http', 'messaging', 'task-types'],
+  webhooks: ['auth', 'config', 'database', 'http', 'messaging', 'metrics', 'telemetry'],
+  health: ['auth', 'config', 'database', 'event-store', 'messaging', 'metrics', 'projector'],
+  slo: ['auth', 'database', 'event-store', 'http', 'metrics', 'read-models'],
+  attachments: ['auth', 'config', 'database', 'http', 'ingest', 'metrics', 'webhooks'],
+  inbound: ['auth', 'config', 'database', 'domain', 'http', 'ingest', 'webhooks'],
+  devices: ['auth', 'config', 'database', 'device-protocol', 'event-store', 'http', 'ingest', 'messaging', 'nats-accounts'],
+  oncall: ['auth', 'config', 'database', 'domain', 'event-store', 'http', 'ingest'],
+  notifications: ['auth', 'config', 'database', 'domain', 'event-store', 'http', 'ingest', 'metrics', 'oncall', 'webhooks'],
+  'task-actions': ['auth', 'config', 'database', 'domain', 'event-store', 'http', 'ingest', 'metrics', 'task-types', 'webhooks'],
+  transparency: ['auth', 'config', 'database', 'domain', 'event-store', 'http', 'ingest', 'oncall', 'query', 'read-models', 'task-types'],
+  urgency: ['auth', 'config', 'database', 'http', 'read-models', 'slo', 'transparency'],
+};
+
+function layeringRules() {
+  const libs = fs.readdirSync(path.join(__dirname, 'libs'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  const missing = libs.filter((lib) => !libDependencies[lib]);
+  if (missing.length > 0) throw new Error(`eslint.config.js: add libs/${missing.join(', libs/')} to libDependencies`);
+  const state = {};
+  const visit = (lib, trail) => {
+    if (state[lib] === 'open') throw new Error(`eslint.config.js: libDependencies has a cycle: ${[...trail, lib].join(' → ')}`);
+    if (state[lib] === 'done') return;
+    state[lib] = 'open';
+    for (const dependency of libDependencies[lib] ?? []) visit(dependency, [...trail, lib]);
+    state[lib] = 'done';
+  };
+  for (const lib of libs) visit(lib, []);
+  return libs.map((lib) => {
+    const allowed = libDependencies[lib];
+    return {
+      files: [`libs/${lib}/**/*.{ts,tsx}`],
+      ignores: ['**/*.spec.ts', '**/*.fixture.ts', '**/*.specification.ts'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                regex: allowed.length === 0 ? '^@taskinbox/' : `^@taskinbox/(?!(${allowed.join('|')})$)`,
+                message: `libs/${lib} may import only ${allowed.length === 0 ? 'no other lib' : allowed.map((name) => `@taskinbox/${name}`).join(', ')} (eslint.config.js, libDependencies).`,
+              },
+            ],
+          },
+        ],
+      },
+    };
+  });
+}
 
 module.exports = tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'apps/web/dist/**', '.nx/**'] },
@@ -11,6 +86,7 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-unsafe-function-type': 'off',
     },
   },
+  ...layeringRules(),
   {
     // The SPA: hooks rules catch stale closures and conditional hooks.
     files: ['apps/web/src/**/*.{ts,tsx}'],
@@ -70,13 +146,6 @@ module.exports = tseslint.config(
     },
   },
   {
-    // Urgency reads ETAs from transparency; the other way round would be a cycle.
-    files: ['libs/transparency/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: '@taskinbox/urgency', message: 'libs/urgency depends on libs/transparency, not the reverse.' }] }],
-    },
-  },
-  {
     // The ETA and the status words are pure: sibling files only (the clock comes in as input).
     files: ['libs/transparency/src/pure/**/*.ts'],
     ignores: ['libs/transparency/src/pure/**/*.spec.ts'],
@@ -111,30 +180,6 @@ module.exports = tseslint.config(
             {
               regex: '^(?!\\./|croner$|uuid$|@nats-io/nkeys$)',
               message: 'The device protocol is pure: no framework, database, network or Node imports.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // Readers and the writer of the read models meet only in libs/read-models.
-    files: ['libs/query/**/*.ts', 'libs/read-models/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: '@taskinbox/projector', message: 'Read models live in @taskinbox/read-models.' }] }],
-    },
-  },
-  {
-    // Auth sits under everything that serves people: it may not lean on what it protects.
-    files: ['libs/auth/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '^@taskinbox/(query|ingest|projector|read-models|messaging|webhooks)$',
-              message: 'libs/auth depends only on config, database, domain and http.',
             },
           ],
         },

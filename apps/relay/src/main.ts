@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '@taskinbox/config';
 import { createLogger, startService } from '@taskinbox/http';
+import { startTracing, tracingConfig } from '@taskinbox/telemetry';
 import { RelayAppModule } from './relay-app.module';
 
 // HTTP only for /health/live and /health/ready (HTTP_PORT): the relay reads the event store and
@@ -8,9 +9,11 @@ import { RelayAppModule } from './relay-app.module';
 async function main(): Promise<void> {
   // It signs no tokens: no JWT_SECRET needed.
   const config = loadConfig(process.env, { jwtSecret: false });
+  // Before Nest boots; flushed when the app closes (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
+  const tracing = startTracing(tracingConfig(process.env, 'taskinbox-relay'));
   const logger = createLogger(config.logLevel);
   // SIGTERM/SIGINT close the app: the batch in flight is published and checkpointed first.
-  await startService(RelayAppModule.forRoot(config), config, logger);
+  await startService(RelayAppModule.forRoot(config), config, logger, { tracing });
   logger.info({ port: config.http.port }, 'relay started');
 }
 

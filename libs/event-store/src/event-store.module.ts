@@ -3,12 +3,14 @@ import { Pool } from 'pg';
 import { CONFIG, type Config } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
 import { MetricsModule, MetricsRegistry } from '@taskinbox/metrics';
+import { tracingEnabled } from '@taskinbox/telemetry';
 import { Counter } from 'prom-client';
 import { observingAppends } from './appended.counter';
 import type { EventStore } from './event-store';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
 import { PostgresEventStore } from './postgres-event-store';
 import { SnapshotStore } from './snapshot.store';
+import { TracedEventStore } from './traced.event-store';
 
 export const EVENT_STORE = Symbol('taskinbox.event-store');
 export const InjectEventStore = (): ParameterDecorator => Inject(EVENT_STORE);
@@ -31,9 +33,10 @@ export const InjectEventStore = (): ParameterDecorator => Inject(EVENT_STORE);
           labelNames: ['type'] as const,
           registers: [metrics.registry],
         });
-        return observingAppends(store, (_stream, events) => {
+        const counted = observingAppends(store, (_stream, events) => {
           for (const event of events) appended.inc({ type: event.type });
         });
+        return tracingEnabled() ? new TracedEventStore(counted) : counted;
       },
     },
     { provide: SnapshotStore, inject: [PG_POOL], useFactory: (pool: Pool) => new SnapshotStore(pool) },

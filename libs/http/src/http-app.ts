@@ -6,6 +6,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { type FastifyError, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '@taskinbox/config';
+import { type Tracing, TracingModule, tracingEnabled } from '@taskinbox/telemetry';
 import { PlainJsonRequestDeserializer } from './nats-request.deserializer';
 import { NatsRequestServer } from './nats-request.server';
 import { natsAuthOptions } from './nats-auth.options';
@@ -17,6 +18,7 @@ import { checkRequestInput } from './input/request-input.hook';
 import { NestPinoLogger } from './logger';
 import { ProcessLoggerModule } from './logger.module';
 import { buildApiDocument } from './openapi-document';
+import { traceRequests } from './request.tracing';
 import { validationPipe } from './validation.pipe';
 import { serveWebApp } from './web-app';
 
@@ -28,6 +30,7 @@ export async function createHttpApp(
   module: Type<unknown> | DynamicModule,
   config: Pick<Config, 'bodyLimitBytes' | 'input' | 'auth'>,
   logger: Logger,
+  options: { tracing?: Tracing } = {},
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
@@ -54,7 +57,10 @@ export async function createHttpApp(
   // The app's modules inject this same logger (PROCESS_LOGGER) instead of making their own.
   @Module({})
   class ProcessRootModule {}
-  const root: DynamicModule = { module: ProcessRootModule, imports: [ProcessLoggerModule.forRoot(logger), module] };
+  const root: DynamicModule = {
+    module: ProcessRootModule,
+    imports: [ProcessLoggerModule.forRoot(logger), ...(options.tracing ? [TracingModule.forRoot(options.tracing)] : []), module],
+  };
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     logger: new NestPinoLogger(logger),
     bufferLogs: false,
@@ -62,6 +68,7 @@ export async function createHttpApp(
   });
   checkRequestInput(app, { ...config.input, bodyLimitBytes: config.bodyLimitBytes });
   const fastify = app.getHttpAdapter().getInstance();
+  if (tracingEnabled()) traceRequests(fastify);
 
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     void reply.header('x-correlation-id', request.id);
@@ -86,14 +93,15 @@ function documentApi(app: INestApplication): void {
 /**
  * Starts a service: HTTP on config.http and, when asked, the NATS request/reply listener on
  * `<NATS_SUBJECT_PREFIX>.<pattern>` (queue group `natsQueue`, so several replicas share the work) and the admin SPA. Pipes, guards and filters apply to both.
+ * `tracing` (startTracing in main) is flushed when the application closes.
  */
 export async function startService(
   module: Type<unknown> | DynamicModule,
   config: Config,
   logger: Logger,
-  options: { natsQueue?: string; webAppDir?: string } = {},
+  options: { natsQueue?: string; webAppDir?: string; tracing?: Tracing } = {},
 ): Promise<NestFastifyApplication> {
-  const app = await createHttpApp(module, config, logger);
+  const app = await createHttpApp(module, config, logger, { tracing: options.tracing });
   if (options.webAppDir) await serveWebApp(app, options.webAppDir, logger);
   if (options.natsQueue) {
     const server = new NatsRequestServer(config.nats.prefix, options.natsQueue, {

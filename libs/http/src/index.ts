@@ -7,6 +7,7 @@ export * from './validation.pipe';
 export * from './nats-request.deserializer';
 export * from './web-app';
 export * from './input/input.check';
+export * from './input/nested.decorator';
 export * from './nats-request.server';
 export * from './nats-auth.options';
 export * from './logger.module';

@@ -1,5 +1,7 @@
 import { NatsContext, ServerNats } from '@nestjs/microservices';
 import type { Msg, NatsConnection } from '@nats-io/transport-node';
+import { SpanKind } from '@opentelemetry/api';
+import { contextOfNatsHeaders, correlationIdAttribute, inSpan, messagingAttributes, tracingEnabled } from '@taskinbox/telemetry';
 import { correlationIdOf } from './correlation';
 import { toErrorResponse } from './error-response';
 import { InvalidInput, UnreadableBody } from './input/input.check';
@@ -39,7 +41,27 @@ export class NatsRequestServer extends ServerNats {
     }
   }
 
-  override async handleMessage(channel: string, message: Msg): Promise<unknown> {
+  override handleMessage(channel: string, message: Msg): Promise<unknown> {
+    if (!tracingEnabled()) return this.answer(channel, message);
+    // A command over NATS is traced like one over HTTP: a server span, continuing the caller's `traceparent` header.
+    const correlationId = message.headers?.get('x-correlation-id') || undefined;
+    return inSpan(
+      `process ${channel}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          [messagingAttributes.system]: 'nats',
+          [messagingAttributes.operationType]: 'process',
+          [messagingAttributes.destination]: message.subject,
+          ...(correlationId ? { [messagingAttributes.conversationId]: correlationId, [correlationIdAttribute]: correlationId } : {}),
+        },
+      },
+      () => this.answer(channel, message),
+      contextOfNatsHeaders(message.headers),
+    );
+  }
+
+  private async answer(channel: string, message: Msg): Promise<unknown> {
     try {
       return await super.handleMessage(channel, message);
     } catch (error) {

@@ -1,11 +1,9 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
   IsInt,
   IsISO8601,
-  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -16,13 +14,13 @@ import {
   MinLength,
   Validate,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import { missedReasons, type MissedReason, runStatuses, type RunStatus } from '@taskinbox/device-protocol';
 import { OneLine, Text } from '../dto.checks';
 import { LabelMap } from '../groups/device-group.dto';
 import { actionDtos } from '../jobs/job.dto';
 import { misfirePolicies, overlapPolicies } from '@taskinbox/device-protocol';
+import { Nested } from '@taskinbox/http';
 
 // What an agent sends and gets under /api/devices/agent. Every field a device sends is checked
 // here; a device is as untrusted as any caller.
@@ -67,9 +65,7 @@ export class EnrolDto {
   name?: string;
 
   @ApiProperty({ type: DeviceFactsDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => DeviceFactsDto)
+  @Nested(() => DeviceFactsDto)
   facts!: DeviceFactsDto;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { role: 'web' } })
@@ -123,9 +119,7 @@ export class EnrolmentView extends AgentSessionView {
 
 export class ReportFactsDto {
   @ApiProperty({ type: DeviceFactsDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => DeviceFactsDto)
+  @Nested(() => DeviceFactsDto)
   facts!: DeviceFactsDto;
 
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
@@ -182,8 +176,13 @@ export class AgentWorkView {
 }
 
 class ScheduledSlotDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID('all', { message: 'schedule.scheduleId must be a UUID' }) scheduleId!: string;
-  @ApiProperty({ format: 'date-time' }) @Iso('schedule.scheduledFor') @InCentury('schedule.scheduledFor') scheduledFor!: string;
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'schedule.scheduleId must be a UUID' })
+  scheduleId!: string;
+  @ApiProperty({ format: 'date-time' })
+  @Iso('schedule.scheduledFor')
+  @InCentury('schedule.scheduledFor')
+  scheduledFor!: string;
   @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) @Max(2 ** 31 - 1) jobVersion!: number;
 }
 
@@ -198,14 +197,16 @@ export class RunStartDto {
     description: 'A slot the agent fired from its cached schedule: the run id must be the slot’s (uuid v5).',
   })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ScheduledSlotDto)
+  @Nested(() => ScheduledSlotDto)
   schedule?: ScheduledSlotDto;
 }
 
 export class ActionReportDto {
-  @ApiProperty({ nullable: true, type: Number, description: 'Exit code (128 + signal when killed), HTTP status, or null.' })
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Exit code (128 + signal when killed), HTTP status, or null.',
+  })
   @ValidateIf((_, value) => value !== null)
   @IsInt()
   @Min(-1)

@@ -1,5 +1,4 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -7,7 +6,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -17,7 +15,6 @@ import {
   Min,
   MinLength,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import {
   actionTypes,
@@ -30,6 +27,7 @@ import {
 } from '@taskinbox/device-protocol';
 import { AbsolutePath, OneLine, Text } from '../dto.checks';
 import { ScheduleView } from './schedule.dto';
+import { Nested } from '@taskinbox/http';
 
 export class KeyValuePairDto {
   @ApiProperty({ example: 'region' })
@@ -101,9 +99,7 @@ export class HttpActionDto extends ActionDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(jobLimits.maxPairs)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => KeyValuePairDto)
+  @Nested(() => KeyValuePairDto, { each: true })
   form?: KeyValuePairDto[];
 
   @ApiPropertyOptional({ maxLength: jobLimits.maxBodyBytes })
@@ -155,9 +151,7 @@ export class CommandActionDto extends ActionDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(jobLimits.maxPairs)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => EnvironmentVariableDto)
+  @Nested(() => EnvironmentVariableDto, { each: true })
   environment?: EnvironmentVariableDto[];
 }
 
@@ -204,9 +198,8 @@ export class JobDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(jobLimits.maxActions)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => ActionDto, {
+  @Nested(() => ActionDto, {
+    each: true,
     keepDiscriminatorProperty: true,
     discriminator: {
       property: 'type',

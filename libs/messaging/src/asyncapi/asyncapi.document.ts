@@ -108,7 +108,15 @@ export function asyncApiDocument(prefix: string, commands: CommandChannel[], sch
       summary: 'One recorded task (or SLO) event.',
       headers: {
         type: 'object',
-        properties: { 'Nats-Msg-Id': { type: 'string', description: "The event's id (JetStream deduplication)." } },
+        properties: {
+          'Nats-Msg-Id': { type: 'string', description: "The event's id (JetStream deduplication)." },
+          'x-correlation-id': { type: 'string', description: 'The correlation id of the request that caused the event (also in the body).' },
+          traceparent: {
+            type: 'string',
+            description: "W3C trace context of the relay's publish span, when tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT).",
+          },
+          tracestate: { type: 'string', description: 'W3C trace state, when the trace has one.' },
+        },
       },
       payload: ref('#/components/schemas/TaskEventEnvelope'),
     },

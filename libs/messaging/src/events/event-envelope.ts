@@ -54,6 +54,12 @@ export function publicEventType(eventType: EnvelopeEventType): PublicEventType {
   return isTaskEventType(eventType) ? publicEventTypes[eventType] : sloEventTypes[eventType];
 }
 
+/**
+ * The message header that carries an event's correlation id on JetStream (as on the commands'
+ * requests), beside the W3C `traceparent` of the relay's publish span when tracing is on.
+ */
+export const correlationIdHeader = 'x-correlation-id';
+
 /** One task event as published on JetStream (message body) and sent over SSE (`data:`). */
 export interface TaskEventEnvelope {
   /** The event id; also the JetStream `Nats-Msg-Id`, so consumers deduplicate on it. */

@@ -1,9 +1,19 @@
 import { jetstream, type JetStreamClient, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import { type Context, type Span, SpanKind, trace } from '@opentelemetry/api';
+import {
+  contextOfCarrier,
+  correlationIdAttribute,
+  injectIntoNatsHeaders,
+  messagingAttributes,
+  recordFailure,
+  tracer,
+  tracingEnabled,
+} from '@taskinbox/telemetry';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { EventStore, RecordedEvent, Subscription } from '@taskinbox/event-store';
-import { isSloStream, isTaskStream, sloTaskType, type TaskEventEnvelope, toEnvelope } from '../events/event-envelope';
+import { correlationIdHeader, isSloStream, isTaskStream, sloTaskType, type TaskEventEnvelope, toEnvelope } from '../events/event-envelope';
 import { type NatsNames, natsNames, taskEventSubject } from '../events/event-subjects';
 import { RelayLease } from './relay.lease';
 import { defaultEventsMaxAgeMs, ensureTaskEventsStream } from './task-events.stream';
@@ -48,7 +58,7 @@ export type RelayRole = 'stopped' | 'starting' | 'standby' | 'active' | 'retryin
 /** Name of the relay's row in projection_checkpoints and of its advisory lock. */
 export const relayCheckpointName = 'relay';
 
-// Headers (Nats-Msg-Id) and protocol overhead count against the server's max_payload too.
+// Headers (Nats-Msg-Id, x-correlation-id, traceparent) and protocol overhead count against the server's max_payload too.
 const payloadHeadroomBytes = 4096;
 
 /**
@@ -179,12 +189,12 @@ export class RelayService {
 
   /** Publishes the batch's task (and SLO) events concurrently and resolves once JetStream has acknowledged all. */
   private async publish(js: JetStreamClient, events: RecordedEvent[], maxBytes: number): Promise<void> {
-    const messages: { subject: string; body: string; id: string }[] = [];
+    const messages: { subject: string; body: string; id: string; event: RecordedEvent }[] = [];
     // In order and one at a time: a TaskCreated teaches the cache the type of the events after it.
     for (const event of events) {
       if (isSloStream(event.streamId)) {
         const envelope = toEnvelope(event, sloTaskType(event));
-        messages.push({ subject: taskEventSubject(this.names.events, envelope), body: this.encode(envelope, maxBytes), id: envelope.id });
+        messages.push({ subject: taskEventSubject(this.names.events, envelope), body: this.encode(envelope, maxBytes), id: envelope.id, event });
         continue;
       }
       if (!isTaskStream(event.streamId)) continue;
@@ -201,16 +211,66 @@ export class RelayService {
         subject: taskEventSubject(this.names.events, envelope),
         body: this.encode(envelope, maxBytes),
         id: envelope.id,
+        event,
       });
     }
     // Every publish settles before this returns, so none of them outlives a failed round.
     const results = await Promise.allSettled(
-      messages.map((message) => js.publish(message.subject, message.body, { msgID: message.id })),
+      messages.map((message) => {
+        const headers = natsHeaders();
+        // Consumers see which request caused the event without parsing the body.
+        headers.set(correlationIdHeader, message.event.metadata.correlationId);
+        if (!tracingEnabled()) return js.publish(message.subject, message.body, { msgID: message.id, headers });
+        return this.publishTraced(js, message, headers);
+      }),
     );
     const failure = results.find((result) => result.status === 'rejected');
     if (failure) throw failure.reason;
     const duplicates = results.filter((result) => result.status === 'fulfilled' && result.value.duplicate).length;
     if (duplicates > 0) this.logger.info({ duplicates }, 'JetStream dropped events re-sent after an interruption');
+  }
+
+  /**
+   * One producer span per event, a child of the append that recorded it (its trace context is in
+   * the event's metadata): the relay publishes because of that append, only later and in another
+   * process, and the gap between the two spans is the relay's lag. A re-sent batch adds a second
+   * publish span to the same trace, as it happened. The span's context goes on in the message's
+   * headers (`traceparent`), for the consumers.
+   */
+  private async publishTraced(
+    js: JetStreamClient,
+    message: { subject: string; body: string; id: string; event: RecordedEvent },
+    headers: MsgHdrs,
+  ): Promise<Awaited<ReturnType<JetStreamClient['publish']>>> {
+    const parent: Context = contextOfCarrier(message.event.metadata);
+    const span: Span = tracer().startSpan(
+      `publish ${this.names.stream}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          [messagingAttributes.system]: 'nats',
+          [messagingAttributes.operationType]: 'send',
+          [messagingAttributes.destination]: message.subject,
+          [messagingAttributes.messageId]: message.id,
+          [messagingAttributes.conversationId]: message.event.metadata.correlationId,
+          [correlationIdAttribute]: message.event.metadata.correlationId,
+          'taskinbox.event_type': message.event.type,
+          'taskinbox.position': message.event.position,
+        },
+      },
+      parent,
+    );
+    injectIntoNatsHeaders(headers, trace.setSpan(parent, span));
+    try {
+      const ack = await js.publish(message.subject, message.body, { msgID: message.id, headers });
+      if (ack.duplicate) span.setAttribute('taskinbox.duplicate', true);
+      return ack;
+    } catch (error) {
+      recordFailure(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
   }
 
   private encode(envelope: TaskEventEnvelope, maxBytes: number): string {

@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayUnique, IsArray, IsIn, IsOptional, ValidateNested, IsObject } from 'class-validator';
+import { ArrayUnique, IsArray, IsIn, IsOptional } from 'class-validator';
 import { ClockTime, TimeZone } from '@taskinbox/oncall';
 import { type Channel, channels } from '../pure/delivery-plan';
+import { Nested } from '@taskinbox/http';
 
 const ChannelList = () => (target: object, key: string) => {
   ApiProperty({ enum: channels, isArray: true })(target, key);
@@ -40,9 +40,7 @@ export class PreferencesDto {
     type: ChannelsDto,
     description: 'Channels per urgency level (the task priority): push, email, digest (a periodic e-mail).',
   })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ChannelsDto)
+  @Nested(() => ChannelsDto)
   channels!: ChannelsDto;
 
   @ApiProperty({
@@ -51,9 +49,7 @@ export class PreferencesDto {
     description: 'Holds back everything but urgent notifications until they end; null: none.',
   })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => QuietHoursDto)
+  @Nested(() => QuietHoursDto)
   quietHours!: QuietHoursDto | null;
 }
 

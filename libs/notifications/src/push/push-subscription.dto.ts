@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsString, IsUrl, Matches, MaxLength, ValidateNested, IsObject } from 'class-validator';
+import { IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import { Nested } from '@taskinbox/http';
 
 export class PushKeysDto {
   @ApiProperty({ description: "The browser's P-256 public key (base64url, 65 bytes uncompressed)." })
@@ -26,9 +26,7 @@ export class PushSubscriptionDto {
   endpoint!: string;
 
   @ApiProperty({ type: PushKeysDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => PushKeysDto)
+  @Nested(() => PushKeysDto)
   keys!: PushKeysDto;
 }
 

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -13,11 +12,10 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateNested,
-  IsObject,
 } from 'class-validator';
 import type { Priority } from '@taskinbox/domain';
 import { OneLine } from '../oncall.checks';
+import { Nested } from '@taskinbox/http';
 
 const priorities: Priority[] = ['low', 'normal', 'high', 'urgent'];
 
@@ -80,9 +78,7 @@ export class EscalationStepDto {
   afterMinutes!: number;
 
   @ApiProperty({ type: RouteTargetDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RouteTargetDto)
+  @Nested(() => RouteTargetDto)
   target!: RouteTargetDto;
 }
 
@@ -106,24 +102,18 @@ export class RoutingRuleDto {
   position?: number;
 
   @ApiProperty({ type: RouteMatchDto, description: 'Every list given must match; none given matches every task.' })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RouteMatchDto)
+  @Nested(() => RouteMatchDto)
   match!: RouteMatchDto;
 
   @ApiProperty({ type: RouteTargetDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RouteTargetDto)
+  @Nested(() => RouteTargetDto)
   target!: RouteTargetDto;
 
   @ApiPropertyOptional({ type: [EscalationStepDto], description: 'Taken in order while the task stays unclaimed.' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => EscalationStepDto)
+  @Nested(() => EscalationStepDto, { each: true })
   escalation?: EscalationStepDto[];
 }
 

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -8,7 +7,6 @@ import {
   IsDateString,
   IsIn,
   IsInt,
-  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -16,9 +14,9 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateNested,
 } from 'class-validator';
 import { ClockTime, OneLine, TimeZone } from '../oncall.checks';
+import { Nested } from '@taskinbox/http';
 
 export class RuleTargetDto {
   @ApiProperty({ enum: ['rotation', 'user'], description: "A rotation's current person, or one person." })
@@ -53,9 +51,7 @@ export class ScheduleRuleDto {
   end!: string;
 
   @ApiProperty({ type: RuleTargetDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RuleTargetDto)
+  @Nested(() => RuleTargetDto)
   target!: RuleTargetDto;
 }
 
@@ -74,9 +70,7 @@ export class ScheduleDto {
   @ApiProperty({ type: [ScheduleRuleDto] })
   @IsArray()
   @ArrayMaxSize(50)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => ScheduleRuleDto)
+  @Nested(() => ScheduleRuleDto, { each: true })
   rules!: ScheduleRuleDto[];
 }
 

@@ -1,6 +1,8 @@
+import { SpanKind } from '@opentelemetry/api';
 import { Client, type Pool } from 'pg';
 import type { Logger } from 'pino';
-import type { EventStore, Subscription } from '@taskinbox/event-store';
+import type { EventStore, RecordedEvent, Subscription } from '@taskinbox/event-store';
+import { contextOfCarrier, correlationIdAttribute, recordFailure, tracer, tracingEnabled } from '@taskinbox/telemetry';
 import { CheckpointMoved, applyBatch, liveProjection, readCheckpoint } from './read-model.projection';
 
 export interface ReadModelProjectorOptions {
@@ -133,7 +135,15 @@ export class ReadModelProjector {
     let position = from;
     const subscription = this.options.store.subscribeToAll(
       async (events) => {
-        position = await applyBatch(client, this.target, events, position);
+        const spans = tracingEnabled() ? projectionSpans(events) : [];
+        try {
+          position = await applyBatch(client, this.target, events, position);
+        } catch (error) {
+          for (const span of spans) recordFailure(span, error);
+          throw error;
+        } finally {
+          for (const span of spans) span.end();
+        }
         this.applied += events.length;
       },
       { after: from ?? undefined, batchSize: this.batchSize, batchBytes: this.batchBytes },
@@ -167,4 +177,27 @@ export class ReadModelProjector {
       this.wake = done;
     });
   }
+}
+
+/**
+ * One span per event, a child of the append that recorded it (the trace context in its
+ * metadata), from when the batch is read until it commits: that is when the read models show
+ * the event. Events of one batch commit together, so their spans cover the same time.
+ */
+function projectionSpans(events: readonly RecordedEvent[]) {
+  return events.map((event) =>
+    tracer().startSpan(
+      'project event',
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'taskinbox.event_type': event.type,
+          'taskinbox.position': event.position,
+          'taskinbox.batch_size': events.length,
+          [correlationIdAttribute]: event.metadata.correlationId,
+        },
+      },
+      contextOfCarrier(event.metadata),
+    ),
+  );
 }

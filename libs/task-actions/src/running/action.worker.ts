@@ -4,8 +4,15 @@ import type { Pool } from 'pg';
 import { queueStates } from '@taskinbox/metrics';
 import type { Logger } from 'pino';
 import type { Actor, TaskActionRequest } from '@taskinbox/domain';
-import type { EventStore, RecordedEvent, Subscription } from '@taskinbox/event-store';
-import { actionJobId, createTaskActionQueue, type TaskActionJobHandlers, type TaskActionJobName, type TaskActionJobs, type TaskActionQueue } from './action.jobs';
+import { CheckpointFollower, type EventStore, type RecordedEvent } from '@taskinbox/event-store';
+import {
+  actionJobId,
+  createTaskActionQueue,
+  type TaskActionJobHandlers,
+  type TaskActionJobName,
+  type TaskActionJobs,
+  type TaskActionQueue,
+} from './action.jobs';
 import type { ActionRunner } from './action.runner';
 
 const checkpointName = 'task-actions';
@@ -13,16 +20,17 @@ const taskStream = /^task-(.+)$/;
 
 /**
  * Hands requested actions to the queue and runs them. Requests are read from the event log
- * (whichever edge, HTTP or NATS, recorded them) from a checkpoint saved after each batch is
- * enqueued, so a crash or a failed enqueue only hands a request over twice, which the job id
- * makes a no-op. Attempts and their backoff are BullMQ's; the runner says when to stop.
+ * (whichever edge, HTTP or NATS, recorded them) by one follower per database, whose checkpoint
+ * moves after each batch is enqueued, so a crash or a failed enqueue only hands a request over
+ * twice, which the job id makes a no-op. Every replica runs jobs. Attempts and their backoff
+ * are BullMQ's; the runner says when to stop.
  */
 export class ActionWorker {
   private queue?: TaskActionQueue;
   private queueConnection?: Redis;
   private worker?: Worker<TaskActionJobs[TaskActionJobName], void, TaskActionJobName>;
   private workerConnection?: Redis;
-  private subscription?: Subscription;
+  private follower?: CheckpointFollower;
 
   private readonly handlers: TaskActionJobHandlers = {
     run: async (job) => this.afterAttempt(await this.runner.attempt(job.data, job.attemptsMade + 1)),
@@ -40,7 +48,12 @@ export class ActionWorker {
   async start(): Promise<void> {
     this.queueConnection = new Redis(this.redisUrl, { maxRetriesPerRequest: 1 });
     this.queueConnection.on('error', () => undefined);
-    this.queue = createTaskActionQueue(this.settings.queueName, this.settings.queuePrefix, this.queueConnection, this.settings.retryDelayMs);
+    this.queue = createTaskActionQueue(
+      this.settings.queueName,
+      this.settings.queuePrefix,
+      this.queueConnection,
+      this.settings.retryDelayMs,
+    );
     // Blocking commands must wait through reconnects rather than fail.
     this.workerConnection = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
     this.workerConnection.on('error', () => undefined);
@@ -50,9 +63,17 @@ export class ActionWorker {
       { connection: this.workerConnection, prefix: this.settings.queuePrefix, concurrency: this.settings.concurrency },
     );
     this.worker.on('error', (error) => this.logger.warn({ err: error }, 'task actions worker error'));
-    this.worker.on('failed', (job, error) => this.logger.warn({ err: error, jobId: job?.id }, 'task action attempt failed'));
-    const { rows } = await this.pool.query<{ position: string }>('SELECT position FROM task_action_checkpoints WHERE name = $1', [checkpointName]);
-    this.subscription = this.store.subscribeToAll((events) => this.handOver(events), { after: rows[0]?.position, batchSize: 500 });
+    this.worker.on('failed', (job, error) =>
+      this.logger.warn({ err: error, jobId: job?.id }, 'task action attempt failed'),
+    );
+    this.follower = new CheckpointFollower({
+      pool: this.pool,
+      store: this.store,
+      name: checkpointName,
+      handle: (events) => this.handOver(events),
+      onError: (error) => this.logger.error({ err: error }, 'handing task actions over failed; starting again'),
+    });
+    this.follower.start();
   }
 
   /** Jobs by state, for the queue-depth metric; none before the worker starts. */
@@ -61,7 +82,7 @@ export class ActionWorker {
   }
 
   async stop(): Promise<void> {
-    await this.subscription?.close();
+    await this.follower?.stop();
     await this.worker?.close();
     await this.queue?.close();
     this.workerConnection?.disconnect();
@@ -70,18 +91,23 @@ export class ActionWorker {
 
   private async handOver(events: RecordedEvent[]): Promise<void> {
     const requested = events.filter((event) => event.type === 'TaskActionRequested' && taskStream.test(event.streamId));
-    if (requested.length > 0) {
-      await this.queue!.addBulk(
-        requested.map((event) => {
-          const { taskId: _taskId, by, requestedAt: _at, ...request } = event.data as TaskActionRequest & { taskId: string; by: Actor; requestedAt: string };
-          const data: TaskActionJobs['run'] = { orgId: event.metadata.orgId, taskId: taskStream.exec(event.streamId)![1], by, request };
-          return { name: 'run' as const, data, opts: { jobId: actionJobId(request.actionId) } };
-        }),
-      );
-    }
-    await this.pool.query(
-      `INSERT INTO task_action_checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position`,
-      [checkpointName, events[events.length - 1].position],
+    if (requested.length === 0) return;
+    await this.queue!.addBulk(
+      requested.map((event) => {
+        const {
+          taskId: _taskId,
+          by,
+          requestedAt: _at,
+          ...request
+        } = event.data as TaskActionRequest & { taskId: string; by: Actor; requestedAt: string };
+        const data: TaskActionJobs['run'] = {
+          orgId: event.metadata.orgId,
+          taskId: taskStream.exec(event.streamId)![1],
+          by,
+          request,
+        };
+        return { name: 'run' as const, data, opts: { jobId: actionJobId(request.actionId) } };
+      }),
     );
   }
 

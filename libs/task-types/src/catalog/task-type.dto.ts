@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -14,7 +13,6 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
 import {
   actionLimits,
@@ -26,6 +24,7 @@ import {
   type TaskPriority,
   taskPriorities,
 } from '../pure/task-type.definition';
+import { Nested } from '@taskinbox/http';
 
 export class LayoutFieldDto {
   @ApiProperty({ example: '/amount', description: 'JSON Pointer into the payload.' })
@@ -122,8 +121,7 @@ export class TaskTypeActionDto {
   argsFrom?: Record<string, string>;
 
   @ApiProperty({ type: ActionTargetDto })
-  @ValidateNested()
-  @Type(() => ActionTargetDto)
+  @Nested(() => ActionTargetDto)
   target!: ActionTargetDto;
 
   @ApiPropertyOptional({ default: 10_000, maximum: actionLimits.maxTimeoutMs })
@@ -171,9 +169,7 @@ export class TaskTypeVersionDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => LayoutFieldDto)
+  @Nested(() => LayoutFieldDto, { each: true })
   layout?: LayoutFieldDto[];
 
   @ApiPropertyOptional({ type: [String], example: ['/orderId'] })
@@ -186,18 +182,14 @@ export class TaskTypeVersionDto {
 
   @ApiPropertyOptional({ type: TaskTypeDefaultsDto })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => TaskTypeDefaultsDto)
+  @Nested(() => TaskTypeDefaultsDto)
   defaults?: TaskTypeDefaultsDto;
 
   @ApiPropertyOptional({ type: [TaskTypeActionDto] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(actionLimits.maxActions)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => TaskTypeActionDto)
+  @Nested(() => TaskTypeActionDto, { each: true })
   actions?: TaskTypeActionDto[];
 }
 

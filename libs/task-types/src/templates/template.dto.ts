@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -12,11 +11,11 @@ import {
   Matches,
   MaxLength,
   Validate,
-  ValidateNested,
 } from 'class-validator';
 import { type AssigneeInput, assigneeRefSchema, IsAssigneeList, type NamedAssignee } from '@taskinbox/auth';
 import type { TaskPriority } from '../pure/task-type.definition';
 import { taskPriorities } from '../pure/task-type.definition';
+import { Nested } from '@taskinbox/http';
 
 export class TemplateFileDto {
   @ApiProperty({ example: 'checklist.pdf' })
@@ -97,9 +96,7 @@ export class TemplateDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => TemplateFileDto)
+  @Nested(() => TemplateFileDto, { each: true })
   files?: TemplateFileDto[];
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) customerRef?: string;

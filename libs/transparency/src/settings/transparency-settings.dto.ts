@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -8,7 +7,6 @@ import {
   IsIn,
   IsInt,
   IsNumber,
-  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -16,9 +14,9 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateNested,
 } from 'class-validator';
 import type { EtaHook } from '../pure/eta';
+import { Nested } from '@taskinbox/http';
 
 const ops = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in'] as const;
 
@@ -89,8 +87,6 @@ export class TransparencySettingsDto {
   @ApiProperty({ type: [EtaHookDto], description: 'Applied to every estimate, in order.' })
   @IsArray()
   @ArrayMaxSize(50)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => EtaHookDto)
+  @Nested(() => EtaHookDto, { each: true })
   etaHooks!: EtaHookDto[];
 }

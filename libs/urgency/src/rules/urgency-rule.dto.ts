@@ -1,12 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
   IsIn,
   IsNumber,
-  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -14,9 +12,9 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateNested,
 } from 'class-validator';
 import { type UrgencyLevel, urgencyLevels } from '../pure/urgency.rules';
+import { Nested } from '@taskinbox/http';
 
 export class PayloadConditionDto {
   @ApiProperty({ example: 'customer.tier', description: 'Dotted path into the payload.' })
@@ -80,17 +78,13 @@ export class UrgencyConditionDto {
 
   @ApiPropertyOptional({ type: PayloadConditionDto, description: 'A customer field (or any field) of the payload.' })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => PayloadConditionDto)
+  @Nested(() => PayloadConditionDto)
   payload?: PayloadConditionDto;
 }
 
 export class UrgencyRuleDto {
   @ApiProperty({ type: UrgencyConditionDto, description: 'Every condition given must hold; none matches every task.' })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => UrgencyConditionDto)
+  @Nested(() => UrgencyConditionDto)
   when!: UrgencyConditionDto;
 
   @ApiProperty({ enum: urgencyLevels })
@@ -111,9 +105,7 @@ export class UrgencyRulesDto {
   })
   @IsArray()
   @ArrayMaxSize(100)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => UrgencyRuleDto)
+  @Nested(() => UrgencyRuleDto, { each: true })
   rules!: UrgencyRuleDto[];
 }
 

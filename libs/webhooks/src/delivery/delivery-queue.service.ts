@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { queueStates } from '@taskinbox/metrics';
-import { createWebhookQueue, enqueueDeliveries, type WebhookQueue } from './webhook.jobs';
+import { createWebhookQueue, type DeliveryJobContext, enqueueDeliveries, type WebhookQueue } from './webhook.jobs';
 
 /** The producer side of the delivery queue. Fails fast while Redis is away: the sweeper catches up. */
 export class DeliveryQueueService {
@@ -15,8 +15,8 @@ export class DeliveryQueueService {
     this.queue.on('error', () => undefined);
   }
 
-  enqueue(deliveryIds: readonly string[]): Promise<void> {
-    return enqueueDeliveries(this.queue, deliveryIds);
+  enqueue(deliveryIds: readonly string[], contextOf?: (deliveryId: string) => DeliveryJobContext | undefined): Promise<void> {
+    return enqueueDeliveries(this.queue, deliveryIds, contextOf);
   }
 
   counts(): Promise<Record<string, number>> {

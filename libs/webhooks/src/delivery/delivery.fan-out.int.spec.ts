@@ -72,7 +72,7 @@ describe('a task’s events become deliveries in revision order only', () => {
     expect(await recorded(taskId)).toEqual([0, 1, 2]);
 
     // A repeated event adds nothing and is not deferred.
-    expect(await fanOut.fanOut([first])).toEqual({ created: [], deferred: new Set() });
+    expect(await fanOut.fanOut([first])).toEqual({ created: [], eventOf: new Map(), deferred: new Set() });
   });
 
   it('two consumers recording the same task at once still record it in order', async () => {

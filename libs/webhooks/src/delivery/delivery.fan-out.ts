@@ -20,6 +20,8 @@ export function webhookBody(envelope: TaskEventEnvelope): string {
 /** What one fan-out did: the new deliveries, and the events held back until the one before them is recorded. */
 export interface FanOutResult {
   created: string[];
+  /** The event each new delivery carries: delivery id → event id. */
+  eventOf: Map<string, string>;
   /** Event ids to offer again later (nak): an earlier event of their task is not recorded yet. */
   deferred: Set<string>;
 }
@@ -43,17 +45,17 @@ export class DeliveryFanOut {
    * deliveries, in task and revision order.
    */
   async fanOut(envelopes: readonly TaskEventEnvelope[]): Promise<FanOutResult> {
-    if (envelopes.length === 0) return { created: [], deferred: new Set() };
+    if (envelopes.length === 0) return { created: [], eventOf: new Map(), deferred: new Set() };
     const sorted = [...envelopes].sort((a, b) => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : a.revision - b.revision));
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       // Locked in task order, so two consumers' batches never deadlock; a second one waits and reads the moved cursor.
-      const { rows } = await client.query<{ task_id: string; revision: number }>(
+      const { rows: cursorRows } = await client.query<{ task_id: string; revision: number }>(
         'SELECT task_id, revision FROM webhook_task_cursors WHERE task_id = ANY ($1::text[]) ORDER BY task_id FOR UPDATE',
         [[...new Set(sorted.map((envelope) => envelope.taskId))]],
       );
-      const cursors = new Map(rows.map((row) => [row.task_id, row.revision]));
+      const cursors = new Map(cursorRows.map((row) => [row.task_id, row.revision]));
       const accepted: TaskEventEnvelope[] = [];
       const deferred = new Set<string>();
       for (const envelope of sorted) {
@@ -67,7 +69,7 @@ export class DeliveryFanOut {
         accepted.push(envelope);
         cursors.set(envelope.taskId, Math.max(cursor ?? -1, envelope.revision));
       }
-      const created = accepted.length === 0 ? [] : await this.insert(client, accepted);
+      const rows = accepted.length === 0 ? [] : await this.insert(client, accepted);
       const moved = accepted.map((envelope) => envelope.taskId).filter((id, n, all) => all.indexOf(id) === n);
       if (moved.length > 0) {
         await client.query(
@@ -77,7 +79,7 @@ export class DeliveryFanOut {
         );
       }
       await client.query('COMMIT');
-      return { created, deferred };
+      return { created: rows.map((row) => row.id), eventOf: new Map(rows.map((row) => [row.id, row.event_id])), deferred };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -86,8 +88,8 @@ export class DeliveryFanOut {
     }
   }
 
-  private async insert(client: PoolClient, envelopes: readonly TaskEventEnvelope[]): Promise<string[]> {
-    const { rows } = await client.query<{ id: string }>(
+  private async insert(client: PoolClient, envelopes: readonly TaskEventEnvelope[]): Promise<{ id: string; event_id: string }[]> {
+    const { rows } = await client.query<{ id: string; event_id: string }>(
       `INSERT INTO webhook_deliveries (id, endpoint_id, org_id, event_id, event_type, task_id, revision, occurred_at, body)
        SELECT gen_random_uuid(), e.id, e.org_id, v.event_id, v.event_type, v.task_id, v.revision, v.occurred_at, v.body
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::text[])
@@ -98,7 +100,7 @@ export class DeliveryFanOut {
          AND (cardinality(e.task_types) = 0 OR v.task_type = ANY (e.task_types))
        ORDER BY v.n
        ON CONFLICT (endpoint_id, event_id) DO NOTHING
-       RETURNING id`,
+       RETURNING id, event_id`,
       [
         envelopes.map((envelope) => envelope.orgId),
         envelopes.map((envelope) => envelope.id),
@@ -110,6 +112,6 @@ export class DeliveryFanOut {
         envelopes.map((envelope) => envelope.taskType),
       ],
     );
-    return rows.map((row) => row.id);
+    return rows;
   }
 }

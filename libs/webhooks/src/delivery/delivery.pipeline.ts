@@ -1,5 +1,8 @@
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '@opentelemetry/semantic-conventions';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import { inSpan, tracingEnabled } from '@taskinbox/telemetry';
 import type { EncryptedMaterial, EndpointService } from '../endpoints/endpoint.service';
 import type { WebhookMetrics } from '../metrics/webhook.metrics';
 import { signatureHeader, signingSecrets } from '../secrets/webhook.signer';
@@ -138,7 +141,7 @@ export class DeliveryPipeline {
     const material = this.endpoints.decryptMaterial(delivery);
     const now = new Date();
     const timestamp = Math.floor(now.getTime() / 1000);
-    const result = await this.sender.send({
+    const result = await this.post(delivery.url, {
       url: delivery.url,
       body: delivery.body,
       headers: {
@@ -193,6 +196,35 @@ export class DeliveryPipeline {
     this.metrics.outcomes.inc({ outcome: status });
     if (status === 'delivered') this.metrics.lag.observe((Date.now() - delivery.occurred_at.getTime()) / 1000);
     return { kind: 'done' };
+  }
+
+  /**
+   * Sends one request; traced, as a client span naming the receiver's host (not the URL, whose
+   * path or query may hold the receiver's own secret) and its answer.
+   */
+  private post(url: string, request: Parameters<WebhookSender['send']>[0]): Promise<SendResult> {
+    if (!tracingEnabled()) return this.sender.send(request);
+    const target = new URL(url);
+    return inSpan(
+      'POST',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          [ATTR_HTTP_REQUEST_METHOD]: 'POST',
+          [ATTR_SERVER_ADDRESS]: target.hostname,
+          [ATTR_SERVER_PORT]: Number(target.port) || (target.protocol === 'https:' ? 443 : 80),
+        },
+      },
+      async (span) => {
+        const result = await this.sender.send(request);
+        if (result.statusCode !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, result.statusCode);
+        if (result.errorClass) {
+          span.setAttribute(ATTR_ERROR_TYPE, result.errorClass === 'http_status' ? String(result.statusCode) : result.errorClass);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
+        return result;
+      },
+    );
   }
 
   /**

@@ -1,6 +1,8 @@
+import { SpanKind } from '@opentelemetry/api';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { contextOfCarrier, correlationIdAttribute, inSpan, tracingEnabled } from '@taskinbox/telemetry';
 import type { DeliveryPipeline } from './delivery.pipeline';
 import type { DeliveryQueueService } from './delivery-queue.service';
 import type { WebhookJobHandlers, WebhookJobName, WebhookJobs } from './webhook.jobs';
@@ -17,7 +19,7 @@ export class DeliveryWorker {
   private sweeping = false;
 
   private readonly handlers: WebhookJobHandlers = {
-    deliver: async (job, token) => this.afterAttempt(job, token, await this.pipeline.attempt(job.data.deliveryId)),
+    deliver: async (job, token) => this.afterAttempt(job, token, await this.attempt(job)),
   };
 
   constructor(
@@ -64,6 +66,30 @@ export class DeliveryWorker {
     } finally {
       this.sweeping = false;
     }
+  }
+
+  /**
+   * Traced, each attempt is a span under the event's trace (carried by the job from the consumer
+   * that recorded the delivery); retries of the same job join it again, later.
+   */
+  private attempt(job: Job<WebhookJobs['deliver'], void, 'deliver'>): ReturnType<DeliveryPipeline['attempt']> {
+    if (!tracingEnabled()) return this.pipeline.attempt(job.data.deliveryId);
+    return inSpan(
+      'deliver webhook',
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'taskinbox.delivery_id': job.data.deliveryId,
+          ...(job.data.correlationId ? { [correlationIdAttribute]: job.data.correlationId } : {}),
+        },
+      },
+      async (span) => {
+        const outcome = await this.pipeline.attempt(job.data.deliveryId);
+        span.setAttribute('taskinbox.outcome', outcome.kind);
+        return outcome;
+      },
+      contextOfCarrier(job.data.trace),
+    );
   }
 
   private async afterAttempt(

@@ -1,8 +1,18 @@
 import { AckPolicy, type ConsumerMessages, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { checkTaskEvent, countDropped, type NatsNames, type TaskEventEnvelope } from '@taskinbox/messaging';
+import { checkTaskEvent, correlationIdHeader, countDropped, type NatsNames, type TaskEventEnvelope } from '@taskinbox/messaging';
+import {
+  activeTraceCarrier,
+  contextOfNatsHeaders,
+  correlationIdAttribute,
+  messagingAttributes,
+  tracer,
+  tracingEnabled,
+} from '@taskinbox/telemetry';
 import type { DeliveryQueueService } from './delivery-queue.service';
+import type { DeliveryJobContext } from './webhook.jobs';
 import type { DeliveryFanOut } from './delivery.fan-out';
 
 /** How soon JetStream offers a deferred event again. */
@@ -29,6 +39,8 @@ export class WebhookEventConsumer {
   private readonly buffer: JsMsg[] = [];
   private draining?: Promise<void>;
   private startedAt = new Date();
+  /** Traced only: each message's process span, from its arrival until it is settled. */
+  private readonly spans = new Map<JsMsg, Span>();
 
   constructor(
     private readonly connect: () => Promise<NatsConnection>,
@@ -86,6 +98,7 @@ export class WebhookEventConsumer {
   }
 
   private receive(message: JsMsg): void {
+    if (tracingEnabled()) this.spans.set(message, this.startSpan(message));
     this.buffer.push(message);
     this.draining ??= this.drain();
   }
@@ -93,9 +106,11 @@ export class WebhookEventConsumer {
   private async drain(): Promise<void> {
     try {
       while (this.buffer.length > 0) {
-        await this.handle(this.buffer.splice(0, this.settings.consumerBatchSize)).catch((error: unknown) =>
-          this.logger.warn({ err: error }, 'webhook event batch not acked; JetStream redelivers it'),
-        );
+        const batch = this.buffer.splice(0, this.settings.consumerBatchSize);
+        await this.handle(batch).catch((error: unknown) => {
+          for (const message of batch) this.endSpan(message);
+          this.logger.warn({ err: error }, 'webhook event batch not acked; JetStream redelivers it');
+        });
       }
     } finally {
       // Runs in the same tick as the last emptiness check, so no message is left behind.
@@ -112,6 +127,7 @@ export class WebhookEventConsumer {
         events.push({ message, envelope: checked.envelope });
       } else {
         countDropped('webhooks', checked.rejection);
+        this.spans.get(message)?.setAttribute('taskinbox.outcome', 'dropped');
         this.logger.warn(
           { subject: message.subject, seq: message.seq, reason: checked.rejection, problem: checked.problem },
           'task event dropped: it does not match its schema or subject',
@@ -122,10 +138,15 @@ export class WebhookEventConsumer {
     }
     let created: string[] = [];
     // Acked once recorded; deferred ones (an earlier event of their task not recorded yet) come again shortly.
-    const settle = (message: JsMsg, deferred: Set<string>, id: string) => (deferred.has(id) ? message.nak(deferRedeliveryMs) : message.ack());
+    const settle = (message: JsMsg, deferred: Set<string>, id: string) => {
+      this.spans.get(message)?.setAttribute('taskinbox.outcome', deferred.has(id) ? 'deferred' : 'recorded');
+      return deferred.has(id) ? message.nak(deferRedeliveryMs) : message.ack();
+    };
+    const eventOf = new Map<string, string>();
     try {
       const outcome = await this.fanOut.fanOut(events.map((event) => event.envelope));
       created = outcome.created;
+      for (const [deliveryId, eventId] of outcome.eventOf) eventOf.set(deliveryId, eventId);
       for (const { message, envelope } of events) settle(message, outcome.deferred, envelope.id);
       this.failures = 0;
     } catch (error) {
@@ -137,6 +158,7 @@ export class WebhookEventConsumer {
           try {
             const outcome = await this.fanOut.fanOut([event.envelope]);
             created.push(...outcome.created);
+            for (const [deliveryId, eventId] of outcome.eventOf) eventOf.set(deliveryId, eventId);
             settle(event.message, outcome.deferred, event.envelope.id);
           } catch (single) {
             this.rejectOne(event, single);
@@ -144,7 +166,57 @@ export class WebhookEventConsumer {
         }
       }
     }
-    this.queue.enqueue(created).catch((error: unknown) => this.logger.warn({ err: error }, 'enqueue failed; the sweeper will retry'));
+    const contexts = tracingEnabled() ? this.jobContexts(events, eventOf) : undefined;
+    for (const message of batch) this.endSpan(message);
+    this.queue
+      .enqueue(created, contexts && ((deliveryId) => contexts.get(deliveryId)))
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'enqueue failed; the sweeper will retry'));
+  }
+
+  /**
+   * A process span per message, a child of the relay's publish span (the message's
+   * `traceparent`), so one trace runs from the request through the relay to here.
+   */
+  private startSpan(message: JsMsg): Span {
+    const correlationId = message.headers?.get(correlationIdHeader) || undefined;
+    return tracer().startSpan(
+      `process ${this.settings.names.stream}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          [messagingAttributes.system]: 'nats',
+          [messagingAttributes.operationType]: 'process',
+          [messagingAttributes.destination]: message.subject,
+          [messagingAttributes.messageId]: message.headers?.get('Nats-Msg-Id') || undefined,
+          [messagingAttributes.conversationId]: correlationId,
+          [correlationIdAttribute]: correlationId,
+          'messaging.consumer.group.name': this.settings.consumerName,
+        },
+      },
+      contextOfNatsHeaders(message.headers),
+    );
+  }
+
+  private endSpan(message: JsMsg): void {
+    this.spans.get(message)?.end();
+    this.spans.delete(message);
+  }
+
+  /** Each new delivery's job carries the trace context of the message its event came in. */
+  private jobContexts(
+    events: readonly { message: JsMsg; envelope: TaskEventEnvelope }[],
+    eventOf: ReadonlyMap<string, string>,
+  ): Map<string, DeliveryJobContext> {
+    const byEvent = new Map(events.map((event) => [event.envelope.id, event]));
+    const contexts = new Map<string, DeliveryJobContext>();
+    for (const [deliveryId, eventId] of eventOf) {
+      const event = byEvent.get(eventId);
+      const span = event && this.spans.get(event.message);
+      if (event && span) {
+        contexts.set(deliveryId, { trace: activeTraceCarrier(trace.setSpan(ROOT_CONTEXT, span)), correlationId: event.envelope.correlationId });
+      }
+    }
+    return contexts;
   }
 
   private rejectOne(event: { message: JsMsg; envelope: TaskEventEnvelope }, error: unknown): void {
@@ -153,10 +225,12 @@ export class WebhookEventConsumer {
     // fault and would fail forever; anything else (the database away) may pass next time.
     if (typeof code === 'string' && (code.startsWith('22') || code === '23502')) {
       this.logger.error({ err: error, eventId: event.envelope.id, seq: event.message.seq }, 'task event cannot be recorded; skipped');
+      this.spans.get(event.message)?.setAttribute('taskinbox.outcome', 'skipped');
       event.message.term();
       return;
     }
     this.logger.warn({ err: error, eventId: event.envelope.id }, 'could not record webhook deliveries; redelivering');
+    this.spans.get(event.message)?.setAttribute('taskinbox.outcome', 'redelivered');
     event.message.nak(1000);
   }
 }

@@ -1,5 +1,6 @@
 import { type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { TraceCarrier } from '@taskinbox/telemetry';
 
 /**
  * Every job this queue carries: name → payload. Attempts and backoff are ours (kept in
@@ -7,8 +8,16 @@ import type { Redis } from 'ioredis';
  * delivery id, which makes enqueueing the same delivery again a no-op.
  */
 export interface WebhookJobs {
-  deliver: { deliveryId: string };
+  /**
+   * `trace` and `correlationId`: the event's, when the consumer that recorded the delivery was
+   * traced, so the attempts join the trace of the request that caused the event. A job the
+   * sweeper or a resend enqueued has neither.
+   */
+  deliver: { deliveryId: string; trace?: TraceCarrier; correlationId?: string };
 }
+
+/** What a delivery's job carries beside its id. */
+export type DeliveryJobContext = Omit<WebhookJobs['deliver'], 'deliveryId'>;
 
 export type WebhookJobName = keyof WebhookJobs;
 
@@ -30,9 +39,17 @@ export function createWebhookQueue(name: string, prefix: string, connection: Red
 export const deliveryJobId = (deliveryId: string): string => `dlv_${deliveryId}`;
 
 /** Enqueues deliveries (idempotent per delivery id). */
-export async function enqueueDeliveries(queue: WebhookQueue, deliveryIds: readonly string[]): Promise<void> {
+export async function enqueueDeliveries(
+  queue: WebhookQueue,
+  deliveryIds: readonly string[],
+  contextOf?: (deliveryId: string) => DeliveryJobContext | undefined,
+): Promise<void> {
   if (deliveryIds.length === 0) return;
   await queue.addBulk(
-    deliveryIds.map((deliveryId) => ({ name: 'deliver' as const, data: { deliveryId }, opts: { jobId: deliveryJobId(deliveryId) } })),
+    deliveryIds.map((deliveryId) => ({
+      name: 'deliver' as const,
+      data: { deliveryId, ...contextOf?.(deliveryId) },
+      opts: { jobId: deliveryJobId(deliveryId) },
+    })),
   );
 }
