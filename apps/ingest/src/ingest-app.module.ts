@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@taskinbox/auth';
 import { type Config, ConfigModule } from '@taskinbox/config';
+import { MetricsModule } from '@taskinbox/metrics';
 import { DatabaseModule } from '@taskinbox/database';
 import { HealthModule } from '@taskinbox/health';
 import { EventStoreModule } from '@taskinbox/event-store';
@@ -14,7 +15,7 @@ export class IngestAppModule {
   static forRoot(config: Readonly<Config>): DynamicModule {
     return {
       module: IngestAppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, AuthModule, IngestModule, InboundModule, AsyncApiModule, HealthModule.forRoot(['postgres', 'nats'])],
+      imports: [ConfigModule.forRoot(config), MetricsModule, DatabaseModule, EventStoreModule, AuthModule, IngestModule, InboundModule, AsyncApiModule, HealthModule.forRoot(['postgres', 'nats'])],
     };
   }
 }

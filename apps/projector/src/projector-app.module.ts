@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type Config, ConfigModule } from '@taskinbox/config';
+import { MetricsModule } from '@taskinbox/metrics';
 import { DatabaseModule } from '@taskinbox/database';
 import { HealthModule } from '@taskinbox/health';
 import { EventStoreModule } from '@taskinbox/event-store';
@@ -11,7 +12,7 @@ export class ProjectorAppModule {
   static forRoot(config: Readonly<Config>): DynamicModule {
     return {
       module: ProjectorAppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, ProjectorModule, HealthModule.forRoot(['postgres', 'projectorLag'])],
+      imports: [ConfigModule.forRoot(config), MetricsModule, DatabaseModule, EventStoreModule, ProjectorModule, HealthModule.forRoot(['postgres', 'projectorLag'])],
     };
   }
 }

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AttachmentsModule } from '@taskinbox/attachments';
 import { AuthModule } from '@taskinbox/auth';
 import { type Config, ConfigModule } from '@taskinbox/config';
+import { MetricsModule } from '@taskinbox/metrics';
 import { DatabaseModule } from '@taskinbox/database';
 import { DevicesModule } from '@taskinbox/devices';
 import { HealthModule } from '@taskinbox/health';
@@ -34,6 +35,7 @@ export class QueryAppModule {
       module: QueryAppModule,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule,
         DatabaseModule,
         EventStoreModule,
         ReadModelsModule,

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type Config, ConfigModule } from '@taskinbox/config';
+import { MetricsModule } from '@taskinbox/metrics';
 import { DatabaseModule } from '@taskinbox/database';
 import { HealthModule } from '@taskinbox/health';
 import { EventStoreModule } from '@taskinbox/event-store';
@@ -11,7 +12,7 @@ export class RelayAppModule {
   static forRoot(config: Readonly<Config>): DynamicModule {
     return {
       module: RelayAppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, RelayModule.forRoot(), HealthModule.forRoot(['postgres', 'nats', 'relayLag'])],
+      imports: [ConfigModule.forRoot(config), MetricsModule, DatabaseModule, EventStoreModule, RelayModule.forRoot(), HealthModule.forRoot(['postgres', 'nats', 'relayLag'])],
     };
   }
 }

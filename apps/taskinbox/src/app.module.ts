@@ -2,6 +2,7 @@ import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { AttachmentsModule, type AttachmentsOptions } from '@taskinbox/attachments';
 import { AuthModule } from '@taskinbox/auth';
 import { type Config, ConfigModule } from '@taskinbox/config';
+import { MetricsModule } from '@taskinbox/metrics';
 import { DatabaseModule } from '@taskinbox/database';
 import { DevicesModule } from '@taskinbox/devices';
 import { HealthModule } from '@taskinbox/health';
@@ -65,7 +66,7 @@ export class AppModule {
   static forRoot(config: Readonly<Config>): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, AuthModule, ...appFeatureModules()],
+      imports: [ConfigModule.forRoot(config), MetricsModule, DatabaseModule, EventStoreModule, AuthModule, ...appFeatureModules()],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@taskinbox/auth';
 import { type Config, ConfigModule } from '@taskinbox/config';
+import { MetricsModule } from '@taskinbox/metrics';
 import { DatabaseModule } from '@taskinbox/database';
 import { HealthModule } from '@taskinbox/health';
 import { WebhooksModule } from '@taskinbox/webhooks';
@@ -11,7 +12,7 @@ export class WebhooksAppModule {
   static forRoot(config: Readonly<Config>): DynamicModule {
     return {
       module: WebhooksAppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, AuthModule, WebhooksModule.forRoot(), HealthModule.forRoot(['postgres', 'nats', 'redis'])],
+      imports: [ConfigModule.forRoot(config), MetricsModule, DatabaseModule, AuthModule, WebhooksModule.forRoot(), HealthModule.forRoot(['postgres', 'nats', 'redis'])],
     };
   }
 }

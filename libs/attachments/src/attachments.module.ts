@@ -28,6 +28,9 @@ import { FilesystemStore } from './storage/filesystem.store';
 import { S3Store } from './storage/s3.store';
 import { TusController } from './tus/tus.controller';
 import { TusUploads, tusStagingDir } from './tus/tus.uploads';
+import { MetricsModule, MetricsRegistry, registerQueueDepth } from '@taskinbox/metrics';
+
+const QUEUE_METRICS = Symbol('taskinbox.attachments.queue-metrics');
 
 export interface AttachmentsOptions {
   /** BullMQ queue name and key prefix; default `attachments` / `bull`. */
@@ -63,9 +66,18 @@ export class AttachmentsModule implements OnModuleInit, OnApplicationBootstrap, 
     const options: AttachmentsOptions = { queueName: 'attachments', queuePrefix: 'bull', work: true, sweepIntervalMs: 60_000, ...overrides };
     return {
       module: AttachmentsModule,
-      imports: [IngestModule],
+      imports: [IngestModule, MetricsModule],
       controllers: [UploadController, UrlAttachmentController, UrlAttachmentNatsController, AttachmentController, TusController],
       providers: [
+        {
+          // Its depth for the operator's Prometheus (taskinbox_queue_jobs).
+          provide: QUEUE_METRICS,
+          inject: [MetricsRegistry, PreviewQueue],
+          useFactory: (metrics: MetricsRegistry, previews: PreviewQueue) => {
+            registerQueueDepth(metrics, 'attachments', () => previews.counts());
+            return true;
+          },
+        },
         { provide: BLOB_STORE, inject: [CONFIG], useFactory: (config: Config) => createBlobStore(config.attachments) },
         {
           provide: ATTACHMENT_LIMITS,

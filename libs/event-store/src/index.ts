@@ -4,3 +4,4 @@ export { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './ev
 export * from './event-store.module';
 export { type Snapshot, SnapshotStore } from './snapshot.store';
 export { CheckpointFollower, type CheckpointFollowerOptions } from './checkpoint.follower';
+export { type AppendObserver, observingAppends } from './appended.counter';

@@ -54,18 +54,27 @@ export function redisCheck(redis: Redis): HealthCheck {
   };
 }
 
-/**
- * Events in the log after a checkpoint in projection_checkpoints, counted up to one past `max`
- * (reading further would only cost time: beyond `max` it is unready either way).
- */
+/** How far a checkpoint is behind the log: events (counted up to `cap`, then `cap`+1) and the age of the oldest unread one. */
+export interface CheckpointLag {
+  events: number;
+  /** Seconds since the oldest event the checkpoint has yet to cover was recorded; 0 when caught up. */
+  seconds: number;
+}
+
+/** Reads past `cap` would only cost time: beyond it the figure says "far behind" either way. */
+export async function checkpointLag(pool: Pool, store: EventStore, checkpoint: string, cap: number, now = Date.now()): Promise<CheckpointLag> {
+  const { rows } = await pool.query<{ position: string | null }>('SELECT position FROM projection_checkpoints WHERE name = $1', [checkpoint]);
+  const after = rows[0]?.position ?? undefined;
+  const behind = await store.readAll({ after, maxCount: cap + 1 });
+  const oldest = behind[0]?.createdAt.getTime();
+  return { events: behind.length, seconds: oldest === undefined ? 0 : Math.max(0, (now - oldest) / 1000) };
+}
+
+/** Events in the log after a checkpoint in projection_checkpoints, against `max`. */
 export function lagCheck(pool: Pool, store: EventStore, checkpoint: string, max: number): HealthCheck {
   return async () => {
-    const { rows } = await pool.query<{ position: string | null }>('SELECT position FROM projection_checkpoints WHERE name = $1', [
-      checkpoint,
-    ]);
-    const after = rows[0]?.position ?? undefined;
-    const behind = (await store.readAll({ after, maxCount: max + 1 })).length;
-    if (behind > max) throw new Error(`'${checkpoint}' is more than ${max} events behind the event store`);
-    return `'${checkpoint}' is ${behind} events behind`;
+    const { events } = await checkpointLag(pool, store, checkpoint, max);
+    if (events > max) throw new Error(`'${checkpoint}' is more than ${max} events behind the event store`);
+    return `'${checkpoint}' is ${events} events behind`;
   };
 }

@@ -6,10 +6,12 @@ import { CONFIG, type Config } from '@taskinbox/config';
 import { PG_POOL } from '@taskinbox/database';
 import { EVENT_STORE, type EventStore } from '@taskinbox/event-store';
 import { connectNats, relayCheckpointName } from '@taskinbox/messaging';
+import { MetricsModule, MetricsRegistry } from '@taskinbox/metrics';
 import { liveProjection } from '@taskinbox/projector';
 import { type HealthCheck, type HealthCheckName, lagCheck, natsCheck, postgresCheck, redisCheck } from './health.checks';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
+import { registerLagMetrics } from './lag.metrics';
 
 /**
  * The probe's own NATS and Redis connections: readiness then says whether this pod reaches
@@ -47,6 +49,7 @@ class HealthConnections {
 }
 
 const CONNECTIONS = Symbol('taskinbox.health.connections');
+const LAG_METRICS = Symbol('taskinbox.health.lag-metrics');
 
 /** `/health/live` and `/health/ready`, with the readiness checks of the dependencies the app names. */
 @Module({})
@@ -56,8 +59,19 @@ export class HealthModule implements OnApplicationShutdown {
   static forRoot(checks: HealthCheckName[]): DynamicModule {
     return {
       module: HealthModule,
+      imports: [MetricsModule],
       controllers: [HealthController],
       providers: [
+        {
+          // The lags this service's readiness watches are its metrics too (Nest makes every provider at start).
+          provide: LAG_METRICS,
+          inject: [MetricsRegistry, PG_POOL, { token: EVENT_STORE, optional: true }],
+          useFactory: (metrics: MetricsRegistry, pool: Pool, store?: EventStore) => {
+            if (store && checks.includes('projectorLag')) registerLagMetrics(metrics, 'projection', pool, store, liveProjection.checkpoint);
+            if (store && checks.includes('relayLag')) registerLagMetrics(metrics, 'relay', pool, store, relayCheckpointName);
+            return true;
+          },
+        },
         { provide: CONNECTIONS, inject: [CONFIG], useFactory: (config: Config) => new HealthConnections(config) },
         {
           provide: HealthService,

@@ -20,6 +20,9 @@ import { NotificationPreferences } from './preferences/preference.service';
 import { PushSubscriptionController } from './push/push-subscription.controller';
 import { PushSender } from './push/push.sender';
 import { PushSubscriptions } from './push/push.subscriptions';
+import { MetricsModule, MetricsRegistry, registerQueueDepth } from '@taskinbox/metrics';
+
+const QUEUE_METRICS = Symbol('taskinbox.notifications.queue-metrics');
 
 export interface NotificationsOptions extends NotificationQueueSettings {
   /** Notification time (quiet hours; tests move it); default the system clock. */
@@ -64,9 +67,18 @@ export class NotificationsModule implements OnApplicationBootstrap, OnApplicatio
     };
     return {
       module: NotificationsModule,
-      imports: [IngestModule],
+      imports: [IngestModule, MetricsModule],
       controllers: [NotificationController, PushSubscriptionController, PreferenceController],
       providers: [
+        {
+          // Its depth for the operator's Prometheus (taskinbox_queue_jobs).
+          provide: QUEUE_METRICS,
+          inject: [MetricsRegistry, NotificationQueue],
+          useFactory: (metrics: MetricsRegistry, queue: NotificationQueue) => {
+            registerQueueDepth(metrics, 'notifications', () => queue.counts());
+            return true;
+          },
+        },
         { provide: OPTIONS, useValue: options },
         {
           provide: LOGGER,

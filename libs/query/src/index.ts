@@ -3,6 +3,7 @@ export { CalendarService, type CalendarUpdate, type CalendarView } from './calen
 export type { InboxPage } from './inbox/inbox.service';
 export type { TaskSummary } from './inbox/task-summary.view';
 export { StatsService } from './stats/stats.service';
+export { registerResolutionMetrics, resolutionBuckets } from './stats/resolution.metrics';
 export type * from './stats/stats.view';
 export {
   READ_MODEL_STALE_HEADER,

@@ -10,10 +10,12 @@ import { PG_POOL } from '@taskinbox/database';
 import { EVENT_STORE, type EventStore } from '@taskinbox/event-store';
 import type { Logger } from 'pino';
 import { PROCESS_LOGGER } from '@taskinbox/http';
+import { MetricsModule, MetricsRegistry } from '@taskinbox/metrics';
 import { SloAlertTimer } from './alerts/slo-alert.timer';
 import { SloStatusService } from './slos/slo-status.service';
 import { SloController } from './slos/slo.controller';
 import { SloService } from './slos/slo.service';
+import { registerSloMetrics } from './slos/slo.metrics';
 
 export interface SloOptions {
   /** How often burn rates are evaluated; 0 turns the timer off (tests call evaluateAll). Default 60 s. */
@@ -23,6 +25,7 @@ export interface SloOptions {
 }
 
 const SLO_OPTIONS = Symbol('taskinbox.slo-options');
+const SLO_METRICS = Symbol('taskinbox.slo-metrics');
 
 /** SLOs per task type: definitions (OpenSLO), status, burn-rate alerts as events. Needs ConfigModule, DatabaseModule, EventStoreModule, AuthModule. */
 @Module({})
@@ -41,6 +44,7 @@ export class SloModule implements OnApplicationBootstrap, BeforeApplicationShutd
       module: SloModule,
       // Global: urgency reads SLO time left without starting a second SloModule of its own.
       global: true,
+      imports: [MetricsModule],
       controllers: [SloController],
       providers: [
         { provide: SLO_OPTIONS, useValue: settings },
@@ -55,6 +59,15 @@ export class SloModule implements OnApplicationBootstrap, BeforeApplicationShutd
           inject: [SloService, SloStatusService, EVENT_STORE, PROCESS_LOGGER],
           useFactory: (slos: SloService, statuses: SloStatusService, store: EventStore, logger: Logger) =>
             new SloAlertTimer(slos, statuses, store, logger.child({ component: 'slo' })),
+        },
+        {
+          // SLO status for the operator's Prometheus (made at start like every provider).
+          provide: SLO_METRICS,
+          inject: [MetricsRegistry, PG_POOL, SloService, SloStatusService],
+          useFactory: (metrics: MetricsRegistry, pool: Pool, slos: SloService, statuses: SloStatusService) => {
+            registerSloMetrics(metrics, pool, slos, statuses);
+            return true;
+          },
         },
       ],
       exports: [SloAlertTimer, SloStatusService, SloService],

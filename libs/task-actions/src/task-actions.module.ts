@@ -13,6 +13,9 @@ import { ActionWorker } from './running/action.worker';
 import { ActionSecretController } from './secrets/action-secret.controller';
 import { ActionSecrets } from './secrets/action-secret.store';
 import { TASK_ACTIONS_OPTIONS, type TaskActionsOptions, taskActionsOptions } from './task-actions.options';
+import { MetricsModule, MetricsRegistry, registerQueueDepth } from '@taskinbox/metrics';
+
+const QUEUE_METRICS = Symbol('taskinbox.task-actions.queue-metrics');
 
 /**
  * Runs custom actions of task types: the organisation's signing secret (/api/settings/action-secret)
@@ -33,9 +36,18 @@ export class TaskActionsModule implements OnApplicationBootstrap, BeforeApplicat
     const options = taskActionsOptions(overrides);
     return {
       module: TaskActionsModule,
-      imports: [IngestModule, TaskTypesModule],
+      imports: [IngestModule, TaskTypesModule, MetricsModule],
       controllers: [ActionSecretController],
       providers: [
+        {
+          // Its depth for the operator's Prometheus (taskinbox_queue_jobs).
+          provide: QUEUE_METRICS,
+          inject: [MetricsRegistry, { token: ActionWorker, optional: true }],
+          useFactory: (metrics: MetricsRegistry, worker?: ActionWorker) => {
+            registerQueueDepth(metrics, 'task-actions', () => worker?.counts() ?? Promise.resolve({}));
+            return true;
+          },
+        },
         { provide: TASK_ACTIONS_OPTIONS, useValue: options },
         {
           provide: ActionSecrets,

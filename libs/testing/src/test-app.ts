@@ -10,6 +10,7 @@ import { Pool } from 'pg';
 import { AccountService, ApiKeyService, AuthModule, InvitationService, PasswordHasher, type Scope, SessionService } from '@taskinbox/auth';
 import { v7 as uuidv7 } from 'uuid';
 import { type Config, ConfigModule, loadConfig } from '@taskinbox/config';
+import { MetricsModule } from '@taskinbox/metrics';
 import { DatabaseModule } from '@taskinbox/database';
 import type { Role } from '@taskinbox/domain';
 import { EventStoreModule } from '@taskinbox/event-store';
@@ -79,7 +80,7 @@ export async function startTestApp(options: {
   class TestRootModule {}
   const root: DynamicModule = {
     module: TestRootModule,
-    imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, AuthModule, ...options.imports],
+    imports: [ConfigModule.forRoot(config), MetricsModule, DatabaseModule, EventStoreModule, AuthModule, ...options.imports],
   };
   const app = await startService(root, config, createLogger(config.logLevel), {
     natsQueue: options.natsQueue,

@@ -12,6 +12,7 @@ import { PG_POOL } from '@taskinbox/database';
 import type { Logger } from 'pino';
 import { PROCESS_LOGGER } from '@taskinbox/http';
 import { connectNats, natsNames } from '@taskinbox/messaging';
+import { MetricsModule, MetricsRegistry } from '@taskinbox/metrics';
 import { DeliveryQueueService } from './delivery/delivery-queue.service';
 import { DeliveryFanOut } from './delivery/delivery.fan-out';
 import { DeliveryHistory } from './delivery/delivery.history';
@@ -21,7 +22,6 @@ import { WebhookEventConsumer } from './delivery/event.consumer';
 import { WebhookSender } from './delivery/webhook.sender';
 import { EndpointController } from './endpoints/endpoint.controller';
 import { EndpointService } from './endpoints/endpoint.service';
-import { MetricsController } from './metrics/metrics.controller';
 import { WebhookMetrics } from './metrics/webhook.metrics';
 import { SecretCipher } from './secrets/secret.cipher';
 import { UrlGuard } from './url/url.guard';
@@ -30,7 +30,7 @@ import { WEBHOOKS_OPTIONS, type WebhooksOptions, webhooksOptions } from './webho
 const WEBHOOKS_LOGGER = Symbol('taskinbox.webhooks.logger');
 
 /**
- * Outbound webhooks: the endpoint API (/api/webhooks/endpoints), /metrics and, unless
+ * Outbound webhooks: the endpoint API (/api/webhooks/endpoints), delivery metrics and, unless
  * `deliver: false`, the JetStream consumer, the BullMQ worker and the sweeper. Needs
  * ConfigModule (with WEBHOOK_SECRET_KEY), DatabaseModule and AuthModule in the application.
  */
@@ -48,11 +48,16 @@ export class WebhooksModule implements OnApplicationBootstrap, BeforeApplication
     const options = webhooksOptions(overrides);
     return {
       module: WebhooksModule,
-      controllers: [EndpointController, MetricsController],
+      imports: [MetricsModule],
+      controllers: [EndpointController],
       providers: [
         { provide: WEBHOOKS_LOGGER, inject: [PROCESS_LOGGER], useFactory: (logger: Logger) => logger.child({ component: 'webhooks' }) },
         { provide: WEBHOOKS_OPTIONS, useValue: options },
-        WebhookMetrics,
+        {
+          provide: WebhookMetrics,
+          inject: [MetricsRegistry, DeliveryQueueService],
+          useFactory: (metrics: MetricsRegistry, queue: DeliveryQueueService) => new WebhookMetrics(metrics, () => queue.counts()),
+        },
         {
           provide: SecretCipher,
           inject: [CONFIG],

@@ -2,6 +2,7 @@ import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Pool } from 'pg';
+import { queueStates } from '@taskinbox/metrics';
 import { type AttachmentJobHandlers, type AttachmentJobName, type AttachmentJobs, type AttachmentQueue, createAttachmentQueue, previewJobId } from './preview.jobs';
 import type { PreviewMaker } from './preview.maker';
 
@@ -70,6 +71,11 @@ export class PreviewQueue {
     } catch (error) {
       this.logger.warn({ err: error }, 'preview sweep failed');
     }
+  }
+
+  /** Jobs by state, for the queue-depth metric. */
+  counts(): Promise<Record<string, number>> {
+    return this.open().getJobCounts(...queueStates);
   }
 
   private open(): AttachmentQueue {

@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { queueStates } from '@taskinbox/metrics';
 import {
   createNotificationQueue,
   deliverJobId,
@@ -62,6 +63,11 @@ export class NotificationQueue {
     await this.queue?.close();
     this.workerConnection?.disconnect();
     this.queueConnection?.disconnect();
+  }
+
+  /** Jobs by state, for the queue-depth metric. */
+  counts(): Promise<Record<string, number>> {
+    return this.open().getJobCounts(...queueStates);
   }
 
   private open(): NotificationQueueHandle {

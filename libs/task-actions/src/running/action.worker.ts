@@ -1,6 +1,7 @@
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Pool } from 'pg';
+import { queueStates } from '@taskinbox/metrics';
 import type { Logger } from 'pino';
 import type { Actor, TaskActionRequest } from '@taskinbox/domain';
 import { CheckpointFollower, type EventStore, type RecordedEvent } from '@taskinbox/event-store';
@@ -73,6 +74,11 @@ export class ActionWorker {
       onError: (error) => this.logger.error({ err: error }, 'handing task actions over failed; starting again'),
     });
     this.follower.start();
+  }
+
+  /** Jobs by state, for the queue-depth metric; none before the worker starts. */
+  async counts(): Promise<Record<string, number>> {
+    return this.queue ? this.queue.getJobCounts(...queueStates) : {};
   }
 
   async stop(): Promise<void> {

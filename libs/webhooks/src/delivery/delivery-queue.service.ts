@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { queueStates } from '@taskinbox/metrics';
 import { createWebhookQueue, type DeliveryJobContext, enqueueDeliveries, type WebhookQueue } from './webhook.jobs';
 
 /** The producer side of the delivery queue. Fails fast while Redis is away: the sweeper catches up. */
@@ -19,7 +20,7 @@ export class DeliveryQueueService {
   }
 
   counts(): Promise<Record<string, number>> {
-    return this.queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
+    return this.queue.getJobCounts(...queueStates);
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,14 @@
 import { NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { Counter } from 'prom-client';
 import { loadConfig } from '@taskinbox/config';
-import type { DeliveryQueueService } from '../delivery/delivery-queue.service';
 import { MetricsController } from './metrics.controller';
-import { WebhookMetrics } from './webhook.metrics';
+import { MetricsRegistry } from './metrics.registry';
 
-const queue = { counts: async () => ({ waiting: 2 }) } as unknown as DeliveryQueueService;
-const controller = (env: NodeJS.ProcessEnv) => new MetricsController(new WebhookMetrics(), queue, loadConfig({ JWT_SECRET: 'x'.repeat(32), ...env }));
+function controller(env: NodeJS.ProcessEnv) {
+  const metrics = new MetricsRegistry({ processMetrics: false });
+  new Counter({ name: 'scrapes_seen_total', help: 'A figure of this app.', registers: [metrics.registry] }).inc(3);
+  return new MetricsController(metrics, loadConfig({ JWT_SECRET: 'x'.repeat(32), ...env }));
+}
 
 describe('/metrics', () => {
   it('is not served when METRICS_TOKEN is not set', async () => {
@@ -17,7 +20,7 @@ describe('/metrics', () => {
     for (const authorization of [undefined, '', 'Bearer scrape-token-012345678', 'Basic scrape-token-0123456789']) {
       await expect(metrics.scrape(authorization)).rejects.toThrow(UnauthorizedException);
     }
-    expect(await metrics.scrape('Bearer scrape-token-0123456789')).toContain('webhook_queue_jobs{state="waiting"} 2');
+    expect(await metrics.scrape('Bearer scrape-token-0123456789')).toContain('scrapes_seen_total 3');
   });
 
   it('refuses a token too short to be a secret', () => {
