@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { defaultCalendar } from '@taskinbox/read-models';
 import { invalidParam } from '../tasks/query-param.helpers';
-import { type SketchCounts, mergeCounts, sketchPercentiles } from './duration.sketch';
+import { type SketchCounts, sketchPercentiles } from './duration.sketch';
 import type { ResolutionTimeQueryDto, SeriesInterval, SeriesQueryDto, StatsQueryDto } from './stats-query.dto';
 import type {
   BacklogStats,
