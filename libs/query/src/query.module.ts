@@ -4,6 +4,7 @@ import { CalendarService } from './calendar/calendar.service';
 import { InboxController } from './inbox/inbox.controller';
 import { InboxService } from './inbox/inbox.service';
 import { StatsController } from './stats/stats.controller';
+import { StatsRecomputeWorker } from './stats/stats-recompute.worker';
 import { StatsService } from './stats/stats.service';
 import { ReadModelFreshness } from './tasks/read-model-freshness.service';
 import { ReadModelListener } from './tasks/read-model.listener';
@@ -16,7 +17,7 @@ import { TaskTimelineService } from './tasks/task-timeline.service';
  */
 @Module({
   controllers: [InboxController, TaskTimelineController, StatsController, CalendarController],
-  providers: [InboxService, TaskTimelineService, ReadModelListener, ReadModelFreshness, StatsService, CalendarService],
+  providers: [InboxService, TaskTimelineService, ReadModelListener, ReadModelFreshness, StatsService, StatsRecomputeWorker, CalendarService],
   exports: [ReadModelListener, ReadModelFreshness],
 })
 export class QueryModule {}

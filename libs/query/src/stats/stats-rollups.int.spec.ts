@@ -5,7 +5,10 @@ import type { DataSource } from 'typeorm';
 import { createDataSource } from '@taskinbox/database';
 import { readModelEntities } from '@taskinbox/read-models';
 import { createTestDatabase, type TestDatabase } from '@taskinbox/testing';
+import pino from 'pino';
+import { CalendarService } from '../calendar/calendar.service';
 import { relativeAccuracy } from './duration.sketch';
+import { StatsRecomputeWorker } from './stats-recompute.worker';
 import { type StatsAudience, StatsService } from './stats.service';
 
 // The raw statistics (one SQL statement over task_facts) are the check on the rollups: on random
@@ -20,7 +23,7 @@ let exact: StatsService;
 
 beforeAll(async () => {
   database = await createTestDatabase('rollups');
-  db = await createDataSource(database.url, { entities: readModelEntities, poolSize: 2 }).initialize();
+  db = await createDataSource(database.url, { entities: readModelEntities, poolSize: 5 }).initialize();
   // Sketches at every size: no exact shortcut for small counts.
   fromRollups = new StatsService(db, { exactPercentilesUpTo: 0 });
   exact = new StatsService(db, { rollups: false });
@@ -151,5 +154,68 @@ describe('statistics from rollups', () => {
       ),
       { numRuns: 25 },
     );
+  });
+});
+
+describe('a calendar change', () => {
+  jest.setTimeout(120_000);
+
+  it('recomputes in the background; stats answer meanwhile and, once done, from rollups regrouped in the new zone', async () => {
+    const orgId = randomUUID();
+    // Resolved near midnight UTC, so a zone 12¾ hours ahead moves them to other local days.
+    const facts: Fact[] = Array.from({ length: 60 }, (_, i) => ({
+      type: types[i % 3],
+      createdMs: (i % 28) * day + 23 * 3_600_000,
+      tookSeconds: 600 + i * 7_000,
+      outcome: i % 5 === 0 ? 'cancelled' : 'completed',
+      resolution: i % 2 === 0 ? 'accepted' : 'rejected',
+      private: false,
+      later: 'nothing',
+    }));
+    await write(orgId, 'UTC', facts);
+    const worker = new StatsRecomputeWorker(db, pino({ level: 'silent' }));
+    const calendars = new CalendarService(db, worker);
+    const audience: StatsAudience = { privateTasks: 'counted' };
+    const query = { from: '2026-03-03', to: '2026-03-20', businessHours: true };
+    const before = await exact.resolutionTime(orgId, query, audience);
+
+    // A projector batch in flight holds the recompute back (it waits for batches that read the old calendar).
+    const batch = db.createQueryRunner();
+    await batch.startTransaction();
+    await batch.query('LOCK TABLE task_facts IN ROW EXCLUSIVE MODE');
+    const started = await calendars.replace(orgId, {
+      timeZone: 'Pacific/Chatham',
+      workingDays: [1, 2, 3, 4, 5, 6, 7],
+      dayStart: '00:00',
+      dayEnd: '24:00',
+    });
+    expect(started.recomputedTasks).toBe(60);
+    expect(await worker.progress(orgId)).toEqual({ state: expect.stringMatching(/^(queued|running)$/), done: 0, total: 60 });
+    // Meanwhile stats answer from the facts as they are (the days are the new zone's already),
+    // not from rollups grouped by the old zone's days.
+    const meanwhile = await fromRollups.resolutionTime(orgId, query, audience);
+    expect(meanwhile).toEqual(await exact.resolutionTime(orgId, query, audience));
+    expect(meanwhile.slowestSeconds).toBe(before.slowestSeconds);
+    await batch.rollbackTransaction();
+    await batch.release();
+
+    // Run as the query service does after the PUT commits (and every few seconds).
+    for (let i = 0; (await worker.progress(orgId)).state !== 'done' && i < 200; i++) {
+      worker.kick();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await worker.onApplicationShutdown();
+    expect(await worker.progress(orgId)).toEqual({ state: 'done', done: 60, total: 60 });
+    const after = await exact.resolutionTime(orgId, query, audience);
+    // Every hour counts now: business time is the wall-clock time.
+    expect(after.slowestSeconds).not.toBe(before.slowestSeconds);
+    for (const businessHours of [true, false]) {
+      const rolled = await fromRollups.resolutionTime(orgId, { ...query, businessHours }, audience);
+      const truth = await exact.resolutionTime(orgId, { ...query, businessHours }, audience);
+      expect({ ...rolled, medianSeconds: 0, p90Seconds: 0 }).toEqual({ ...truth, medianSeconds: 0, p90Seconds: 0 });
+      expect(withinError(rolled.medianSeconds, truth.medianSeconds)).toBe(true);
+      expect(withinError(rolled.p90Seconds, truth.p90Seconds)).toBe(true);
+    }
+    expect(await fromRollups.outcomes(orgId, query, audience)).toEqual(await exact.outcomes(orgId, query, audience));
   });
 });
