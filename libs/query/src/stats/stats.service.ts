@@ -324,8 +324,7 @@ export class StatsService {
       : '';
     const rows: { type: string; count: number; slowest: number | null; sketch: SketchCounts | null }[] = await db.query(
       `WITH whole AS (
-         SELECT ${group} AS type, created, completed, cancelled, ${businessHours ? 'slowest_business' : 'slowest'} AS slowest,
-                ${businessHours ? 'business_sketch' : 'sketch'} AS sketch
+         SELECT ${group} AS type, created, completed, cancelled, ${businessHours ? 'slowest_business' : 'slowest'} AS slowest
          FROM resolution_rollups
          WHERE org_id = $1 AND day >= $4::date AND day < $5::date ${rollupCondition(scope, 8)}
        ),
@@ -334,11 +333,32 @@ export class StatsService {
          WHERE org_id = $1 AND ${edgeRange('resolved_at')} ${typeCondition(scope, 8)}
          ${created}
        ),
+       -- The whole days' sketch of each (type, flag): its running sketch at the last whole day minus
+       -- the one at the day before the first (two rows each, found backwards on the primary key).
+       parts AS (
+         SELECT DISTINCT task_type, private FROM resolution_rollups
+         WHERE org_id = $1 AND day < $5::date AND $4::date < $5::date ${rollupCondition(scope, 8)}
+       ),
+       ends AS (
+         SELECT ${byType ? 'p.task_type' : `''::text`} AS type, upto.sketch AS upto, before.sketch AS before
+         FROM parts p
+         CROSS JOIN LATERAL (
+           SELECT ${businessHours ? 'business_sketch_to_date' : 'sketch_to_date'} AS sketch FROM resolution_rollups r
+           WHERE r.org_id = $1 AND r.task_type = p.task_type AND r.private = p.private AND r.day < $5::date
+           ORDER BY r.day DESC LIMIT 1
+         ) AS upto
+         LEFT JOIN LATERAL (
+           SELECT ${businessHours ? 'business_sketch_to_date' : 'sketch_to_date'} AS sketch FROM resolution_rollups r
+           WHERE r.org_id = $1 AND r.task_type = p.task_type AND r.private = p.private AND r.day < $4::date
+           ORDER BY r.day DESC LIMIT 1
+         ) AS before ON true
+       ),
        buckets AS (
          SELECT type, key, sum(n)::bigint AS n FROM (
-           SELECT w.type, e.key, e.value::bigint AS n FROM whole w, jsonb_each_text(w.sketch) e
+           SELECT ends.type, e.key, e.value::bigint AS n FROM ends, jsonb_each_text(ends.upto) e
+           UNION ALL SELECT ends.type, e.key, -e.value::bigint FROM ends, jsonb_each_text(ends.before) e
            UNION ALL SELECT type, stats_sketch_key(seconds), 1 FROM edge WHERE seconds IS NOT NULL
-         ) AS b GROUP BY 1, 2
+         ) AS b GROUP BY 1, 2 HAVING sum(n) <> 0
        ),
        types AS (
          SELECT type, sum(completed)::bigint AS count, max(slowest) AS slowest FROM whole
