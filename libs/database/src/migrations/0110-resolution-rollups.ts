@@ -179,70 +179,50 @@ export class ResolutionRollups0000000000110 implements MigrationInterface {
       $f$;
 
       /*
-       * Recomputes sketch_to_date of the rollup rows of each (org, type, flag) in \`touched\` from
-       * its day \`since\` on: the row before since gives the base, then the daily sketches add up.
-       * touched: a query giving (org_id, task_type, private, since).
+       * Recomputes the running sketches of one (org, type, flag) from day \`since\` on: the row
+       * before it gives the base, then each day's sketch adds up, day by day. Procedural on
+       * purpose: a set-based running sum over days × buckets is planned badly and costs far more.
        */
-      CREATE FUNCTION stats_rollups_to_date_sql(touched text, rollups text) RETURNS text
-        LANGUAGE sql IMMUTABLE AS $f$
-        SELECT format($q$
-          WITH touched AS (%1$s),
-          later AS (
-            SELECT r.org_id, r.task_type, r.private, r.day, r.sketch, r.business_sketch
-            FROM %2$I r JOIN touched t ON t.org_id = r.org_id AND t.task_type = r.task_type AND t.private = r.private
-            WHERE r.day >= t.since
-          ),
-          base AS (
-            SELECT t.org_id, t.task_type, t.private, b.sketch_to_date, b.business_sketch_to_date FROM touched t
-            CROSS JOIN LATERAL (
-              SELECT sketch_to_date, business_sketch_to_date FROM %2$I r
-              WHERE r.org_id = t.org_id AND r.task_type = t.task_type AND r.private = t.private AND r.day < t.since
-              ORDER BY r.day DESC LIMIT 1
-            ) AS b
-          ),
-          cells AS MATERIALIZED (
-            SELECT org_id, task_type, private, NULL::date AS day, 'w' AS clock, e.key, e.value::bigint AS n
-            FROM base, jsonb_each_text(base.sketch_to_date) e
-            UNION ALL SELECT org_id, task_type, private, NULL, 'b', e.key, e.value::bigint FROM base, jsonb_each_text(base.business_sketch_to_date) e
-            UNION ALL SELECT org_id, task_type, private, day, 'w', e.key, e.value::bigint FROM later, jsonb_each_text(later.sketch) e
-            UNION ALL SELECT org_id, task_type, private, day, 'b', e.key, e.value::bigint FROM later, jsonb_each_text(later.business_sketch) e
-          ),
-          keys AS (SELECT DISTINCT org_id, task_type, private, clock, key FROM cells),
-          grid AS (
-            SELECT l.org_id, l.task_type, l.private, l.day, k.clock, k.key,
-                   coalesce(b.n, 0) + sum(coalesce(c.n, 0)) OVER (
-                     PARTITION BY l.org_id, l.task_type, l.private, k.clock, k.key ORDER BY l.day) AS n
-            FROM later l
-            JOIN keys k ON k.org_id = l.org_id AND k.task_type = l.task_type AND k.private = l.private
-            LEFT JOIN cells c ON c.day = l.day AND c.org_id = l.org_id AND c.task_type = l.task_type AND c.private = l.private
-              AND c.clock = k.clock AND c.key = k.key
-            LEFT JOIN cells b ON b.day IS NULL AND b.org_id = l.org_id AND b.task_type = l.task_type AND b.private = l.private
-              AND b.clock = k.clock AND b.key = k.key
-          ),
-          sums AS (
-            SELECT l.org_id, l.task_type, l.private, l.day,
-                   coalesce(jsonb_object_agg(g.key, g.n) FILTER (WHERE g.clock = 'w' AND g.n <> 0), '{}') AS sketch_to_date,
-                   coalesce(jsonb_object_agg(g.key, g.n) FILTER (WHERE g.clock = 'b' AND g.n <> 0), '{}') AS business_sketch_to_date
-            FROM later l
-            LEFT JOIN grid g ON g.org_id = l.org_id AND g.task_type = l.task_type AND g.private = l.private AND g.day = l.day
-            GROUP BY 1, 2, 3, 4
-          )
-          UPDATE %2$I r SET sketch_to_date = s.sketch_to_date, business_sketch_to_date = s.business_sketch_to_date
-          FROM sums s
-          WHERE r.org_id = s.org_id AND r.day = s.day AND r.task_type = s.task_type AND r.private = s.private
-        $q$, touched, rollups)
+      CREATE FUNCTION stats_rollups_run(rollups text, org uuid, kind text, hidden boolean, since date) RETURNS void
+        LANGUAGE plpgsql AS $f$
+      DECLARE
+        wall jsonb := '{}';
+        business jsonb := '{}';
+        r record;
+        found_rows integer;
+      BEGIN
+        EXECUTE format('SELECT sketch_to_date, business_sketch_to_date FROM %I
+                        WHERE org_id = $1 AND task_type = $2 AND private = $3 AND day < $4 ORDER BY day DESC LIMIT 1', rollups)
+          INTO r USING org, kind, hidden, since;
+        GET DIAGNOSTICS found_rows = ROW_COUNT; -- EXECUTE leaves FOUND alone
+        IF found_rows = 1 THEN wall := r.sketch_to_date; business := r.business_sketch_to_date; END IF;
+        FOR r IN EXECUTE format('SELECT day, sketch, business_sketch FROM %I
+                                 WHERE org_id = $1 AND task_type = $2 AND private = $3 AND day >= $4 ORDER BY day', rollups)
+          USING org, kind, hidden, since
+        LOOP
+          IF r.sketch <> '{}' THEN wall := stats_counts_add(wall, r.sketch); END IF;
+          IF r.business_sketch <> '{}' THEN business := stats_counts_add(business, r.business_sketch); END IF;
+          EXECUTE format('UPDATE %I SET sketch_to_date = $5, business_sketch_to_date = $6
+                          WHERE org_id = $1 AND day = $4 AND task_type = $2 AND private = $3', rollups)
+            USING org, kind, hidden, r.day, wall, business;
+        END LOOP;
+      END
       $f$;
 
       /* Every fact of \`facts\` (one organisation's when given) added to an empty part of \`rollups\`. */
       CREATE FUNCTION stats_rollups_fill(facts text, rollups text, org uuid DEFAULT NULL) RETURNS void
         LANGUAGE plpgsql AS $f$
+      DECLARE
+        r record;
       BEGIN
         EXECUTE stats_rollups_add_sql(format(
           'SELECT 1 AS sign, org_id, task_type, created_at, resolved_at, outcome, resolution, private, resolution_seconds, business_seconds FROM %I %s',
           facts, CASE WHEN org IS NULL THEN '' ELSE format('WHERE org_id = %L', org) END), rollups);
-        EXECUTE stats_rollups_to_date_sql(format(
-          'SELECT org_id, task_type, private, ''-infinity''::date AS since FROM %I %s GROUP BY 1, 2, 3',
-          rollups, CASE WHEN org IS NULL THEN '' ELSE format('WHERE org_id = %L', org) END), rollups);
+        FOR r IN EXECUTE format('SELECT org_id, task_type, private FROM %I %s GROUP BY 1, 2, 3',
+          rollups, CASE WHEN org IS NULL THEN '' ELSE format('WHERE org_id = %L', org) END)
+        LOOP
+          PERFORM stats_rollups_run(rollups, r.org_id, r.task_type, r.private, '-infinity');
+        END LOOP;
       END
       $f$;
 
@@ -253,6 +233,7 @@ export class ResolutionRollups0000000000110 implements MigrationInterface {
         rollups text := replace(TG_TABLE_NAME, 'task_facts', 'resolution_rollups');
         columns text := 'org_id, task_type, created_at, resolved_at, outcome, resolution, private, resolution_seconds, business_seconds';
         changes text;
+        touched record;
       BEGIN
         changes := CASE TG_OP
           WHEN 'INSERT' THEN format('SELECT 1 AS sign, %s FROM new_facts', columns)
@@ -266,14 +247,17 @@ export class ResolutionRollups0000000000110 implements MigrationInterface {
         EXECUTE stats_rollups_add_sql(changes, rollups);
         IF TG_OP <> 'INSERT' THEN EXECUTE stats_rollups_reslowest_sql(changes, TG_TABLE_NAME, rollups); END IF;
         -- The running sketches from the first day whose sketch changed (today's, as a rule: one row).
-        EXECUTE stats_rollups_to_date_sql(format($q$
+        FOR touched IN EXECUTE format($q$
           SELECT org_id, task_type, private, min(day) AS since FROM (
             SELECT c.org_id, c.task_type, c.private, (c.resolved_at AT TIME ZONE coalesce(z.time_zone, 'UTC'))::date AS day
             FROM (%s) AS c LEFT JOIN org_calendars z ON z.org_id = c.org_id
             WHERE c.outcome = 'completed' AND c.resolved_at IS NOT NULL
             GROUP BY 1, 2, 3, 4, stats_sketch_key(c.resolution_seconds), stats_sketch_key(c.business_seconds)
             HAVING sum(c.sign) <> 0
-          ) AS moved GROUP BY 1, 2, 3 $q$, changes), rollups);
+          ) AS moved GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 $q$, changes)
+        LOOP
+          PERFORM stats_rollups_run(rollups, touched.org_id, touched.task_type, touched.private, touched.since);
+        END LOOP;
         RETURN NULL;
       END
       $f$;
@@ -295,7 +279,7 @@ export class ResolutionRollups0000000000110 implements MigrationInterface {
       DROP TRIGGER task_facts_rollups_update ON task_facts;
       DROP TRIGGER task_facts_rollups_delete ON task_facts;
       DROP TRIGGER task_facts_rollups_truncate ON task_facts;
-      DROP FUNCTION stats_rollups_track(), stats_rollups_truncate(), stats_rollups_fill(text, text, uuid), stats_rollups_to_date_sql(text, text),
+      DROP FUNCTION stats_rollups_track(), stats_rollups_truncate(), stats_rollups_fill(text, text, uuid), stats_rollups_run(text, uuid, text, boolean, date),
         stats_rollups_reslowest_sql(text, text, text), stats_rollups_add_sql(text, text), stats_counts_add(jsonb, jsonb),
         stats_sketch_key(double precision);
       DROP TABLE stats_recomputes, resolution_rollups;
