@@ -149,6 +149,11 @@ describe('statistics from rollups', () => {
 
             const [rolledOutcomes, truthOutcomes] = (await ask((s) => s.outcomes(orgId, query, audience)))!;
             expect(rolledOutcomes).toEqual(truthOutcomes);
+
+            for (const interval of ['day', 'week', 'month'] as const) {
+              const [rolledSeries, truthSeries] = (await ask((s) => s.throughput(orgId, { ...query, interval }, audience)))!;
+              expect(rolledSeries).toEqual(truthSeries);
+            }
           }
         },
       ),
