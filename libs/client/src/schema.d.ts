@@ -801,6 +801,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stats/recompute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How far the business-hours recompute after a calendar change is: { state, done, total }.
+         * @description A calendar change (PUT /api/settings/calendar) recomputes every resolved task in the background; stats keep answering meanwhile.
+         */
+        get: operations["StatsController_recompute"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stats/resolution-time": {
         parameters: {
             query?: never;
@@ -904,7 +924,7 @@ export interface paths {
         };
         /** The organisation's working hours (Mon-Fri 09:00-17:00 UTC until set): { timeZone, workingDays, dayStart, dayEnd, isDefault }. */
         get: operations["CalendarController_get"];
-        /** Set the working hours (admins); recomputes the business-hours duration of every resolved task. */
+        /** Set the working hours (admins); the business-hours duration of every resolved task is recomputed in the background (GET /api/stats/recompute). */
         put: operations["CalendarController_put"];
         post?: never;
         delete?: never;
@@ -3227,6 +3247,17 @@ export interface components {
             /** @description Every event of the task, oldest first. */
             timeline: components["schemas"]["TimelineEntryView"][];
         };
+        StatsRecomputeDto: {
+            /**
+             * @description idle: no calendar change yet; queued/running: stats are read from the task facts meanwhile; done: from the rollups again.
+             * @enum {string}
+             */
+            state: "idle" | "queued" | "running" | "done" | "failed";
+            /** @description Resolved tasks recomputed so far. */
+            done: number;
+            /** @description Resolved tasks to recompute (those resolved when the calendar changed). */
+            total: number;
+        };
         StatsPeriod: {
             /**
              * Format: date-time
@@ -3480,7 +3511,7 @@ export interface components {
             dayEnd: string;
             /** @description True while the organisation has not set its own calendar. */
             isDefault: boolean;
-            /** @description Resolved tasks whose business-hours duration was recomputed with the new calendar. */
+            /** @description Resolved tasks whose business-hours duration is recomputed with the new calendar, in the background (GET /api/stats/recompute shows how far). */
             recomputedTasks: number;
         };
         CreateEndpointDto: {
@@ -10115,6 +10146,44 @@ export interface operations {
             };
             /** @description Nothing with this id in the caller's organisation. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    StatsController_recompute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsRecomputeDto"];
+                };
+            };
+            /** @description No valid session token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's role or scopes do not allow this, or the domain refuses this caller (not_the_claimer). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

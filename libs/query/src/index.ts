@@ -2,7 +2,8 @@ export * from './query.module';
 export { CalendarService, type CalendarUpdate, type CalendarView } from './calendar/calendar.service';
 export type { InboxPage } from './inbox/inbox.service';
 export type { TaskSummary } from './inbox/task-summary.view';
-export { StatsService } from './stats/stats.service';
+export { STATS_READING, StatsService, type StatsReading } from './stats/stats.service';
+export { StatsRecomputeWorker, type RecomputeProgress } from './stats/stats-recompute.worker';
 export { registerResolutionMetrics, resolutionBuckets } from './stats/resolution.metrics';
 export type * from './stats/stats.view';
 export {

@@ -7,6 +7,7 @@ import { CalendarService } from './calendar/calendar.service';
 import { InboxController } from './inbox/inbox.controller';
 import { InboxService } from './inbox/inbox.service';
 import { StatsController } from './stats/stats.controller';
+import { StatsRecomputeWorker } from './stats/stats-recompute.worker';
 import { StatsService } from './stats/stats.service';
 import { registerResolutionMetrics } from './stats/resolution.metrics';
 import { ReadModelFreshness } from './tasks/read-model-freshness.service';
@@ -33,7 +34,14 @@ const RESOLUTION_METRICS = Symbol('taskinbox.query.resolution-metrics');
         return true;
       },
     },
-    InboxService, TaskTimelineService, ReadModelListener, ReadModelFreshness, StatsService, CalendarService],
+    InboxService,
+    TaskTimelineService,
+    ReadModelListener,
+    ReadModelFreshness,
+    StatsService,
+    StatsRecomputeWorker,
+    CalendarService,
+  ],
   exports: [ReadModelListener, ReadModelFreshness],
 })
 export class QueryModule {}

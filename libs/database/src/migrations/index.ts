@@ -26,6 +26,7 @@ import { Notifications0000000000082 } from './0082-notifications';
 import { Attachments0000000000090 } from './0090-attachments';
 import { WebhookTaskCursors0000000000100 } from './0100-webhook-task-cursors';
 import { TaskActionFollower0000000000101 } from './0101-task-action-follower';
+import { ResolutionRollups0000000000110 } from './0110-resolution-rollups';
 
 /** Every migration, in the order it runs. Files are numbered; each class name ends in its number. */
 export const migrations = [
@@ -57,4 +58,5 @@ export const migrations = [
   Attachments0000000000090,
   WebhookTaskCursors0000000000100,
   TaskActionFollower0000000000101,
+  ResolutionRollups0000000000110,
 ];

@@ -177,7 +177,7 @@ export async function appendWorkload(
 }
 
 /** Every row of the projected tables, in key order, as JSON (the generated search column included). */
-export async function snapshotReadModels(db: Pool): Promise<Record<'inbox' | 'timeline' | 'facts', unknown[]>> {
+export async function snapshotReadModels(db: Pool): Promise<Record<'inbox' | 'timeline' | 'facts' | 'rollups', unknown[]>> {
   const rows = async (table: string, order: string): Promise<unknown[]> =>
     (await db.query<{ row: unknown }>(`SELECT to_jsonb(t) AS row FROM ${table} t ORDER BY ${order}`)).rows.map(
       (r) => r.row,
@@ -186,6 +186,15 @@ export async function snapshotReadModels(db: Pool): Promise<Record<'inbox' | 'ti
     inbox: await rows(liveTables.inbox, 'task_id'),
     timeline: await rows(liveTables.timeline, 'task_id, revision'),
     facts: await rows(liveTables.facts, 'task_id'),
+    // Sums rounded: added batch by batch or all at once, floating point may differ in the last bits.
+    // Rows whose every count went back to zero (a deleted task's) are the same as no row.
+    rollups: await rows(
+      `(SELECT org_id, day, task_type, private, created, completed, cancelled, resolutions,
+               round(resolution_seconds::numeric, 6) AS resolution_seconds, round(business_seconds::numeric, 6) AS business_seconds,
+               slowest, slowest_business, sketch, business_sketch
+        FROM resolution_rollups WHERE created <> 0 OR completed <> 0 OR cancelled <> 0)`,
+      'org_id, day, task_type, private',
+    ),
   };
 }
 

@@ -45,10 +45,14 @@ const shadowProjection: ProjectionTarget = {
   notify: false,
 };
 
-const tablePairs = (['inbox', 'timeline', 'facts'] as const).map((key) => ({
-  live: liveProjection.statements.tables[key],
-  shadow: shadowTables[key],
-}));
+const tablePairs = [
+  ...(['inbox', 'timeline', 'facts'] as const).map((key) => ({
+    live: liveProjection.statements.tables[key],
+    shadow: shadowTables[key],
+  })),
+  // Kept by triggers on the facts (migration 0110): filled from the shadow facts after the bulk replay.
+  { live: 'resolution_rollups', shadow: 'resolution_rollups_rebuild' },
+];
 
 /** An index of a live table, the name its shadow copy is built under, and how (null: with its constraint). */
 interface IndexCopy {
@@ -92,6 +96,9 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
       logger.info({ events: replay.events }, 'rebuild: replayed; building indexes');
       // Secondary indexes are built once, after the bulk of the rows: cheaper than maintaining them per batch.
       await createSecondaryIndexes(client, indexes);
+      await client.query('SELECT stats_rollups_fill($1, $2)', [shadowTables.facts, 'resolution_rollups_rebuild']);
+      // From here on the shadow facts keep the shadow rollups as the live ones do (the catch-up and the swap write them).
+      await copyTriggers(client);
       for (const { shadow } of tablePairs) await client.query(`ANALYZE ${quote(shadow)}`);
       await replay.catchUp();
       logger.info({ events: replay.events }, 'rebuild: caught up; swapping tables');
@@ -267,6 +274,20 @@ async function createShadowTables(db: SqlClient): Promise<IndexCopy[][]> {
     copies.push(tableCopies);
   }
   return copies;
+}
+
+/** The live tables' triggers, on their shadows; they keep their names (a trigger's name is per table). */
+async function copyTriggers(db: SqlClient): Promise<void> {
+  for (const { live, shadow } of tablePairs) {
+    const { rows } = await db.query<{ definition: string }>(
+      `SELECT pg_get_triggerdef(oid) AS definition FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal ORDER BY tgname`,
+      [live],
+    );
+    for (const { definition } of rows) {
+      // "CREATE TRIGGER name AFTER … ON schema.table …": the same trigger, on the shadow.
+      await db.query(definition.replace(/ ON (?:ONLY )?\S+ /, ` ON ${quote(shadow)} `));
+    }
+  }
 }
 
 async function createSecondaryIndexes(db: SqlClient, indexes: IndexCopy[][]): Promise<void> {

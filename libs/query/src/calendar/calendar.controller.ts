@@ -22,7 +22,8 @@ export class CalendarController {
   }
 
   @ApiOperation({
-    summary: 'Set the working hours (admins); recomputes the business-hours duration of every resolved task.',
+    summary:
+      'Set the working hours (admins); the business-hours duration of every resolved task is recomputed in the background (GET /api/stats/recompute).',
   })
   @Allow({ roles: ['admin'] })
   @ApiOkResponse({ type: CalendarUpdateDto })

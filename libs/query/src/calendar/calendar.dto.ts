@@ -66,6 +66,9 @@ export class CalendarViewDto extends CalendarDto {
 }
 
 export class CalendarUpdateDto extends CalendarViewDto {
-  @ApiProperty({ description: 'Resolved tasks whose business-hours duration was recomputed with the new calendar.' })
+  @ApiProperty({
+    description:
+      'Resolved tasks whose business-hours duration is recomputed with the new calendar, in the background (GET /api/stats/recompute shows how far).',
+  })
   recomputedTasks!: number;
 }

@@ -42,6 +42,15 @@ afterAll(() => t?.close());
 
 const get = (token = acme.tokens.viewer) => call(t.url, 'GET', '/api/settings/calendar', { token });
 const put = (body: unknown, token = acme.tokens.admin) => call(t.url, 'PUT', '/api/settings/calendar', { token, body });
+const progress = (token = acme.tokens.viewer) => call(t.url, 'GET', '/api/stats/recompute', { token });
+/** The recompute runs in the background: waits until the organisation's is done (or failed). */
+async function recomputed(token = acme.tokens.viewer): Promise<{ state: string; done: number; total: number }> {
+  for (;;) {
+    const { body } = await progress(token);
+    if (body.state === 'done' || body.state === 'failed') return body;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 const businessSeconds = async (id: string): Promise<number | null> =>
   (await t.pool.query('SELECT business_seconds FROM task_facts WHERE task_id = $1', [id])).rows[0].business_seconds;
 
@@ -64,9 +73,11 @@ describe('PUT /api/settings/calendar', () => {
     expect(await businessSeconds(facts.weekend)).toBe(2 * hour); // Fri 15-17 UTC
     expect(await businessSeconds(facts.early)).toBe(0);
 
+    expect((await progress()).body).toEqual({ state: 'idle', done: 0, total: 0 });
     const { status, body } = await put(berlinOffice);
     expect(status).toBe(200);
     expect(body).toEqual({ ...berlinOffice, isDefault: false, recomputedTasks: 2 });
+    expect(await recomputed()).toEqual({ state: 'done', done: 2, total: 2 });
     expect(await businessSeconds(facts.weekend)).toBe(2 * hour); // Fri 16-17 + Mon 09-10 Berlin
     expect(await businessSeconds(facts.early)).toBe(0.5 * hour); // 09:00-09:30 Berlin
     expect(await businessSeconds(facts.open)).toBeNull();
@@ -74,9 +85,10 @@ describe('PUT /api/settings/calendar', () => {
     expect((await get()).body).toEqual({ ...berlinOffice, isDefault: false });
   });
 
-  it('a six-day week counts the Saturday, and the stats follow at once', async () => {
+  it('a six-day week counts the Saturday, and the stats follow once recomputed', async () => {
     const { body } = await put({ ...berlinOffice, workingDays: [6, 1, 2, 3, 4, 5] });
     expect(body.workingDays).toEqual([1, 2, 3, 4, 5, 6]);
+    await recomputed();
     expect(await businessSeconds(facts.weekend)).toBe(10 * hour); // Fri 1 h + Sat 8 h + Mon 1 h
     const stats = await call(
       t.url,
@@ -96,6 +108,7 @@ describe('PUT /api/settings/calendar', () => {
     });
     expect(status).toBe(200);
     expect(body).toMatchObject({ timeZone: 'Europe/Berlin', dayStart: '08:00', dayEnd: '24:00' });
+    await recomputed();
     expect(await businessSeconds(facts.early)).toBe(1.5 * hour); // 08:00-09:30 Berlin
   });
 
@@ -128,5 +141,6 @@ describe('PUT /api/settings/calendar', () => {
 
   it("never touches another organisation's calendar", async () => {
     expect((await get(globex.tokens.admin)).body.isDefault).toBe(true);
+    expect((await progress(globex.tokens.viewer)).body).toEqual({ state: 'idle', done: 0, total: 0 });
   });
 });

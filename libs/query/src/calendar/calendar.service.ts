@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { defaultCalendar, OrgCalendar, TaskFact } from '@taskinbox/read-models';
+import { defaultCalendar, OrgCalendar } from '@taskinbox/read-models';
+import { StatsRecomputeWorker } from '../stats/stats-recompute.worker';
 import { invalidParam } from '../tasks/query-param.helpers';
 import type { CalendarDto } from './calendar.dto';
 
@@ -14,7 +15,7 @@ export interface CalendarView {
 }
 
 export interface CalendarUpdate extends CalendarView {
-  /** Resolved tasks whose business-hours duration was recomputed with the new calendar. */
+  /** Resolved tasks whose business-hours duration is being recomputed, in the background, with the new calendar. */
   recomputedTasks: number;
 }
 
@@ -22,7 +23,10 @@ const hoursAndMinutes = (time: string): string => time.slice(0, 5);
 
 @Injectable()
 export class CalendarService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly recompute: StatsRecomputeWorker,
+  ) {}
 
   async forOrg(orgId: string): Promise<CalendarView> {
     const row = await this.dataSource.getRepository(OrgCalendar).findOneBy({ orgId });
@@ -37,8 +41,10 @@ export class CalendarService {
   }
 
   /**
-   * Sets the calendar and, in the same transaction, recomputes business_seconds of every resolved
-   * task of the organisation, so stats never mix two definitions of working hours.
+   * Sets the calendar and, in the same transaction, queues the recompute of the business-hours
+   * duration of every resolved task of the organisation, which runs in the background
+   * (StatsRecomputeWorker; progress at GET /api/stats/recompute). Until it is done, stats are read
+   * from the facts, which the recompute changes chunk by chunk.
    */
   async replace(orgId: string, input: CalendarDto): Promise<CalendarUpdate> {
     const timeZone = await this.knownTimeZone(input.timeZone);
@@ -48,24 +54,12 @@ export class CalendarService {
       dayStart: input.dayStart,
       dayEnd: input.dayEnd,
     };
-    return this.dataSource.transaction(async (manager) => {
-      // Waits for projector batches in flight and holds new ones back until commit: the projector
-      // reads the calendar in the statement that writes facts, so no fact gets the old calendar
-      // after this recompute. Readers are not blocked.
-      await manager.query('LOCK TABLE task_facts IN SHARE ROW EXCLUSIVE MODE');
+    const recomputedTasks = await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(OrgCalendar).upsert({ orgId, ...calendar }, ['orgId']);
-      const { affected } = await manager
-        .createQueryBuilder()
-        .update(TaskFact)
-        .set({
-          businessSeconds: () =>
-            'business_seconds(created_at, resolved_at, :zone, :days::smallint[], :start::time, :end::time)',
-        })
-        .where('org_id = :orgId AND resolved_at IS NOT NULL', { orgId })
-        .setParameters({ zone: timeZone, days: calendar.workingDays, start: calendar.dayStart, end: calendar.dayEnd })
-        .execute();
-      return { ...calendar, isDefault: false, recomputedTasks: affected ?? 0 };
+      return this.recompute.queue(manager, orgId);
     });
+    this.recompute.kick();
+    return { ...calendar, isDefault: false, recomputedTasks };
   }
 
   /** PostgreSQL does the time-zone arithmetic, so its zone list decides; its own spelling is kept. */

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { timestampWithOffset, toBoolean } from '../tasks/query-param.helpers';
@@ -57,4 +57,20 @@ export class SeriesQueryDto extends StatsQueryDto {
   @IsOptional()
   @IsIn(seriesIntervals)
   interval?: SeriesInterval;
+}
+
+/** GET /api/stats/recompute: the business-hours recompute a calendar change started. */
+export class StatsRecomputeDto {
+  @ApiProperty({
+    enum: ['idle', 'queued', 'running', 'done', 'failed'],
+    description:
+      'idle: no calendar change yet; queued/running: stats are read from the task facts meanwhile; done: from the rollups again.',
+  })
+  state!: 'idle' | 'queued' | 'running' | 'done' | 'failed';
+
+  @ApiProperty({ description: 'Resolved tasks recomputed so far.' })
+  done!: number;
+
+  @ApiProperty({ description: 'Resolved tasks to recompute (those resolved when the calendar changed).' })
+  total!: number;
 }

@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
-import { ResolutionTimeQueryDto, SeriesQueryDto, StatsQueryDto } from './stats-query.dto';
+import { ResolutionTimeQueryDto, SeriesQueryDto, StatsQueryDto, StatsRecomputeDto } from './stats-query.dto';
+import { type RecomputeProgress, StatsRecomputeWorker } from './stats-recompute.worker';
 import { type StatsAudience, StatsService } from './stats.service';
 import {
   BacklogStats,
@@ -24,7 +25,22 @@ const audienceOf = (principal: Principal): StatsAudience => ({
 @ApiBearerAuth()
 @Controller('api/stats')
 export class StatsController {
-  constructor(private readonly stats: StatsService) {}
+  constructor(
+    private readonly stats: StatsService,
+    private readonly recomputes: StatsRecomputeWorker,
+  ) {}
+
+  @ApiOperation({
+    summary: 'How far the business-hours recompute after a calendar change is: { state, done, total }.',
+    description:
+      'A calendar change (PUT /api/settings/calendar) recomputes every resolved task in the background; stats keep answering meanwhile.',
+  })
+  @Allow(readers)
+  @ApiOkResponse({ type: StatsRecomputeDto })
+  @Get('recompute')
+  recompute(@CurrentPrincipal() principal: Principal): Promise<RecomputeProgress> {
+    return this.recomputes.progress(principal.orgId);
+  }
 
   @ApiOperation({
     summary: 'How long completed tasks took: median, 90th percentile and slowest',
