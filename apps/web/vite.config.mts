@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
@@ -9,17 +9,24 @@ import { defineConfig, type Plugin } from 'vite';
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 /**
- * Writes file.br and file.gz beside each script, style and page, compressed as hard as the
- * formats allow (once, at build time), for the server to send as they are (libs/http web-app.ts).
+ * Writes file.br and file.gz beside each script, style, page, icon and manifest of the build
+ * (public/ too), compressed as hard as the formats allow (once, at build time), for the server to
+ * send as they are (libs/http web-app.ts).
  */
 function precompress(): Plugin {
+  let outDir = '';
   return {
     name: 'taskinbox-precompress',
     apply: 'build',
-    writeBundle(options, bundle) {
-      for (const file of Object.keys(bundle)) {
-        if (!/\.(js|css|html|svg|json)$/.test(file)) continue;
-        const path = join(options.dir!, file);
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    // After the whole build is written, public/ copied in: the files are walked on disk.
+    closeBundle() {
+      for (const entry of readdirSync(outDir, { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile() || !/\.(js|css|html|svg|json|webmanifest)$/.test(entry.name)) continue;
+        const path = join(entry.parentPath, entry.name);
+        if (path.includes(`${join(outDir, '.vite')}`)) continue; // the build manifest is not served to browsers
         const data = readFileSync(path);
         const brotli = { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: data.length };
         writeFileSync(`${path}.br`, brotliCompressSync(data, { params: brotli }));
@@ -38,6 +45,8 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
     emptyOutDir: true,
     sourcemap: true,
+    // .vite/manifest.json: which chunks each page loads, read by the first-load size budget test.
+    manifest: true,
     rolldownOptions: {
       // React libraries mark client modules with "use client"; meaningless in an SPA bundle.
       onwarn(warning, warn) {
