@@ -36,11 +36,18 @@ function precompress(): Plugin {
   };
 }
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root,
   plugins: [precompress()],
   oxc: { jsx: { runtime: 'automatic' } },
-  resolve: { alias: { '@taskinbox/domain': fileURLToPath(new URL('../../libs/domain/src/index.ts', import.meta.url)) } },
+  resolve: {
+    alias: {
+      '@taskinbox/domain': fileURLToPath(new URL('../../libs/domain/src/index.ts', import.meta.url)),
+      // React Router's package exports only its development build (dev warnings on, route checks
+      // on every render); the build takes the production one it ships beside it.
+      ...(command === 'build' && { 'react-router': fileURLToPath(new URL('../../node_modules/react-router/dist/production/index.mjs', import.meta.url)) }),
+    },
+  },
   build: {
     outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
     emptyOutDir: true,
@@ -55,4 +62,4 @@ export default defineConfig({
     },
   },
   server: { proxy: { '/api': 'http://localhost:3000' } },
-});
+}));
