@@ -1,7 +1,9 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 
 // The admin SPA. Vite 8 compiles TSX itself (oxc, automatic JSX runtime); built into
@@ -21,17 +23,21 @@ function precompress(): Plugin {
     configResolved(config) {
       outDir = resolve(config.root, config.build.outDir);
     },
-    // After the whole build is written, public/ copied in: the files are walked on disk.
-    closeBundle() {
-      for (const entry of readdirSync(outDir, { recursive: true, withFileTypes: true })) {
-        if (!entry.isFile() || !/\.(js|css|html|svg|json|webmanifest)$/.test(entry.name)) continue;
-        const path = join(entry.parentPath, entry.name);
-        if (path.includes(`${join(outDir, '.vite')}`)) continue; // the build manifest is not served to browsers
-        const data = readFileSync(path);
-        const brotli = { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: data.length };
-        writeFileSync(`${path}.br`, brotliCompressSync(data, { params: brotli }));
-        writeFileSync(`${path}.gz`, gzipSync(data, { level: 9 }));
-      }
+    // After the whole build is written, public/ copied in: the files are walked on disk, and
+    // compressed on libuv's thread pool, all at once.
+    async closeBundle() {
+      const files = readdirSync(outDir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile() && /\.(js|css|html|svg|json|webmanifest)$/.test(entry.name))
+        .map((entry) => join(entry.parentPath, entry.name))
+        .filter((path) => !path.startsWith(join(outDir, '.vite'))); // the build manifest is not served to browsers
+      await Promise.all(
+        files.map(async (path) => {
+          const data = await readFile(path);
+          const brotli = { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: data.length };
+          await writeFile(`${path}.br`, await promisify(brotliCompress)(data, { params: brotli }));
+          await writeFile(`${path}.gz`, await promisify(gzip)(data, { level: 9 }));
+        }),
+      );
     },
   };
 }
