@@ -30,3 +30,15 @@ export async function dropBenchDatabases(): Promise<void> {
     await admin.end();
   }
 }
+
+/** Drops one scratch database: a bench that runs beside others removes only its own. */
+export async function dropBenchDatabase(name: string): Promise<void> {
+  if (!name.includes('bench')) throw new Error(`Refusing to drop '${name}': bench databases must contain 'bench'.`);
+  const admin = new Client({ connectionString: `${benchServer}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}

@@ -6,6 +6,7 @@ import { AccountService, ApiKeyService } from '@taskinbox/auth';
 import { loadConfig } from '@taskinbox/config';
 import { joinByInvitation, launchBrowser, openAccounts, startRunNats, stopRunNats, testNatsEnv, until, viewports } from '@taskinbox/testing';
 import { dropBenchDatabases, freshBenchDatabase } from './bench.database';
+import { createTasks, signIn, waitForInbox } from './inbox.seed';
 import { startServer, stopServer } from './http-load';
 
 // npm run bench:web — prints, from one run on this machine:
@@ -58,23 +59,9 @@ async function main(): Promise<void> {
   );
   const browser = await launchBrowser();
   try {
-    await createTasks(key);
-    await waitForInbox(pool);
-    const login = (await (
-      await fetch(`${base}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email, password }),
-      })
-    ).json()) as { accessToken: string; organisation: unknown; organisations: unknown[] };
-    const session = JSON.stringify({
-      token: login.accessToken,
-      userId: JSON.parse(Buffer.from(login.accessToken.split('.')[1], 'base64url').toString()).sub,
-      role: 'admin',
-      email,
-      organisation: login.organisation,
-      organisations: login.organisations,
-    });
+    await createTasks(base, key, taskCount);
+    await waitForInbox(pool, taskCount);
+    const { session, token } = await signIn(base, email, password);
 
     for (const size of ['phone', 'desktop'] as const) {
       const times: number[] = [];
@@ -101,7 +88,7 @@ async function main(): Promise<void> {
     for (let run = 0; run < 20; run++) {
       const started = performance.now();
       await (
-        await fetch(`${base}/api/inbox/tasks?limit=50`, { headers: { authorization: `Bearer ${login.accessToken}` } })
+        await fetch(`${base}/api/inbox/tasks?limit=50`, { headers: { authorization: `Bearer ${token}` } })
       ).json();
       apiTimes.push(performance.now() - started);
     }
@@ -136,36 +123,6 @@ async function main(): Promise<void> {
     await pool.end();
     await dropBenchDatabases();
   }
-}
-
-async function createTasks(key: string): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < taskCount) {
-      const i = next++;
-      const response = await fetch(`${base}/api/tasks`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          type: i % 3 === 0 ? 'content.flag' : 'refund.request',
-          title: `Refund order ${i}`,
-          payload: { order: i },
-          tags: ['bench'],
-        }),
-      });
-      if (response.status !== 201) throw new Error(`create failed: ${response.status}`);
-    }
-  };
-  await Promise.all(Array.from({ length: 20 }, worker));
-}
-
-async function waitForInbox(pool: Pool): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const { rows } = await pool.query<{ count: string }>('SELECT count(*) FROM inbox_tasks');
-    if (Number(rows[0].count) >= taskCount) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the inbox did not reach the task count');
 }
 
 // The app needs its NATS: a server of the bench's own, like a test run's.

@@ -67,6 +67,10 @@ it('sends scripts, styles and the page precompressed: brotli, else gzip, else as
     // Compressed for real: the first load of the app is what this saves.
     expect(response.body.length).toBeLessThan(plain.body.length / 2);
   }
+  // Files copied from public/ go compressed too (the manifest every page links).
+  const manifest = await get('/manifest.webmanifest', 'br');
+  expect(manifest.headers['content-encoding']).toBe('br');
+  expect(JSON.parse(brotliDecompressSync(manifest.body).toString())).toEqual(JSON.parse((await get('/manifest.webmanifest', '')).body.toString()));
   // The page keeps its own headers when it goes compressed.
   const page = await get('/tasks/0193f1a2-7c3e-7d4a-9c1b-2f4e6a8b0c1d', 'br');
   expect(page.headers['content-encoding']).toBe('br');

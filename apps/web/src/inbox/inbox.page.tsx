@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Empty, ErrorState, Loading } from '../layout/load.states';
 import { useSignedIn } from '../session/session.context';
@@ -12,11 +12,13 @@ import {
   writeFilters,
 } from './inbox.filters';
 import { useInbox } from './inbox.queries';
-import { TaskBoardView } from './task-board.view';
-import { TaskCalendarView } from './task-calendar.view';
 import { TaskListView } from './task-list.view';
 import { TaskTableView } from './task-table.view';
 import './inbox.css';
+
+// The board and the calendar load when chosen: the list (phones) and the table (wider screens) open first.
+const TaskBoardView = lazy(() => import('./task-board.view').then((module) => ({ default: module.TaskBoardView })));
+const TaskCalendarView = lazy(() => import('./task-calendar.view').then((module) => ({ default: module.TaskCalendarView })));
 
 const phone = () => window.matchMedia('(max-width: 767px)').matches;
 
@@ -75,7 +77,9 @@ export function InboxPage() {
       </div>
       <InboxFiltersForm filters={filters} onChange={setFilters} />
       {view === 'calendar' ? (
-        <TaskCalendarView filters={filters} />
+        <Suspense fallback={<Loading what="the calendar" />}>
+          <TaskCalendarView filters={filters} />
+        </Suspense>
       ) : (
         <InboxTasks filters={filters} view={view} onFilter={(filter) => setFilters({ ...filters, ...filter })} />
       )}
@@ -98,6 +102,7 @@ function InboxTasks({
   // A failed refresh or next page keeps the tasks already on screen, with the error above them.
   if (inbox.isError && !inbox.data) return <ErrorState error={inbox.error} retry={() => void inbox.refetch()} />;
 
+  const more = inbox.hasNextPage && <MoreTasks loading={inbox.isFetchingNextPage} load={() => void inbox.fetchNextPage()} />;
   return (
     <>
       {inbox.isError && <ErrorState error={inbox.error} retry={() => void inbox.refetch()} />}
@@ -117,11 +122,13 @@ function InboxTasks({
       ) : view === 'table' ? (
         <TaskTableView tasks={inbox.tasks} onFilter={onFilter} />
       ) : view === 'board' ? (
-        <TaskBoardView tasks={inbox.tasks} filters={filters} />
+        <Suspense fallback={<Loading what="the board" />}>
+          <TaskBoardView tasks={inbox.tasks} filters={filters} />
+        </Suspense>
       ) : (
-        <TaskListView tasks={inbox.tasks} />
+        <TaskListView tasks={inbox.tasks} after={more} />
       )}
-      {inbox.hasNextPage && <MoreTasks loading={inbox.isFetchingNextPage} load={() => void inbox.fetchNextPage()} />}
+      {(view !== 'list' || inbox.tasks.length === 0) && more}
     </>
   );
 }

@@ -1,5 +1,5 @@
 import { type InfiniteData, keepPreviousData, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { paths } from '@taskinbox/client';
 import { answer, api } from '../api/api.client';
 import type { InboxPage, TaskSummary } from '../api/api.types';
@@ -50,7 +50,9 @@ export function useInbox(filters: InboxFilters, extra: Record<string, string> = 
     }, refreshDelayMs);
   });
 
-  const tasks: TaskSummary[] = flatten(inbox.data);
+  // The same array while the pages are the same (React Query shares unchanged data): rows re-render
+  // only when tasks change, not each time the live state or a fetch flag does.
+  const tasks: TaskSummary[] = useMemo(() => flatten(inbox.data), [inbox.data]);
   return { ...inbox, tasks, live };
 }
 

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { Link, useNavigate } from 'react-router';
 import type { TaskSummary } from '../api/api.types';
 import { useNameOf } from '../session/members.query';
@@ -66,8 +67,8 @@ export function AtRiskBadge({ task }: { task: TaskSummary }) {
   );
 }
 
-/** One task in the phone-first list. */
-export function TaskRow({ task }: { task: TaskSummary }) {
+/** One task in the phone-first list; drawn again only when the task (or a hook's data) changes. */
+export const TaskRow = memo(function TaskRow({ task }: { task: TaskSummary }) {
   const nameOf = useNameOf();
   const overdue = isOverdue(task.dueAt, task.status);
   return (
@@ -108,4 +109,4 @@ export function TaskRow({ task }: { task: TaskSummary }) {
       </div>
     </li>
   );
-}
+});

@@ -10,14 +10,31 @@ export const statusLabels: Record<TaskStatus, string> = {
 
 export const statuses = Object.keys(statusLabels) as TaskStatus[];
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+/** Made on first use and kept: building an Intl formatter costs a slow phone tens of ms, so a page pays only for those it shows. */
+function once<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
+}
+const dateTime = once(() => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }));
+const dateOnly = once(() => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }));
+const utcDateOnly = once(() => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' }));
 
-export const formatDateTime = (iso: string | null): string => (iso ? dateTime.format(new Date(iso)) : '—');
-export const formatDate = (iso: string | null): string => (iso ? dateOnly.format(new Date(iso)) : '—');
+export const formatDateTime = (iso: string | null): string => (iso ? dateTime().format(new Date(iso)) : '—');
+export const formatDate = (iso: string | null): string => (iso ? dateOnly().format(new Date(iso)) : '—');
 
-/** "3 minutes ago", "in 2 days". */
+/** What Intl.RelativeTimeFormat('en', { numeric: 'auto' }) says for ±1 of a unit. */
+const nextAndLast: Partial<Record<Intl.RelativeTimeFormatUnit, [string, string]>> = {
+  day: ['tomorrow', 'yesterday'],
+  week: ['next week', 'last week'],
+  month: ['next month', 'last month'],
+  year: ['next year', 'last year'],
+};
+
+/**
+ * "3 minutes ago", "in 2 days", "yesterday": in English like the rest of the page (html lang="en"),
+ * written out rather than by Intl.RelativeTimeFormat, whose first use costs a slow phone ~100 ms
+ * of blocked main thread on every list of tasks (the unit test holds it to Intl's English words).
+ */
 export function formatAgo(iso: string, now = Date.now()): string {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
   const steps: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -28,9 +45,15 @@ export function formatAgo(iso: string, now = Date.now()): string {
     ['hour', 3_600],
     ['minute', 60],
   ];
-  for (const [unit, size] of steps)
-    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
-  return relative.format(seconds, 'second');
+  const [unit, size] = steps.find(([, size]) => Math.abs(seconds) >= size) ?? ['second', 1];
+  const value = Math.round(seconds / size) + 0; // + 0: -0 reads as 0
+  if (value === 0) return 'now';
+  const named = nextAndLast[unit];
+  if (named && Math.abs(value) === 1) return value > 0 ? named[0] : named[1];
+  // Thousands get commas as Intl writes them, without calling into Intl (toLocaleString would).
+  const digits = String(Math.abs(value)).replace(/\B(?=(\d{3})+$)/g, ',');
+  const amount = `${digits} ${unit}${Math.abs(value) === 1 ? '' : 's'}`;
+  return value > 0 ? `in ${amount}` : `${amount} ago`;
 }
 
 /** A duration for people: "45 s", "12 min", "3.5 h", "2.1 d". */
@@ -80,5 +103,5 @@ export function httpUrl(text: string): string | null {
 /** A due time; a due date given without a time (stored as midnight UTC) shows as that date, in every time zone. */
 export function formatDue(iso: string | null): string {
   if (!iso || !isDateOnly(iso)) return formatDateTime(iso);
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso));
+  return utcDateOnly().format(new Date(iso));
 }
