@@ -248,21 +248,31 @@ export class PostgresEventStore implements EventStore {
 
   /** One statement, so one transaction in autocommit; rows in the order of `appends`. */
   private async append(appends: PendingAppend[]): Promise<AppendRow[]> {
-    const { rows } = await this.pool.query<AppendRow>({
-      name: 'es_append_batch',
-      text: `SELECT outcome, next_revision::text AS next_revision, last_position
-             FROM es_append_batch($1, $2, $3, $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[])
-             ORDER BY n`,
-      values: [
-        appends.map((append) => append.streamId),
-        appends.map((append) => append.expected),
-        appends.map((append) => append.ids.length),
-        appends.flatMap((append) => append.ids),
-        appends.flatMap((append) => append.types),
-        appends.flatMap((append) => append.data),
-        appends.flatMap((append) => append.metadata),
-      ],
-    });
+    const events = [
+      appends.flatMap((append) => append.ids),
+      appends.flatMap((append) => append.types),
+      appends.flatMap((append) => append.data),
+      appends.flatMap((append) => append.metadata),
+    ];
+    const streams = appends.map((append) => append.streamId);
+    const counts = appends.map((append) => append.ids.length);
+    // New streams only (creating tasks): es_append_new_streams writes them set-based, at about
+    // half the server time per append of es_append_batch's loop (migration 0130).
+    const { rows } = startsNewStreams(appends)
+      ? await this.pool.query<AppendRow>({
+          name: 'es_append_new_streams',
+          text: `SELECT outcome, next_revision::text AS next_revision, last_position
+                 FROM es_append_new_streams($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])
+                 ORDER BY n`,
+          values: [streams, counts, ...events],
+        })
+      : await this.pool.query<AppendRow>({
+          name: 'es_append_batch',
+          text: `SELECT outcome, next_revision::text AS next_revision, last_position
+                 FROM es_append_batch($1, $2, $3, $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[])
+                 ORDER BY n`,
+          values: [streams, appends.map((append) => append.expected), counts, ...events],
+        });
     return rows;
   }
 
@@ -312,6 +322,16 @@ export class PostgresEventStore implements EventStore {
     }
     return this.listener?.ready ?? Promise.resolve();
   }
+}
+
+/** Every append expects no stream, and no two name the same one. */
+function startsNewStreams(appends: PendingAppend[]): boolean {
+  const streams = new Set<string>();
+  for (const append of appends) {
+    if (append.expected !== expectedCodes.no_stream || streams.has(append.streamId)) return false;
+    streams.add(append.streamId);
+  }
+  return true;
 }
 
 const toRecordedEvent = (row: EventRow): RecordedEvent => ({
