@@ -25,7 +25,6 @@ import { RoutingRules0000000000081 } from './0081-routing-rules';
 import { Notifications0000000000082 } from './0082-notifications';
 import { Attachments0000000000090 } from './0090-attachments';
 import { WebhookTaskCursors0000000000100 } from './0100-webhook-task-cursors';
-import { AppendNewStreams0000000000130 } from './0130-append-new-streams';
 
 /** Every migration, in the order it runs. Files are numbered; each class name ends in its number. */
 export const migrations = [
@@ -56,5 +55,4 @@ export const migrations = [
   Notifications0000000000082,
   Attachments0000000000090,
   WebhookTaskCursors0000000000100,
-  AppendNewStreams0000000000130,
 ];
