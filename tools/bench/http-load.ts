@@ -21,7 +21,8 @@ export async function startServer(script: string, env: NodeJS.ProcessEnv, port: 
     env: { ...process.env, ...env, HTTP_PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit', ...(options.profiled ? (['ipc'] as const) : [])],
   });
-  for (let i = 0; i < 100; i++) {
+  // A minute: the one-process app migrates and starts every module, slowly on a loaded machine.
+  for (let i = 0; i < 600; i++) {
     try {
       await fetch(`http://127.0.0.1:${port}/`);
       return child;
