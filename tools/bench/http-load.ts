@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
 
 export interface HttpFigures {
   label: string;
@@ -10,10 +11,18 @@ export interface HttpFigures {
   errors: number;
 }
 
-/** Runs a built script as a child process and waits until it answers on `port`. */
-export async function startServer(script: string, env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env, HTTP_PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit'] });
-  for (let i = 0; i < 100; i++) {
+/**
+ * Runs a built script as a child process and waits until it answers on `port`. With `profiled`,
+ * the child can be CPU-profiled on demand (profileCpu).
+ */
+export async function startServer(script: string, env: NodeJS.ProcessEnv, port: number, options: { profiled?: boolean } = {}): Promise<ChildProcess> {
+  const preload = options.profiled ? ['--require', join(__dirname, 'cpu.profiler.js')] : [];
+  const child = spawn(process.execPath, [...preload, script], {
+    env: { ...process.env, ...env, HTTP_PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit', ...(options.profiled ? (['ipc'] as const) : [])],
+  });
+  // A minute: the one-process app migrates and starts every module, slowly on a loaded machine.
+  for (let i = 0; i < 600; i++) {
     try {
       await fetch(`http://127.0.0.1:${port}/`);
       return child;
@@ -23,6 +32,26 @@ export async function startServer(script: string, env: NodeJS.ProcessEnv, port: 
   }
   child.kill();
   throw new Error(`${script} did not start on port ${port}`);
+}
+
+/** Samples a server started with `profiled` while `during` runs; the profile is written to `file`. */
+export async function profileCpu<T>(child: ChildProcess, file: string, during: () => Promise<T>): Promise<T> {
+  await ask(child, { type: 'cpu-profile:start' }, 'cpu-profile:started');
+  const result = await during();
+  await ask(child, { type: 'cpu-profile:stop', file }, 'cpu-profile:written');
+  return result;
+}
+
+function ask(child: ChildProcess, message: object, answer: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (reply: { type?: string }): void => {
+      if (reply?.type !== answer) return;
+      child.off('message', onMessage);
+      resolve();
+    };
+    child.on('message', onMessage);
+    child.send(message, (error) => error && reject(error));
+  });
 }
 
 export async function stopServer(child: ChildProcess): Promise<void> {

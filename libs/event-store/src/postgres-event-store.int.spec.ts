@@ -218,6 +218,41 @@ describe('PostgresEventStore', () => {
     expect(lengths).toEqual([1, 1, 1]);
   });
 
+  it('commits a batch of new streams together: several events in revision order, a retry, a stream that exists', async () => {
+    const existing = newStream();
+    await store.appendToStream(existing, [newEvent(), newEvent()]);
+    const retried = newStream();
+    const retriedEvents = [newEvent()];
+    const original = await store.appendToStream(retried, retriedEvents, { expectedRevision: 'no_stream' });
+    const [several, single] = [newStream(), newStream()];
+    const severalEvents = [newEvent(), newEvent(), newEvent()];
+    // The flush slot of the appends above frees only after they resolved.
+    await new Promise((resolve) => setImmediate(resolve));
+    // Queued behind the full flush slots, in this order: one flush takes them all.
+    const slots = fillFlushSlots();
+    const queued = Promise.all([
+      store.appendToStream(several, severalEvents, { expectedRevision: 'no_stream' }),
+      store.appendToStream(single, [newEvent()], { expectedRevision: 'no_stream' }),
+      store.appendToStream(retried, retriedEvents, { expectedRevision: 'no_stream' }),
+    ]);
+    const refused = store.appendToStream(existing, [newEvent()], { expectedRevision: 'no_stream' }).catch((caught: unknown) => caught);
+    await Promise.all(slots);
+    const [many, one, retry] = await queued;
+    const conflict = await refused;
+    expect(txOf(many.position)).toBe(txOf(one.position));
+    expect(many.nextExpectedRevision).toBe(2n);
+    expect(one.nextExpectedRevision).toBe(0n);
+    expect(retry).toEqual(original);
+    expect(conflict).toBeInstanceOf(WrongExpectedRevisionError);
+    expect(conflict).toMatchObject({ actual: 1n });
+    const written = await store.readStream(several);
+    expect(written.map((event) => [event.id, event.revision])).toEqual(severalEvents.map((event, index) => [event.id, BigInt(index)]));
+    expect(written.map((event) => event.position)).toEqual([...written.map((event) => event.position)].sort());
+    expect(written.at(-1)?.position).toBe(many.position);
+    await expect(store.readStream(existing)).resolves.toHaveLength(2);
+    await expect(store.readStream(retried)).resolves.toHaveLength(1);
+  });
+
   it('refuses event ids already used in another stream', async () => {
     const event = newEvent();
     await store.appendToStream(newStream(), [event]);

@@ -1,4 +1,7 @@
 import { BadRequestException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { rememberValidationMetadata } from './validation-metadata.cache';
+
+rememberValidationMetadata();
 
 interface FieldProblem {
   field: string;

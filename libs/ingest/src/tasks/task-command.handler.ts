@@ -104,7 +104,7 @@ export class TaskCommandHandler {
     const data: Omit<CreateData, 'taskId' | 'orgId'> = {
       ...details,
       ...(details.priority === undefined && defaults.priority ? { priority: defaults.priority } : {}),
-      ...(details.tags === undefined && defaults.tags?.length ? { tags: defaults.tags } : {}),
+      ...(details.tags === undefined && defaults.tags?.length ? { tags: [...defaults.tags] } : {}),
       ...(details.dueAt === undefined && (dueOffset ?? defaults.dueOffset) ? { dueAt: addDuration(now, (dueOffset ?? defaults.dueOffset)!) } : {}),
       ...(typeVersion === undefined ? {} : { typeVersion }),
       ...(assignees && assignees.length > 0 ? { assignees: await this.people.resolve(principal.orgId, assignees) } : {}),

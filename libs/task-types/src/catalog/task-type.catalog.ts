@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { Pool } from 'pg';
-import { InjectPool } from '@taskinbox/database';
+import { type Config, InjectConfig } from '@taskinbox/config';
+import { ChannelListener, InjectPool } from '@taskinbox/database';
 import { InvalidInput } from '@taskinbox/http';
 import { decideTaskType, initialTaskTypeState, type TaskTypeEvent } from '../pure/task-type.decider';
 import { actionArgs } from '../actions/action.args';
@@ -20,7 +22,14 @@ export interface TypeCheck {
   version?: PublishedTaskType;
 }
 
+/** NOTIFY channel: an organisation (the payload is its id) published a task type version or changed its unknown-types setting. */
+export const taskTypesChangedChannel = 'taskinbox_task_types_changed';
+
+/** What checking a new task needs of its type: the latest version, else the organisation's unknown-types setting. */
+type CheckBasis = { latest: PublishedTaskType } | { latest: undefined; unknownTypes: UnknownTypes };
+
 const uniqueViolation = '23505';
+const retryListenMs = 1000;
 
 /**
  * Each organisation's task types: published versions (immutable rows, one per
@@ -28,10 +37,39 @@ const uniqueViolation = '23505';
  * tasks of unregistered types are accepted.
  */
 @Injectable()
-export class TaskTypeCatalog {
+export class TaskTypeCatalog implements OnModuleInit, OnApplicationShutdown {
   readonly schemas = new PayloadSchemas();
+  private readonly logger = new Logger(TaskTypeCatalog.name);
+  // Every create checks its type: kept here, the two look-ups were most of a create's queries
+  // (tools/bench/ingest.bench.ts). Filled only while this process listens for changes; a change
+  // drops its organisation here at once and, through NOTIFY, within moments on every other process.
+  private readonly checkBases = new LRUCache<string, CheckBasis>({ max: 10_000 });
+  private readonly channel: ChannelListener;
+  // Bumped by every change: a look-up that started before one may not fill the cache.
+  private generation = 0;
+  private closed = false;
 
-  constructor(@InjectPool() private readonly pool: Pool) {}
+  constructor(
+    @InjectPool() private readonly pool: Pool,
+    @InjectConfig() config: Config,
+  ) {
+    this.channel = new ChannelListener({
+      databaseUrl: config.databaseUrl,
+      channel: taskTypesChangedChannel,
+      applicationName: 'taskinbox-task-types-listener',
+      warn: (message) => this.logger.warn(message),
+    });
+  }
+
+  /** Starts listening before the app serves its first request (a failure retries in the background). */
+  onModuleInit(): Promise<void> {
+    return this.listen();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    await this.channel.close();
+  }
 
   async publish(orgId: string, key: string, definition: TaskTypeDefinition, by: string, mustBeNew: boolean): Promise<PublishedTaskType> {
     const latest = await this.latestVersionNumber(orgId, key);
@@ -87,9 +125,15 @@ export class TaskTypeCatalog {
 
   async setUnknownTypes(orgId: string, value: UnknownTypes): Promise<void> {
     await this.pool.query(
-      `INSERT INTO org_task_settings (org_id, unknown_types) VALUES ($1, $2) ON CONFLICT (org_id) DO UPDATE SET unknown_types = EXCLUDED.unknown_types`,
+      `WITH saved AS (
+         INSERT INTO org_task_settings (org_id, unknown_types) VALUES ($1, $2)
+         ON CONFLICT (org_id) DO UPDATE SET unknown_types = EXCLUDED.unknown_types
+         RETURNING org_id
+       )
+       SELECT pg_notify('${taskTypesChangedChannel}', org_id::text) FROM saved`,
       [orgId, value],
     );
+    this.changed(orgId);
   }
 
   /**
@@ -98,13 +142,24 @@ export class TaskTypeCatalog {
    * unknown types (the default), else it is refused.
    */
   async check(orgId: string, key: string, payload: Record<string, unknown>): Promise<TypeCheck> {
-    const version = await this.latest(orgId, key);
-    if (!version) {
-      if ((await this.unknownTypes(orgId)) === 'refuse') throw new UnknownTaskType(key);
+    const basis = await this.checkBasis(orgId, key);
+    if (!basis.latest) {
+      if (basis.unknownTypes === 'refuse') throw new UnknownTaskType(key);
       return {};
     }
-    this.assertValid(orgId, version, payload);
-    return { typeVersion: version.version, version };
+    this.assertValid(orgId, basis.latest, payload);
+    return { typeVersion: basis.latest.version, version: basis.latest };
+  }
+
+  private async checkBasis(orgId: string, key: string): Promise<CheckBasis> {
+    const cacheKey = `${orgId}\0${key}`;
+    const cached = this.checkBases.get(cacheKey);
+    if (cached) return cached;
+    const generation = this.generation;
+    const latest = await this.latest(orgId, key);
+    const basis: CheckBasis = latest ? { latest } : { latest: undefined, unknownTypes: await this.unknownTypes(orgId) };
+    if (this.channel.listening && generation === this.generation) this.checkBases.set(cacheKey, basis);
+    return basis;
   }
 
   /** A payload against one published version (a task keeps the version it was created with). */
@@ -143,13 +198,45 @@ export class TaskTypeCatalog {
   private async append(orgId: string, event: TaskTypeEvent): Promise<void> {
     const { key, version, publishedBy, publishedAt, ...definition } = event.data;
     try {
+      // The notice goes out when the row commits: other processes then check new tasks against it.
       await this.pool.query(
-        `INSERT INTO task_type_versions (org_id, key, version, definition, published_by, published_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+        `WITH published AS (
+           INSERT INTO task_type_versions (org_id, key, version, definition, published_by, published_at) VALUES ($1, $2, $3, $4, $5, $6)
+           RETURNING org_id
+         )
+         SELECT pg_notify('${taskTypesChangedChannel}', org_id::text) FROM published`,
         [orgId, key, version, JSON.stringify(definition), JSON.stringify(publishedBy), publishedAt],
       );
     } catch (error) {
       if ((error as { code?: string }).code === uniqueViolation) throw new TaskTypeVersionConflict(key);
       throw error;
+    } finally {
+      // Also on failure: a conflict means another process published, perhaps unheard yet.
+      this.changed(orgId);
+    }
+  }
+
+  /** Drops what this process remembers of an organisation's types. */
+  private changed(orgId: string): void {
+    this.generation += 1;
+    const prefix = `${orgId}\0`;
+    for (const cacheKey of this.checkBases.keys()) if (cacheKey.startsWith(prefix)) this.checkBases.delete(cacheKey);
+  }
+
+  /** Notices may have been missed: nothing remembered can be trusted. */
+  private gap(): void {
+    this.generation += 1;
+    this.checkBases.clear();
+  }
+
+  private async listen(): Promise<void> {
+    try {
+      await this.channel.subscribe({ notice: (orgId) => this.changed(orgId), gap: () => this.gap() });
+    } catch (error) {
+      if (this.closed) return;
+      // Until listening, nothing is cached: every create reads its type.
+      this.logger.warn(`LISTEN ${taskTypesChangedChannel} failed, retrying: ${String(error)}`);
+      setTimeout(() => void this.listen(), retryListenMs).unref();
     }
   }
 }
