@@ -83,10 +83,10 @@ export class DeliveryPipeline {
     this.throttle = new EndpointThrottle(settings.maxInFlightPerEndpoint, settings.ratePerSecond);
     // Jobs running side by side share their reads and writes: two statements per batch of
     // attempts rather than per attempt, which is what bounds throughput.
-    // Loads only read, so a few run side by side: a job never waits behind another batch's
-    // round trip before it sends. Records stay one at a time (endpoint rows are locked in them).
+    // A few batches run side by side, so a job never waits behind another batch's round trip:
+    // under load that wait, not the statements, is what kept the worker's slots busy.
     this.loads = new CallBatcher((ids) => this.load(ids), 500, 4);
-    this.records = new CallBatcher((records) => this.record(records), 500);
+    this.records = new CallBatcher((records) => this.recordRetryingConflicts(records), 500, 4);
   }
 
   /**
@@ -203,6 +203,21 @@ export class DeliveryPipeline {
     this.metrics.outcomes.inc({ outcome: status });
     if (status === 'delivered') this.metrics.lag.observe((Date.now() - delivery.occurred_at.getTime()) / 1000);
     return { kind: 'done' };
+  }
+
+  /**
+   * Batches recorded side by side only lock the same endpoint rows when health changes in
+   * both; should that deadlock, the statement (atomic) is simply run again.
+   */
+  private async recordRetryingConflicts(records: AttemptRecord[]): Promise<void[]> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.record(records);
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (tries >= 3 || (code !== '40P01' && code !== '40001')) throw error;
+      }
+    }
   }
 
   /**
