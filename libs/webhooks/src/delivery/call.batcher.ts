@@ -6,19 +6,20 @@ interface Waiting<In, Out> {
 
 /**
  * Coalesces calls made close together into one call of `run` with all their inputs, so many
- * concurrent jobs cost one database round trip instead of one each. At most one run is in
- * flight: inputs arriving meanwhile form the next batch, so batches grow with load while a
- * lone call waits only for the next turn of the event loop.
+ * concurrent jobs cost one database round trip instead of one each. At most `maxRunning` runs
+ * are in flight (one unless given): inputs arriving meanwhile form the next batch, so batches
+ * grow with load while a lone call waits only for the next turn of the event loop.
  */
 export class CallBatcher<In, Out> {
   private waiting: Waiting<In, Out>[] = [];
-  private running = false;
+  private running = 0;
   private scheduled = false;
 
   /** `run` returns one output per input, in the same order. */
   constructor(
     private readonly run: (inputs: In[]) => Promise<Out[]>,
     private readonly maxBatch: number,
+    private readonly maxRunning = 1,
   ) {}
 
   call(input: In): Promise<Out> {
@@ -29,7 +30,7 @@ export class CallBatcher<In, Out> {
   }
 
   private schedule(): void {
-    if (this.running || this.scheduled) return;
+    if (this.running >= this.maxRunning || this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -38,8 +39,8 @@ export class CallBatcher<In, Out> {
   }
 
   private async flush(): Promise<void> {
-    if (this.running || this.waiting.length === 0) return;
-    this.running = true;
+    if (this.running >= this.maxRunning || this.waiting.length === 0) return;
+    this.running += 1;
     const batch = this.waiting.splice(0, this.maxBatch);
     try {
       const outputs = await this.run(batch.map((waiting) => waiting.input));
@@ -47,7 +48,7 @@ export class CallBatcher<In, Out> {
     } catch (error) {
       for (const waiting of batch) waiting.reject(error);
     } finally {
-      this.running = false;
+      this.running -= 1;
       if (this.waiting.length > 0) this.schedule();
     }
   }

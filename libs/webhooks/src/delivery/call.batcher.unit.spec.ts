@@ -29,6 +29,35 @@ describe('CallBatcher', () => {
     expect(runs).toEqual([[1], [2, 3], [4]]);
   });
 
+  it('runs up to maxRunning batches side by side when asked to', async () => {
+    const runs: number[][] = [];
+    const releases: (() => void)[] = [];
+    const batcher = new CallBatcher(
+      async (inputs: number[]) => {
+        runs.push(inputs);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        return inputs;
+      },
+      10,
+      2,
+    );
+    const calls = [batcher.call(1)];
+    await new Promise((resolve) => setImmediate(resolve));
+    calls.push(batcher.call(2));
+    await new Promise((resolve) => setImmediate(resolve));
+    calls.push(batcher.call(3));
+    await new Promise((resolve) => setImmediate(resolve));
+    // Two runs in flight; the third call waits for one of them to finish.
+    expect(runs).toEqual([[1], [2]]);
+    releases[0]();
+    await calls[0];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(runs).toEqual([[1], [2], [3]]);
+    releases[1]();
+    releases[2]();
+    await expect(Promise.all(calls)).resolves.toEqual([1, 2, 3]);
+  });
+
   it('rejects every call of a failed run, and later calls still run', async () => {
     let fail = true;
     const batcher = new CallBatcher(async (inputs: number[]) => {

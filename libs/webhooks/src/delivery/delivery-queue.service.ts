@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { queueStates } from '@taskinbox/metrics';
-import { createWebhookQueue, type DeliveryJobContext, enqueueDeliveries, type WebhookQueue } from './webhook.jobs';
+import { createWebhookQueue, type DeliveryJobContext, deliveryJobId, enqueueDeliveries, type WebhookQueue } from './webhook.jobs';
 
 /** The producer side of the delivery queue. Fails fast while Redis is away: the sweeper catches up. */
 export class DeliveryQueueService {
@@ -17,6 +17,21 @@ export class DeliveryQueueService {
 
   enqueue(deliveryIds: readonly string[], contextOf?: (deliveryId: string) => DeliveryJobContext | undefined): Promise<void> {
     return enqueueDeliveries(this.queue, deliveryIds, contextOf);
+  }
+
+  /**
+   * Enqueues those of the deliveries that have no job (the sweeper's offer). Adding an existing
+   * job is a no-op anyway, but a costly one: under a backlog every sweep would re-add a thousand
+   * waiting jobs through BullMQ's add script; one pipelined EXISTS per id is far cheaper.
+   */
+  async enqueueMissing(deliveryIds: readonly string[]): Promise<number> {
+    if (deliveryIds.length === 0) return 0;
+    const pipeline = this.connection.pipeline();
+    for (const id of deliveryIds) pipeline.exists(this.queue.toKey(deliveryJobId(id)));
+    const found = (await pipeline.exec()) ?? [];
+    const missing = deliveryIds.filter((_, index) => found[index]?.[1] !== 1);
+    await this.enqueue(missing);
+    return missing.length;
   }
 
   counts(): Promise<Record<string, number>> {

@@ -94,6 +94,17 @@ describe('a task’s events become deliveries in revision order only', () => {
     expect(await recorded(taskId)).toEqual(events.map((e) => e.revision));
   });
 
+  it('records a batch of tasks’ first events at once, and then each task’s next event goes through', async () => {
+    const fanOut = new DeliveryFanOut(pool);
+    const tasks = [randomUUID(), randomUUID(), randomUUID()];
+    const first = await fanOut.fanOut(tasks.map((taskId) => event(taskId, 0)));
+    expect(first).toEqual({ created: expect.any(Array), deferred: new Set() });
+    expect(first.created).toHaveLength(3);
+    const next = await fanOut.fanOut(tasks.map((taskId) => event(taskId, 1)));
+    expect(next.deferred.size).toBe(0);
+    for (const taskId of tasks) expect(await recorded(taskId)).toEqual([0, 1]);
+  });
+
   it('lets an event go after the grace when the one before it never comes (a task older than the consumer)', async () => {
     const fanOut = new DeliveryFanOut(pool, 60_000);
     const taskId = randomUUID();

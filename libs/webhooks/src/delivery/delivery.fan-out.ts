@@ -47,6 +47,14 @@ export class DeliveryFanOut {
   async fanOut(envelopes: readonly TaskEventEnvelope[]): Promise<FanOutResult> {
     if (envelopes.length === 0) return { created: [], eventOf: new Map(), deferred: new Set() };
     const sorted = [...envelopes].sort((a, b) => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : a.revision - b.revision));
+    // A task's first event never waits for another, whatever the cursor says: a batch of them
+    // (a task's creation, the commonest event) needs neither the cursors' lock nor a
+    // transaction, and is recorded in one statement.
+    if (sorted.every((envelope) => envelope.revision === 0)) {
+      const first = [...new Set(sorted.map((envelope) => envelope.taskId))];
+      const rows = await this.insert(this.pool, sorted, first, first.map(() => 0));
+      return { created: rows.map((row) => row.id), eventOf: new Map(rows.map((row) => [row.id, row.event_id])), deferred: new Set() };
+    }
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -69,15 +77,8 @@ export class DeliveryFanOut {
         accepted.push(envelope);
         cursors.set(envelope.taskId, Math.max(cursor ?? -1, envelope.revision));
       }
-      const rows = accepted.length === 0 ? [] : await this.insert(client, accepted);
-      const moved = accepted.map((envelope) => envelope.taskId).filter((id, n, all) => all.indexOf(id) === n);
-      if (moved.length > 0) {
-        await client.query(
-          `INSERT INTO webhook_task_cursors (task_id, revision) SELECT * FROM unnest($1::text[], $2::int[])
-           ON CONFLICT (task_id) DO UPDATE SET revision = greatest(webhook_task_cursors.revision, excluded.revision)`,
-          [moved, moved.map((id) => cursors.get(id)!)],
-        );
-      }
+      const moved = [...new Set(accepted.map((envelope) => envelope.taskId))];
+      const rows = accepted.length === 0 ? [] : await this.insert(client, accepted, moved, moved.map((id) => cursors.get(id)!));
       await client.query('COMMIT');
       return { created: rows.map((row) => row.id), eventOf: new Map(rows.map((row) => [row.id, row.event_id])), deferred };
     } catch (error) {
@@ -88,9 +89,18 @@ export class DeliveryFanOut {
     }
   }
 
-  private async insert(client: PoolClient, envelopes: readonly TaskEventEnvelope[]): Promise<{ id: string; event_id: string }[]> {
-    const { rows } = await client.query<{ id: string; event_id: string }>(
-      `INSERT INTO webhook_deliveries (id, endpoint_id, org_id, event_id, event_type, task_id, revision, occurred_at, body)
+  /** Inserts the deliveries and moves the tasks' cursors, in one statement. */
+  private async insert(
+    db: Pool | PoolClient,
+    envelopes: readonly TaskEventEnvelope[],
+    cursorTasks: readonly string[],
+    cursorRevisions: readonly number[],
+  ): Promise<{ id: string; event_id: string }[]> {
+    const { rows } = await db.query<{ id: string; event_id: string }>(
+      `WITH cursor AS (
+         INSERT INTO webhook_task_cursors (task_id, revision) SELECT * FROM unnest($9::text[], $10::int[])
+         ON CONFLICT (task_id) DO UPDATE SET revision = greatest(webhook_task_cursors.revision, excluded.revision))
+       INSERT INTO webhook_deliveries (id, endpoint_id, org_id, event_id, event_type, task_id, revision, occurred_at, body)
        SELECT gen_random_uuid(), e.id, e.org_id, v.event_id, v.event_type, v.task_id, v.revision, v.occurred_at, v.body
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::text[])
               WITH ORDINALITY AS v(org_id, event_id, event_type, task_id, revision, occurred_at, body, task_type, n)
@@ -110,6 +120,8 @@ export class DeliveryFanOut {
         envelopes.map((envelope) => envelope.occurredAt),
         envelopes.map(webhookBody),
         envelopes.map((envelope) => envelope.taskType),
+        cursorTasks,
+        cursorRevisions,
       ],
     );
     return rows;

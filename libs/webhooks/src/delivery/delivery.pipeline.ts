@@ -1,5 +1,6 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '@opentelemetry/semantic-conventions';
+import { LRUCache } from 'lru-cache';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { inSpan, tracingEnabled } from '@taskinbox/telemetry';
@@ -70,6 +71,8 @@ export class DeliveryPipeline {
   private readonly throttle: EndpointThrottle;
   private readonly loads: CallBatcher<string, DueDelivery | undefined>;
   private readonly records: CallBatcher<AttemptRecord, void>;
+  /** Decrypted signing material per endpoint, keyed by its ciphertexts, so a rotation or a header change is a new entry. */
+  private readonly materials = new LRUCache<string, ReturnType<EndpointService['decryptMaterial']>>({ max: 10_000 });
 
   constructor(
     private readonly pool: Pool,
@@ -83,8 +86,10 @@ export class DeliveryPipeline {
     this.throttle = new EndpointThrottle(settings.maxInFlightPerEndpoint, settings.ratePerSecond);
     // Jobs running side by side share their reads and writes: two statements per batch of
     // attempts rather than per attempt, which is what bounds throughput.
-    this.loads = new CallBatcher((ids) => this.load(ids), 500);
-    this.records = new CallBatcher((records) => this.record(records), 500);
+    // A few batches run side by side, so a job never waits behind another batch's round trip:
+    // under load that wait, not the statements, is what kept the worker's slots busy.
+    this.loads = new CallBatcher((ids) => this.load(ids), 500, 4);
+    this.records = new CallBatcher((records) => this.recordRetryingConflicts(records), 500, 4);
   }
 
   /**
@@ -128,8 +133,8 @@ export class DeliveryPipeline {
       `SELECT d.id, d.endpoint_id, d.event_id, d.task_id, d.revision, d.occurred_at, d.body, d.status, d.attempts,
               e.url, e.enabled, e.ordered, e.failing_since,
               e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at, e.headers_encrypted,
-              EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.task_id = d.task_id
-                        AND p.revision < d.revision AND p.status IN ${open}) AS blocked
+              e.ordered AND EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.task_id = d.task_id
+                                      AND p.revision < d.revision AND p.status IN ${open}) AS blocked
        FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = ANY ($1::uuid[])`,
       [ids],
     );
@@ -138,7 +143,12 @@ export class DeliveryPipeline {
   }
 
   private async send(delivery: DueDelivery): Promise<AttemptOutcome> {
-    const material = this.endpoints.decryptMaterial(delivery);
+    const materialKey = `${delivery.endpoint_id} ${delivery.secret_encrypted} ${delivery.previous_secret_encrypted} ${delivery.previous_secret_expires_at?.getTime()} ${delivery.headers_encrypted}`;
+    let material = this.materials.get(materialKey);
+    if (!material) {
+      material = this.endpoints.decryptMaterial(delivery);
+      this.materials.set(materialKey, material);
+    }
     const now = new Date();
     const timestamp = Math.floor(now.getTime() / 1000);
     const result = await this.post(delivery.url, {
@@ -225,6 +235,21 @@ export class DeliveryPipeline {
         return result;
       },
     );
+  }
+
+  /**
+   * Batches recorded side by side only lock the same endpoint rows when health changes in
+   * both; should that deadlock, the statement (atomic) is simply run again.
+   */
+  private async recordRetryingConflicts(records: AttemptRecord[]): Promise<void[]> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.record(records);
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (tries >= 3 || (code !== '40P01' && code !== '40001')) throw error;
+      }
+    }
   }
 
   /**

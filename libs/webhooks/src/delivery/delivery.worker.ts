@@ -58,7 +58,7 @@ export class DeliveryWorker {
     this.sweeping = true;
     try {
       const due = await this.pipeline.due(1000);
-      await this.queue.enqueue(due);
+      await this.queue.enqueueMissing(due);
       return due.length;
     } catch (error) {
       this.logger.warn({ err: error }, 'webhook sweep failed');
