@@ -22,7 +22,7 @@ const libDependencies = {
   // The process registry and /metrics: libraries register their figures in it.
   metrics: ['auth', 'config'],
   'read-models': ['config', 'database', 'device-protocol', 'domain'],
-  'task-types': ['auth', 'database', 'domain', 'http'],
+  'task-types': ['auth', 'config', 'database', 'domain', 'http'],
   messaging: ['auth', 'config', 'database', 'device-protocol', 'domain', 'event-store', 'http', 'telemetry'],
   'nats-accounts': ['auth', 'config', 'database', 'device-protocol', 'http', 'messaging'],
   testing: ['auth', 'config', 'database', 'domain', 'event-store', 'http', 'messaging', 'metrics', 'nats-accounts'],

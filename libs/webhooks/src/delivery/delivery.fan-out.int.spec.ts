@@ -98,7 +98,7 @@ describe('a task’s events become deliveries in revision order only', () => {
     const fanOut = new DeliveryFanOut(pool);
     const tasks = [randomUUID(), randomUUID(), randomUUID()];
     const first = await fanOut.fanOut(tasks.map((taskId) => event(taskId, 0)));
-    expect(first).toEqual({ created: expect.any(Array), deferred: new Set() });
+    expect(first).toEqual({ created: expect.any(Array), eventOf: expect.any(Map), deferred: new Set() });
     expect(first.created).toHaveLength(3);
     const next = await fanOut.fanOut(tasks.map((taskId) => event(taskId, 1)));
     expect(next.deferred.size).toBe(0);
