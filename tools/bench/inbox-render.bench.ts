@@ -2,11 +2,9 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { AccountService, ApiKeyService } from '@taskinbox/auth';
-import { loadConfig } from '@taskinbox/config';
-import { joinByInvitation, launchBrowser, openAccounts, startRunNats, stopRunNats, testNatsEnv, until, viewports } from '@taskinbox/testing';
+import { launchBrowser, startRunNats, stopRunNats, testNatsEnv, until, viewports } from '@taskinbox/testing';
 import { dropBenchDatabases, freshBenchDatabase } from './bench.database';
-import { createTasks, signIn, waitForInbox } from './inbox.seed';
+import { benchAdmin, createTasks, signIn, waitForInbox } from './inbox.seed';
 import { startServer, stopServer } from './http-load';
 
 // npm run bench:web — prints, from one run on this machine:
@@ -35,15 +33,8 @@ const firstRowProbe = `
 async function main(): Promise<void> {
   console.log(`bench:web — ${taskCount} tasks, ${runs} runs per size, ${new Date().toISOString()}`);
   const url = await freshBenchDatabase('taskinbox_bench_web');
-  const config = loadConfig({ JWT_SECRET: randomBytes(32).toString('hex'), DATABASE_URL: url });
+  const { config, email, password, key } = await benchAdmin(url);
   const pool = new Pool({ connectionString: url, max: 2 });
-  const accounts = await openAccounts(config);
-  const org = await accounts.get(AccountService).createOrganisation('bench', 'Bench');
-  const password = randomBytes(12).toString('hex');
-  const email = 'bench@taskinbox.test';
-  await joinByInvitation(accounts, org.id, { email, name: 'Bench Admin', password, role: 'admin' });
-  const { key } = await accounts.get(ApiKeyService).issue(org.id, 'bench', ['tasks:write'], null);
-  await accounts.close();
 
   const app = await startServer(
     join(dist, 'apps/taskinbox/src/main.js'),

@@ -1,6 +1,23 @@
+import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
+import { AccountService, ApiKeyService } from '@taskinbox/auth';
+import { type Config, loadConfig } from '@taskinbox/config';
+import { joinByInvitation, openAccounts } from '@taskinbox/testing';
 
 // What the browser benches (bench:web, bench:lighthouse) put in the inbox and how they sign in.
+
+/** An organisation with an admin who signs in with a password, and a service key that creates tasks. */
+export async function benchAdmin(url: string): Promise<{ config: Config; email: string; password: string; key: string }> {
+  const config = loadConfig({ JWT_SECRET: randomBytes(32).toString('hex'), DATABASE_URL: url });
+  const accounts = await openAccounts(config);
+  const org = await accounts.get(AccountService).createOrganisation('bench', 'Bench');
+  const password = randomBytes(12).toString('hex');
+  const email = 'bench@taskinbox.test';
+  await joinByInvitation(accounts, org.id, { email, name: 'Bench Admin', password, role: 'admin' });
+  const { key } = await accounts.get(ApiKeyService).issue(org.id, 'bench', ['tasks:write'], null);
+  await accounts.close();
+  return { config, email, password, key };
+}
 
 /** Creates `count` open tasks over the HTTP API, 20 at a time, as the organisation's service. */
 export async function createTasks(base: string, key: string, count: number): Promise<void> {

@@ -6,12 +6,10 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { Pool } from 'pg';
-import { AccountService, ApiKeyService } from '@taskinbox/auth';
-import { loadConfig } from '@taskinbox/config';
-import { joinByInvitation, openAccounts, startRunNats, stopRunNats, testNatsEnv } from '@taskinbox/testing';
+import { chromiumFlags, startRunNats, stopRunNats, testNatsEnv } from '@taskinbox/testing';
 import { dropBenchDatabase, freshBenchDatabase } from './bench.database';
 import { startServer, stopServer } from './http-load';
-import { createTasks, signIn, waitForInbox } from './inbox.seed';
+import { benchAdmin, createTasks, signIn, waitForInbox } from './inbox.seed';
 
 // npm run bench:lighthouse — Lighthouse's mobile preset (simulated slow 4G, 4× CPU slowdown) in
 // Debian's Chromium, from one run on this machine, each page loaded cold in a fresh browser:
@@ -31,17 +29,8 @@ const barePage = 'lighthouse-bare.html';
 // Outside the taskinbox_bench_* names that other benches drop when they end: this one may run beside them.
 const database = 'taskinbox_lighthouse_bench';
 
-// The project's Chromium flags (libs/testing browser.ts, tools/browser.sh): this machine's closed network.
-const chromeFlags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// The project's Chromium flags (libs/testing browser.ts): this machine's closed network.
+const chromeFlags = ['--headless', ...chromiumFlags];
 
 interface Figures {
   performance: number;
@@ -140,15 +129,8 @@ async function main(): Promise<void> {
   if (!fs.existsSync(join(webDir, 'index.html'))) throw new Error('dist/web is missing: npm run build:web');
   console.log(`bench:lighthouse — mobile preset, ${runs} cold runs per page (medians), inbox of ${taskCount} tasks, ${new Date().toISOString()}`);
   const url = await freshBenchDatabase(database);
-  const config = loadConfig({ JWT_SECRET: randomBytes(32).toString('hex'), DATABASE_URL: url });
+  const { config, email, password, key } = await benchAdmin(url);
   const pool = new Pool({ connectionString: url, max: 2 });
-  const accounts = await openAccounts(config);
-  const org = await accounts.get(AccountService).createOrganisation('bench', 'Bench');
-  const password = randomBytes(12).toString('hex');
-  const email = 'bench@taskinbox.test';
-  await joinByInvitation(accounts, org.id, { email, name: 'Bench Admin', password, role: 'admin' });
-  const { key } = await accounts.get(ApiKeyService).issue(org.id, 'bench', ['tasks:write'], null);
-  await accounts.close();
 
   // The limit: a page with a heading and a line of text, no script, no style, served by the same
   // server with the same headers as the app's page. Removed again at the end.
