@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..', '..');
-const benches = ['ingest', 'read', 'webhooks', 'long-stream', 'auth', 'attachments', 'devices', 'inbox-render', 'lighthouse'] as const;
+const benches = ['ingest', 'read', 'webhooks', 'lighthouse', 'inbox-render', 'metrics', 'long-stream', 'auth', 'attachments', 'devices'] as const;
 
 interface Outcome {
   name: string;
