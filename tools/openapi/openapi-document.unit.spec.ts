@@ -4,15 +4,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+type Content = Record<string, { schema?: object; example?: unknown; examples?: unknown }>;
+
 interface Operation {
   operationId?: string;
   summary?: string;
   security?: Record<string, string[]>[];
-  responses: Record<string, { description?: string; content?: Record<string, { schema?: object }> }>;
+  requestBody?: { content?: Content };
+  responses: Record<string, { description?: string; content?: Content }>;
 }
 
 const document = JSON.parse(readFileSync(path.resolve(__dirname, '../../docs/openapi.json'), 'utf8')) as {
   paths: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, object> };
 };
 const methods = ['get', 'put', 'post', 'delete', 'patch', 'head'];
 const operations = Object.entries(document.paths).flatMap(([route, item]) =>
@@ -90,6 +94,32 @@ describe('docs/openapi.json', () => {
           );
         })
       );
+    });
+    expect(lacking.map(({ name }) => name)).toEqual([]);
+  });
+
+  // A client author learns a body's shape fastest from a filled-in one: every JSON request or
+  // success body shows an example somewhere in it (on the body, a schema, or a property, through
+  // its $refs).
+  it('shows an example in the request or success body of every operation with a JSON body', () => {
+    const schemas = document.components?.schemas ?? {};
+    const showsExample = (node: unknown, seen: Set<string>): boolean => {
+      if (!node || typeof node !== 'object') return false;
+      const schema = node as Record<string, unknown>;
+      if ('example' in schema || 'examples' in schema) return true;
+      if (typeof schema.$ref === 'string') {
+        if (seen.has(schema.$ref)) return false;
+        seen.add(schema.$ref);
+        return showsExample(schemas[schema.$ref.replace('#/components/schemas/', '')], seen);
+      }
+      return Object.values(schema).some((value) => showsExample(value, seen));
+    };
+    const lacking = operations.filter(({ operation }) => {
+      const successes = Object.entries(operation.responses).filter(([status]) => /^2/.test(status));
+      const bodies = [operation.requestBody, ...successes.map(([, response]) => response)]
+        .map((body) => body?.content?.['application/json'])
+        .filter((media) => media !== undefined);
+      return bodies.length > 0 && !bodies.some((media) => showsExample(media, new Set()));
     });
     expect(lacking.map(({ name }) => name)).toEqual([]);
   });

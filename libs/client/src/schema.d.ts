@@ -2536,15 +2536,22 @@ export interface components {
             organisations: components["schemas"]["OrganisationView"][];
         };
         ChangePasswordDto: {
+            /** @example old refund desk password */
             currentPassword: string;
+            /** @example correct horse battery staple */
             newPassword: string;
         };
         ActorView: {
-            /** @enum {string} */
+            /**
+             * @example user
+             * @enum {string}
+             */
             kind: "user" | "service" | "system";
+            /** @example 3f2b8c1e-7a4d-4e29-9b1c-5d6e7f8a9b0c */
             id: string;
             /**
              * @description People: the role in the organisation now.
+             * @example member
              * @enum {string}
              */
             role?: "admin" | "member" | "viewer";
@@ -2554,15 +2561,22 @@ export interface components {
         PrincipalSessionView: {
             /** Format: uuid */
             id: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-07T18:00:00.000Z
+             */
             expiresAt: string;
+            /** @example false */
             mustChangePassword: boolean;
         };
         PrincipalView: {
             /** Format: uuid */
             orgId: string;
             actor: components["schemas"]["ActorView"];
-            /** @description An API key's scopes; empty for people. */
+            /**
+             * @description An API key's scopes; empty for people.
+             * @example []
+             */
             scopes: string[];
             /** @description People only. */
             session?: components["schemas"]["PrincipalSessionView"];
@@ -2633,9 +2647,15 @@ export interface components {
             assignedOnly: boolean;
         };
         ChangeRoleDto: {
-            /** @enum {string} */
+            /**
+             * @example viewer
+             * @enum {string}
+             */
             role?: "admin" | "member" | "viewer";
-            /** @description Limits the person to tasks assigned to them or their groups (inbox, task, timeline, stats, live stream). */
+            /**
+             * @description Limits the person to tasks assigned to them or their groups (inbox, task, timeline, stats, live stream).
+             * @example true
+             */
             assignedOnly?: boolean;
         };
         GroupView: {
@@ -2657,7 +2677,10 @@ export interface components {
             name: string;
         };
         AddGroupMemberDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-7a4d-4e29-9b1c-5d6e7f8a9b0c
+             */
             userId: string;
         };
         InviteDto: {
@@ -2741,21 +2764,33 @@ export interface components {
         CompleteResetDto: {
             /** @description The part of the link after #. */
             token: string;
+            /** @example correct horse battery staple */
             password: string;
         };
         PersonView: {
             /** Format: uuid */
             id: string;
+            /** @example Sam */
             name: string;
+            /** @example sam@example.com */
             email: string;
-            /** @enum {string} */
+            /**
+             * @example member
+             * @enum {string}
+             */
             role: "admin" | "member" | "viewer";
-            /** @description Ids of the groups the person is in. */
+            /**
+             * @description Ids of the groups the person is in.
+             * @example [
+             *       "8c0d5e2a-1b3f-4a6c-9d7e-2f4a6b8c0d1e"
+             *     ]
+             */
             groups: string[];
         };
         GroupEntryView: {
             /** Format: uuid */
             id: string;
+            /** @example refunds desk */
             name: string;
         };
         PeopleView: {
@@ -2865,6 +2900,7 @@ export interface components {
             note?: string;
         };
         ReasonDto: {
+            /** @example Duplicate of the refund request for order 10432. */
             reason?: string;
         };
         CommentDto: {
@@ -2998,9 +3034,14 @@ export interface components {
              * @description Part of the inbound URL: POST /api/inbound/{id}.
              */
             id: string;
+            /** @example Carrier tracking */
             name: string;
-            /** @enum {string} */
+            /**
+             * @example third_party
+             * @enum {string}
+             */
             kind: "sender" | "third_party";
+            /** @example carrier */
             key: string;
             /** Format: uuid */
             apiKeyId?: string;
@@ -3018,9 +3059,14 @@ export interface components {
              * @description Part of the inbound URL: POST /api/inbound/{id}.
              */
             id: string;
+            /** @example Carrier tracking */
             name: string;
-            /** @enum {string} */
+            /**
+             * @example third_party
+             * @enum {string}
+             */
             kind: "sender" | "third_party";
+            /** @example carrier */
             key: string;
             /** Format: uuid */
             apiKeyId?: string;
@@ -3250,12 +3296,19 @@ export interface components {
         StatsRecomputeDto: {
             /**
              * @description idle: no calendar change yet; queued/running: stats are read from the task facts meanwhile; done: from the rollups again.
+             * @example running
              * @enum {string}
              */
             state: "idle" | "queued" | "running" | "done" | "failed";
-            /** @description Resolved tasks recomputed so far. */
+            /**
+             * @description Resolved tasks recomputed so far.
+             * @example 1200
+             */
             done: number;
-            /** @description Resolved tasks to recompute (those resolved when the calendar changed). */
+            /**
+             * @description Resolved tasks to recompute (those resolved when the calendar changed).
+             * @example 4800
+             */
             total: number;
         };
         StatsPeriod: {
@@ -3623,11 +3676,15 @@ export interface components {
             };
         };
         RotatedSecretView: {
-            /** @description The new signing secret, shown this once. */
+            /**
+             * @description The new signing secret, shown this once.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
             secret: string;
             /**
              * Format: date-time
              * @description Until then the old secret signs too.
+             * @example 2026-12-08T09:30:00.000Z
              */
             previousExpiresAt: string;
         };
@@ -3862,17 +3919,29 @@ export interface components {
             name: string;
         };
         ChallengeDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b1e9c3a-2d4f-4e6a-8b0c-1d2e3f4a5b6c
+             */
             deviceId: string;
         };
         ChallengeView: {
-            /** @description Sign `taskinbox-device-session:<nonce>` with the device nkey within a minute. */
+            /**
+             * @description Sign `taskinbox-device-session:<nonce>` with the device nkey within a minute.
+             * @example q3T9vXz2LmN8pR4sW6yB1cD5fH7jK0aE
+             */
             nonce: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-07T09:31:00.000Z
+             */
             expiresAt: string;
         };
         SessionDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b1e9c3a-2d4f-4e6a-8b0c-1d2e3f4a5b6c
+             */
             deviceId: string;
             nonce: string;
             signature: string;
@@ -4048,7 +4117,10 @@ export interface components {
         RunStatusDto: {
             /** Format: uuid */
             runId: string;
-            /** @enum {string} */
+            /**
+             * @example running
+             * @enum {string}
+             */
             status: "requested" | "dispatched" | "running" | "succeeded" | "failed" | "missed" | "cancelled";
         };
         ScheduledSlotDto: {
@@ -4062,39 +4134,71 @@ export interface components {
             /**
              * Format: date-time
              * @description By the device's clock.
+             * @example 2026-12-07T02:00:01.250Z
              */
             startedAt: string;
             /** @description A slot the agent fired from its cached schedule: the run id must be the slot’s (uuid v5). */
             schedule?: components["schemas"]["ScheduledSlotDto"];
         };
         ActionReportDto: {
-            /** @description Exit code (128 + signal when killed), HTTP status, or null. */
+            /**
+             * @description Exit code (128 + signal when killed), HTTP status, or null.
+             * @example 0
+             */
             code: number | null;
+            /** @example true */
             ok: boolean;
-            /** @description Standard output (HTTP: the body), capped at the job's outputMaxBytes: head and tail. */
+            /**
+             * @description Standard output (HTTP: the body), capped at the job's outputMaxBytes: head and tail.
+             * @example Rotated 3 order export logs
+             */
             output: string;
-            /** @description Standard error, or why the action failed. */
+            /**
+             * @description Standard error, or why the action failed.
+             * @example
+             */
             error: string;
-            /** @description Output or error was longer than the cap: its middle was left out. */
+            /**
+             * @description Output or error was longer than the cap: its middle was left out.
+             * @example false
+             */
             truncated: boolean;
+            /** @example 840 */
             durationMs: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-07T02:00:02.090Z
+             */
             finishedAt: string;
         };
         RunFinishDto: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-07T02:00:03.000Z
+             */
             finishedAt: string;
-            /** @description Why the run failed as a whole. */
+            /**
+             * @description Why the run failed as a whole.
+             * @example disk full on /var/lib/orders
+             */
             error?: string;
         };
         RunMissedDto: {
             /** Format: uuid */
             scheduleId: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-07T02:00:00.000Z
+             */
             scheduledFor: string;
+            /** @example 3 */
             jobVersion: number;
-            /** @enum {string} */
+            /**
+             * @example deadline_passed
+             * @enum {string}
+             */
             reason: "misfire_skipped" | "misfire_coalesced" | "deadline_passed" | "overlap_forbidden";
+            /** @example 0 */
             earlierNotRecorded?: number;
         };
         RunCancelledDto: {
@@ -4140,9 +4244,18 @@ export interface components {
         EnrolmentTokenCreatedView: {
             /** Format: uuid */
             id: string;
+            /** @example order packing stations */
             name: string;
+            /**
+             * @example [
+             *       "7d3c1b2a-9e8f-4a6b-8c5d-0e1f2a3b4c5d"
+             *     ]
+             */
             groupIds: string[];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-14T09:00:00.000Z
+             */
             expiresAt: string;
             /** Format: date-time */
             usedAt?: string | null;
@@ -4158,9 +4271,18 @@ export interface components {
         EnrolmentTokenView: {
             /** Format: uuid */
             id: string;
+            /** @example order packing stations */
             name: string;
+            /**
+             * @example [
+             *       "7d3c1b2a-9e8f-4a6b-8c5d-0e1f2a3b4c5d"
+             *     ]
+             */
             groupIds: string[];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-14T09:00:00.000Z
+             */
             expiresAt: string;
             /** Format: date-time */
             usedAt?: string | null;
@@ -4178,9 +4300,20 @@ export interface components {
         DeviceGroupView: {
             /** Format: uuid */
             id: string;
+            /** @example order packing stations */
             name: string;
-            /** @description Static members. */
+            /**
+             * @description Static members.
+             * @example [
+             *       "5b1e9c3a-2d4f-4e6a-8b0c-1d2e3f4a5b6c"
+             *     ]
+             */
             deviceIds: string[];
+            /**
+             * @example {
+             *       "role": "packing"
+             *     }
+             */
             selector: {
                 [key: string]: string;
             };
@@ -4303,13 +4436,20 @@ export interface components {
             /**
              * Format: uuid
              * @description Every enrolled device of the group, each a run of its own.
+             * @example 7d3c1b2a-9e8f-4a6b-8c5d-0e1f2a3b4c5d
              */
             groupId?: string;
         };
         RunStarted: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d
+             */
             runId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b1e9c3a-2d4f-4e6a-8b0c-1d2e3f4a5b6c
+             */
             deviceId: string;
         };
         RunNowView: {
@@ -4364,12 +4504,18 @@ export interface components {
             id: string;
             /** Format: uuid */
             jobId: string;
+            /** @example 3 */
             jobVersion: number;
+            /** @example Rotate order export logs */
             jobName?: string | null;
             /** Format: uuid */
             deviceId: string;
+            /** @example packing-station-2 */
             deviceName?: string | null;
-            /** @enum {string} */
+            /**
+             * @example schedule
+             * @enum {string}
+             */
             trigger: "now" | "schedule";
             /** @description user:<id> for run now. */
             requestedBy?: string | null;
@@ -4379,9 +4525,14 @@ export interface components {
             scheduleId?: string | null;
             /** Format: date-time */
             scheduledFor?: string | null;
-            /** @enum {string} */
+            /**
+             * @example succeeded
+             * @enum {string}
+             */
             status: "requested" | "dispatched" | "running" | "succeeded" | "failed" | "missed" | "cancelled";
+            /** @example 2 */
             actionCount: number;
+            /** @example 2 */
             actionsDone: number;
             error?: string | null;
             /** @description Why a scheduled slot did not run. */
@@ -4426,12 +4577,18 @@ export interface components {
             id: string;
             /** Format: uuid */
             jobId: string;
+            /** @example 3 */
             jobVersion: number;
+            /** @example Rotate order export logs */
             jobName?: string | null;
             /** Format: uuid */
             deviceId: string;
+            /** @example packing-station-2 */
             deviceName?: string | null;
-            /** @enum {string} */
+            /**
+             * @example schedule
+             * @enum {string}
+             */
             trigger: "now" | "schedule";
             /** @description user:<id> for run now. */
             requestedBy?: string | null;
@@ -4441,9 +4598,14 @@ export interface components {
             scheduleId?: string | null;
             /** Format: date-time */
             scheduledFor?: string | null;
-            /** @enum {string} */
+            /**
+             * @example succeeded
+             * @enum {string}
+             */
             status: "requested" | "dispatched" | "running" | "succeeded" | "failed" | "missed" | "cancelled";
+            /** @example 2 */
             actionCount: number;
+            /** @example 2 */
             actionsDone: number;
             error?: string | null;
             /** @description Why a scheduled slot did not run. */
@@ -4469,25 +4631,40 @@ export interface components {
             actions: components["schemas"]["ActionResultView"][];
         };
         CancelRunDto: {
+            /** @example Started on the wrong packing station */
             reason?: string;
         };
         ShiftView: {
             /** Format: uuid */
             person: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-07T08:00:00.000Z
+             */
             start: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-14T08:00:00.000Z
+             */
             end: string;
         };
         RotationView: {
             /** Format: uuid */
             id: string;
+            /** @example first line */
             name: string;
+            /** @example Europe/Berlin */
             timeZone: string;
+            /** @example 2026-03-02 */
             startDate: string;
+            /** @example 09:00 */
             handoffTime: string;
-            /** @enum {string} */
+            /**
+             * @example weeks
+             * @enum {string}
+             */
             shiftUnit: "hours" | "days" | "weeks";
+            /** @example 1 */
             shiftLength: number;
             people: string[];
             /** @description The shift going on now; null without people. */
@@ -4562,9 +4739,15 @@ export interface components {
         OverrideView: {
             /** Format: uuid */
             id: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-24T17:00:00.000Z
+             */
             start: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-27T08:00:00.000Z
+             */
             end: string;
             /** Format: uuid */
             add: string | null;
@@ -4594,18 +4777,28 @@ export interface components {
         OnCallPersonView: {
             /** Format: uuid */
             id: string;
+            /** @example Sam */
             name: string;
         };
         OnCallSpanView: {
             /** @description Empty: nobody is on call. */
             people: components["schemas"]["OnCallPersonView"][];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-07T08:00:00.000Z
+             */
             start: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-14T08:00:00.000Z
+             */
             end: string;
         };
         OnCallView: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-09T14:30:00.000Z
+             */
             at: string;
             /** @description Who is on call at `at`, since when and until when. */
             current: components["schemas"]["OnCallSpanView"];
@@ -4613,9 +4806,15 @@ export interface components {
             next: components["schemas"]["OnCallSpanView"] | null;
         };
         OverrideDto: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-24T17:00:00.000Z
+             */
             start: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-27T08:00:00.000Z
+             */
             end: string;
             /**
              * Format: uuid
@@ -4629,7 +4828,10 @@ export interface components {
             remove?: string;
         };
         CalendarFeedView: {
-            /** @description Subscribe to this URL in a calendar app. Shown once; asking again replaces it. */
+            /**
+             * @description Subscribe to this URL in a calendar app. Shown once; asking again replaces it.
+             * @example https://tasks.example.com/api/oncall/calendars/Zq8XlT3vR1mP9sK2bW7yN4cD6fH0jA5eG8iL1oU3tQx
+             */
             url: string;
         };
         RouteMatchDto: {
@@ -4978,7 +5180,10 @@ export interface components {
             items: components["schemas"]["NotificationView"][];
         };
         PushKeyView: {
-            /** @description The server's VAPID public key for PushManager.subscribe (applicationServerKey); null: push is off here. */
+            /**
+             * @description The server's VAPID public key for PushManager.subscribe (applicationServerKey); null: push is off here.
+             * @example BEl62iUYgUivxIkv69yViEuiBIa-Ib9-SkvMeAtA3LFgDzkrxZJjSgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U
+             */
             publicKey: string | null;
         };
         PushKeysDto: {
@@ -5050,7 +5255,10 @@ export interface components {
             secret: string;
         };
         StatusLinkView: {
-            /** @description The end-user status page. Shown once; asking again replaces it. */
+            /**
+             * @description The end-user status page. Shown once; asking again replaces it.
+             * @example https://tasks.example.com/status/Zq8XlT3vR1mP9sK2bW7yN4cD6fH0jA5eG8iL1oU3tQx
+             */
             url: string;
         };
         PublicFieldView: {
@@ -5217,12 +5425,22 @@ export interface components {
             etaHooks: components["schemas"]["EtaHookDto"][];
         };
         CalibrationView: {
+            /** @example refund.request */
             taskType: string;
-            /** @description Completed tasks (last 180 days) whose end user was shown an estimate. */
+            /**
+             * @description Completed tasks (last 180 days) whose end user was shown an estimate.
+             * @example 240
+             */
             tasks: number;
-            /** @description Of them, resolved by the latest time (P90) first shown. */
+            /**
+             * @description Of them, resolved by the latest time (P90) first shown.
+             * @example 216
+             */
             withinEstimate: number;
-            /** @description withinEstimate as a percent of tasks. */
+            /**
+             * @description withinEstimate as a percent of tasks.
+             * @example 90
+             */
             withinPercent: number;
         };
         LivenessView: {
@@ -5392,6 +5610,7 @@ export interface components {
         TaskTypeSettingsDto: {
             /**
              * @description Tasks of unregistered types: accepted (default) or refused with a 400.
+             * @example refuse
              * @enum {string}
              */
             unknownTypes: "accept" | "refuse";

@@ -10,7 +10,7 @@ export class GroupNameDto {
 }
 
 export class AddGroupMemberDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '3f2b8c1e-7a4d-4e29-9b1c-5d6e7f8a9b0c' })
   @IsUUID()
   userId!: string;
 }

@@ -6,12 +6,12 @@ export const roles: Role[] = ['admin', 'member', 'viewer'];
 
 /** A change of membership: its role, its scope, or both. */
 export class ChangeRoleDto {
-  @ApiPropertyOptional({ enum: roles })
+  @ApiPropertyOptional({ enum: roles, example: 'viewer' })
   @IsOptional()
   @IsIn(roles)
   role?: Role;
 
-  @ApiPropertyOptional({ description: 'Limits the person to tasks assigned to them or their groups (inbox, task, timeline, stats, live stream).' })
+  @ApiPropertyOptional({ description: 'Limits the person to tasks assigned to them or their groups (inbox, task, timeline, stats, live stream).', example: true })
   @IsOptional()
   @IsBoolean()
   assignedOnly?: boolean;

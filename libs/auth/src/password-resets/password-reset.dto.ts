@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { LinkTokenDto, NewPassword } from '../links/link.dto';
 
 export class CompleteResetDto extends LinkTokenDto {
-  @ApiProperty({ minLength: 10, maxLength: 200 })
+  @ApiProperty({ minLength: 10, maxLength: 200, example: 'correct horse battery staple' })
   @NewPassword()
   password!: string;
 }

@@ -5,15 +5,16 @@ import { PeopleDirectory } from './people.directory';
 
 class PersonView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty() email!: string;
-  @ApiProperty({ enum: ['admin', 'member', 'viewer'] }) role!: string;
-  @ApiProperty({ type: [String], description: 'Ids of the groups the person is in.' }) groups!: string[];
+  @ApiProperty({ example: 'Sam' }) name!: string;
+  @ApiProperty({ example: 'sam@example.com' }) email!: string;
+  @ApiProperty({ enum: ['admin', 'member', 'viewer'], example: 'member' }) role!: string;
+  @ApiProperty({ type: [String], description: 'Ids of the groups the person is in.', example: ['8c0d5e2a-1b3f-4a6c-9d7e-2f4a6b8c0d1e'] })
+  groups!: string[];
 }
 
 class GroupEntryView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() name!: string;
+  @ApiProperty({ example: 'refunds desk' }) name!: string;
 }
 
 class PeopleView {

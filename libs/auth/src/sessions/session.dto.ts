@@ -21,13 +21,13 @@ export class LoginDto {
 }
 
 export class ChangePasswordDto {
-  @ApiProperty()
+  @ApiProperty({ example: 'old refund desk password' })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   currentPassword!: string;
 
-  @ApiProperty({ minLength: 10, maxLength: 200 })
+  @ApiProperty({ minLength: 10, maxLength: 200, example: 'correct horse battery staple' })
   @NewPassword()
   newPassword!: string;
 }
@@ -61,13 +61,13 @@ export class SessionView {
 }
 
 class ActorView {
-  @ApiProperty({ enum: ['user', 'service', 'system'] })
+  @ApiProperty({ enum: ['user', 'service', 'system'], example: 'user' })
   kind!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '3f2b8c1e-7a4d-4e29-9b1c-5d6e7f8a9b0c' })
   id!: string;
 
-  @ApiPropertyOptional({ enum: ['admin', 'member', 'viewer'], description: 'People: the role in the organisation now.' })
+  @ApiPropertyOptional({ enum: ['admin', 'member', 'viewer'], description: 'People: the role in the organisation now.', example: 'member' })
   role?: Role;
 
   @ApiPropertyOptional({ description: 'Services: the API key name; the system: what acted (e.g. on-call routing).' })
@@ -78,10 +78,10 @@ class PrincipalSessionView {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-12-07T18:00:00.000Z' })
   expiresAt!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: false })
   mustChangePassword!: boolean;
 }
 
@@ -92,7 +92,7 @@ export class PrincipalView {
   @ApiProperty({ type: ActorView })
   actor!: ActorView;
 
-  @ApiProperty({ type: String, isArray: true, description: "An API key's scopes; empty for people." })
+  @ApiProperty({ type: String, isArray: true, description: "An API key's scopes; empty for people.", example: [] })
   scopes!: string[];
 
   @ApiPropertyOptional({ type: PrincipalSessionView, description: 'People only.' })

@@ -75,15 +75,18 @@ export class EnrolDto {
 }
 
 export class ChallengeDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '5b1e9c3a-2d4f-4e6a-8b0c-1d2e3f4a5b6c' })
   @IsUUID('all', { message: 'deviceId must be a UUID' })
   deviceId!: string;
 }
 
 export class ChallengeView {
-  @ApiProperty({ description: 'Sign `taskinbox-device-session:<nonce>` with the device nkey within a minute.' })
+  @ApiProperty({
+    description: 'Sign `taskinbox-device-session:<nonce>` with the device nkey within a minute.',
+    example: 'q3T9vXz2LmN8pR4sW6yB1cD5fH7jK0aE',
+  })
   nonce!: string;
-  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-07T09:31:00.000Z' }) expiresAt!: string;
 }
 
 export class SessionDto extends ChallengeDto {
@@ -187,7 +190,7 @@ class ScheduledSlotDto {
 }
 
 export class RunStartDto {
-  @ApiProperty({ format: 'date-time', description: "By the device's clock." })
+  @ApiProperty({ format: 'date-time', description: "By the device's clock.", example: '2026-12-07T02:00:01.250Z' })
   @Iso('startedAt')
   @InCentury('startedAt')
   startedAt!: string;
@@ -206,6 +209,7 @@ export class ActionReportDto {
     nullable: true,
     type: Number,
     description: 'Exit code (128 + signal when killed), HTTP status, or null.',
+    example: 0,
   })
   @ValidateIf((_, value) => value !== null)
   @IsInt()
@@ -213,31 +217,40 @@ export class ActionReportDto {
   @Max(65535)
   code!: number | null;
 
-  @ApiProperty() @IsBoolean() ok!: boolean;
+  @ApiProperty({ example: true }) @IsBoolean() ok!: boolean;
 
   // Control characters stay (terminal colours, say): the SPA shows output as text. NUL never passes the input check.
-  @ApiProperty({ description: "Standard output (HTTP: the body), capped at the job's outputMaxBytes: head and tail." })
+  @ApiProperty({
+    description: "Standard output (HTTP: the body), capped at the job's outputMaxBytes: head and tail.",
+    example: 'Rotated 3 order export logs\n',
+  })
   @IsString()
   @MaxLength(70_000)
   output!: string;
 
-  @ApiProperty({ description: 'Standard error, or why the action failed.' })
+  @ApiProperty({ description: 'Standard error, or why the action failed.', example: '' })
   @IsString()
   @MaxLength(70_000)
   @Text('error')
   error!: string;
 
-  @ApiProperty({ description: 'Output or error was longer than the cap: its middle was left out.' })
+  @ApiProperty({ description: 'Output or error was longer than the cap: its middle was left out.', example: false })
   @IsBoolean()
   truncated!: boolean;
 
-  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(31 * 24 * 3600 * 1000) durationMs!: number;
-  @ApiProperty({ format: 'date-time' }) @Iso('finishedAt') @InCentury('finishedAt') finishedAt!: string;
+  @ApiProperty({ minimum: 0, example: 840 }) @IsInt() @Min(0) @Max(31 * 24 * 3600 * 1000) durationMs!: number;
+  @ApiProperty({ format: 'date-time', example: '2026-12-07T02:00:02.090Z' })
+  @Iso('finishedAt')
+  @InCentury('finishedAt')
+  finishedAt!: string;
 }
 
 export class RunFinishDto {
-  @ApiProperty({ format: 'date-time' }) @Iso('finishedAt') @InCentury('finishedAt') finishedAt!: string;
-  @ApiPropertyOptional({ description: 'Why the run failed as a whole.' })
+  @ApiProperty({ format: 'date-time', example: '2026-12-07T02:00:03.000Z' })
+  @Iso('finishedAt')
+  @InCentury('finishedAt')
+  finishedAt!: string;
+  @ApiPropertyOptional({ description: 'Why the run failed as a whole.', example: 'disk full on /var/lib/orders' })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -247,10 +260,13 @@ export class RunFinishDto {
 
 export class RunMissedDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all', { message: 'scheduleId must be a UUID' }) scheduleId!: string;
-  @ApiProperty({ format: 'date-time' }) @Iso('scheduledFor') @InCentury('scheduledFor') scheduledFor!: string;
-  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) @Max(2 ** 31 - 1) jobVersion!: number;
-  @ApiProperty({ enum: missedReasons }) @IsIn(missedReasons) reason!: MissedReason;
-  @ApiPropertyOptional({ minimum: 0 }) @IsOptional() @IsInt() @Min(0) @Max(10_000_000) earlierNotRecorded?: number;
+  @ApiProperty({ format: 'date-time', example: '2026-12-07T02:00:00.000Z' })
+  @Iso('scheduledFor')
+  @InCentury('scheduledFor')
+  scheduledFor!: string;
+  @ApiProperty({ minimum: 1, example: 3 }) @IsInt() @Min(1) @Max(2 ** 31 - 1) jobVersion!: number;
+  @ApiProperty({ enum: missedReasons, example: 'deadline_passed' }) @IsIn(missedReasons) reason!: MissedReason;
+  @ApiPropertyOptional({ minimum: 0, example: 0 }) @IsOptional() @IsInt() @Min(0) @Max(10_000_000) earlierNotRecorded?: number;
 }
 
 export class RunCancelledDto {
@@ -265,5 +281,5 @@ export class RunCancelledDto {
 
 export class RunStatusDto {
   @ApiProperty({ format: 'uuid' }) runId!: string;
-  @ApiProperty({ enum: runStatuses }) status!: RunStatus;
+  @ApiProperty({ enum: runStatuses, example: 'running' }) status!: RunStatus;
 }

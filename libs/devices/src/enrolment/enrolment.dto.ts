@@ -28,9 +28,9 @@ export class EnrolmentTokenDto {
 
 export class EnrolmentTokenView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty({ type: [String] }) groupIds!: string[];
-  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiProperty({ example: 'order packing stations' }) name!: string;
+  @ApiProperty({ type: [String], example: ['7d3c1b2a-9e8f-4a6b-8c5d-0e1f2a3b4c5d'] }) groupIds!: string[];
+  @ApiProperty({ format: 'date-time', example: '2026-12-14T09:00:00.000Z' }) expiresAt!: string;
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) usedAt!: string | null;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) deviceId!: string | null;
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) revokedAt!: string | null;

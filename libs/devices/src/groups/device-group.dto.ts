@@ -53,9 +53,11 @@ export class DeviceGroupDto {
 
 export class DeviceGroupView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty({ type: [String], description: 'Static members.' }) deviceIds!: string[];
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) selector!: Record<string, string>;
+  @ApiProperty({ example: 'order packing stations' }) name!: string;
+  @ApiProperty({ type: [String], description: 'Static members.', example: ['5b1e9c3a-2d4f-4e6a-8b0c-1d2e3f4a5b6c'] })
+  deviceIds!: string[];
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { role: 'packing' } })
+  selector!: Record<string, string>;
   @ApiProperty({ type: [String], description: 'Enrolled devices that belong now: static members and selector matches.' })
   members!: string[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;

@@ -315,7 +315,11 @@ export class RunNowDto {
   })
   deviceId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Every enrolled device of the group, each a run of its own.' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Every enrolled device of the group, each a run of its own.',
+    example: '7d3c1b2a-9e8f-4a6b-8c5d-0e1f2a3b4c5d',
+  })
   @ValidateIf((body: RunNowDto) => body.groupId !== undefined || body.deviceId === undefined)
   @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
     message: 'groupId must be a UUID (or give deviceId instead)',
@@ -324,8 +328,8 @@ export class RunNowDto {
 }
 
 class RunStarted {
-  @ApiProperty({ format: 'uuid' }) runId!: string;
-  @ApiProperty({ format: 'uuid' }) deviceId!: string;
+  @ApiProperty({ format: 'uuid', example: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' }) runId!: string;
+  @ApiProperty({ format: 'uuid', example: '5b1e9c3a-2d4f-4e6a-8b0c-1d2e3f4a5b6c' }) deviceId!: string;
 }
 
 export class RunNowView {

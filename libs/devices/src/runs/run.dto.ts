@@ -28,7 +28,7 @@ export class RunListQuery {
 }
 
 export class CancelRunDto {
-  @ApiPropertyOptional({ maxLength: 500 })
+  @ApiPropertyOptional({ maxLength: 500, example: 'Started on the wrong packing station' })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -39,18 +39,18 @@ export class CancelRunDto {
 export class RunSummary {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) jobId!: string;
-  @ApiProperty() jobVersion!: number;
-  @ApiPropertyOptional({ nullable: true, type: String }) jobName!: string | null;
+  @ApiProperty({ example: 3 }) jobVersion!: number;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'Rotate order export logs' }) jobName!: string | null;
   @ApiProperty({ format: 'uuid' }) deviceId!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) deviceName!: string | null;
-  @ApiProperty({ enum: ['now', 'schedule'] }) trigger!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'packing-station-2' }) deviceName!: string | null;
+  @ApiProperty({ enum: ['now', 'schedule'], example: 'schedule' }) trigger!: string;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'user:<id> for run now.' }) requestedBy!: string | null;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) batchId!: string | null;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) scheduleId!: string | null;
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) scheduledFor!: string | null;
-  @ApiProperty({ enum: runStatuses }) status!: RunStatus;
-  @ApiProperty() actionCount!: number;
-  @ApiProperty() actionsDone!: number;
+  @ApiProperty({ enum: runStatuses, example: 'succeeded' }) status!: RunStatus;
+  @ApiProperty({ example: 2 }) actionCount!: number;
+  @ApiProperty({ example: 2 }) actionsDone!: number;
   @ApiPropertyOptional({ nullable: true, type: String }) error!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Why a scheduled slot did not run.' })
   missedReason!: string | null;

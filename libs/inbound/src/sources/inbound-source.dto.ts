@@ -41,13 +41,13 @@ export class InboundSourceView {
   @ApiProperty({ format: 'uuid', description: 'Part of the inbound URL: POST /api/inbound/{id}.' })
   id!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'Carrier tracking' })
   name!: string;
 
-  @ApiProperty({ enum: sourceKinds })
+  @ApiProperty({ enum: sourceKinds, example: 'third_party' })
   kind!: SourceKind;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'carrier' })
   key!: string;
 
   @ApiPropertyOptional({ format: 'uuid' })

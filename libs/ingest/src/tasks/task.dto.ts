@@ -168,7 +168,7 @@ export class CompleteTaskDto {
 }
 
 export class ReasonDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'Duplicate of the refund request for order 10432.' })
   @IsOptional()
   @IsString()
   @MaxLength(2000)

@@ -47,6 +47,7 @@ export class PushKeyView {
     nullable: true,
     description:
       "The server's VAPID public key for PushManager.subscribe (applicationServerKey); null: push is off here.",
+    example: 'BEl62iUYgUivxIkv69yViEuiBIa-Ib9-SkvMeAtA3LFgDzkrxZJjSgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U',
   })
   publicKey!: string | null;
 }

@@ -13,7 +13,10 @@ import { Allow, CurrentPrincipal, everyone, type Principal, Public } from '@task
 import { CalendarFeeds } from './calendar-feed.service';
 
 export class CalendarFeedView {
-  @ApiProperty({ description: 'Subscribe to this URL in a calendar app. Shown once; asking again replaces it.' })
+  @ApiProperty({
+    description: 'Subscribe to this URL in a calendar app. Shown once; asking again replaces it.',
+    example: 'https://tasks.example.com/api/oncall/calendars/Zq8XlT3vR1mP9sK2bW7yN4cD6fH0jA5eG8iL1oU3tQx',
+  })
   url!: string;
 }
 

@@ -62,18 +62,18 @@ export class RotationDto {
 
 export class ShiftView {
   @ApiProperty({ format: 'uuid' }) person!: string;
-  @ApiProperty({ format: 'date-time' }) start!: string;
-  @ApiProperty({ format: 'date-time' }) end!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-07T08:00:00.000Z' }) start!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-14T08:00:00.000Z' }) end!: string;
 }
 
 export class RotationView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty() timeZone!: string;
-  @ApiProperty() startDate!: string;
-  @ApiProperty() handoffTime!: string;
-  @ApiProperty({ enum: shiftUnits }) shiftUnit!: string;
-  @ApiProperty() shiftLength!: number;
+  @ApiProperty({ example: 'first line' }) name!: string;
+  @ApiProperty({ example: 'Europe/Berlin' }) timeZone!: string;
+  @ApiProperty({ example: '2026-03-02' }) startDate!: string;
+  @ApiProperty({ example: '09:00' }) handoffTime!: string;
+  @ApiProperty({ enum: shiftUnits, example: 'weeks' }) shiftUnit!: string;
+  @ApiProperty({ example: 1 }) shiftLength!: number;
   @ApiProperty({ type: [String], format: 'uuid' }) people!: string[];
   @ApiProperty({ type: ShiftView, nullable: true, description: 'The shift going on now; null without people.' })
   current!: ShiftView | null;

@@ -75,11 +75,11 @@ export class ScheduleDto {
 }
 
 export class OverrideDto {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-12-24T17:00:00.000Z' })
   @IsDateString({ strict: true }, { message: 'start must be an ISO 8601 date-time' })
   start!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-12-27T08:00:00.000Z' })
   @IsDateString({ strict: true }, { message: 'end must be an ISO 8601 date-time' })
   end!: string;
 
@@ -99,8 +99,8 @@ export class OverrideDto {
 
 export class OverrideView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'date-time' }) start!: string;
-  @ApiProperty({ format: 'date-time' }) end!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-24T17:00:00.000Z' }) start!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-27T08:00:00.000Z' }) end!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) add!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) remove!: string | null;
 }
@@ -119,17 +119,17 @@ export class ScheduleView {
 @ApiSchema({ name: 'OnCallPersonView' })
 export class PersonView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() name!: string;
+  @ApiProperty({ example: 'Sam' }) name!: string;
 }
 
 export class OnCallSpanView {
   @ApiProperty({ type: [PersonView], description: 'Empty: nobody is on call.' }) people!: PersonView[];
-  @ApiProperty({ format: 'date-time' }) start!: string;
-  @ApiProperty({ format: 'date-time' }) end!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-07T08:00:00.000Z' }) start!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-14T08:00:00.000Z' }) end!: string;
 }
 
 export class OnCallView {
-  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-09T14:30:00.000Z' }) at!: string;
   @ApiProperty({ type: OnCallSpanView, description: 'Who is on call at `at`, since when and until when.' })
   current!: OnCallSpanView;
   @ApiProperty({ type: OnCallSpanView, nullable: true, description: 'Who comes next (within 60 days).' })

@@ -65,12 +65,13 @@ export class StatsRecomputeDto {
     enum: ['idle', 'queued', 'running', 'done', 'failed'],
     description:
       'idle: no calendar change yet; queued/running: stats are read from the task facts meanwhile; done: from the rollups again.',
+    example: 'running',
   })
   state!: 'idle' | 'queued' | 'running' | 'done' | 'failed';
 
-  @ApiProperty({ description: 'Resolved tasks recomputed so far.' })
+  @ApiProperty({ description: 'Resolved tasks recomputed so far.', example: 1200 })
   done!: number;
 
-  @ApiProperty({ description: 'Resolved tasks to recompute (those resolved when the calendar changed).' })
+  @ApiProperty({ description: 'Resolved tasks to recompute (those resolved when the calendar changed).', example: 4800 })
   total!: number;
 }

@@ -214,6 +214,7 @@ export class TaskTypeSettingsDto {
   @ApiProperty({
     enum: ['accept', 'refuse'],
     description: 'Tasks of unregistered types: accepted (default) or refused with a 400.',
+    example: 'refuse',
   })
   @IsIn(['accept', 'refuse'])
   unknownTypes!: 'accept' | 'refuse';

@@ -13,10 +13,12 @@ export class CalibrationQuery {
 }
 
 export class CalibrationView {
-  @ApiProperty() taskType!: string;
-  @ApiProperty({ description: 'Completed tasks (last 180 days) whose end user was shown an estimate.' }) tasks!: number;
-  @ApiProperty({ description: 'Of them, resolved by the latest time (P90) first shown.' }) withinEstimate!: number;
-  @ApiProperty({ description: 'withinEstimate as a percent of tasks.' }) withinPercent!: number;
+  @ApiProperty({ example: 'refund.request' }) taskType!: string;
+  @ApiProperty({ description: 'Completed tasks (last 180 days) whose end user was shown an estimate.', example: 240 })
+  tasks!: number;
+  @ApiProperty({ description: 'Of them, resolved by the latest time (P90) first shown.', example: 216 })
+  withinEstimate!: number;
+  @ApiProperty({ description: 'withinEstimate as a percent of tasks.', example: 90 }) withinPercent!: number;
 }
 
 @ApiTags('transparency')

@@ -4,7 +4,10 @@ import { Allow, CurrentPrincipal, type Principal, workers } from '@taskinbox/aut
 import { StatusLinks } from './status-link.service';
 
 export class StatusLinkView {
-  @ApiProperty({ description: 'The end-user status page. Shown once; asking again replaces it.' })
+  @ApiProperty({
+    description: 'The end-user status page. Shown once; asking again replaces it.',
+    example: 'https://tasks.example.com/status/Zq8XlT3vR1mP9sK2bW7yN4cD6fH0jA5eG8iL1oU3tQx',
+  })
   url!: string;
 }
 

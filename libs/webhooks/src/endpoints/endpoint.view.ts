@@ -58,10 +58,10 @@ export class CreatedWebhookEndpointView extends WebhookEndpointView {
 }
 
 export class RotatedSecretView {
-  @ApiProperty({ description: 'The new signing secret, shown this once.' })
+  @ApiProperty({ description: 'The new signing secret, shown this once.', example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
   secret!: string;
 
-  @ApiProperty({ format: 'date-time', description: 'Until then the old secret signs too.' })
+  @ApiProperty({ format: 'date-time', description: 'Until then the old secret signs too.', example: '2026-12-08T09:30:00.000Z' })
   previousExpiresAt!: string;
 }
 
