@@ -124,11 +124,20 @@ export class ResolutionRollups0000000000110 implements MigrationInterface {
           ),
           keys AS (SELECT org_id, day, task_type, private FROM made UNION SELECT org_id, day, task_type, private FROM totals)
           INSERT INTO %I AS r (org_id, day, task_type, private, created, completed, cancelled, resolutions,
-                               resolution_seconds, business_seconds, slowest, slowest_business, sketch, business_sketch)
+                               resolution_seconds, business_seconds, slowest, slowest_business, sketch, business_sketch,
+                               sketch_to_date, business_sketch_to_date)
           SELECT k.org_id, k.day, k.task_type, k.private, coalesce(m.created, 0), coalesce(t.completed, 0),
                  coalesce(t.cancelled, 0), coalesce(res.counts, '{}'), coalesce(t.wall_sum, 0), coalesce(t.business_sum, 0),
-                 t.slowest, t.slowest_business, coalesce(w.counts, '{}'), coalesce(b.counts, '{}')
+                 t.slowest, t.slowest_business, coalesce(w.counts, '{}'), coalesce(b.counts, '{}'),
+                 -- A new day starts from the running sketch before it (a day with only tasks created
+                 -- would otherwise hold none); a day whose own sketch changed is run again after.
+                 coalesce(p.sketch_to_date, '{}'), coalesce(p.business_sketch_to_date, '{}')
           FROM keys k
+          LEFT JOIN LATERAL (
+            SELECT sketch_to_date, business_sketch_to_date FROM %2$I q
+            WHERE q.org_id = k.org_id AND q.task_type = k.task_type AND q.private = k.private AND q.day < k.day
+            ORDER BY q.day DESC LIMIT 1
+          ) AS p ON true
           LEFT JOIN made m USING (org_id, day, task_type, private)
           LEFT JOIN totals t USING (org_id, day, task_type, private)
           LEFT JOIN resolutions res USING (org_id, day, task_type, private)

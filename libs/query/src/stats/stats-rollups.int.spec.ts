@@ -42,7 +42,10 @@ const fact = fc.record({
   type: fc.constantFrom(...types),
   createdMs: fc.integer({ min: -5 * day, max: 35 * day }),
   // From no time at all to ten days, spread over every order of magnitude.
-  tookSeconds: fc.oneof(fc.constant(0), fc.double({ min: -2, max: 5.94, noNaN: true }).map((e) => 10 ** e)),
+  tookSeconds: fc.oneof(
+    fc.constant(0),
+    fc.double({ min: -2, max: 5.94, noNaN: true }).map((e) => 10 ** e),
+  ),
   outcome: fc.constantFrom('completed', 'completed', 'cancelled', null),
   resolution: fc.constantFrom('accepted', 'rejected', null),
   private: fc.boolean(),
@@ -90,7 +93,10 @@ async function write(orgId: string, zone: string, facts: Fact[]): Promise<void> 
   // Written in batches, as the projector does, then some of them again.
   for (let start = 0; start < rows.length; start += 7) await upsert(rows.slice(start, start + 7));
   await upsert(rows.filter((r) => r.later === 'rewritten'));
-  await upsert(rows.filter((r) => r.later === 'private flipped'), true);
+  await upsert(
+    rows.filter((r) => r.later === 'private flipped'),
+    true,
+  );
   await db.query('DELETE FROM task_facts WHERE task_id = ANY($1::uuid[])', [
     rows.filter((r) => r.later === 'deleted').map((r) => r.id),
   ]);
@@ -133,13 +139,19 @@ describe('statistics from rollups', () => {
             const times = await ask((s) => s.resolutionTime(orgId, query, audience));
             if (!times) continue;
             const [rolled, truth] = times;
-            expect({ ...rolled, medianSeconds: 0, p90Seconds: 0 }).toEqual({ ...truth, medianSeconds: 0, p90Seconds: 0 });
+            expect({ ...rolled, medianSeconds: 0, p90Seconds: 0 }).toEqual({
+              ...truth,
+              medianSeconds: 0,
+              p90Seconds: 0,
+            });
             expect(withinError(rolled.medianSeconds, truth.medianSeconds)).toBe(true);
             expect(withinError(rolled.p90Seconds, truth.p90Seconds)).toBe(true);
 
             const [rolledTypes, truthTypes] = (await ask((s) => s.resolutionTimeByType(orgId, query, audience)))!;
             const shape = (t: typeof rolledTypes) =>
-              t.types.map((each) => ({ ...each, medianSeconds: 0, p90Seconds: 0 })).sort((a, b) => a.type.localeCompare(b.type));
+              t.types
+                .map((each) => ({ ...each, medianSeconds: 0, p90Seconds: 0 }))
+                .sort((a, b) => a.type.localeCompare(b.type));
             expect(shape(rolledTypes)).toEqual(shape(truthTypes));
             for (const each of rolledTypes.types) {
               const other = truthTypes.types.find((t) => t.type === each.type)!;
@@ -151,13 +163,62 @@ describe('statistics from rollups', () => {
             expect(rolledOutcomes).toEqual(truthOutcomes);
 
             for (const interval of ['day', 'week', 'month'] as const) {
-              const [rolledSeries, truthSeries] = (await ask((s) => s.throughput(orgId, { ...query, interval }, audience)))!;
+              const [rolledSeries, truthSeries] = (await ask((s) =>
+                s.throughput(orgId, { ...query, interval }, audience),
+              ))!;
               expect(rolledSeries).toEqual(truthSeries);
             }
           }
         },
       ),
-      { numRuns: 25 },
+      {
+        numRuns: 25,
+        examples: [
+          // Found in CI: a day holding only a task created (still open) had no running sketch,
+          // so the whole days' sketch lost the day before's completions.
+          [
+            'UTC',
+            [
+              ...Array.from({ length: 6 }, () => ({
+                type: 'refund.approval',
+                createdMs: 0,
+                tookSeconds: 0,
+                outcome: 'completed',
+                resolution: 'accepted',
+                private: false,
+                later: 'nothing',
+              })),
+              {
+                type: 'kyc.review',
+                createdMs: 1_019_000,
+                tookSeconds: 1,
+                outcome: 'completed',
+                resolution: 'accepted',
+                private: true,
+                later: 'nothing',
+              },
+              {
+                type: 'kyc.review',
+                createdMs: 86_400_000,
+                tookSeconds: 1,
+                outcome: null,
+                resolution: 'accepted',
+                private: true,
+                later: 'nothing',
+              },
+            ] as Fact[],
+            [
+              {
+                from: '2026-03-02',
+                to: '2026-03-01T00:17:00.000Z',
+                type: undefined,
+                businessHours: false,
+                service: false,
+              },
+            ],
+          ],
+        ],
+      },
     );
   });
 });
@@ -195,7 +256,11 @@ describe('a calendar change', () => {
       dayEnd: '24:00',
     });
     expect(started.recomputedTasks).toBe(60);
-    expect(await worker.progress(orgId)).toEqual({ state: expect.stringMatching(/^(queued|running)$/), done: 0, total: 60 });
+    expect(await worker.progress(orgId)).toEqual({
+      state: expect.stringMatching(/^(queued|running)$/),
+      done: 0,
+      total: 60,
+    });
     // Meanwhile stats answer from the facts as they are (the days are the new zone's already),
     // not from rollups grouped by the old zone's days.
     const meanwhile = await fromRollups.resolutionTime(orgId, query, audience);
