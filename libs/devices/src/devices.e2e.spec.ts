@@ -198,8 +198,11 @@ describe('what a device sends is checked field by field', () => {
     const report = { code: 0, ok: true, output: 'ok', error: '', truncated: false, durationMs: 1, finishedAt: new Date().toISOString() };
     for (let i = 0; i < 2; i++) {
       expect((await asDevice(sim.accessToken, 'POST', `${base}/start`, { startedAt: new Date().toISOString() })).status).toBe(204);
-      const sent = await Promise.all([0, 0, 1].map((index) => asDevice(sim.accessToken, 'PUT', `${base}/actions/${index}`, report)));
-      expect(sent.map((response) => response.status)).toEqual([204, 204, 204]);
+      // The same report twice at once; the next action's after them, as an agent reports in order
+      // (an action reported after a later one is refused).
+      const twice = await Promise.all([0, 0].map((index) => asDevice(sim.accessToken, 'PUT', `${base}/actions/${index}`, report)));
+      const next = await asDevice(sim.accessToken, 'PUT', `${base}/actions/1`, report);
+      expect([...twice, next].map((response) => response.status)).toEqual([204, 204, 204]);
       expect((await asDevice(sim.accessToken, 'POST', `${base}/finish`, { finishedAt: new Date().toISOString() })).status).toBe(204);
     }
     const { rows } = await app.pool.query('SELECT event_type FROM es_events WHERE stream_id = $1 ORDER BY stream_revision', [`run-${body.runs[0].runId}`]);
