@@ -124,10 +124,15 @@ describe('routing rules', () => {
 
     clock.at = new Date('2026-03-17T10:16:00Z');
     expect(await assigneesOf(unclaimed, (refs) => refs.length > 1)).toEqual([`user:${ann.id}`, `group:${groupId}`]);
-    // Both were due in the same sweep: the claimed task's escalation ended instead.
-    const rows = await app.pool.query('SELECT task_id, step, next_escalation_at FROM oncall_routings WHERE task_id = ANY($1::uuid[])', [
-      [unclaimed, claimed],
-    ]);
+    // Both were due: the claimed task's escalation ended instead. A sweep skips rows locked at
+    // that moment (SKIP LOCKED, e.g. by the router handling the claim), so it may end a sweep later.
+    const routings = () =>
+      app.pool.query('SELECT task_id, step, next_escalation_at FROM oncall_routings WHERE task_id = ANY($1::uuid[])', [[unclaimed, claimed]]);
+    let rows = await routings();
+    for (let tries = 0; tries < 100 && rows.rows.some((row) => row.task_id === claimed && row.next_escalation_at !== null); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      rows = await routings();
+    }
     const byTask = new Map(rows.rows.map((row) => [row.task_id, row]));
     expect(byTask.get(claimed)).toMatchObject({ step: 0, next_escalation_at: null });
     expect(byTask.get(unclaimed)).toMatchObject({ step: 1, next_escalation_at: new Date('2026-03-17T10:46:00Z') });
