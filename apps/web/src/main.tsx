@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { registerServiceWorker } from './alerts/push.subscription';
+import { retryUnlessRefused } from './api/query.retry';
 import { App } from './app';
 import { SessionProvider } from './session/session.context';
 import './styles.css';
@@ -9,8 +10,7 @@ import './styles.css';
 const queries = new QueryClient({
   defaultOptions: {
     queries: {
-      retry: (count, error) =>
-        count < 2 && !('status' in error && Number(error.status) < 500 && Number(error.status) > 0),
+      retry: retryUnlessRefused,
     },
   },
 });
