@@ -17,6 +17,7 @@ import { InvalidInput } from './input/input.check';
 import { checkRequestInput } from './input/request-input.hook';
 import { NestPinoLogger } from './logger';
 import { ProcessLoggerModule } from './logger.module';
+import { watchShutdownHooks } from './shutdown.watch';
 import { buildApiDocument } from './openapi-document';
 import { traceRequests } from './request.tracing';
 import { validationPipe } from './validation.pipe';
@@ -82,6 +83,7 @@ export async function createHttpApp(
   app.useGlobalPipes(validationPipe);
   app.useGlobalFilters(new ErrorFilter(logger));
   app.enableShutdownHooks();
+  watchShutdownHooks(app, (slow) => logger.warn(slow, 'a shutdown hook is still running'));
   documentApi(app);
   return app;
 }
@@ -102,16 +104,22 @@ export async function startService(
   options: { natsQueue?: string; webAppDir?: string; tracing?: Tracing } = {},
 ): Promise<NestFastifyApplication> {
   const app = await createHttpApp(module, config, logger, { tracing: options.tracing });
-  if (options.webAppDir) await serveWebApp(app, options.webAppDir, logger);
-  if (options.natsQueue) {
-    const server = new NatsRequestServer(config.nats.prefix, options.natsQueue, {
-      ...natsAuthOptions(config.nats),
-      name: `taskinbox-${options.natsQueue}`,
-      deserializer: new PlainJsonRequestDeserializer(config.input),
-    });
-    app.connectMicroservice<CustomStrategy>({ strategy: server }, { inheritAppConfig: true });
-    await app.startAllMicroservices();
+  try {
+    if (options.webAppDir) await serveWebApp(app, options.webAppDir, logger);
+    if (options.natsQueue) {
+      const server = new NatsRequestServer(config.nats.prefix, options.natsQueue, {
+        ...natsAuthOptions(config.nats),
+        name: `taskinbox-${options.natsQueue}`,
+        deserializer: new PlainJsonRequestDeserializer(config.input),
+      });
+      app.connectMicroservice<CustomStrategy>({ strategy: server }, { inheritAppConfig: true });
+      await app.startAllMicroservices();
+    }
+    await app.listen(config.http.port, config.http.host);
+  } catch (error) {
+    // Modules that started before the failure (log followers, timers, queues) stop with it.
+    await app.close().catch((closing: unknown) => logger.error({ err: closing }, 'closing after a failed start failed'));
+    throw error;
   }
-  await app.listen(config.http.port, config.http.host);
   return app;
 }
