@@ -27,6 +27,7 @@ import { Attachments0000000000090 } from './0090-attachments';
 import { WebhookTaskCursors0000000000100 } from './0100-webhook-task-cursors';
 import { TaskActionFollower0000000000101 } from './0101-task-action-follower';
 import { ResolutionRollups0000000000110 } from './0110-resolution-rollups';
+import { EventReadHorizon0000000000122 } from './0122-event-read-horizon';
 
 /** Every migration, in the order it runs. Files are numbered; each class name ends in its number. */
 export const migrations = [
@@ -59,4 +60,5 @@ export const migrations = [
   WebhookTaskCursors0000000000100,
   TaskActionFollower0000000000101,
   ResolutionRollups0000000000110,
+  EventReadHorizon0000000000122,
 ];
