@@ -49,6 +49,7 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     clearInterval(this.sweeper);
     await this.worker?.close();
+    await this.pipeline.recorded();
     this.connection?.disconnect();
   }
 
