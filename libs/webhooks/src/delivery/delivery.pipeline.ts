@@ -98,18 +98,18 @@ export class DeliveryPipeline {
   }
 
   /**
-   * Due deliveries that may go now: open, due, endpoint enabled, and (for ordered endpoints)
-   * no earlier open delivery of the same task. Oldest first.
+   * Due deliveries that may go now: open, due for at least `overdueMs`, endpoint enabled, and
+   * (for ordered endpoints) no earlier open delivery of the same task. Oldest first.
    */
-  async due(limit: number): Promise<string[]> {
+  async due(limit: number, overdueMs = 0): Promise<string[]> {
     const { rows } = await this.pool.query<{ id: string }>(
       `SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-       WHERE d.status IN ${open} AND d.next_attempt_at <= now() AND e.enabled
+       WHERE d.status IN ${open} AND d.next_attempt_at <= now() - make_interval(secs => $2::float8 / 1000) AND e.enabled
          AND NOT (e.ordered AND EXISTS (
            SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.task_id = d.task_id
              AND p.revision < d.revision AND p.status IN ${open}))
        ORDER BY d.next_attempt_at LIMIT $1`,
-      [limit],
+      [limit, overdueMs],
     );
     // One whose attempt is done but not yet recorded still reads as open: it has been sent.
     return rows.map((row) => row.id).filter((id) => !this.unrecorded.has(id));
