@@ -13,10 +13,15 @@ export function StatusBadge({ task }: { task: TaskSummary }) {
 
 /** Who holds it, in the users' words: "You are on it", "Ann is on it", "Waiting (Ann)". */
 export function HolderLine({ task }: { task: TaskSummary }) {
+  // Most open tasks are held by nobody: they need no name, nor a subscription to the people.
+  if (!task.processedBy || task.status === 'pending' || task.status === 'cancelled') return null;
+  return <Holder task={task} holder={task.processedBy} />;
+}
+
+function Holder({ task, holder }: { task: TaskSummary; holder: string }) {
   const session = useSignedIn();
   const nameOf = useNameOf();
-  if (!task.processedBy || task.status === 'pending' || task.status === 'cancelled') return null;
-  const who = nameOf(task.processedBy, session.userId);
+  const who = nameOf(holder, session.userId);
   const text =
     task.status === 'completed'
       ? `Resolved by ${who}`
