@@ -1,4 +1,5 @@
 import { type QueryClient, queryOptions, useQuery } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { answer, api } from '../api/api.client';
 import type { Actor } from '../api/api.types';
 
@@ -20,10 +21,12 @@ export function prefetchMembers(queries: QueryClient, token: string): void {
   void queries.prefetchQuery(membersQuery(token));
 }
 
-/** A readable name for a user id ('you' for the viewer) or an actor. */
-export function useNameOf(): (who: string | Actor | null | undefined, viewerId?: string) => string {
+export type NameOf = (who: string | Actor | null | undefined, viewerId?: string) => string;
+
+/** A readable name for a user id ('you' for the viewer) or an actor; the same function until the people change. */
+export function useNameOf(): NameOf {
   const { data } = useMembers();
-  return (who, viewerId) => {
+  return useCallback<NameOf>((who, viewerId) => {
     if (!who) return '—';
     if (typeof who !== 'string' && who.kind === 'end_user') return 'the end user';
     if (typeof who !== 'string' && who.kind !== 'user') return who.name;
@@ -31,5 +34,5 @@ export function useNameOf(): (who: string | Actor | null | undefined, viewerId?:
     if (viewerId && id === viewerId) return 'you';
     const member = data?.find((candidate) => candidate.id === id);
     return member ? member.name || member.email : 'someone';
-  };
+  }, [data]);
 }
