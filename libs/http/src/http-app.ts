@@ -4,6 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { type FastifyError, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import compress from '@fastify/compress';
+import { constants as zlibConstants } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { Config } from '@taskinbox/config';
 import { type Tracing, TracingModule, tracingEnabled } from '@taskinbox/telemetry';
@@ -66,6 +68,18 @@ export async function createHttpApp(
     logger: new NestPinoLogger(logger),
     bufferLogs: false,
     bodyParser: false,
+  });
+  // Lists and timelines are JSON of tens of KiB, read on phones. Brotli at quality 4 costs
+  // little CPU; small answers (a create's 201) stay as they are. Streams (SSE, tus) write to the
+  // raw socket and are never compressed.
+  // Answers only: request bodies are read as sent (the input check, signed inbound events).
+  app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
+    route.decompress = false;
+  });
+  await app.register(compress, {
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
   });
   checkRequestInput(app, { ...config.input, bodyLimitBytes: config.bodyLimitBytes });
   const fastify = app.getHttpAdapter().getInstance();
