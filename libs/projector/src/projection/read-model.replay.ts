@@ -4,6 +4,7 @@ import type { EventStore, RecordedEvent } from '@taskinbox/event-store';
 import { copyRows } from './read-model.copy';
 import type { ProjectionTarget } from './read-model.projection';
 import {
+  type FactRow,
   type StoredTask,
   TaskFolds,
   type TimelineRow,
@@ -82,19 +83,38 @@ export async function replayInBulk(
   if (spilled) {
     await target.statements.writeRows(client, { ...rows, timeline: [] });
   } else {
-    await copyRows(client, tables.inbox, inboxColumns, rows.inbox);
-    // Facts get their durations in SQL (business hours need the org's calendar): staged, then inserted.
-    const stage = `${tables.facts}_stage`;
-    await client.query(`CREATE TEMPORARY TABLE ${quote(stage)} (${definitions(factColumns)})`);
-    try {
-      await copyRows(client, stage, factColumns, rows.facts);
-      await target.statements.insertFacts(client, stage);
-    } finally {
-      await client.query(`DROP TABLE IF EXISTS ${quote(stage)}`);
-    }
+    // On two sessions at once: the server takes in the inbox while it computes the facts' durations.
+    await allSettled([
+      copyRows(client, tables.inbox, inboxColumns, rows.inbox),
+      insertFacts(options.pool, target, rows.facts),
+    ]);
     await target.statements.forget(client, rows);
   }
   return { position, events };
+}
+
+/** Facts get their durations in SQL (business hours need the org's calendar): staged, then inserted. */
+async function insertFacts(pool: Pool, target: ProjectionTarget, facts: readonly FactRow[]): Promise<void> {
+  const session = await pool.connect();
+  const stage = `${target.statements.tables.facts}_stage`;
+  try {
+    await session.query(`CREATE TEMPORARY TABLE ${quote(stage)} (${definitions(factColumns)})`);
+    await copyRows(session, stage, factColumns, facts);
+    await target.statements.insertFacts(session, stage);
+  } finally {
+    // A session that cannot drop its stage is not given back to the pool.
+    const dropped = await session.query(`DROP TABLE IF EXISTS ${quote(stage)}`).then(
+      () => true,
+      () => false,
+    );
+    session.release(!dropped);
+  }
+}
+
+/** Waits for every one of `work` (none is left running), then throws the first failure. */
+export async function allSettled(work: readonly Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(work)).find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** Spilled tasks that `page` touches and that are not in memory, loaded from the target's tables. */
