@@ -14,27 +14,74 @@ export async function copyRows<Row extends object>(
   columns: Record<keyof Row, string>,
   rows: Iterable<Row>,
 ): Promise<number> {
-  const names = Object.keys(columns) as (keyof Row & string)[];
-  const encode = rowEncoder(columns);
-  const stream = client.query(copyFrom(`COPY ${quote(table)} (${names.map(quote).join(', ')}) FROM STDIN`));
-  const done = new Promise<void>((resolve, reject) => {
-    stream.on('finish', resolve);
-    stream.on('error', reject);
-  });
-  let count = 0;
-  let chunk = '';
+  const writer = new CopyWriter(client, table, columns);
   for (const row of rows) {
-    chunk += encode(row);
-    count++;
-    // Writes of a few hundred kilobytes: few enough calls, and memory stays flat.
-    if (chunk.length >= 256 * 1024) {
-      if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
-      chunk = '';
-    }
+    const full = writer.write(row);
+    if (full) await full;
   }
-  stream.end(chunk);
-  await done;
-  return count;
+  return writer.end();
+}
+
+/**
+ * One COPY of rows written one at a time, so that each row can be dropped as soon as it is
+ * encoded: a rebuild streams the whole timeline through one. write() returns a promise only
+ * when the connection is full and the caller must wait for it.
+ */
+export class CopyWriter<Row extends object> {
+  private readonly encode: (row: Row) => string;
+  private readonly stream: ReturnType<typeof copyFrom>;
+  private readonly done: Promise<void>;
+  private chunk = '';
+  private count = 0;
+  private failed = false;
+
+  constructor(client: Client, table: string, columns: Record<keyof Row, string>) {
+    const names = Object.keys(columns);
+    this.encode = rowEncoder(columns);
+    this.stream = client.query(copyFrom(`COPY ${quote(table)} (${names.map(quote).join(', ')}) FROM STDIN`));
+    this.done = new Promise<void>((resolve, reject) => {
+      this.stream.on('finish', resolve);
+      this.stream.on('error', (error) => {
+        this.failed = true;
+        reject(error);
+      });
+    });
+    // Settled here so a failure before end() does not go unhandled; end() still throws it.
+    this.done.catch(() => undefined);
+  }
+
+  write(row: Row): Promise<void> | undefined {
+    // The COPY failed: the caller stops here, with its error.
+    if (this.failed) return this.done;
+    this.chunk += this.encode(row);
+    this.count++;
+    // Writes of a few hundred kilobytes: few enough calls, and memory stays flat.
+    if (this.chunk.length < 256 * 1024) return undefined;
+    const full = !this.stream.write(this.chunk);
+    this.chunk = '';
+    return full ? this.drained() : undefined;
+  }
+
+  /** Ends the COPY; resolves with the rows written once the server has them all. */
+  async end(): Promise<number> {
+    if (!this.stream.writableEnded) this.stream.end(this.chunk);
+    this.chunk = '';
+    await this.done;
+    return this.count;
+  }
+
+  // Settles on a failure too, which end() then reports.
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const settle = (): void => {
+        this.stream.off('drain', settle);
+        this.stream.off('error', settle);
+        resolve();
+      };
+      this.stream.on('drain', settle);
+      this.stream.on('error', settle);
+    });
+  }
 }
 
 /** One row's line: its fields in the columns' order, each encoded for its column's type. */

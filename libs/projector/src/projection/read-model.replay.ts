@@ -1,13 +1,12 @@
 import type { Client, Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { EventStore, RecordedEvent } from '@taskinbox/event-store';
-import { copyRows } from './read-model.copy';
+import { CopyWriter, copyRows } from './read-model.copy';
 import type { ProjectionTarget } from './read-model.projection';
 import {
   type FactRow,
   type StoredTask,
   TaskFolds,
-  type TimelineRow,
   factColumns,
   inboxColumns,
   taskIdOf,
@@ -52,32 +51,40 @@ export async function replayInBulk(
     options.store.readAll({ after: after ?? undefined, maxCount: options.batchSize, maxBytes: options.batchBytes });
 
   let next = read(position);
-  let writing: Promise<unknown> = Promise.resolve();
-  for (;;) {
-    const page = await next;
-    if (page.length === 0) break;
-    next = read(page[page.length - 1].position);
-    // Settled here so a failure below does not leave it unhandled; awaiting it still throws.
-    next.catch(() => undefined);
-    if (spilled) loaded = await loadSpilled(options.pool, target, folds, page);
-    const timeline: TimelineRow[] = [];
-    for (const event of page) {
-      const row = folds.apply(event);
-      if (row) timeline.push(row);
+  // One COPY streams the timeline until the log ends or the tasks spill (the spill's upserts need the session).
+  let timeline = new CopyWriter(client, tables.timeline, timelineColumns);
+  try {
+    for (;;) {
+      const page = await next;
+      if (page.length === 0) break;
+      next = read(page[page.length - 1].position);
+      // Settled here so a failure below does not leave it unhandled; awaiting it still throws.
+      next.catch(() => undefined);
+      if (spilled) loaded = await loadSpilled(options.pool, target, folds, page);
+      for (let index = 0; index < page.length; index++) {
+        // Now and then the socket is read: the server sends the next page while this one is folded,
+        // where a full socket would hold it back until the fold ends.
+        if (index % yieldEvery === yieldEvery - 1) await new Promise(setImmediate);
+        const row = folds.apply(page[index]);
+        const full = row && timeline.write(row);
+        if (full) await full;
+      }
+      position = page[page.length - 1].position;
+      events += page.length;
+      if (folds.size > options.maxTasks) {
+        await timeline.end();
+        await target.statements.writeRows(client, { ...folds.take(), timeline: [] });
+        spilled = true;
+        options.logger.info({ events }, 'rebuild: tasks spilled to the shadow tables');
+        timeline = new CopyWriter(client, tables.timeline, timelineColumns);
+      }
     }
-    await writing;
-    writing = copyRows(client, tables.timeline, timelineColumns, timeline);
-    writing.catch(() => undefined);
-    position = page[page.length - 1].position;
-    events += page.length;
-    if (folds.size > options.maxTasks) {
-      await writing;
-      await target.statements.writeRows(client, { ...folds.take(), timeline: [] });
-      spilled = true;
-      options.logger.info({ events }, 'rebuild: tasks spilled to the shadow tables');
-    }
+    await timeline.end();
+  } catch (error) {
+    // Ended, so that the session is free for the caller's clean-up.
+    await timeline.end().catch(() => undefined);
+    throw error;
   }
-  await writing;
 
   const rows = folds.take();
   if (spilled) {
@@ -116,6 +123,9 @@ export async function allSettled(work: readonly Promise<unknown>[]): Promise<voi
   const failed = (await Promise.allSettled(work)).find((result) => result.status === 'rejected');
   if (failed) throw failed.reason;
 }
+
+/** Events folded between two looks at the sockets. */
+const yieldEvery = 500;
 
 /** Spilled tasks that `page` touches and that are not in memory, loaded from the target's tables. */
 async function loadSpilled(
