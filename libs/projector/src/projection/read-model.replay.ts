@@ -28,10 +28,10 @@ export interface BulkReplayOptions {
 
 /**
  * The bulk of a rebuild: the whole log folded in memory, its rows written with COPY into the
- * target's (empty, freshly created) tables. Timeline rows go out as each read is folded; inbox
- * and facts rows once at the end, each task once. Reading, folding and writing overlap: the
- * next read runs while a read is folded, and its timeline rows are written while the one after
- * is folded. A log with more than `maxTasks` tasks spills: the tasks held so far are upserted
+ * target's (empty, freshly created) tables. Timeline rows go out as they are folded, one COPY
+ * per read; inbox and facts rows once at the end, each task once. Reading, folding and writing
+ * overlap: the next read arrives while a read is folded, and the server takes in its timeline
+ * rows meanwhile. A log with more than `maxTasks` tasks spills: the tasks held so far are upserted
  * into the tables and loaded back when a later event needs them.
  *
  * Returns where the log ended; the caller moves the target's checkpoint there.
@@ -51,16 +51,20 @@ export async function replayInBulk(
     options.store.readAll({ after: after ?? undefined, maxCount: options.batchSize, maxBytes: options.batchBytes });
 
   let next = read(position);
-  // One COPY streams the timeline until the log ends or the tasks spill (the spill's upserts need the session).
-  let timeline = new CopyWriter(client, tables.timeline, timelineColumns);
-  try {
-    for (;;) {
-      const page = await next;
-      if (page.length === 0) break;
-      next = read(page[page.length - 1].position);
-      // Settled here so a failure below does not leave it unhandled; awaiting it still throws.
-      next.catch(() => undefined);
-      if (spilled) loaded = await loadSpilled(options.pool, target, folds, page);
+  // The COPY of the page before: it ends on the server while this page is folded.
+  let writing: Promise<unknown> = Promise.resolve();
+  for (;;) {
+    const page = await next;
+    if (page.length === 0) break;
+    next = read(page[page.length - 1].position);
+    // Settled here so a failure below does not leave it unhandled; awaiting it still throws.
+    next.catch(() => undefined);
+    if (spilled) loaded = await loadSpilled(options.pool, target, folds, page);
+    // A COPY per page, each row encoded as soon as it is folded (it dies young). Not one for the
+    // whole log: readers of the log see only events older than the oldest running transaction,
+    // so a long one would hold the live projector back until it ends.
+    const timeline = new CopyWriter(client, tables.timeline, timelineColumns);
+    try {
       for (let index = 0; index < page.length; index++) {
         // Now and then the socket is read: the server sends the next page while this one is folded,
         // where a full socket would hold it back until the fold ends.
@@ -69,22 +73,24 @@ export async function replayInBulk(
         const full = row && timeline.write(row);
         if (full) await full;
       }
-      position = page[page.length - 1].position;
-      events += page.length;
-      if (folds.size > options.maxTasks) {
-        await timeline.end();
-        await target.statements.writeRows(client, { ...folds.take(), timeline: [] });
-        spilled = true;
-        options.logger.info({ events }, 'rebuild: tasks spilled to the shadow tables');
-        timeline = new CopyWriter(client, tables.timeline, timelineColumns);
-      }
+      await writing;
+    } catch (error) {
+      // Ended, so that the session is free for the caller's clean-up.
+      await timeline.end().catch(() => undefined);
+      throw error;
     }
-    await timeline.end();
-  } catch (error) {
-    // Ended, so that the session is free for the caller's clean-up.
-    await timeline.end().catch(() => undefined);
-    throw error;
+    writing = timeline.end();
+    writing.catch(() => undefined);
+    position = page[page.length - 1].position;
+    events += page.length;
+    if (folds.size > options.maxTasks) {
+      await writing;
+      await target.statements.writeRows(client, { ...folds.take(), timeline: [] });
+      spilled = true;
+      options.logger.info({ events }, 'rebuild: tasks spilled to the shadow tables');
+    }
   }
+  await writing;
 
   const rows = folds.take();
   if (spilled) {
