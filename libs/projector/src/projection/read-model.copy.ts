@@ -15,17 +15,23 @@ export async function copyRows<Row extends object>(
   rows: Iterable<Row>,
 ): Promise<number> {
   const writer = new CopyWriter(client, table, columns);
-  for (const row of rows) {
-    const full = writer.write(row);
-    if (full) await full;
+  try {
+    for (const row of rows) {
+      const full = writer.write(row);
+      if (full) await full;
+    }
+  } catch (error) {
+    // Ended, so that the session is free for the caller's clean-up.
+    await writer.end().catch(() => undefined);
+    throw error;
   }
   return writer.end();
 }
 
 /**
  * One COPY of rows written one at a time, so that each row can be dropped as soon as it is
- * encoded: a rebuild streams the whole timeline through one. write() returns a promise only
- * when the connection is full and the caller must wait for it.
+ * encoded: a rebuild streams each read's timeline rows through one as it folds them. write()
+ * returns a promise only when the connection is full and the caller must wait for it.
  */
 export class CopyWriter<Row extends object> {
   private readonly encode: (row: Row) => string;
