@@ -1,4 +1,5 @@
 import type { RecordedEvent, SubscribeOptions, Subscription } from './event-store';
+import { Pause } from './pause';
 
 /** What a catch-up subscription needs from an adapter. */
 export interface CatchUpSource {
@@ -36,9 +37,9 @@ export class CatchUpSubscription implements Subscription {
   private closed = false;
   // Set by wake(); cleared before each read, so a wake during a read triggers another read.
   private woken = false;
-  private stopWaiting?: () => void;
+  private readonly wakeWait = new Pause();
   // Ends the pause between live reads, for close().
-  private stopPause?: () => void;
+  private readonly liveReadPause = new Pause();
 
   constructor(
     private readonly source: CatchUpSource,
@@ -74,13 +75,13 @@ export class CatchUpSubscription implements Subscription {
 
   wake(): void {
     this.woken = true;
-    this.stopWaiting?.();
+    this.wakeWait.end();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.stopWaiting?.();
-    this.stopPause?.();
+    this.wakeWait.end();
+    this.liveReadPause.end();
     await this.done.catch(() => undefined);
   }
 
@@ -119,28 +120,12 @@ export class CatchUpSubscription implements Subscription {
   /** Waits `ms` unless closed meanwhile; wake-ups do not end it. */
   private pause(ms: number): Promise<void> {
     if (ms <= 0 || this.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const stop = (): void => {
-        clearTimeout(timer);
-        this.stopPause = undefined;
-        resolve();
-      };
-      const timer = setTimeout(stop, ms);
-      this.stopPause = stop;
-    });
+    return this.liveReadPause.wait(ms);
   }
 
   private waitForWake(pollIntervalMs: number): Promise<void> {
     if (this.woken || this.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const stop = (): void => {
-        clearTimeout(timer);
-        this.stopWaiting = undefined;
-        resolve();
-      };
-      const timer = setTimeout(stop, pollIntervalMs);
-      this.stopWaiting = stop;
-    });
+    return this.wakeWait.wait(pollIntervalMs);
   }
 }
 
