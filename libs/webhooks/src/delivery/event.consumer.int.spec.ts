@@ -92,4 +92,21 @@ describe('WebhookEventConsumer', () => {
       await jsm.streams.delete(names.stream).catch(() => undefined);
     }
   });
+
+  it('stops at once while it waits to try the stream again, instead of sitting the wait out', async () => {
+    const consumer = new WebhookEventConsumer(
+      () => connectNats(nats, 'webhook-consumer-under-test'),
+      // A stream that never comes: the waits between attempts grow (0.5 s, 1 s, 2 s, 4 s…).
+      { names: natsNames(testNatsPrefix()), consumerName: 'webhooks', consumerBatchSize: 10 },
+      {} as DeliveryFanOut,
+      {} as DeliveryQueueService,
+      logger,
+    );
+    consumer.start();
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const asked = Date.now();
+    await consumer.stop();
+    // Stopped during a wait of 4 s or more; a stop that waited it out would take seconds.
+    expect(Date.now() - asked).toBeLessThan(1000);
+  });
 });

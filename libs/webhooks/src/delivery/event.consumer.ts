@@ -2,6 +2,7 @@ import { AckPolicy, type ConsumerMessages, DeliverPolicy, jetstream, jetstreamMa
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { checkTaskEvent, correlationIdHeader, countDropped, type NatsNames, type TaskEventEnvelope } from '@taskinbox/messaging';
 import {
   activeTraceCarrier,
@@ -33,6 +34,7 @@ export class WebhookEventConsumer {
   private nc?: NatsConnection;
   private messages?: ConsumerMessages;
   private stopping = false;
+  private readonly stopped = new AbortController();
   private running?: Promise<void>;
   private failures = 0;
   /** Received, not yet recorded; bounded by the consumer's max_ack_pending. */
@@ -57,6 +59,7 @@ export class WebhookEventConsumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopped.abort();
     await this.messages?.close();
     await this.running;
     await this.draining;
@@ -92,7 +95,8 @@ export class WebhookEventConsumer {
         this.failures += 1;
         const waitMs = Math.min(30_000, 250 * 2 ** this.failures);
         this.logger.warn({ err: error, waitMs }, 'webhook event consumer interrupted; resuming');
-        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        // stop() ends this wait at once: a close must not sit out a backoff of up to 30 s.
+        await sleep(waitMs, undefined, { signal: this.stopped.signal }).catch(() => undefined);
       }
     }
   }
