@@ -89,8 +89,11 @@ export async function startTestApp(options: {
     if (!options.replicaOf) await database.drop();
     throw error;
   });
-  // Test logs are silent; a close that hangs still says where.
-  watchShutdownHooks(app, (slow) => process.stderr.write(`test app: ${slow.of}.${slow.hook} still running after ${slow.seconds} s\n`));
+  // Test logs are silent; a close that hangs still says where, and in which suite.
+  // Benches start test apps outside Jest, where there is no `expect`.
+  const testPath = typeof expect === 'undefined' ? undefined : expect.getState().testPath;
+  const suite = testPath ? path.relative(process.cwd(), testPath) : 'a bench';
+  watchShutdownHooks(app, (slow) => process.stderr.write(`test app of ${suite}: ${slow.of}.${slow.hook} still running after ${slow.seconds} s\n`));
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   const pool = new Pool({ connectionString: database.url, max: 2 });
@@ -146,7 +149,7 @@ export async function startTestApp(options: {
       };
     },
     async close() {
-      const slow = setTimeout(() => process.stderr.write('test app: close still running after 30 s\n'), 30_000);
+      const slow = setTimeout(() => process.stderr.write(`test app of ${suite}: close still running after 30 s\n`), 30_000);
       await app.close().finally(() => clearTimeout(slow));
       await pool.end();
       // A replica leaves the database and the stream to the app it joined.

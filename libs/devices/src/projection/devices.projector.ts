@@ -1,6 +1,6 @@
 import { Client, type Pool } from 'pg';
 import type { Logger } from 'pino';
-import type { EventStore, RecordedEvent, Subscription } from '@taskinbox/event-store';
+import { type EventStore, Pause, type RecordedEvent, type Subscription } from '@taskinbox/event-store';
 import { devicesChangedChannel, projectDeviceEvents } from './devices.rows';
 
 const checkpoint = 'devices';
@@ -16,7 +16,7 @@ export class DevicesProjector {
   private stopping = false;
   private running?: Promise<void>;
   private subscription?: Subscription;
-  private pauseTimer?: { timer: NodeJS.Timeout; resolve: () => void };
+  private readonly pauses = new Pause();
 
   constructor(
     private readonly pool: Pool,
@@ -31,10 +31,7 @@ export class DevicesProjector {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.pauseTimer) {
-      clearTimeout(this.pauseTimer.timer);
-      this.pauseTimer.resolve();
-    }
+    this.pauses.end();
     await this.subscription?.close();
     await this.running;
   }
@@ -112,8 +109,6 @@ export class DevicesProjector {
 
   private pause(): Promise<void> {
     if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.pauseTimer = { timer: setTimeout(resolve, this.retryMs), resolve };
-    });
+    return this.pauses.wait(this.retryMs);
   }
 }
