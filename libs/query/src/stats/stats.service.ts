@@ -256,11 +256,11 @@ export class StatsService {
                UNION ALL
                SELECT resolved_at, -1 FROM task_facts WHERE org_id = $1 AND ${backlogEdge('resolved_at')} ${typeCondition(scope, 11)}
              ),
-             rolled AS (
-               SELECT date_trunc($5, day::timestamp) AS local_start, sum(created - completed - cancelled) AS net
+             whole AS (
+               SELECT task_type, private, day, created - completed - cancelled AS net, open_at_end
                FROM resolution_rollups WHERE org_id = $1 AND day >= $7::date AND day < $8::date ${rollupCondition(scope, 11)}
-               GROUP BY 1
              ),
+             rolled AS (SELECT date_trunc($5, day::timestamp) AS local_start, sum(net) AS net FROM whole GROUP BY 1),
              edge AS (
                SELECT date_trunc($5, at AT TIME ZONE $4) AS local_start, sum(n) AS net FROM moves WHERE at >= $2 GROUP BY 1
              ),
@@ -270,13 +270,17 @@ export class StatsService {
                LEFT JOIN rolled r ON r.local_start = b.local_start
                LEFT JOIN edge e ON e.local_start = b.local_start
              ),
-             -- Open at the end of the day before to's: each type and flag's last row before it.
-             parts AS (
-               SELECT DISTINCT task_type, private FROM resolution_rollups
-               WHERE org_id = $1 AND day < $8::date ${rollupCondition(scope, 11)}
+             -- Open at the end of the day before to's: each type and flag's last row before it, among
+             -- the whole days' rows read above or, for a type and flag with none there, the earlier ones.
+             last_whole AS (SELECT DISTINCT ON (task_type, private) open_at_end FROM whole ORDER BY task_type, private, day DESC),
+             earlier AS (
+               SELECT task_type, private FROM resolution_rollups
+               WHERE org_id = $1 AND day < least($7::date, $8::date) ${rollupCondition(scope, 11)}
+               EXCEPT SELECT task_type, private FROM whole
              ),
              open_at_start AS MATERIALIZED (
-               SELECT (SELECT coalesce(sum(last.open_at_end), 0) FROM parts p
+               SELECT (SELECT coalesce(sum(open_at_end), 0) FROM last_whole)
+                    + (SELECT coalesce(sum(last.open_at_end), 0) FROM earlier p
                        CROSS JOIN LATERAL (
                          SELECT r.open_at_end FROM resolution_rollups r
                          WHERE r.org_id = $1 AND r.task_type = p.task_type AND r.private = p.private AND r.day < $8::date
