@@ -590,8 +590,8 @@ const edgeRange = (column: string): string =>
 const toDayStart = `($8::date::timestamp AT TIME ZONE $4)`;
 
 /**
- * The facts the backlog reads: the partial days of the period, and [start of to's day, from)
- * when the whole period lies within to's local day (no rollup row holds that part yet).
+ * The facts the backlog reads: the partial days of the period and, when the period starts within
+ * to's local day, that day's part before it (the anchor counts from the day's start).
  */
 const backlogEdge = (column: string): string =>
   `((${column} >= least($2::timestamptz, ${toDayStart}) AND ${column} < $9) OR (${column} >= $10 AND ${column} < $3))`;
