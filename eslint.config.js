@@ -14,6 +14,8 @@ const libDependencies = {
   domain: [],
   'device-protocol': [],
   client: [],
+  // Wall-clock time in IANA zones: on-call shifts, quiet hours and working hours all need it.
+  'zoned-time': [],
   database: ['config'],
   telemetry: ['config'],
   http: ['config', 'domain', 'telemetry'],
@@ -35,10 +37,10 @@ const libDependencies = {
   attachments: ['auth', 'config', 'database', 'http', 'ingest', 'metrics', 'webhooks'],
   inbound: ['auth', 'config', 'database', 'domain', 'http', 'ingest', 'webhooks'],
   devices: ['auth', 'config', 'database', 'device-protocol', 'event-store', 'http', 'ingest', 'messaging', 'nats-accounts'],
-  oncall: ['auth', 'config', 'database', 'domain', 'event-store', 'http', 'ingest'],
-  notifications: ['auth', 'config', 'database', 'domain', 'event-store', 'http', 'ingest', 'metrics', 'oncall', 'webhooks'],
+  oncall: ['auth', 'config', 'database', 'domain', 'event-store', 'http', 'ingest', 'zoned-time'],
+  notifications: ['auth', 'config', 'database', 'domain', 'event-store', 'http', 'ingest', 'metrics', 'oncall', 'webhooks', 'zoned-time'],
   'task-actions': ['auth', 'config', 'database', 'domain', 'event-store', 'http', 'ingest', 'metrics', 'task-types', 'webhooks'],
-  transparency: ['auth', 'config', 'database', 'domain', 'event-store', 'http', 'ingest', 'oncall', 'query', 'read-models', 'task-types'],
+  transparency: ['auth', 'config', 'database', 'domain', 'event-store', 'http', 'ingest', 'oncall', 'query', 'read-models', 'task-types', 'zoned-time'],
   urgency: ['auth', 'config', 'database', 'http', 'read-models', 'slo', 'transparency'],
 };
 
@@ -141,7 +143,7 @@ module.exports = tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(?!\\./)', message: 'On-call time is pure: no framework, database, network or Node imports.' }] },
+        { patterns: [{ regex: '^(?!\\./|@taskinbox/zoned-time$)', message: 'On-call time is pure: no framework, database, network or Node imports.' }] },
       ],
     },
   },
@@ -152,7 +154,7 @@ module.exports = tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(?!\\./)', message: 'Transparency\'s pure code takes no framework, database, network or Node imports.' }] },
+        { patterns: [{ regex: '^(?!\\./|@taskinbox/zoned-time$)', message: 'Transparency\'s pure code takes no framework, database, network or Node imports.' }] },
       ],
     },
   },

@@ -11,9 +11,12 @@ const kind = (name, extra = {}) => ({
 });
 
 // Integration and end-to-end tests get a migrated template database and this run's own nats-server.
+// Their hooks start whole applications: on a loaded CI machine that can pass Jest's default 5 s,
+// and a start that outlives its beforeAll runs on into the next suites of that worker.
 const services = {
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+  setupFilesAfterEnv: ['<rootDir>/libs/testing/src/services-timeout.setup.ts'],
 };
 
 module.exports = {

@@ -3,12 +3,20 @@ import { fileURLToPath } from 'node:url';
 
 /** What a V8 .cpuprofile holds that the summary reads. */
 interface CpuProfile {
-  nodes: { id: number; callFrame: { url: string; functionName: string }; children?: number[] }[];
+  nodes: { id: number; callFrame: { url: string; functionName: string; lineNumber?: number }; children?: number[] }[];
   samples: number[];
   timeDeltas: number[];
 }
 
 export interface ModuleShare {
+  module: string;
+  ms: number;
+  share: number;
+}
+
+export interface FunctionShare {
+  /** `name (file:line)`, the file relative to its package or lib. */
+  name: string;
   module: string;
   ms: number;
   share: number;
@@ -39,7 +47,7 @@ const profilerModule = '(profiler)';
  * that called it, through Node's own frames (a pg query's socket write is pg's); idle time and
  * the profiler's own work are left out of the shares.
  */
-export function summariseCpuProfile(file: string): { busyMs: number; idleMs: number; modules: ModuleShare[] } {
+export function summariseCpuProfile(file: string): { busyMs: number; idleMs: number; modules: ModuleShare[]; functions: FunctionShare[] } {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
@@ -60,10 +68,24 @@ export function summariseCpuProfile(file: string): { busyMs: number; idleMs: num
     charged.set(id, module!);
     return module!;
   };
+  // The function a sample counts for: the frame itself, or for native code and Node's own frames
+  // the nearest caller of the module it is charged to (a socket write counts for pg's query).
+  const chargedFunction = (id: number): number => {
+    const module = chargedTo(id);
+    let at: number | undefined = id;
+    while (at !== undefined && ownModule.get(at) !== module) at = parentOf.get(at);
+    return at ?? id;
+  };
   const micros = new Map<string, number>();
+  const functionMicros = new Map<string, { module: string; us: number }>();
   profile.samples.forEach((id, index) => {
     const module = chargedTo(id);
-    micros.set(module, (micros.get(module) ?? 0) + (profile.timeDeltas[index] ?? 0));
+    const us = profile.timeDeltas[index] ?? 0;
+    micros.set(module, (micros.get(module) ?? 0) + us);
+    const name = functionName(byId.get(chargedFunction(id))!.callFrame);
+    const entry = functionMicros.get(name) ?? { module, us: 0 };
+    entry.us += us;
+    functionMicros.set(name, entry);
   });
   const idle = micros.get('(idle)') ?? 0;
   micros.delete('(idle)');
@@ -72,12 +94,24 @@ export function summariseCpuProfile(file: string): { busyMs: number; idleMs: num
   const modules = [...micros.entries()]
     .map(([module, us]) => ({ module, ms: us / 1000, share: us / busy }))
     .sort((a, b) => b.ms - a.ms);
-  return { busyMs: busy / 1000, idleMs: idle / 1000, modules };
+  const functions = [...functionMicros.entries()]
+    .filter(([, { module }]) => module !== '(idle)' && module !== profilerModule)
+    .map(([name, { module, us }]) => ({ name, module, ms: us / 1000, share: us / busy }))
+    .sort((a, b) => b.ms - a.ms);
+  return { busyMs: busy / 1000, idleMs: idle / 1000, modules, functions };
 }
 
-/** The top `count` modules as bench lines, the rest summed in one. */
-export function printCpuProfile(title: string, file: string, count = 12): void {
-  const { busyMs, idleMs, modules } = summariseCpuProfile(file);
+/** `name (file:line)`, the file shortened to what follows its package or lib folder. */
+function functionName(frame: { url: string; functionName: string; lineNumber?: number }): string {
+  if (!frame.url) return frame.functionName || '(anonymous)';
+  const path = frame.url.startsWith('file://') ? fileURLToPath(frame.url) : frame.url;
+  const short = /(?:node_modules|libs|apps)\/(?!.*(?:node_modules|libs|apps)\/)(.*)$/.exec(path)?.[1] ?? path;
+  return `${frame.functionName || '(anonymous)'} (${short}:${(frame.lineNumber ?? 0) + 1})`;
+}
+
+/** The top `count` modules as bench lines, the rest summed in one; then the top `functionCount` functions by self time. */
+export function printCpuProfile(title: string, file: string, count = 12, functionCount = 25): void {
+  const { busyMs, idleMs, modules, functions } = summariseCpuProfile(file);
   const wall = busyMs + idleMs;
   console.log(`\n${title}: CPU by module, native work charged to its caller (${(busyMs / 1000).toFixed(1)} s busy of ${(wall / 1000).toFixed(1)} s sampled)`);
   for (const { module, ms, share } of modules.slice(0, count)) {
@@ -87,5 +121,9 @@ export function printCpuProfile(title: string, file: string, count = 12): void {
   if (rest.length > 0) {
     const ms = rest.reduce((sum, item) => sum + item.ms, 0);
     console.log(`  ${`(${rest.length} more)`.padEnd(40)} ${((ms / busyMs) * 100).toFixed(1).padStart(5)}%  ${Math.round(ms).toString().padStart(7)} ms`);
+  }
+  console.log(`  top functions by self time, native work charged to its caller:`);
+  for (const { name, module, ms, share } of functions.slice(0, functionCount)) {
+    console.log(`    ${(share * 100).toFixed(1).padStart(5)}%  ${Math.round(ms).toString().padStart(6)} ms  ${module.padEnd(22)} ${name}`);
   }
 }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,9 @@ import { openAccounts, startRunNats, stopRunNats, testNatsEnv } from '@taskinbox
 import { type BenchResult, emmettAppends, rawInserts, storeAppends } from './event-store.bench';
 import { dropBenchDatabases, freshBenchDatabase } from './bench.database';
 import { printCpuProfile } from './cpu-profile.summary';
-import { type HttpFigures, load, profileCpu, startServer, stopServer } from './http-load';
+import { type HttpFigures, load, processCpuMs, profileCpu, startServer, stopServer } from './http-load';
+
+type CreateFigures = HttpFigures & { cpuMsPerRequest?: number };
 
 // npm run bench:ingest — prints, from one run on this machine:
 //   1. the raw limit: plain INSERTs/s into a table shaped like es_events (1 event per transaction, 16 clients)
@@ -44,25 +47,33 @@ async function httpDatabase(name: string): Promise<{ env: NodeJS.ProcessEnv; key
 }
 
 /** Task creates through a built server script; with `profileFile`, its CPU is sampled during the measured load. */
-async function httpCreates(label: string, script: string, database: string, port: number, profileFile?: string): Promise<HttpFigures> {
+async function httpCreates(label: string, script: string, database: string, port: number, profileFile?: string): Promise<CreateFigures> {
   const { env, key } = await httpDatabase(database);
   const server = await startServer(join(dist, script), env, port, { profiled: profileFile !== undefined });
   try {
     const options = { connections: 50, headers: { authorization: `Bearer ${key}` }, body, url: `http://127.0.0.1:${port}/api/tasks` };
     await load('warm-up', { ...options, seconds: 3 });
-    const measure = () => load(label, { ...options, seconds });
+    const measure = () => loadWithCpu(server, label, { ...options, seconds });
     return profileFile ? await profileCpu(server, profileFile, measure) : await measure();
   } finally {
     await stopServer(server);
   }
 }
 
-async function echo(): Promise<HttpFigures> {
+/** `load` with the server's CPU time per request over it. */
+async function loadWithCpu(server: ChildProcess, label: string, options: Parameters<typeof load>[1]): Promise<CreateFigures> {
+  const before = processCpuMs(server.pid);
+  const figures = await load(label, options);
+  const after = processCpuMs(server.pid);
+  return { ...figures, cpuMsPerRequest: before === undefined || after === undefined ? undefined : (after - before) / figures.count };
+}
+
+async function echo(): Promise<CreateFigures> {
   const server = await startServer(join(dist, 'tools/bench/echo-server.js'), {}, 3902);
   try {
     const options = { connections: 50, headers: {}, body, url: 'http://127.0.0.1:3902/echo' };
     await load('warm-up', { ...options, seconds: 3 });
-    return await load('bare Nest/Fastify echo (50 connections)', { ...options, seconds });
+    return await loadWithCpu(server, 'bare Nest/Fastify echo (50 connections)', { ...options, seconds });
   } finally {
     await stopServer(server);
   }
@@ -102,8 +113,10 @@ async function main(): Promise<void> {
   console.log('\nHTTP, autocannon, 50 connections (targets: ingest alone 70% of store appends and p99 <= 25 ms; one process 50%)');
   for (const figure of [ingest, oneProcess, ceiling]) {
     const share = ((figure.perSecond / ours.perSecond) * 100).toFixed(0);
+    // The server's own CPU per request (the profiler's sampling included), PostgreSQL's not.
+    const cpu = figure.cpuMsPerRequest === undefined ? '' : `  server CPU ${figure.cpuMsPerRequest.toFixed(2)} ms/request`;
     console.log(
-      `  ${figure.label.padEnd(40)} ${String(figure.perSecond).padStart(7)}/s ${share.padStart(4)}% of store appends  p50 ${figure.p50Ms} ms  p99 ${figure.p99Ms} ms  non-2xx ${figure.non2xx}  errors ${figure.errors}`,
+      `  ${figure.label.padEnd(40)} ${String(figure.perSecond).padStart(7)}/s ${share.padStart(4)}% of store appends  p50 ${figure.p50Ms} ms  p99 ${figure.p99Ms} ms  non-2xx ${figure.non2xx}  errors ${figure.errors}${cpu}`,
     );
   }
   printCpuProfile('One-process app during its measured load', join(profileDir, 'taskinbox.cpuprofile'));

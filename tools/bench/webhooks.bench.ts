@@ -3,6 +3,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { isMainThread, parentPort, Worker as Thread, workerData } from 'node:worker_threads';
 import { ensureTaskEventsStream, natsNames, type TaskEventEnvelope, taskEventSubject } from '@taskinbox/messaging';
@@ -15,6 +16,19 @@ import { WebhooksModule } from '@taskinbox/webhooks';
 // The webhooks module runs in this process's main thread, alone, as in its service. The load
 // (the publisher appending events to JetStream, as the relay does, and the receiver) runs in a
 // worker thread: in production neither shares the module's event loop.
+
+/**
+ * CPU time of this process's main thread in ms (Linux clock ticks of 10 ms), or undefined
+ * elsewhere: unlike a rate, it barely moves when other processes load the machine.
+ */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
 
@@ -128,8 +142,10 @@ async function main(): Promise<void> {
 
   const burst = Number(process.env.BENCH_BURST ?? 3000);
   const burstDone = next('burst');
+  const burstCpu = mainThreadCpuMs();
   thread.postMessage({ kind: 'burst', count: burst } satisfies Command);
   const { perSecond: deliveriesPerSecond } = await burstDone;
+  const cpuPerDelivery = burstCpu === undefined ? undefined : (mainThreadCpuMs()! - burstCpu) / burst;
 
   // Steady: 1,000 events/s for 10 s unless told otherwise.
   const rate = Number(process.env.BENCH_RATE ?? 1000);
@@ -145,11 +161,13 @@ async function main(): Promise<void> {
   const queue = new Queue(rawName, { connection, defaultJobOptions: { removeOnComplete: true } });
   const jobs = 10_000;
   let done = 0;
+  const rawCpu = mainThreadCpuMs();
   const rawStart = performance.now();
   const worker = new Worker(rawName, async () => void (done += 1), { connection, concurrency: 100 });
   for (let i = 0; i < jobs; i += 500) await queue.addBulk(Array.from({ length: 500 }, () => ({ name: 'noop', data: {} })));
   while (done < jobs) await new Promise((resolve) => setTimeout(resolve, 20));
   const rawPerSecond = jobs / ((performance.now() - rawStart) / 1000);
+  const cpuPerRawJob = rawCpu === undefined ? undefined : (mainThreadCpuMs()! - rawCpu) / jobs;
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
@@ -160,6 +178,11 @@ async function main(): Promise<void> {
     'webhook deliveries/s (burst)': line(
       `${Math.round(deliveriesPerSecond)}/s = ${Math.round((deliveriesPerSecond / rawPerSecond) * 100)}% of raw`,
       `≥ 35% of BullMQ raw no-op ${Math.round(rawPerSecond)}/s`,
+    ),
+    // The module's own CPU per delivery (the load runs on another thread), beside BullMQ's per no-op job.
+    'main-thread CPU per delivery (burst)': line(
+      cpuPerDelivery === undefined || !cpuPerRawJob ? 'n/a' : `${cpuPerDelivery.toFixed(3)} ms = ${(cpuPerDelivery / cpuPerRawJob).toFixed(1)}× raw`,
+      cpuPerRawJob === undefined ? '' : `BullMQ raw no-op ${cpuPerRawJob.toFixed(3)} ms/job`,
     ),
     [`append→receipt p50 @${rate}/s`]: line(`${Math.round(steady.p50)} ms`, ''),
     [`append→receipt p99 @${rate}/s`]: line(`${Math.round(steady.p99)} ms`, '≤ 50 ms'),

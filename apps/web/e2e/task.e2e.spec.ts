@@ -188,6 +188,21 @@ describe('the task page', () => {
     await expectButtons(page, []);
   });
 
+  it('opens a link to a task the read side does not have yet, once it arrives', async () => {
+    const task = await web.createTask({ type: 'import.failure', title: 'Import failed for fresh.csv' });
+    const { context, page } = await web.open({ viewport: 'phone', as: web.admin });
+    // As when a notification's link is followed before the projector has written the task.
+    let asked = 0;
+    await context.route('**/api/tasks/*/timeline**', async (route) => {
+      if (asked++ >= 2) return route.continue();
+      const body = { statusCode: 404, error: 'Not Found', message: 'task not found', details: { code: 'task_not_found' }, correlationId: 'e2e' };
+      return route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify(body) });
+    });
+    await page.goto(`${web.t.url}/tasks/${task.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Import failed for fresh.csv' }).waitFor();
+    expect(asked).toBe(3);
+  });
+
   it('does not scroll sideways at 360 px, even with long unbroken strings', async () => {
     const long = 'x'.repeat(400);
     const task = await web.createTask({

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from 'react';
+import { type ComponentType, lazy, Suspense, useState } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { Loading } from './layout/load.states';
 import { NoticesProvider } from './layout/notices.context';
@@ -6,10 +6,32 @@ import { Shell } from './layout/page.shell';
 import { useSession } from './session/session.context';
 
 // Each page is its own chunk, so the sign-in page and the inbox load only their own script.
-const page = <Name extends string>(load: () => Promise<Record<Name, React.ComponentType>>, name: Name) =>
-  lazy(() => load().then((module) => ({ default: module[name] })));
-const LoginPage = page(() => import('./session/login.page'), 'LoginPage');
-const InboxPage = page(() => import('./inbox/inbox.page'), 'InboxPage');
+const page = <Name extends string>(load: () => Promise<Record<Name, ComponentType>>, name: Name) => {
+  let loaded: ComponentType | undefined;
+  const preload = once(() => load().then((module) => (loaded = module[name])));
+  const Lazy = lazy<ComponentType>(() => preload().then((component) => ({ default: component })));
+  /**
+   * A chunk already loaded (preload, at start) renders at once: a Suspense fallback, even for an
+   * instant, makes React hold the page back until 300 ms after it showed (its fallback throttle).
+   * Chosen once per mount, so the page is never remounted when its chunk arrives.
+   */
+  function Page() {
+    const [Loaded] = useState(() => loaded);
+    return Loaded ? <Loaded /> : <Lazy />;
+  }
+  return Object.assign(Page, { preload });
+};
+/** Loads once; a failed load (offline, a deploy) is tried again by the next call. */
+const once = <T,>(make: () => Promise<T>) => {
+  let made: Promise<T> | undefined;
+  return () =>
+    (made ??= make().catch((error: unknown) => {
+      made = undefined;
+      throw error;
+    }));
+};
+export const LoginPage = page(() => import('./session/login.page'), 'LoginPage');
+export const InboxPage = page(() => import('./inbox/inbox.page'), 'InboxPage');
 const TaskPage = page(() => import('./tasks/task.page'), 'TaskPage');
 const NewTaskPage = page(() => import('./tasks/task-new.page'), 'NewTaskPage');
 const EditTaskPage = page(() => import('./tasks/task-edit.page'), 'EditTaskPage');

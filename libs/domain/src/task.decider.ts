@@ -108,15 +108,18 @@ export function evolve(state: Task, event: TaskEvent): Task {
   }
   // Only TaskCreated starts a stream; anything else before it cannot come from decide.
   if (!state.exists) return state;
-  const task: ExistingTask = { ...withAssigneeRefs(state), version: state.version + 1 };
+  // Each case copies the task once, with the new version: a rebuild folds every event of the log.
+  const task = withAssigneeRefs(state);
+  const version = state.version + 1;
   switch (event.type) {
     case 'TaskClaimed': {
       const { by, claimedAt } = event.data;
-      return { ...task, status: 'processing', processedBy: by.id, processedAt: claimedAt, updatedAt: claimedAt };
+      return { ...task, version, status: 'processing', processedBy: by.id, processedAt: claimedAt, updatedAt: claimedAt };
     }
     case 'TaskReleased':
       return {
         ...task,
+        version,
         status: 'pending',
         processedBy: undefined,
         processedAt: undefined,
@@ -124,15 +127,16 @@ export function evolve(state: Task, event: TaskEvent): Task {
       };
     case 'TaskStatusChanged':
       // Resumed by a person: the end user's request is withdrawn.
-      return { ...task, status: event.data.to, awaiting: undefined, updatedAt: event.data.changedAt };
+      return { ...task, version, status: event.data.to, awaiting: undefined, updatedAt: event.data.changedAt };
     case 'TaskCompleted': {
       const { resolution, completedAt } = event.data;
-      return { ...task, status: 'completed', resolution, completedAt, awaiting: undefined, updatedAt: completedAt };
+      return { ...task, version, status: 'completed', resolution, completedAt, awaiting: undefined, updatedAt: completedAt };
     }
     case 'TaskCancelled': {
       const { cancelledAt } = event.data;
       return {
         ...task,
+        version,
         awaiting: undefined,
         status: 'cancelled',
         processedBy: undefined,
@@ -144,47 +148,47 @@ export function evolve(state: Task, event: TaskEvent): Task {
     case 'TaskUpdated': {
       // Updates written before TaskAssigned existed may still carry the whole assignee list.
       const { assignees, ...changes } = event.data.changes;
-      return { ...task, ...changes, ...(assignees ? readAssignees(assignees) : {}), updatedAt: event.data.updatedAt };
+      return { ...task, version, ...changes, ...(assignees ? readAssignees(assignees) : {}), updatedAt: event.data.updatedAt };
     }
     case 'TaskAssigned': {
       const { assignee, assignedAt } = event.data;
       const assignees = (task.assignees ?? []).some((known) => sameAssignee(known, assignee))
         ? (task.assignees ?? [])
         : [...(task.assignees ?? []), assignee];
-      return { ...task, assignees, updatedAt: assignedAt };
+      return { ...task, version, assignees, updatedAt: assignedAt };
     }
     case 'TaskUnassigned': {
       const { assignee, unassignedAt } = event.data;
-      return { ...task, assignees: (task.assignees ?? []).filter((known) => !sameAssignee(known, assignee)), updatedAt: unassignedAt };
+      return { ...task, version, assignees: (task.assignees ?? []).filter((known) => !sameAssignee(known, assignee)), updatedAt: unassignedAt };
     }
     case 'TaskCommented':
-      return { ...task, updatedAt: event.data.commentedAt };
+      return { ...task, version, updatedAt: event.data.commentedAt };
     case 'TaskAttachmentAdded':
-      return { ...task, updatedAt: event.data.addedAt };
+      return { ...task, version, updatedAt: event.data.addedAt };
     case 'TaskInfoPosted':
-      return { ...task, updatedAt: event.data.postedAt };
+      return { ...task, version, updatedAt: event.data.postedAt };
     case 'TaskDeleted':
-      return { ...task, deleted: true, updatedAt: event.data.deletedAt };
+      return { ...task, version, deleted: true, updatedAt: event.data.deletedAt };
     case 'TaskPayloadErased':
-      return { ...task, payload: {}, payloadErased: true, updatedAt: event.data.erasedAt };
+      return { ...task, version, payload: {}, payloadErased: true, updatedAt: event.data.erasedAt };
     // Actions are not state changes: the task's updatedAt (what the inbox sorts by) stays.
     case 'TaskActionRequested': {
       const { actionId, key, by } = event.data;
-      return { ...task, actions: { ...task.actions, [actionId]: { key, by, done: false } } };
+      return { ...task, version, actions: { ...task.actions, [actionId]: { key, by, done: false } } };
     }
     case 'TaskActionSucceeded':
     case 'TaskActionFailed': {
       const known = task.actions?.[event.data.actionId];
-      return known ? { ...task, actions: { ...task.actions, [event.data.actionId]: { ...known, done: true } } } : task;
+      return { ...task, version, ...(known ? { actions: { ...task.actions, [event.data.actionId]: { ...known, done: true } } } : {}) };
     }
     case 'TaskEndUserAsked': {
       const { taskId: _, by: __, askedAt, ...request } = event.data;
-      return { ...task, status: 'waiting', awaiting: { ...request, since: askedAt }, updatedAt: askedAt };
+      return { ...task, version, status: 'waiting', awaiting: { ...request, since: askedAt }, updatedAt: askedAt };
     }
     case 'TaskEndUserAnswered': {
       // Back in the shared queue: whoever held it may be gone by the time the answer arrives.
       const { answeredAt } = event.data;
-      return { ...task, status: 'pending', processedBy: undefined, processedAt: undefined, awaiting: undefined, updatedAt: answeredAt };
+      return { ...task, version, status: 'pending', processedBy: undefined, processedAt: undefined, awaiting: undefined, updatedAt: answeredAt };
     }
   }
 }

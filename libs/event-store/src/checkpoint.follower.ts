@@ -1,5 +1,6 @@
 import { Client, type Pool } from 'pg';
 import type { EventStore, RecordedEvent, Subscription } from './event-store';
+import { Pause } from './pause';
 
 export interface CheckpointFollowerOptions {
   /** Source of connection settings: the follower opens one session of its own from them. */
@@ -23,7 +24,7 @@ export class CheckpointFollower {
   private stopping = false;
   private running?: Promise<void>;
   private subscription?: Subscription;
-  private pauseTimer?: { timer: NodeJS.Timeout; resolve: () => void };
+  private readonly pauses = new Pause();
 
   constructor(private readonly options: CheckpointFollowerOptions) {}
 
@@ -33,10 +34,7 @@ export class CheckpointFollower {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.pauseTimer) {
-      clearTimeout(this.pauseTimer.timer);
-      this.pauseTimer.resolve();
-    }
+    this.pauses.end();
     await this.subscription?.close();
     await this.running;
   }
@@ -101,8 +99,6 @@ export class CheckpointFollower {
 
   private pause(): Promise<void> {
     if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.pauseTimer = { timer: setTimeout(resolve, this.options.retryMs ?? 1000), resolve };
-    });
+    return this.pauses.wait(this.options.retryMs ?? 1000);
   }
 }

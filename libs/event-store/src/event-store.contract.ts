@@ -393,6 +393,29 @@ export function describeEventStoreContract(
         await expect(subscription.done).resolves.toBeUndefined();
       });
 
+      it('while following live, hands appends made within liveReadIntervalMs of a read over in one batch', async () => {
+        const start = await marker();
+        const stream = newStream();
+        const seen = collector([stream]);
+        const subscription = store.subscribeToAll(seen.handler, { after: start, liveReadIntervalMs: 3000 });
+        try {
+          await subscription.caughtUp;
+          await store.appendToStream(stream, [newEvent()], { expectedRevision: 'no_stream' });
+          await waitFor(() => seen.events.length === 1);
+          // Apart: without the interval each would be read on its own.
+          for (const revision of [0n, 1n, 2n]) {
+            await store.appendToStream(stream, [newEvent()], { expectedRevision: revision });
+            await new Promise((resolve) => setTimeout(resolve, 200));
+          }
+          await waitFor(() => seen.events.length === 4);
+          const ours = seen.batches.map((batch) => batch.filter((event) => event.streamId === stream).length).filter((length) => length > 0);
+          expect(ours).toEqual([1, 3]);
+        } finally {
+          await subscription.close();
+        }
+        expect(() => store.subscribeToAll(seen.handler, { liveReadIntervalMs: -1 })).toThrow(RangeError);
+      });
+
       it('bounds batches by batchBytes, a larger event coming alone', async () => {
         const start = await marker();
         const stream = newStream();

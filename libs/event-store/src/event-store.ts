@@ -56,6 +56,11 @@ export interface SubscribeOptions {
   batchSize?: number;
   /** Bytes a batch may carry (see ReadAllOptions.maxBytes); a single larger event comes alone. */
   batchBytes?: number;
+  /**
+   * While following live, the least time from one read's start to the next: appends that land
+   * meanwhile come in one batch. A read after a quiet spell is not held back. Default 25 ms.
+   */
+  liveReadIntervalMs?: number;
 }
 
 /**

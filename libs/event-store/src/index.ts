@@ -5,3 +5,4 @@ export * from './event-store.module';
 export { type Snapshot, SnapshotStore } from './snapshot.store';
 export { CheckpointFollower, type CheckpointFollowerOptions } from './checkpoint.follower';
 export { type AppendObserver, observingAppends } from './appended.counter';
+export { Pause } from './pause';

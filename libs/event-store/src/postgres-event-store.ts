@@ -33,9 +33,10 @@ const expectedCodes = { no_stream: '-1', any: '-2', stream_exists: '-4' } as con
 const eventColumns = `es_position(tx_id, global_position) AS position, event_id, event_type, stream_id,
   stream_revision::text AS stream_revision, data, metadata, (extract(epoch FROM created_at) * 1000)::float8 AS created_at`;
 
-// Rows of a transaction at or above the oldest running one may still be joined by rows of
-// that older transaction at smaller (tx_id, global_position): readAll waits until it finishes.
-const visibleAfter = `(tx_id, global_position) > ($1::xid8, $2::bigint) AND tx_id < pg_snapshot_xmin(pg_current_snapshot())`;
+// Rows of a transaction at or above the oldest one running in this database may still be joined
+// by rows of that older transaction at smaller (tx_id, global_position): readAll waits until it
+// finishes (es_read_horizon, migration 0122).
+const visibleAfter = `(tx_id, global_position) > ($1::xid8, $2::bigint) AND tx_id < es_read_horizon()`;
 
 const readAllText = `SELECT ${eventColumns} FROM es_events WHERE ${visibleAfter} ORDER BY tx_id, global_position LIMIT $3`;
 
@@ -229,7 +230,7 @@ export class PostgresEventStore implements EventStore {
     const { rows } = await this.pool.query<{ held: boolean }>({
       name: 'es_held_back',
       // max() reads one entry off the end of es_events_tx_pos; EXISTS would plan a sequential scan.
-      text: `SELECT coalesce(max(tx_id) >= pg_snapshot_xmin(pg_current_snapshot()), false) AS held FROM es_events`,
+      text: `SELECT coalesce(max(tx_id) >= es_read_horizon(), false) AS held FROM es_events`,
     });
     return rows[0].held;
   }

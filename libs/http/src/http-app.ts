@@ -4,6 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { type FastifyError, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import compress from '@fastify/compress';
+import { constants as zlibConstants } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { Config } from '@taskinbox/config';
 import { type Tracing, TracingModule, tracingEnabled } from '@taskinbox/telemetry';
@@ -17,6 +19,7 @@ import { InvalidInput } from './input/input.check';
 import { checkRequestInput } from './input/request-input.hook';
 import { NestPinoLogger } from './logger';
 import { ProcessLoggerModule } from './logger.module';
+import { watchShutdownHooks } from './shutdown.watch';
 import { buildApiDocument } from './openapi-document';
 import { traceRequests } from './request.tracing';
 import { validationPipe } from './validation.pipe';
@@ -66,6 +69,18 @@ export async function createHttpApp(
     bufferLogs: false,
     bodyParser: false,
   });
+  // Lists and timelines are JSON of tens of KiB, read on phones. Brotli at quality 4 costs
+  // little CPU; small answers (a create's 201) stay as they are. Streams (SSE, tus) write to the
+  // raw socket and are never compressed.
+  // Answers only: request bodies are read as sent (the input check, signed inbound events).
+  app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
+    route.decompress = false;
+  });
+  await app.register(compress, {
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
+  });
   checkRequestInput(app, { ...config.input, bodyLimitBytes: config.bodyLimitBytes });
   const fastify = app.getHttpAdapter().getInstance();
   if (tracingEnabled()) traceRequests(fastify);
@@ -82,6 +97,7 @@ export async function createHttpApp(
   app.useGlobalPipes(validationPipe);
   app.useGlobalFilters(new ErrorFilter(logger));
   app.enableShutdownHooks();
+  watchShutdownHooks(app, (slow) => logger.warn(slow, 'a shutdown hook is still running'));
   documentApi(app);
   return app;
 }
@@ -102,16 +118,22 @@ export async function startService(
   options: { natsQueue?: string; webAppDir?: string; tracing?: Tracing } = {},
 ): Promise<NestFastifyApplication> {
   const app = await createHttpApp(module, config, logger, { tracing: options.tracing });
-  if (options.webAppDir) await serveWebApp(app, options.webAppDir, logger);
-  if (options.natsQueue) {
-    const server = new NatsRequestServer(config.nats.prefix, options.natsQueue, {
-      ...natsAuthOptions(config.nats),
-      name: `taskinbox-${options.natsQueue}`,
-      deserializer: new PlainJsonRequestDeserializer(config.input),
-    });
-    app.connectMicroservice<CustomStrategy>({ strategy: server }, { inheritAppConfig: true });
-    await app.startAllMicroservices();
+  try {
+    if (options.webAppDir) await serveWebApp(app, options.webAppDir, logger);
+    if (options.natsQueue) {
+      const server = new NatsRequestServer(config.nats.prefix, options.natsQueue, {
+        ...natsAuthOptions(config.nats),
+        name: `taskinbox-${options.natsQueue}`,
+        deserializer: new PlainJsonRequestDeserializer(config.input),
+      });
+      app.connectMicroservice<CustomStrategy>({ strategy: server }, { inheritAppConfig: true });
+      await app.startAllMicroservices();
+    }
+    await app.listen(config.http.port, config.http.host);
+  } catch (error) {
+    // Modules that started before the failure (log followers, timers, queues) stop with it.
+    await app.close().catch((closing: unknown) => logger.error({ err: closing }, 'closing after a failed start failed'));
+    throw error;
   }
-  await app.listen(config.http.port, config.http.host);
   return app;
 }

@@ -12,3 +12,4 @@ export * from './nats-request.server';
 export * from './nats-auth.options';
 export * from './logger.module';
 export * from './openapi-document';
+export * from './shutdown.watch';

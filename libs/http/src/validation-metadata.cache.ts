@@ -8,7 +8,8 @@ type Lookup = MetadataStorage['getTargetValidationMetadatas'];
  * process, for each object it validates (typestack/class-validator#2686): in the one-process app,
  * with every module's DTOs loaded, that scan was a tenth of a task create's CPU. A class's rules
  * are all registered when the class is defined, so each answer is kept; a rule registered later
- * (a class defined after start-up) clears what was kept. Installed once per process.
+ * (a class defined after start-up) clears what was kept, as does the grouping of a kept answer
+ * by property. Installed once per process.
  */
 export function rememberValidationMetadata(storage: MetadataStorage = getMetadataStorage()): void {
   const marked = storage as MetadataStorage & { [installed]?: true };
@@ -25,6 +26,20 @@ export function rememberValidationMetadata(storage: MetadataStorage = getMetadat
     // Frozen: every caller shares it, and none may change it (none of class-validator's or Nest's does).
     if (!answer) byOptions.set(key, (answer = Object.freeze(lookUp(target, schema, always, strictGroups, groups)) as ReturnType<Lookup>));
     return answer;
+  };
+  // Each validation also groups its class's rules by property, allocating anew; a remembered
+  // (frozen) answer always groups the same way, so that grouping is kept with it.
+  const group = storage.groupByPropertyName.bind(storage);
+  const groupings = new WeakMap<object, ReturnType<typeof group>>();
+  storage.groupByPropertyName = (rules) => {
+    if (!Object.isFrozen(rules)) return group(rules);
+    let grouping = groupings.get(rules);
+    if (!grouping) {
+      grouping = group(rules);
+      for (const list of Object.values(grouping)) Object.freeze(list);
+      groupings.set(rules, Object.freeze(grouping));
+    }
+    return grouping;
   };
   storage.addValidationMetadata = (metadata) => {
     answers = new Map();

@@ -19,6 +19,17 @@ describe('remembered validation rules', () => {
     expect(problems(Object.assign(new Refund(), { title: 'Refund order 1042' }))).toEqual([]);
   });
 
+  it('refuse unknown properties as class-validator does, each time', () => {
+    const strict = { whitelist: true, forbidNonWhitelisted: true };
+    for (let round = 0; round < 2; round++) {
+      const errors = validateSync(Object.assign(new Refund(), { title: 7, extra: 1 }), strict);
+      expect(errors.map((error) => [error.property, Object.keys(error.constraints ?? {})])).toEqual([
+        ['extra', ['whitelistValidation']],
+        ['title', ['isString']],
+      ]);
+    }
+  });
+
   it('include the rules of a class defined after its parent was validated, and its parent’s', () => {
     expect(problems(Object.assign(new Refund(), { title: 1 }))).toEqual(['title:isString']);
     class LargeRefund extends Refund {

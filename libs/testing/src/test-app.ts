@@ -14,7 +14,7 @@ import { MetricsModule } from '@taskinbox/metrics';
 import { DatabaseModule } from '@taskinbox/database';
 import type { Role } from '@taskinbox/domain';
 import { EventStoreModule } from '@taskinbox/event-store';
-import { createLogger, startService } from '@taskinbox/http';
+import { createLogger, startService, watchShutdownHooks } from '@taskinbox/http';
 import { natsNames } from '@taskinbox/messaging';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { connectTestNats, testNatsEnv, testNatsPrefix } from './test-nats';
@@ -85,7 +85,12 @@ export async function startTestApp(options: {
   const app = await startService(root, config, createLogger(config.logLevel), {
     natsQueue: options.natsQueue,
     webAppDir: options.webApp ? config.webAppDir : undefined,
+  }).catch(async (error: unknown) => {
+    if (!options.replicaOf) await database.drop();
+    throw error;
   });
+  // Test logs are silent; a close that hangs still says where.
+  watchShutdownHooks(app, (slow) => process.stderr.write(`test app: ${slow.of}.${slow.hook} still running after ${slow.seconds} s\n`));
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   const pool = new Pool({ connectionString: database.url, max: 2 });
@@ -141,7 +146,8 @@ export async function startTestApp(options: {
       };
     },
     async close() {
-      await app.close();
+      const slow = setTimeout(() => process.stderr.write('test app: close still running after 30 s\n'), 30_000);
+      await app.close().finally(() => clearTimeout(slow));
       await pool.end();
       // A replica leaves the database and the stream to the app it joined.
       if (options.replicaOf) return;

@@ -1,6 +1,6 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { execSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { Webhook } from 'standardwebhooks';
@@ -8,7 +8,8 @@ import { ensureTaskEventsStream, natsNames, type TaskEventEnvelope, taskEventSub
 import {
   call,
   connectTestNats,
-  dropQueue,
+  type OwnRedis,
+  startOwnRedis,
   startTestApp,
   type TestApp,
   type TestOrganisation,
@@ -46,6 +47,7 @@ let receiverUrl: string;
 let t: TestApp;
 let acme: TestOrganisation;
 let nc: NatsConnection;
+let redis: OwnRedis;
 const metricsToken = randomBytes(24).toString('base64url');
 const scrape = () => fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
 
@@ -75,6 +77,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 
+  // A Redis of its own: one test shuts it down, which must not reach suites running beside this one.
+  redis = await startOwnRedis({ label: 'webhooks-redis' });
   nc = await connectTestNats();
   await ensureTaskEventsStream(await jetstreamManager(nc), names, { maxAgeMs: 3600_000 });
   t = await startTestApp({
@@ -93,7 +97,7 @@ beforeAll(async () => {
       NATS_SUBJECT_PREFIX: prefix,
       WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
       WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
-      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_URL: redis.url,
       METRICS_TOKEN: metricsToken,
     },
   });
@@ -103,7 +107,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
   await nc?.close();
-  await dropQueue(queueName);
+  await redis?.remove();
   await new Promise((resolve) => server.close(resolve));
 });
 
@@ -361,22 +365,9 @@ describe('delivery', () => {
       const { body } = await call(t.url, 'GET', `/api/webhooks/endpoints/${endpoint.id}/deliveries?status=retrying`, { token: acme.tokens.admin });
       return body.length === 3;
     });
-    try {
-      execSync('redis-cli -h 127.0.0.1 -p 6379 SHUTDOWN NOSAVE', { stdio: 'ignore' });
-    } catch {
-      // the connection drops as Redis exits
-    }
-    execSync(
-      'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log',
-    );
-    await until('Redis', () => {
-      try {
-        return execSync('redis-cli -h 127.0.0.1 -p 6379 PING').toString().trim() === 'PONG';
-      } catch {
-        return false;
-      }
-    });
-    expect(execSync('redis-cli -h 127.0.0.1 -p 6379 DBSIZE').toString().trim()).toBe('0');
+    await redis.shutdownNoSave();
+    await redis.start();
+    expect(execFileSync('redis-cli', ['-p', String(redis.port), 'DBSIZE']).toString().trim()).toBe('0');
     respond = () => 200;
     await until('all three', () => events.every((e) => at('/redis').some((r) => r.headers['webhook-id'] === e.id && r.verifiedBy.length === 1)), 40_000);
     await until('all delivered', async () => {

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { Link, useNavigate } from 'react-router';
 import type { TaskSummary } from '../api/api.types';
-import { useNameOf } from '../session/members.query';
+import { type NameOf, useNameOf } from '../session/members.query';
 import { useSignedIn } from '../session/session.context';
 import { useClaimTask } from '../tasks/task-claim.mutation';
 import { formatAgo, formatDue, isOverdue, statusLabels } from '../tasks/task.format';
@@ -13,10 +13,15 @@ export function StatusBadge({ task }: { task: TaskSummary }) {
 
 /** Who holds it, in the users' words: "You are on it", "Ann is on it", "Waiting (Ann)". */
 export function HolderLine({ task }: { task: TaskSummary }) {
+  // Most open tasks are held by nobody: they need no name, nor a subscription to the people.
+  if (!task.processedBy || task.status === 'pending' || task.status === 'cancelled') return null;
+  return <Holder task={task} holder={task.processedBy} />;
+}
+
+function Holder({ task, holder }: { task: TaskSummary; holder: string }) {
   const session = useSignedIn();
   const nameOf = useNameOf();
-  if (!task.processedBy || task.status === 'pending' || task.status === 'cancelled') return null;
-  const who = nameOf(task.processedBy, session.userId);
+  const who = nameOf(holder, session.userId);
   const text =
     task.status === 'completed'
       ? `Resolved by ${who}`
@@ -67,9 +72,11 @@ export function AtRiskBadge({ task }: { task: TaskSummary }) {
   );
 }
 
-/** One task in the phone-first list; drawn again only when the task (or a hook's data) changes. */
-export const TaskRow = memo(function TaskRow({ task }: { task: TaskSummary }) {
-  const nameOf = useNameOf();
+/**
+ * One task in the phone-first list; drawn again only when the task (or the people) change. The
+ * list passes `nameOf`, so fifty rows do not each subscribe to the people list.
+ */
+export const TaskRow = memo(function TaskRow({ task, nameOf }: { task: TaskSummary; nameOf: NameOf }) {
   const overdue = isOverdue(task.dueAt, task.status);
   return (
     <li className={`task-row ${task.status}`} data-task-id={task.id}>

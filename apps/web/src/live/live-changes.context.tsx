@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { publicEventTypes, type TaskChange } from '../api/api.types';
 import { useSignedIn } from '../session/session.context';
 
@@ -38,7 +38,7 @@ export function LiveChangesProvider({ children }: { children: ReactNode }) {
       current.onopen = () => {
         failures = 0;
         setState('live');
-        void queries.invalidateQueries();
+        readAllAgain(queries);
       };
       current.onerror = () => {
         if (current.readyState !== EventSource.CLOSED) return setState('connecting');
@@ -63,6 +63,26 @@ export function LiveChangesProvider({ children }: { children: ReactNode }) {
   }, []);
   const value = useMemo(() => ({ state, subscribe }), [state, subscribe]);
   return <LiveChangesContext.Provider value={value}>{children}</LiveChangesContext.Provider>;
+}
+
+/**
+ * Refetches every cached query. A read still under way is left to finish and made again after:
+ * cancelling it (invalidateQueries' default) would hold a page's first rows back by a whole
+ * round trip whenever the stream opens while they load.
+ */
+function readAllAgain(queries: QueryClient): void {
+  const cache = queries.getQueryCache();
+  const underWay = new Set(cache.findAll({ fetchStatus: 'fetching' }));
+  void queries.invalidateQueries({ predicate: (query) => !underWay.has(query) });
+  for (const query of underWay) {
+    const stop = cache.subscribe((event) => {
+      if (event.query !== query) return;
+      if (event.type === 'removed') return stop();
+      if (query.state.fetchStatus === 'fetching') return;
+      stop();
+      void queries.invalidateQueries({ queryKey: query.queryKey, exact: true });
+    });
+  }
 }
 
 /** Calls `listener` for each task change in the organisation while the component is mounted. */

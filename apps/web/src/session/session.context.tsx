@@ -32,7 +32,8 @@ interface SessionContextValue {
 const storageKey = 'taskinbox.session';
 const SessionContext = createContext<SessionContextValue | null>(null);
 
-function readStored(): Session | null {
+/** The session kept on this device, while its token has not expired. */
+export function readStored(): Session | null {
   try {
     const stored = JSON.parse(localStorage.getItem(storageKey) ?? 'null') as Session | null;
     if (!stored) return null;

@@ -1,6 +1,7 @@
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Schema } from '@taskinbox/client';
 import { answer, api, ApiError, describeError } from '../api/api.client';
+import { retryWhileNew, retryWhileNewDelay } from '../api/query.retry';
 import type { TaskTimeline } from '../api/api.types';
 import { useNotify } from '../layout/notices.context';
 import { expectTaskVersion, expectedVersion, sawTaskVersion } from '../live/read-your-writes.store';
@@ -20,6 +21,8 @@ export function useTaskTimeline(taskId: string) {
       sawTaskVersion(taskId, timeline.task.version);
       return timeline;
     },
+    retry: retryWhileNew,
+    retryDelay: retryWhileNewDelay,
   });
 }
 

@@ -81,6 +81,9 @@ describe('readJsonInput', () => {
     expect(() => readJsonInput(bytes('{"a":{"b":{"c":{"d":{}}}}}'), limits)).toThrow(
       'Invalid request: a.b.c.d is nested deeper than 4 levels.',
     );
+    expect(readJsonInput(bytes('{"a":{"b":{"c":{}}}}'), limits)).toEqual({ a: { b: { c: {} } } });
+    // More brackets than the limit, but most inside a string: not nested that deep.
+    expect(readJsonInput(bytes('{"a":"[[[{{","b":[{}]}'), limits)).toEqual({ a: '[[[{{', b: [{}] });
     expect(() => readJsonInput(bytes('{"a":'), limits)).toThrow(new UnreadableBody('Malformed JSON body.'));
     expect(() => readJsonInput(bytes('  '), limits)).toThrow(UnreadableBody);
   });

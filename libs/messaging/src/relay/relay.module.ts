@@ -36,7 +36,8 @@ export class RelayModule implements OnApplicationBootstrap, BeforeApplicationShu
                 store,
                 pool,
                 logger,
-                connectNats: () => connectNats(config.nats, 'taskinbox-relay'),
+                // A publish per event: its errors (a timeout) are logged without the caller's async stack.
+                connectNats: () => connectNats(config.nats, 'taskinbox-relay', { asyncTraces: false }),
               },
               { ...options, prefix: config.nats.prefix, replicas: config.nats.streamReplicas },
             ),

@@ -12,7 +12,7 @@ import {
 } from '@taskinbox/telemetry';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import type { EventStore, RecordedEvent, Subscription } from '@taskinbox/event-store';
+import { type EventStore, Pause, type RecordedEvent, type Subscription } from '@taskinbox/event-store';
 import { correlationIdHeader, isSloStream, isTaskStream, sloTaskType, type TaskEventEnvelope, toEnvelope } from '../events/event-envelope';
 import { type NatsNames, natsNames, taskEventSubject } from '../events/event-subjects';
 import { RelayLease } from './relay.lease';
@@ -79,7 +79,7 @@ export class RelayService {
   private stopping = false;
   private stopped: Promise<void> = Promise.resolve();
   private signalStop: () => void = () => undefined;
-  private endPause?: () => void;
+  private readonly pauses = new Pause();
 
   constructor(
     private readonly deps: RelayDependencies,
@@ -117,7 +117,7 @@ export class RelayService {
     if (!this.running) return;
     this.stopping = true;
     this.signalStop();
-    this.endPause?.();
+    this.pauses.end();
     await this.running;
     this.running = undefined;
   }
@@ -294,14 +294,6 @@ export class RelayService {
   /** Waits `ms`, or less when stop() is called. */
   private pause(ms: number): Promise<void> {
     if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const end = (): void => {
-        clearTimeout(timer);
-        this.endPause = undefined;
-        resolve();
-      };
-      const timer = setTimeout(end, ms);
-      this.endPause = end;
-    });
+    return this.pauses.wait(ms);
   }
 }

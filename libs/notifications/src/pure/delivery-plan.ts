@@ -1,7 +1,7 @@
 // How one notification reaches a person, from their preferences and the time: pure, so quiet
 // hours across time zones and DST are tested without a clock or a database.
 
-import { addDays, atMinute, instantOf, parseClockTime, wallClock } from '@taskinbox/oncall';
+import { addDays, atMinute, instantOf, parseClockTime, wallClock } from '@taskinbox/zoned-time';
 
 export type Urgency = 'low' | 'normal' | 'high' | 'urgent';
 export type Channel = 'push' | 'email' | 'digest';

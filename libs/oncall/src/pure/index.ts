@@ -1,4 +1,4 @@
-export * from './zoned-time';
+export * from '@taskinbox/zoned-time';
 export * from './rotation';
 export * from './schedule';
 export * from './calendar';

@@ -1,4 +1,4 @@
-import { addDays, atMinute, instantOf, parseClockTime, parseLocalDate } from './zoned-time';
+import { addDays, atMinute, instantOf, parseClockTime, parseLocalDate } from '@taskinbox/zoned-time';
 
 export type ShiftUnit = 'hours' | 'days' | 'weeks';
 

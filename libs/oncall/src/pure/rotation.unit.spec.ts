@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { handoffAt, offsetKeepingCurrent, type Rotation, shiftAt, shiftsBetween } from './rotation';
-import { parseClockTime, wallClock } from './zoned-time';
-import { clockTime, instant, localDate, zone } from './zones.fixture';
+import { parseClockTime, wallClock } from '@taskinbox/zoned-time';
+import { clockTime, instant, localDate, zone } from '../../../zoned-time/src/zones.fixture';
 
 const rotation = (overrides: Partial<Rotation> = {}): Rotation => ({
   id: 'r',

@@ -1,5 +1,5 @@
 import { type Rotation, shiftsBetween } from './rotation';
-import { addDays, atMinute, instantOf, parseClockTime, wallClock } from './zoned-time';
+import { addDays, atMinute, instantOf, parseClockTime, wallClock } from '@taskinbox/zoned-time';
 
 /** Who a rule puts on call: a rotation's current person, or one person. */
 export type RuleTarget = { kind: 'rotation'; id: string } | { kind: 'user'; id: string };

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import type { Rotation } from './rotation';
 import { currentAndNext, onCallAt, onCallSpans, personSpans, type Schedule, type ScheduleRule } from './schedule';
-import { instantOf, parseClockTime, wallClock } from './zoned-time';
-import { clockTime, instant, zone } from './zones.fixture';
+import { instantOf, parseClockTime, wallClock } from '@taskinbox/zoned-time';
+import { clockTime, instant, zone } from '../../../zoned-time/src/zones.fixture';
 
 const weekly: Rotation = {
   id: 'rot',

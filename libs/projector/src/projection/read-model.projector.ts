@@ -1,7 +1,7 @@
 import { SpanKind } from '@opentelemetry/api';
 import { Client, type Pool } from 'pg';
 import type { Logger } from 'pino';
-import type { EventStore, RecordedEvent, Subscription } from '@taskinbox/event-store';
+import { type EventStore, Pause, type RecordedEvent, type Subscription } from '@taskinbox/event-store';
 import { contextOfCarrier, correlationIdAttribute, recordFailure, tracer, tracingEnabled } from '@taskinbox/telemetry';
 import { CheckpointMoved, applyBatch, liveProjection, readCheckpoint } from './read-model.projection';
 
@@ -41,7 +41,7 @@ export class ReadModelProjector {
   private running?: Promise<void>;
   private stopping = false;
   private subscription?: Subscription;
-  private wake?: () => void;
+  private readonly pauses = new Pause();
 
   constructor(private readonly options: ReadModelProjectorOptions) {
     this.batchSize = options.batchSize ?? 500;
@@ -66,7 +66,7 @@ export class ReadModelProjector {
   /** Lets the running batch finish, then releases the lock and the connection. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.pauses.end();
     await this.subscription?.close();
     await this.running;
     this.currentState = 'stopped';
@@ -167,15 +167,7 @@ export class ReadModelProjector {
 
   private pause(ms: number): Promise<void> {
     if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
+    return this.pauses.wait(ms);
   }
 }
 

@@ -125,7 +125,7 @@ describe('read-model rebuild', () => {
   });
 
   it('gives the same rows when the log holds more tasks than the replay keeps in memory, whatever the text', async () => {
-    // Text that COPY's CSV must carry as it is: quotes, commas, line breaks, backslashes, NULL-like words.
+    // Text that COPY must carry as it is: quotes, commas, tabs, line breaks, backslashes, NULL-like words.
     const odd = 'He said "no", then\nleft; C:\\temp\\ \\N NULL {x} \t é 🧾';
     const writer = tasks();
     const id = await writer.create(actors.service, '2025-12-20T09:00:00.000Z', {

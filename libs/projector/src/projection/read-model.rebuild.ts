@@ -10,7 +10,7 @@ import {
   readCheckpoint,
   writeBatch,
 } from './read-model.projection';
-import { replayInBulk } from './read-model.replay';
+import { allSettled, replayInBulk } from './read-model.replay';
 import type { ProjectedRows, StoredTask } from './read-model.rows';
 import { ReadModelStatements, type SqlClient, quote, shadowTables } from './read-model.tables';
 
@@ -95,11 +95,17 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
       Object.assign(replay, bulk);
       logger.info({ events: replay.events }, 'rebuild: replayed; building indexes');
       // Secondary indexes are built once, after the bulk of the rows: cheaper than maintaining them per batch.
-      await createSecondaryIndexes(client, indexes);
-      await client.query('SELECT stats_rollups_fill($1, $2)', [shadowTables.facts, 'resolution_rollups_rebuild']);
+      await onTwoSessions(client, options.pool, [
+        ...secondaryIndexes(indexes),
+        (db) => db.query('SELECT stats_rollups_fill($1, $2)', [shadowTables.facts, 'resolution_rollups_rebuild']),
+      ]);
       // From here on the shadow facts keep the shadow rollups as the live ones do (the catch-up and the swap write them).
       await copyTriggers(client);
-      for (const { shadow } of tablePairs) await client.query(`ANALYZE ${quote(shadow)}`);
+      await onTwoSessions(
+        client,
+        options.pool,
+        tablePairs.map(({ shadow }) => (db) => db.query(`ANALYZE ${quote(shadow)}`)),
+      );
       await replay.catchUp();
       logger.info({ events: replay.events }, 'rebuild: caught up; swapping tables');
       await swap(client, replay, indexes, options);
@@ -290,8 +296,38 @@ async function copyTriggers(db: SqlClient): Promise<void> {
   }
 }
 
-async function createSecondaryIndexes(db: SqlClient, indexes: IndexCopy[][]): Promise<void> {
-  for (const copy of indexes.flat()) if (copy.definition !== null) await db.query(copy.definition);
+function secondaryIndexes(indexes: IndexCopy[][]): ((db: SqlClient) => Promise<unknown>)[] {
+  return indexes.flat().flatMap(({ definition }) => (definition === null ? [] : [(db: SqlClient) => db.query(definition)]));
+}
+
+/**
+ * Runs `work` in order on the rebuild's session and on one more from the pool, each taking the
+ * next piece when it is done: index builds and the like, which PostgreSQL runs on one core each.
+ * Throws the first failure once both sessions have stopped.
+ */
+async function onTwoSessions(
+  client: Client,
+  pool: Pool,
+  work: readonly ((db: SqlClient) => Promise<unknown>)[],
+): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const run = async (db: SqlClient): Promise<void> => {
+    while (next < work.length && !failed) {
+      try {
+        await work[next++](db);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const second = await pool.connect();
+  try {
+    await allSettled([run(client), run(second)]);
+  } finally {
+    second.release();
+  }
 }
 
 /** Inside the swap transaction: the live tables go, the shadows take their names and their indexes' names. */

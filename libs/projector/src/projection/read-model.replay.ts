@@ -1,12 +1,12 @@
 import type { Client, Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { EventStore, RecordedEvent } from '@taskinbox/event-store';
-import { copyRows } from './read-model.copy';
+import { CopyWriter, copyRows } from './read-model.copy';
 import type { ProjectionTarget } from './read-model.projection';
 import {
+  type FactRow,
   type StoredTask,
   TaskFolds,
-  type TimelineRow,
   factColumns,
   inboxColumns,
   taskIdOf,
@@ -28,10 +28,10 @@ export interface BulkReplayOptions {
 
 /**
  * The bulk of a rebuild: the whole log folded in memory, its rows written with COPY into the
- * target's (empty, freshly created) tables. Timeline rows go out as each read is folded; inbox
- * and facts rows once at the end, each task once. Reading, folding and writing overlap: the
- * next read runs while a read is folded, and its timeline rows are written while the one after
- * is folded. A log with more than `maxTasks` tasks spills: the tasks held so far are upserted
+ * target's (empty, freshly created) tables. Timeline rows go out as they are folded, one COPY
+ * per read; inbox and facts rows once at the end, each task once. Reading, folding and writing
+ * overlap: the next read arrives while a read is folded, and the server takes in its timeline
+ * rows meanwhile. A log with more than `maxTasks` tasks spills: the tasks held so far are upserted
  * into the tables and loaded back when a later event needs them.
  *
  * Returns where the log ended; the caller moves the target's checkpoint there.
@@ -51,6 +51,7 @@ export async function replayInBulk(
     options.store.readAll({ after: after ?? undefined, maxCount: options.batchSize, maxBytes: options.batchBytes });
 
   let next = read(position);
+  // The COPY of the page before: it ends on the server while this page is folded.
   let writing: Promise<unknown> = Promise.resolve();
   for (;;) {
     const page = await next;
@@ -59,13 +60,26 @@ export async function replayInBulk(
     // Settled here so a failure below does not leave it unhandled; awaiting it still throws.
     next.catch(() => undefined);
     if (spilled) loaded = await loadSpilled(options.pool, target, folds, page);
-    const timeline: TimelineRow[] = [];
-    for (const event of page) {
-      const row = folds.apply(event);
-      if (row) timeline.push(row);
+    // A COPY per page, each row encoded as soon as it is folded (it dies young). Not one for the
+    // whole log: readers of the log see only events older than the oldest running transaction,
+    // so a long one would hold the live projector back until it ends.
+    const timeline = new CopyWriter(client, tables.timeline, timelineColumns);
+    try {
+      for (let index = 0; index < page.length; index++) {
+        // Now and then the socket is read: the server sends the next page while this one is folded,
+        // where a full socket would hold it back until the fold ends.
+        if (index % yieldEvery === yieldEvery - 1) await new Promise(setImmediate);
+        const row = folds.apply(page[index]);
+        const full = row && timeline.write(row);
+        if (full) await full;
+      }
+      await writing;
+    } catch (error) {
+      // Ended, so that the session is free for the caller's clean-up.
+      await timeline.end().catch(() => undefined);
+      throw error;
     }
-    await writing;
-    writing = copyRows(client, tables.timeline, timelineColumns, timeline);
+    writing = timeline.end();
     writing.catch(() => undefined);
     position = page[page.length - 1].position;
     events += page.length;
@@ -82,20 +96,42 @@ export async function replayInBulk(
   if (spilled) {
     await target.statements.writeRows(client, { ...rows, timeline: [] });
   } else {
-    await copyRows(client, tables.inbox, inboxColumns, rows.inbox);
-    // Facts get their durations in SQL (business hours need the org's calendar): staged, then inserted.
-    const stage = `${tables.facts}_stage`;
-    await client.query(`CREATE TEMPORARY TABLE ${quote(stage)} (${definitions(factColumns)})`);
-    try {
-      await copyRows(client, stage, factColumns, rows.facts);
-      await target.statements.insertFacts(client, stage);
-    } finally {
-      await client.query(`DROP TABLE IF EXISTS ${quote(stage)}`);
-    }
+    // On two sessions at once: the server takes in the inbox while it computes the facts' durations.
+    await allSettled([
+      copyRows(client, tables.inbox, inboxColumns, rows.inbox),
+      insertFacts(options.pool, target, rows.facts),
+    ]);
     await target.statements.forget(client, rows);
   }
   return { position, events };
 }
+
+/** Facts get their durations in SQL (business hours need the org's calendar): staged, then inserted. */
+async function insertFacts(pool: Pool, target: ProjectionTarget, facts: readonly FactRow[]): Promise<void> {
+  const session = await pool.connect();
+  const stage = `${target.statements.tables.facts}_stage`;
+  try {
+    await session.query(`CREATE TEMPORARY TABLE ${quote(stage)} (${definitions(factColumns)})`);
+    await copyRows(session, stage, factColumns, facts);
+    await target.statements.insertFacts(session, stage);
+  } finally {
+    // A session that cannot drop its stage is not given back to the pool.
+    const dropped = await session.query(`DROP TABLE IF EXISTS ${quote(stage)}`).then(
+      () => true,
+      () => false,
+    );
+    session.release(!dropped);
+  }
+}
+
+/** Waits for every one of `work` (none is left running), then throws the first failure. */
+export async function allSettled(work: readonly Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(work)).find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** Events folded between two looks at the sockets. */
+const yieldEvery = 500;
 
 /** Spilled tasks that `page` touches and that are not in memory, loaded from the target's tables. */
 async function loadSpilled(

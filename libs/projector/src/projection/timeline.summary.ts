@@ -116,12 +116,22 @@ const withText = (head: string, text: string | undefined): string => (text ? `${
 
 // One line: whitespace folded, cut by code points so a surrogate pair is never split.
 function preview(text: string): string {
-  const chars = Array.from(text.replace(/\s+/g, ' ').trim());
-  return chars.length > commentPreviewLength ? `${chars.slice(0, commentPreviewLength).join('')}…` : chars.join('');
+  const folded = text.replace(/\s+/g, ' ').trim();
+  // No more UTF-16 units than the limit: no more code points either, nothing to cut (the common case).
+  if (folded.length <= commentPreviewLength) return folded;
+  const chars = Array.from(folded);
+  return chars.length > commentPreviewLength ? `${chars.slice(0, commentPreviewLength).join('')}…` : folded;
 }
 
 // Undefined fields are dropped here rather than by JSON, so details compare equal however they were stored.
 function line(actor: Actor, occurredAt: string, summary: string, details: Record<string, unknown>): TimelineLine {
-  const present = Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined));
-  return { actor, occurredAt, summary, details: present };
+  return { actor, occurredAt, summary, details: withoutUndefined(details) };
+}
+
+// Copied only when a field is undefined: most details have none, and a new object per event adds up in a rebuild.
+function withoutUndefined(details: Record<string, unknown>): Record<string, unknown> {
+  for (const key in details) {
+    if (details[key] === undefined) return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined));
+  }
+  return details;
 }

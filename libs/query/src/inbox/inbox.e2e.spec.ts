@@ -144,6 +144,34 @@ describe('the shared queue', () => {
   });
 });
 
+describe('compression', () => {
+  const list = (encoding: string) =>
+    fetch(`${t.url}/api/inbox/tasks?showCompleted=true`, {
+      headers: { authorization: `Bearer ${acme.tokens.member}`, 'accept-encoding': encoding },
+    });
+
+  it('sends a list brotli-compressed to a client that accepts it, and as it is to one that does not', async () => {
+    const [plain, brotli] = await Promise.all([list('identity'), list('br, gzip')]);
+    expect([plain.status, brotli.status]).toEqual([200, 200]);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(brotli.headers.get('content-encoding')).toBe('br');
+    expect(brotli.headers.get('vary')).toMatch(/accept-encoding/i);
+    const [plainBody, brotliBody] = [await plain.text(), await brotli.text()];
+    expect(plainBody.length).toBeGreaterThan(1024);
+    expect(JSON.parse(brotliBody)).toEqual(JSON.parse(plainBody));
+  });
+
+  it('reads a request body as sent: a gzip-compressed one is refused, not inflated', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const response = await fetch(`${t.url}/api/inbox/tasks/00000000-0000-4000-8000-000000000000/claim`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${acme.tokens.member}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify({})),
+    });
+    expect(response.status).toBe(400);
+  });
+});
+
 describe('filters', () => {
   it.each([
     ['status=pending', ['refund', 'privateOurs', 'privateTheirs', 'tickA', 'tickB']],

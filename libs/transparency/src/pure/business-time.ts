@@ -1,5 +1,7 @@
 // Working hours in an IANA zone (the organisation's calendar, the same one business-hours stats
-// use), from the platform's time-zone database (Intl). Instants are ms since the epoch.
+// use). Instants are ms since the epoch.
+
+import { instantOf, wallClock as zonedWallClock } from '@taskinbox/zoned-time';
 
 export interface WorkingHours {
   timeZone: string;
@@ -18,48 +20,16 @@ export interface LocalDay {
   isoWeekday: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, format);
-  }
-  return format;
-}
-
 /** The wall clock in `timeZone` at `instant`. */
 export function wallClock(instant: number, timeZone: string): LocalDay & { hour: number; minute: number; second: number } {
-  const parts: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(instant))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  const isoWeekday = ((new Date(Date.UTC(parts.year, parts.month - 1, parts.day)).getUTCDay() + 6) % 7) + 1;
-  return { year: parts.year, month: parts.month, day: parts.day, isoWeekday, hour: parts.hour, minute: parts.minute, second: parts.second };
+  const { weekday, ...wall } = zonedWallClock(instant, timeZone);
+  return { ...wall, isoWeekday: ((weekday + 6) % 7) + 1 };
 }
 
-function offsetMs(instant: number, timeZone: string): number {
-  const wall = wallClock(instant, timeZone);
-  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second) - Math.floor(instant / 1000) * 1000;
-}
-
-/** The instant `time` ('HH:MM') happens on `day` in `timeZone` (a skipped time: just after the jump). */
+/** The instant `time` ('HH:MM') happens on `day` in `timeZone` (a skipped time: when the clocks jump past it). */
 export function instantAt(day: Omit<LocalDay, 'isoWeekday'>, time: string, timeZone: string): number {
   const [hour, minute] = time.split(':').map(Number);
-  const asUtc = Date.UTC(day.year, day.month - 1, day.day, hour, minute);
-  const first = asUtc - offsetMs(asUtc, timeZone);
-  const second = asUtc - offsetMs(first, timeZone);
-  return Math.max(first, second);
+  return instantOf({ year: day.year, month: day.month, day: day.day, hour, minute }, timeZone);
 }
 
 const dayMs = 86_400_000;

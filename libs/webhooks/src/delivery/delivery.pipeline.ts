@@ -62,6 +62,9 @@ interface AttemptRecord {
 
 const open = `('pending', 'retrying')`;
 
+/** Past this many delivered attempts waiting for their record, jobs wait for theirs again (PostgreSQL is falling behind). */
+const maxUnrecorded = 5000;
+
 /**
  * The attempt pipeline: load a due delivery with its endpoint, sign and send it, record the
  * attempt and decide what comes next (done, retry later, disable the endpoint, release the
@@ -71,6 +74,8 @@ export class DeliveryPipeline {
   private readonly throttle: EndpointThrottle;
   private readonly loads: CallBatcher<string, DueDelivery | undefined>;
   private readonly records: CallBatcher<AttemptRecord, void>;
+  /** Delivered attempts whose job has finished while their record is still being written. */
+  private readonly unrecorded = new Map<string, Promise<void>>();
   /** Decrypted signing material per endpoint, keyed by its ciphertexts, so a rotation or a header change is a new entry. */
   private readonly materials = new LRUCache<string, ReturnType<EndpointService['decryptMaterial']>>({ max: 10_000 });
 
@@ -93,20 +98,21 @@ export class DeliveryPipeline {
   }
 
   /**
-   * Due deliveries that may go now: open, due, endpoint enabled, and (for ordered endpoints)
-   * no earlier open delivery of the same task. Oldest first.
+   * Due deliveries that may go now: open, due for at least `overdueMs`, endpoint enabled, and
+   * (for ordered endpoints) no earlier open delivery of the same task. Oldest first.
    */
-  async due(limit: number): Promise<string[]> {
+  async due(limit: number, overdueMs = 0): Promise<string[]> {
     const { rows } = await this.pool.query<{ id: string }>(
       `SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-       WHERE d.status IN ${open} AND d.next_attempt_at <= now() AND e.enabled
+       WHERE d.status IN ${open} AND d.next_attempt_at <= now() - make_interval(secs => $2::float8 / 1000) AND e.enabled
          AND NOT (e.ordered AND EXISTS (
            SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.task_id = d.task_id
              AND p.revision < d.revision AND p.status IN ${open}))
        ORDER BY d.next_attempt_at LIMIT $1`,
-      [limit],
+      [limit, overdueMs],
     );
-    return rows.map((row) => row.id);
+    // One whose attempt is done but not yet recorded still reads as open: it has been sent.
+    return rows.map((row) => row.id).filter((id) => !this.unrecorded.has(id));
   }
 
   /** One attempt of one delivery, recorded; decides what happens next. */
@@ -190,7 +196,7 @@ export class DeliveryPipeline {
         disable = `failing continuously since ${failingSince.toISOString()}`;
       }
     }
-    await this.records.call({
+    const recorded = this.records.call({
       delivery,
       attemptedAt: now,
       result,
@@ -201,11 +207,33 @@ export class DeliveryPipeline {
       lastError: succeeded ? null : result.statusCode ? `${result.errorClass} ${result.statusCode}` : (result.errorClass ?? null),
       disable,
     });
-
+    // A delivered attempt frees its job's slot before its record is written: that write was
+    // a third of a job's time. Failures wait for theirs, since their next attempt reads it.
+    if (status === 'delivered' && this.unrecorded.size < maxUnrecorded) {
+      const settled = recorded
+        .then(
+          () => this.finished(delivery, status),
+          // The row stays open, so the sweeper sends it again: at least once, as before.
+          (error: unknown) => this.logger.warn({ err: error, deliveryId: delivery.id }, 'webhook attempt not recorded; the sweeper sends it again'),
+        )
+        .finally(() => this.unrecorded.delete(delivery.id));
+      this.unrecorded.set(delivery.id, settled);
+      return { kind: 'done' };
+    }
+    await recorded;
     if (status === 'retrying' && nextAt) return { kind: 'later', at: nextAt.getTime() };
+    this.finished(delivery, status);
+    return { kind: 'done' };
+  }
+
+  private finished(delivery: DueDelivery, status: DeliveryStatus): void {
     this.metrics.outcomes.inc({ outcome: status });
     if (status === 'delivered') this.metrics.lag.observe((Date.now() - delivery.occurred_at.getTime()) / 1000);
-    return { kind: 'done' };
+  }
+
+  /** Resolves once every attempt that went ahead of its record is recorded (at shutdown, before the pool closes). */
+  async recorded(): Promise<void> {
+    await Promise.all(this.unrecorded.values());
   }
 
   /**

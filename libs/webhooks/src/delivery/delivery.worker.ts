@@ -49,15 +49,18 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     clearInterval(this.sweeper);
     await this.worker?.close();
+    await this.pipeline.recorded();
     this.connection?.disconnect();
   }
 
-  /** Enqueues every due delivery; returns how many were offered. */
+  /** Enqueues every delivery due for an interval or more; returns how many were offered. */
   async sweep(): Promise<number> {
     if (this.sweeping) return 0;
     this.sweeping = true;
     try {
-      const due = await this.pipeline.due(1000);
+      // One that fell due within the last interval has its job (just enqueued, or its delayed
+      // job firing): offering it too cost a thousand EXISTS a sweep at any steady rate.
+      const due = await this.pipeline.due(1000, this.settings.sweepIntervalMs);
       await this.queue.enqueueMissing(due);
       return due.length;
     } catch (error) {

@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
+import { LRUCache } from 'lru-cache';
 import { WebhookUrlRefused } from '../webhook.errors';
 
 export interface ResolvedAddress {
@@ -106,6 +107,8 @@ function embeddedIpv4(address: string): string {
  */
 export class UrlGuard {
   private readonly allowed: BlockList;
+  /** Each address's verdict ('' when allowed): fixed for this guard, and checked at every delivery. */
+  private readonly verdicts = new LRUCache<string, string>({ max: 10_000 });
 
   constructor(
     allowedHosts: readonly string[],
@@ -170,7 +173,12 @@ export class UrlGuard {
   }
 
   private assertAllowed(host: string, address: string): void {
-    const reason = this.refusal(address);
+    let verdict = this.verdicts.get(address);
+    if (verdict === undefined) {
+      verdict = this.refusal(address) ?? '';
+      this.verdicts.set(address, verdict);
+    }
+    const reason = verdict || undefined;
     if (reason) {
       const via = host === address ? '' : ` (${host} resolves to it)`;
       throw new WebhookUrlRefused(reason, `${address}${via} is a ${reason} address`);
