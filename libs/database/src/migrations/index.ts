@@ -27,6 +27,7 @@ import { Attachments0000000000090 } from './0090-attachments';
 import { WebhookTaskCursors0000000000100 } from './0100-webhook-task-cursors';
 import { TaskActionFollower0000000000101 } from './0101-task-action-follower';
 import { ResolutionRollups0000000000110 } from './0110-resolution-rollups';
+import { BacklogRollups0000000000111 } from './0111-backlog-rollups';
 import { EventReadHorizon0000000000122 } from './0122-event-read-horizon';
 
 /** Every migration, in the order it runs. Files are numbered; each class name ends in its number. */
@@ -60,5 +61,6 @@ export const migrations = [
   WebhookTaskCursors0000000000100,
   TaskActionFollower0000000000101,
   ResolutionRollups0000000000110,
+  BacklogRollups0000000000111,
   EventReadHorizon0000000000122,
 ];

@@ -191,7 +191,7 @@ export async function snapshotReadModels(db: Pool): Promise<Record<'inbox' | 'ti
     rollups: await rows(
       `(SELECT org_id, day, task_type, private, created, completed, cancelled, resolutions,
                round(resolution_seconds::numeric, 6) AS resolution_seconds, round(business_seconds::numeric, 6) AS business_seconds,
-               slowest, slowest_business, sketch, business_sketch
+               slowest, slowest_business, sketch, business_sketch, open_at_end
         FROM resolution_rollups WHERE created <> 0 OR completed <> 0 OR cancelled <> 0)`,
       'org_id, day, task_type, private',
     ),

@@ -38,25 +38,32 @@ const types = ['refund.approval', 'content.flag', 'kyc.review'];
 const march = Date.UTC(2026, 2, 1);
 const day = 86_400_000;
 
-const fact = fc.record({
-  type: fc.constantFrom(...types),
-  createdMs: fc.integer({ min: -5 * day, max: 35 * day }),
-  // From no time at all to ten days, spread over every order of magnitude.
-  tookSeconds: fc.oneof(
-    fc.constant(0),
-    fc.double({ min: -2, max: 5.94, noNaN: true }).map((e) => 10 ** e),
-  ),
-  outcome: fc.constantFrom('completed', 'completed', 'cancelled', null),
-  resolution: fc.constantFrom('accepted', 'rejected', null),
-  private: fc.boolean(),
-  // What happens to it after it is first written.
-  later: fc.constantFrom('nothing', 'nothing', 'rewritten', 'deleted', 'private flipped'),
-});
+/** A fact created between day `first` and day `last` of March, open for up to 10^`longest` seconds. */
+const factOver = (first: number, last: number, longest: number) =>
+  fc.record({
+    type: fc.constantFrom(...types),
+    createdMs: fc.integer({ min: first * day, max: last * day }),
+    // From no time at all to `longest`, spread over every order of magnitude.
+    tookSeconds: fc.oneof(
+      fc.constant(0),
+      fc.double({ min: -2, max: longest, noNaN: true }).map((e) => 10 ** e),
+    ),
+    outcome: fc.constantFrom('completed', 'completed', 'cancelled', null),
+    resolution: fc.constantFrom('accepted', 'rejected', null),
+    private: fc.boolean(),
+    // What happens to it after it is first written.
+    later: fc.constantFrom('nothing', 'nothing', 'rewritten', 'deleted', 'private flipped'),
+  });
+// Up to ten days.
+const fact = factOver(-5, 35, 5.94);
 
-const bound = fc.oneof(
-  fc.integer({ min: -3, max: 34 }).map((d) => new Date(march + d * day).toISOString().slice(0, 10)),
-  fc.integer({ min: -3 * 24, max: 34 * 24 }).map((h) => new Date(march + h * 3_600_000 + 17 * 60_000).toISOString()),
-);
+/** A period bound between day `first` and day `last`: a calendar date or an instant. */
+const boundOver = (first: number, last: number) =>
+  fc.oneof(
+    fc.integer({ min: first, max: last }).map((d) => new Date(march + d * day).toISOString().slice(0, 10)),
+    fc.integer({ min: first * 24, max: last * 24 }).map((h) => new Date(march + h * 3_600_000 + 17 * 60_000).toISOString()),
+  );
+const bound = boundOver(-3, 34);
 
 const withinError = (estimate: number | null, truth: number | null): boolean =>
   estimate === null || truth === null
@@ -167,6 +174,8 @@ describe('statistics from rollups', () => {
                 s.throughput(orgId, { ...query, interval }, audience),
               ))!;
               expect(rolledSeries).toEqual(truthSeries);
+              const [rolledBacklog, truthBacklog] = (await ask((s) => s.backlog(orgId, { ...query, interval }, audience)))!;
+              expect(rolledBacklog).toEqual(truthBacklog);
             }
           }
         },
@@ -219,6 +228,48 @@ describe('statistics from rollups', () => {
           ],
         ],
       },
+    );
+  });
+});
+
+describe('the backlog from rollups', () => {
+  jest.setTimeout(300_000);
+
+  // Dense histories (many tasks over two weeks, some open for days) so that the open count moves
+  // within most days, and within the part of a day before a period's end.
+  it('is the exact one at every bucket end, on dense random histories', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...zones),
+        fc.array(factOver(-3, 11, 6.2), { maxLength: 150, size: 'medium' }),
+        fc.array(
+          fc.record({
+            from: boundOver(-2, 12),
+            to: boundOver(-2, 12),
+            type: fc.option(fc.constantFrom(...types), { nil: undefined }),
+            service: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
+        async (zone, facts, queries) => {
+          const orgId = randomUUID();
+          await write(orgId, zone, facts);
+          for (const { from, to, type, service } of queries) {
+            const [start, end] = from <= to ? [from, to] : [to, from];
+            const audience: StatsAudience = { privateTasks: service ? 'left-out' : 'counted' };
+            for (const interval of ['day', 'week', 'month'] as const) {
+              const query = { from: start, to: end, ...(type ? { type } : {}), interval };
+              const truth = await exact.backlog(orgId, query, audience).catch((error: unknown) => error as Error);
+              if (truth instanceof Error) {
+                await expect(fromRollups.backlog(orgId, query, audience)).rejects.toThrow(truth.message);
+                continue;
+              }
+              expect(await fromRollups.backlog(orgId, query, audience)).toEqual(truth);
+            }
+          }
+        },
+      ),
+      { numRuns: 25 },
     );
   });
 });
@@ -287,5 +338,10 @@ describe('a calendar change', () => {
       expect(withinError(rolled.p90Seconds, truth.p90Seconds)).toBe(true);
     }
     expect(await fromRollups.outcomes(orgId, query, audience)).toEqual(await exact.outcomes(orgId, query, audience));
+    // The open tasks at each day's end are run again with the regrouped days.
+    for (const interval of ['day', 'week'] as const) {
+      const backlog = { ...query, from: '2026-02-20', interval };
+      expect(await fromRollups.backlog(orgId, backlog, audience)).toEqual(await exact.backlog(orgId, backlog, audience));
+    }
   });
 });

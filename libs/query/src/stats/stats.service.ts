@@ -238,35 +238,92 @@ export class StatsService {
 
   /**
    * Open tasks at each bucket's end: open at the period start plus the running sum of created −
-   * finished. The start is derived from what is open now (open now − created since `from` +
-   * finished since `from`), so the cost follows the period, not the organisation's whole history.
+   * finished. The start is derived from what is open at `to` (from the facts: open now − created
+   * since `to` + finished since `to`; from the rollups: open at the end of the day before `to`'s,
+   * plus that day's part before `to`), so the cost follows the period, not the whole history.
    */
   async backlog(orgId: string, query: SeriesQueryDto, audience: StatsAudience): Promise<BacklogStats> {
     const interval = query.interval ?? 'day';
     return this.read(orgId, query, audience, async (scope, db) => {
       assertBucketCount(scope, interval);
-      const type = typeCondition(scope, 7);
-      const rows: { date: string; open: number; open_at_start: number }[] = await db.query(
-        `WITH ${bucketsCte},
-         changes AS (
-           SELECT b.n, b.local_start, c.n - f.n AS net
-           FROM buckets b
-           CROSS JOIN LATERAL (SELECT count(*) AS n FROM task_facts WHERE org_id = $1 AND created_at >= b.lo AND created_at < b.hi ${type}) c
-           CROSS JOIN LATERAL (SELECT count(*) AS n FROM task_facts WHERE org_id = $1 AND resolved_at >= b.lo AND resolved_at < b.hi ${type}) f
-         ),
-         open_at_start AS MATERIALIZED (
-           SELECT (SELECT count(*) FROM task_facts WHERE org_id = $1 AND resolved_at IS NULL ${type})
-                - (SELECT count(*) FROM task_facts WHERE org_id = $1 AND created_at >= $3 ${type})
-                + (SELECT count(*) FROM task_facts WHERE org_id = $1 AND resolved_at >= $3 ${type})
-                - (SELECT sum(net) FROM changes) AS n
-         )
-         SELECT to_char(local_start, 'YYYY-MM-DD') AS date,
-                (open_at_start.n + sum(net) OVER (ORDER BY changes.n))::int AS open,
-                open_at_start.n::int AS open_at_start
-         FROM changes CROSS JOIN open_at_start
-         ORDER BY changes.n`,
-        seriesParameters(scope, interval),
-      );
+      const rows: { date: string; open: number; open_at_start: number }[] = this.usesRollups(scope)
+        ? await db.query(
+            `WITH ${bucketsCte},
+             -- Created (+1) and finished (−1) in the partial days, and before the period back to the
+             -- start of to's local day when the period lies within it (the anchor needs that part).
+             moves AS (
+               SELECT created_at AS at, 1 AS n FROM task_facts WHERE org_id = $1 AND ${backlogEdge('created_at')} ${typeCondition(scope, 11)}
+               UNION ALL
+               SELECT resolved_at, -1 FROM task_facts WHERE org_id = $1 AND ${backlogEdge('resolved_at')} ${typeCondition(scope, 11)}
+             ),
+             whole AS (
+               SELECT task_type, private, day, created - completed - cancelled AS net, open_at_end
+               FROM resolution_rollups WHERE org_id = $1 AND day >= $7::date AND day < $8::date ${rollupCondition(scope, 11)}
+             ),
+             rolled AS (SELECT date_trunc($5, day::timestamp) AS local_start, sum(net) AS net FROM whole GROUP BY 1),
+             edge AS (
+               SELECT date_trunc($5, at AT TIME ZONE $4) AS local_start, sum(n) AS net FROM moves WHERE at >= $2 GROUP BY 1
+             ),
+             changes AS (
+               SELECT b.n, b.local_start, coalesce(r.net, 0) + coalesce(e.net, 0) AS net
+               FROM buckets b
+               LEFT JOIN rolled r ON r.local_start = b.local_start
+               LEFT JOIN edge e ON e.local_start = b.local_start
+             ),
+             -- Open at the end of the day before to's: each type and flag's last row before it, among
+             -- the whole days' rows read above or, for a type and flag with none there, the earlier ones.
+             last_whole AS (SELECT DISTINCT ON (task_type, private) open_at_end FROM whole ORDER BY task_type, private, day DESC),
+             earlier AS (
+               SELECT task_type, private FROM resolution_rollups
+               WHERE org_id = $1 AND day < least($7::date, $8::date) ${rollupCondition(scope, 11)}
+               EXCEPT SELECT task_type, private FROM whole
+             ),
+             open_at_start AS MATERIALIZED (
+               SELECT (SELECT coalesce(sum(open_at_end), 0) FROM last_whole)
+                    + (SELECT coalesce(sum(last.open_at_end), 0) FROM earlier p
+                       CROSS JOIN LATERAL (
+                         SELECT r.open_at_end FROM resolution_rollups r
+                         WHERE r.org_id = $1 AND r.task_type = p.task_type AND r.private = p.private AND r.day < $8::date
+                         ORDER BY r.day DESC LIMIT 1
+                       ) AS last)
+                    + (SELECT coalesce(sum(n), 0) FROM moves WHERE at >= ${toDayStart})
+                    - (SELECT sum(net) FROM changes) AS n
+             )
+             SELECT to_char(local_start, 'YYYY-MM-DD') AS date,
+                    (open_at_start.n + sum(net) OVER (ORDER BY changes.n))::int AS open,
+                    open_at_start.n::int AS open_at_start
+             FROM changes CROSS JOIN open_at_start
+             ORDER BY changes.n`,
+            [
+              ...seriesParameters(scope, interval).slice(0, 6),
+              scope.firstDay,
+              scope.endDay,
+              scope.wholeFrom,
+              scope.wholeTo,
+              ...typeParameter(scope),
+            ],
+          )
+        : await db.query(
+            `WITH ${bucketsCte},
+             changes AS (
+               SELECT b.n, b.local_start, c.n - f.n AS net
+               FROM buckets b
+               CROSS JOIN LATERAL (SELECT count(*) AS n FROM task_facts WHERE org_id = $1 AND created_at >= b.lo AND created_at < b.hi ${typeCondition(scope, 7)}) c
+               CROSS JOIN LATERAL (SELECT count(*) AS n FROM task_facts WHERE org_id = $1 AND resolved_at >= b.lo AND resolved_at < b.hi ${typeCondition(scope, 7)}) f
+             ),
+             open_at_start AS MATERIALIZED (
+               SELECT (SELECT count(*) FROM task_facts WHERE org_id = $1 AND resolved_at IS NULL ${typeCondition(scope, 7)})
+                    - (SELECT count(*) FROM task_facts WHERE org_id = $1 AND created_at >= $3 ${typeCondition(scope, 7)})
+                    + (SELECT count(*) FROM task_facts WHERE org_id = $1 AND resolved_at >= $3 ${typeCondition(scope, 7)})
+                    - (SELECT sum(net) FROM changes) AS n
+             )
+             SELECT to_char(local_start, 'YYYY-MM-DD') AS date,
+                    (open_at_start.n + sum(net) OVER (ORDER BY changes.n))::int AS open,
+                    open_at_start.n::int AS open_at_start
+             FROM changes CROSS JOIN open_at_start
+             ORDER BY changes.n`,
+            seriesParameters(scope, interval),
+          );
       return {
         ...scopeView(scope),
         timeZone: scope.timeZone,
@@ -526,6 +583,18 @@ const rollupParameters = (scope: Scope): unknown[] => [
 /** The parts of [from, to) outside the whole days (rollup parameters). */
 const edgeRange = (column: string): string =>
   `((${column} >= $2 AND ${column} < $6) OR (${column} >= $7 AND ${column} < $3))`;
+
+// The backlog's parameters: the series' ($1-$6), then $7 first whole day, $8 end of the whole
+// days (to's local day), $9 wholeFrom, $10 wholeTo, $11 type.
+/** The start of to's local day. */
+const toDayStart = `($8::date::timestamp AT TIME ZONE $4)`;
+
+/**
+ * The facts the backlog reads: the partial days of the period and, when the period starts within
+ * to's local day, that day's part before it (the anchor counts from the day's start).
+ */
+const backlogEdge = (column: string): string =>
+  `((${column} >= least($2::timestamptz, ${toDayStart}) AND ${column} < $9) OR (${column} >= $10 AND ${column} < $3))`;
 
 /** typeCondition for resolution_rollups (assigned-only readers never read rollups). */
 const rollupCondition = (scope: Scope, parameter: number): string =>
