@@ -1,7 +1,9 @@
 import autocannon from 'autocannon';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { testNatsEnv } from '@taskinbox/testing';
 
 export interface HttpFigures {
   label: string;
@@ -12,6 +14,18 @@ export interface HttpFigures {
   errors: number;
   /** Requests completed, 2xx or not. */
   count: number;
+}
+
+/** The environment a built taskinbox server needs on a bench database: this run's NATS, fresh webhook secrets, warnings only. */
+export function benchAppEnv(databaseUrl: string, jwtSecret: string | undefined): NodeJS.ProcessEnv {
+  return {
+    ...testNatsEnv(),
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: jwtSecret,
+    WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'warn',
+    HTTP_HOST: '127.0.0.1',
+  };
 }
 
 /**

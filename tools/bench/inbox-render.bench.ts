@@ -1,11 +1,10 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { launchBrowser, startRunNats, stopRunNats, testNatsEnv, until, viewports } from '@taskinbox/testing';
+import { launchBrowser, startRunNats, stopRunNats, until, viewports } from '@taskinbox/testing';
 import { dropBenchDatabases, freshBenchDatabase } from './bench.database';
 import { benchAdmin, createTasks, signIn, waitForInbox } from './inbox.seed';
-import { startServer, stopServer } from './http-load';
+import { benchAppEnv, startServer, stopServer } from './http-load';
 
 // npm run bench:web — prints, from one run on this machine:
 //   1. first render of the inbox holding 5,000 open tasks: from navigation start to the first
@@ -38,14 +37,7 @@ async function main(): Promise<void> {
 
   const app = await startServer(
     join(dist, 'apps/taskinbox/src/main.js'),
-    {
-      ...testNatsEnv(),
-      DATABASE_URL: url,
-      JWT_SECRET: config.jwtSecret,
-      WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
-      LOG_LEVEL: 'warn',
-      HTTP_HOST: '127.0.0.1',
-    },
+    benchAppEnv(url, config.jwtSecret),
     port,
   );
   const browser = await launchBrowser();

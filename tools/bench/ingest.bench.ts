@@ -1,16 +1,15 @@
 import 'reflect-metadata';
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccountService, ApiKeyService } from '@taskinbox/auth';
 import { loadConfig } from '@taskinbox/config';
-import { openAccounts, startRunNats, stopRunNats, testNatsEnv } from '@taskinbox/testing';
+import { openAccounts, startRunNats, stopRunNats } from '@taskinbox/testing';
 import { type BenchResult, emmettAppends, rawInserts, storeAppends } from './event-store.bench';
 import { dropBenchDatabases, freshBenchDatabase } from './bench.database';
 import { printCpuProfile } from './cpu-profile.summary';
-import { type HttpFigures, load, processCpuMs, profileCpu, startServer, stopServer } from './http-load';
+import { benchAppEnv, type HttpFigures, load, processCpuMs, profileCpu, startServer, stopServer } from './http-load';
 
 type CreateFigures = HttpFigures & { cpuMsPerRequest?: number };
 
@@ -35,15 +34,7 @@ async function httpDatabase(name: string): Promise<{ env: NodeJS.ProcessEnv; key
   const org = await accounts.get(AccountService).createOrganisation('bench', 'Bench');
   const { key } = await accounts.get(ApiKeyService).issue(org.id, 'bench', ['tasks:write'], null);
   await accounts.close();
-  const env = {
-    ...testNatsEnv(),
-    DATABASE_URL: url,
-    JWT_SECRET: config.jwtSecret,
-    WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
-    LOG_LEVEL: 'warn',
-    HTTP_HOST: '127.0.0.1',
-  };
-  return { env, key };
+  return { env: benchAppEnv(url, config.jwtSecret), key };
 }
 
 /** Task creates through a built server script; with `profileFile`, its CPU is sampled during the measured load. */

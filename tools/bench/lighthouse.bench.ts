@@ -1,14 +1,13 @@
 import 'reflect-metadata';
 import { launch, type LaunchedChrome } from 'chrome-launcher';
 import lighthouse, { type Result } from 'lighthouse';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { Pool } from 'pg';
-import { chromiumFlags, startRunNats, stopRunNats, testNatsEnv } from '@taskinbox/testing';
+import { chromiumFlags, startRunNats, stopRunNats } from '@taskinbox/testing';
 import { dropBenchDatabase, freshBenchDatabase } from './bench.database';
-import { startServer, stopServer } from './http-load';
+import { benchAppEnv, startServer, stopServer } from './http-load';
 import { benchAdmin, createTasks, signIn, waitForInbox } from './inbox.seed';
 
 // npm run bench:lighthouse — Lighthouse's mobile preset (simulated slow 4G, 4× CPU slowdown) in
@@ -141,15 +140,7 @@ async function main(): Promise<void> {
   );
   const app = await startServer(
     join(dist, 'apps/taskinbox/src/main.js'),
-    {
-      ...testNatsEnv(),
-      DATABASE_URL: url,
-      JWT_SECRET: config.jwtSecret,
-      WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
-      LOG_LEVEL: 'warn',
-      HTTP_HOST: '127.0.0.1',
-      WEB_APP_DIR: webDir,
-    },
+    { ...benchAppEnv(url, config.jwtSecret), WEB_APP_DIR: webDir },
     port,
   );
   try {
