@@ -289,11 +289,7 @@ export class StatsService {
                     + (SELECT coalesce(sum(n), 0) FROM moves WHERE at >= ${toDayStart})
                     - (SELECT sum(net) FROM changes) AS n
              )
-             SELECT to_char(local_start, 'YYYY-MM-DD') AS date,
-                    (open_at_start.n + sum(net) OVER (ORDER BY changes.n))::int AS open,
-                    open_at_start.n::int AS open_at_start
-             FROM changes CROSS JOIN open_at_start
-             ORDER BY changes.n`,
+             ${backlogSeries}`,
             [
               ...seriesParameters(scope, interval).slice(0, 6),
               scope.firstDay,
@@ -317,11 +313,7 @@ export class StatsService {
                     + (SELECT count(*) FROM task_facts WHERE org_id = $1 AND resolved_at >= $3 ${typeCondition(scope, 7)})
                     - (SELECT sum(net) FROM changes) AS n
              )
-             SELECT to_char(local_start, 'YYYY-MM-DD') AS date,
-                    (open_at_start.n + sum(net) OVER (ORDER BY changes.n))::int AS open,
-                    open_at_start.n::int AS open_at_start
-             FROM changes CROSS JOIN open_at_start
-             ORDER BY changes.n`,
+             ${backlogSeries}`,
             seriesParameters(scope, interval),
           );
       return {
@@ -612,6 +604,13 @@ const scopeView = (scope: Scope): StatsScope => ({
 function seriesParameters(scope: Scope, interval: SeriesInterval): unknown[] {
   return [scope.orgId, scope.from, scope.to, scope.timeZone, interval, `1 ${interval}`, ...typeParameter(scope)];
 }
+
+/** The backlog's answer, however `changes` (bucket n, its net change) and `open_at_start` were found. */
+const backlogSeries = `SELECT to_char(local_start, 'YYYY-MM-DD') AS date,
+         (open_at_start.n + sum(net) OVER (ORDER BY changes.n))::int AS open,
+         open_at_start.n::int AS open_at_start
+  FROM changes CROSS JOIN open_at_start
+  ORDER BY changes.n`;
 
 /**
  * Every local day (week, month) the period touches, as the absolute range [lo, hi) it covers
