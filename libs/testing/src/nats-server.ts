@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { initInstallation, type InstallationPaths } from '@taskinbox/nats-accounts';
 import { accepts, freePort } from './own-servers';
@@ -117,6 +117,8 @@ export async function startNatsServer(options: { label?: string } = {}): Promise
       maxMemory: '64M',
       maxFile: '1G',
     });
+    // Timestamped debug lines (each connection's accept and authentication) say where a slow handshake sat.
+    appendFileSync(paths.serverConfig, '\ndebug: true\nlogtime: true\n');
     try {
       let child = await launch(paths, port);
       const handle: NatsServerProcess = {

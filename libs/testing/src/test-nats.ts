@@ -1,8 +1,9 @@
 import { connect, credsAuthenticator, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { type InstallationKeys, installationPaths, type InstallationPaths, issueUser } from '@taskinbox/nats-accounts';
-import { type NatsServerProcess, startNatsServer } from './nats-server';
+import { type NatsServerProcess, startNatsServer, testNatsRoot } from './nats-server';
 
 /**
  * The test run's nats-server (started by globalSetup, stopped by globalTeardown): its URL and
@@ -87,6 +88,10 @@ export async function startRunNats(): Promise<void> {
 
 /** globalTeardown. */
 export async function stopRunNats(): Promise<void> {
-  await shared.taskinboxTestNats?.remove();
+  const server = shared.taskinboxTestNats;
+  await server?.stop();
+  // The last run's server log outlives the run: a stall or refusal can be read after it.
+  if (server) copyFileSync(path.join(server.paths.dir, 'server.log'), path.join(testNatsRoot, 'last-run.log'));
+  await server?.remove();
   shared.taskinboxTestNats = undefined;
 }
