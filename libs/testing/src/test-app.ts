@@ -17,7 +17,7 @@ import { EventStoreModule } from '@taskinbox/event-store';
 import { createLogger, startService, watchShutdownHooks } from '@taskinbox/http';
 import { natsNames } from '@taskinbox/messaging';
 import { createTestDatabase, type TestDatabase } from './test-database';
-import { connectTestNats, testNatsEnv, testNatsPrefix } from './test-nats';
+import { connectTestNats, onceMoreAfterHandshakeTimeout, testNatsEnv, testNatsPrefix } from './test-nats';
 
 export interface TestOrganisation {
   id: string;
@@ -48,20 +48,26 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/**
- * The real application modules on a fresh test database, listening on a random port, connected
- * to the test run's nats-server as taskinbox's services under a subject prefix of its own
- * (`config.nats.prefix`; its stream is deleted on close), with the NATS request/reply listener
- * when `natsQueue` is given and the built admin SPA (dist/web) when `webApp` is set.
- */
-export async function startTestApp(options: {
+export interface TestAppOptions {
   imports: (Type<unknown> | DynamicModule)[];
   natsQueue?: string;
   webApp?: boolean;
   env?: NodeJS.ProcessEnv;
   /** Another instance of the same deployment: its database and secrets. That app drops the database. */
   replicaOf?: TestApp;
-}): Promise<TestApp> {
+}
+
+/**
+ * The real application modules on a fresh test database, listening on a random port, connected
+ * to the test run's nats-server as taskinbox's services under a subject prefix of its own
+ * (`config.nats.prefix`; its stream is deleted on close), with the NATS request/reply listener
+ * when `natsQueue` is given and the built admin SPA (dist/web) when `webApp` is set.
+ */
+export function startTestApp(options: TestAppOptions): Promise<TestApp> {
+  return onceMoreAfterHandshakeTimeout(`test app of ${currentSuite()}`, () => startTestAppOnce(options));
+}
+
+async function startTestAppOnce(options: TestAppOptions): Promise<TestApp> {
   const database = options.replicaOf?.database ?? (await createTestDatabase('app'));
   const config = loadConfig({
     JWT_SECRET: options.replicaOf?.config.jwtSecret ?? randomBytes(32).toString('hex'),
@@ -91,8 +97,7 @@ export async function startTestApp(options: {
   });
   // Test logs are silent; a close that hangs still says where, and in which suite.
   // Benches start test apps outside Jest, where there is no `expect`.
-  const testPath = typeof expect === 'undefined' ? undefined : expect.getState().testPath;
-  const suite = testPath ? path.relative(process.cwd(), testPath) : 'a bench';
+  const suite = currentSuite();
   watchShutdownHooks(app, (slow) => process.stderr.write(`test app of ${suite}: ${slow.of}.${slow.hook} still running after ${slow.seconds} s\n`));
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
@@ -156,14 +161,25 @@ export async function startTestApp(options: {
       if (options.replicaOf) return;
       await database.drop();
       await rm(config.attachments.dir, { recursive: true, force: true });
-      const nc = await connectTestNats({ name: 'test-cleanup' });
+      // Best effort: the suite's tests are done, and the run's server goes with all its streams at the end.
       try {
-        await (await jetstreamManager(nc)).streams.delete(natsNames(config.nats.prefix).stream).catch(() => undefined);
-      } finally {
-        await nc.close();
+        const nc = await connectTestNats({ name: 'test-cleanup' });
+        try {
+          await (await jetstreamManager(nc)).streams.delete(natsNames(config.nats.prefix).stream).catch(() => undefined);
+        } finally {
+          await nc.close();
+        }
+      } catch (error) {
+        process.stderr.write(`test app of ${suite}: its NATS stream was left for the run's end: ${(error as Error).message}\n`);
       }
     },
   };
+}
+
+/** The test file running now; benches start test apps outside Jest, where there is no `expect`. */
+function currentSuite(): string {
+  const testPath = typeof expect === 'undefined' ? undefined : expect.getState().testPath;
+  return testPath ? path.relative(process.cwd(), testPath) : 'a bench';
 }
 
 /**

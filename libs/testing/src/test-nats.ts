@@ -1,9 +1,10 @@
-import { connect, credsAuthenticator, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { connect, credsAuthenticator, type Msg, type NatsConnection, TimeoutError } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type InstallationKeys, installationPaths, type InstallationPaths, issueUser } from '@taskinbox/nats-accounts';
 import { type NatsServerProcess, startNatsServer, testNatsRoot } from './nats-server';
+import { describeReview, reviewNatsLog, watchHandshakes } from './nats-server.log-review';
 
 /**
  * The test run's nats-server (started by globalSetup, stopped by globalTeardown): its URL and
@@ -40,13 +41,35 @@ export function connectTestNats(
 ): Promise<NatsConnection> {
   const { url, paths } = testNats();
   const creds = options.creds ?? readFileSync(paths.services, 'utf8');
-  return connect({
-    servers: url,
-    name: options.name ?? 'test',
-    authenticator: credsAuthenticator(new TextEncoder().encode(creds)),
-    ...(options.inboxPrefix ? { inboxPrefix: options.inboxPrefix } : {}),
-    maxReconnectAttempts: 0,
-  });
+  return onceMoreAfterHandshakeTimeout(`test NATS connection ${options.name ?? 'test'}`, () =>
+    connect({
+      servers: url,
+      name: options.name ?? 'test',
+      authenticator: credsAuthenticator(new TextEncoder().encode(creds)),
+      ...(options.inboxPrefix ? { inboxPrefix: options.inboxPrefix } : {}),
+      maxReconnectAttempts: 0,
+    }),
+  );
+}
+
+/** nats.js gave up on a connection whose handshake the server had not finished within 20 s. */
+function isHandshakeTimeout(error: unknown): boolean {
+  return error instanceof TimeoutError || (error instanceof Error && error.name === 'TimeoutError' && /nats/.test(error.stack ?? ''));
+}
+
+/**
+ * Tries `start` once more when a NATS handshake timed out, as an orchestrator restarts a service
+ * whose first connect failed, and says so on stderr. Some CI runs saw the test server sit on
+ * handshakes for 20 s; the run's end reviews the server's log and the handshake watch for why.
+ */
+export async function onceMoreAfterHandshakeTimeout<T>(what: string, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if (!isHandshakeTimeout(error)) throw error;
+    process.stderr.write(`${what}: the NATS handshake timed out at ${new Date().toISOString()}; trying once more\n`);
+    return start();
+  }
 }
 
 /** Creds of an outside service bound to `prefix`, as the operator's CLI issues them. */
@@ -75,7 +98,10 @@ export function natsRefusal(nc: NatsConnection, subject: string, queue?: string)
   });
 }
 
-const shared = globalThis as { taskinboxTestNats?: NatsServerProcess };
+const shared = globalThis as {
+  taskinboxTestNats?: NatsServerProcess;
+  taskinboxHandshakeWatch?: ReturnType<typeof watchHandshakes>;
+};
 
 /** globalSetup: one server for the whole run (both Jest projects), announced to the workers. */
 export async function startRunNats(): Promise<void> {
@@ -84,14 +110,25 @@ export async function startRunNats(): Promise<void> {
   shared.taskinboxTestNats = server;
   process.env.TEST_NATS_URL = server.url;
   process.env.TEST_NATS_DIR = server.paths.dir;
+  const creds = new TextEncoder().encode(readFileSync(server.paths.services, 'utf8'));
+  shared.taskinboxHandshakeWatch = watchHandshakes(() =>
+    connect({ servers: server.url, name: 'handshake-watch', authenticator: credsAuthenticator(creds), maxReconnectAttempts: 0 }),
+  );
 }
 
 /** globalTeardown. */
 export async function stopRunNats(): Promise<void> {
   const server = shared.taskinboxTestNats;
+  const watch = shared.taskinboxHandshakeWatch;
+  watch?.stop();
+  shared.taskinboxHandshakeWatch = undefined;
   await server?.stop();
-  // The last run's server log outlives the run: a stall or refusal can be read after it.
-  if (server) copyFileSync(path.join(server.paths.dir, 'server.log'), path.join(testNatsRoot, 'last-run.log'));
+  if (server) {
+    // The last run's server log outlives the run: a stall or refusal can be read after it.
+    const log = path.join(server.paths.dir, 'server.log');
+    copyFileSync(log, `${testNatsRoot}-last-run.log`);
+    process.stderr.write(describeReview(reviewNatsLog(readFileSync(log, 'utf8')), watch?.notes));
+  }
   await server?.remove();
   shared.taskinboxTestNats = undefined;
 }
