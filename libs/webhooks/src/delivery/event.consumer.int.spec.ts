@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
@@ -68,18 +69,22 @@ describe('WebhookEventConsumer', () => {
       },
     } as unknown as DeliveryFanOut;
     const queue = { enqueue: async () => undefined } as unknown as DeliveryQueueService;
+    const logged: { level: number; msg: string }[] = [];
     const consumer = new WebhookEventConsumer(
       () => connectNats(nats, 'webhook-consumer-under-test'),
       { names, consumerName: 'webhooks', consumerBatchSize: 10 },
       fanOut,
       queue,
-      logger,
+      pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) }),
     );
     const jsm = await jetstreamManager(nc);
     try {
       // The webhooks service starts while no stream exists yet (the relay has never run).
       consumer.start();
       await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Waiting for a stream the relay has not made yet is normal at a first start: said, not warned of.
+      expect(logged.map(({ level, msg }) => [level, msg])).toContainEqual([30, 'webhook event consumer waiting for the relay to create the stream']);
+      expect(logged.filter(({ level }) => level >= 40)).toEqual([]);
       // The relay starts, makes the stream and publishes at once, before the consumer's next attempt.
       await ensureTaskEventsStream(jsm, names);
       const event = envelope();

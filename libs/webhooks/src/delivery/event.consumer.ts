@@ -1,4 +1,4 @@
-import { AckPolicy, type ConsumerMessages, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, type ConsumerMessages, DeliverPolicy, jetstream, JetStreamApiCodes, JetStreamApiError, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
@@ -94,7 +94,10 @@ export class WebhookEventConsumer {
         if (this.stopping) break;
         this.failures += 1;
         const waitMs = Math.min(30_000, 250 * 2 ** this.failures);
-        this.logger.warn({ err: error, waitMs }, 'webhook event consumer interrupted; resuming');
+        // A fresh deployment: the relay creates the stream with its first round; nothing is wrong yet.
+        if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound)
+          this.logger.info({ stream: this.settings.names.stream, waitMs }, 'webhook event consumer waiting for the relay to create the stream');
+        else this.logger.warn({ err: error, waitMs }, 'webhook event consumer interrupted; resuming');
         // stop() ends this wait at once: a close must not sit out a backoff of up to 30 s.
         await sleep(waitMs, undefined, { signal: this.stopped.signal }).catch(() => undefined);
       }
