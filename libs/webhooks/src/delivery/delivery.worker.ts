@@ -31,10 +31,8 @@ export class DeliveryWorker {
   ) {}
 
   start(): void {
-    // Blocking commands must wait through reconnects rather than fail. Auto-pipelining sends the
-    // commands of every job that finished in one turn of the event loop (each job's move to
-    // completed) in one write: a socket write per job was the largest share of a delivery's CPU.
-    this.connection = new Redis(this.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+    // Blocking commands must wait through reconnects rather than fail.
+    this.connection = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
     this.connection.on('error', () => undefined);
     this.worker = new Worker<WebhookJobs[WebhookJobName], void, WebhookJobName>(
       this.settings.queueName,
