@@ -3,12 +3,16 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { isMainThread, parentPort, Worker as Thread, workerData } from 'node:worker_threads';
 import { ensureTaskEventsStream, natsNames, type TaskEventEnvelope, taskEventSubject } from '@taskinbox/messaging';
 import { call, connectTestNats, dropQueue, prepareTemplateDatabase, startRunNats, startTestApp, stopRunNats, testNatsPrefix } from '@taskinbox/testing';
 import { WebhooksModule } from '@taskinbox/webhooks';
+import { printCpuProfile } from './cpu-profile.summary';
 
 // Webhook delivery against a local receiver, next to BullMQ's raw no-op job rate on the same
 // Redis: the gap is what PostgreSQL bookkeeping, signing and HTTP cost per delivery.
@@ -112,7 +116,8 @@ async function main(): Promise<void> {
   const names = natsNames(prefix);
   const queueName = `webhooks-bench-${run}`;
 
-  await Promise.all([prepareTemplateDatabase(), startRunNats()]);
+  // The module's thread is timed: the harness's handshake watch (a signed NATS handshake every 2 s) stays out of it.
+  await Promise.all([prepareTemplateDatabase(), startRunNats({ watchHandshakes: false })]);
   const nc = await connectTestNats();
   await ensureTaskEventsStream(await jetstreamManager(nc), names, { maxAgeMs: 3600_000 });
   await nc.close();
@@ -141,11 +146,25 @@ async function main(): Promise<void> {
   await call(t.url, 'POST', '/api/webhooks/endpoints', { token: org.tokens.admin, body: { url: receiver, ordered: false } });
 
   const burst = Number(process.env.BENCH_BURST ?? 3000);
+  // BENCH_CPU_PROFILE=1 samples the main thread (the module) during the burst, and prints where its time went.
+  const profiler = process.env.BENCH_CPU_PROFILE ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
+    await profiler.post('Profiler.start');
+  }
   const burstDone = next('burst');
   const burstCpu = mainThreadCpuMs();
   thread.postMessage({ kind: 'burst', count: burst } satisfies Command);
   const { perSecond: deliveriesPerSecond } = await burstDone;
   const cpuPerDelivery = burstCpu === undefined ? undefined : (mainThreadCpuMs()! - burstCpu) / burst;
+  const profileFile = profiler && join(mkdtempSync(join(tmpdir(), 'bench-webhooks-')), 'burst.cpuprofile');
+  if (profiler && profileFile) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(profileFile, JSON.stringify(profile));
+    profiler.disconnect();
+  }
 
   // Steady: 1,000 events/s for 10 s unless told otherwise.
   const rate = Number(process.env.BENCH_RATE ?? 1000);
@@ -188,6 +207,11 @@ async function main(): Promise<void> {
     [`append→receipt p99 @${rate}/s`]: line(`${Math.round(steady.p99)} ms`, '≤ 50 ms'),
     'steady publish rate reached': line(`${Math.round(steady.achievedRate)} events/s`, `target ${rate} events/s`),
   });
+
+  if (profileFile) {
+    printCpuProfile('Webhooks module (main thread) during the burst', profileFile, 15, 40);
+    console.log(`  (profile: ${profileFile}; open it in Chrome DevTools or speedscope)`);
+  }
 
   await thread.terminate();
   await dropQueue(queueName);

@@ -103,17 +103,23 @@ const shared = globalThis as {
   taskinboxHandshakeWatch?: ReturnType<typeof watchHandshakes>;
 };
 
-/** globalSetup: one server for the whole run (both Jest projects), announced to the workers. */
-export async function startRunNats(): Promise<void> {
+/**
+ * globalSetup: one server for the whole run (both Jest projects), announced to the workers.
+ * `watchHandshakes: false` (a bench timing this process's own thread) leaves out the handshake
+ * watch, whose signed handshakes every 2 s would be counted as the bench's work.
+ */
+export async function startRunNats({ watchHandshakes: watch = true }: { watchHandshakes?: boolean } = {}): Promise<void> {
   if (shared.taskinboxTestNats) return;
   const server = await startNatsServer({ label: 'run' });
   shared.taskinboxTestNats = server;
   process.env.TEST_NATS_URL = server.url;
   process.env.TEST_NATS_DIR = server.paths.dir;
   const creds = new TextEncoder().encode(readFileSync(server.paths.services, 'utf8'));
-  shared.taskinboxHandshakeWatch = watchHandshakes(() =>
-    connect({ servers: server.url, name: 'handshake-watch', authenticator: credsAuthenticator(creds), maxReconnectAttempts: 0 }),
-  );
+  shared.taskinboxHandshakeWatch = watch
+    ? watchHandshakes(() =>
+        connect({ servers: server.url, name: 'handshake-watch', authenticator: credsAuthenticator(creds), maxReconnectAttempts: 0 }),
+      )
+    : undefined;
 }
 
 /** globalTeardown. */

@@ -103,18 +103,27 @@ function embeddedIpv4(address: string): string {
 /**
  * Decides which addresses webhooks may reach: public ones, plus whatever the operator's
  * allow-list (WEBHOOK_ALLOWED_HOSTS) names. Used when an endpoint is saved and again at
- * every delivery on the freshly resolved addresses, which are then the ones connected to.
+ * every delivery on the host's addresses (resolved at most `resolvedTtlMs` before), which
+ * are then the ones connected to.
  */
 export class UrlGuard {
   private readonly allowed: BlockList;
   /** Each address's verdict ('' when allowed): fixed for this guard, and checked at every delivery. */
   private readonly verdicts = new LRUCache<string, string>({ max: 10_000 });
+  /**
+   * Each host's addresses, asked of DNS at most once per `resolvedTtlMs`: every delivery to a
+   * named host was a lookup, and concurrent deliveries to it share one. Reuse is safe: the
+   * addresses are judged again at every use, and the socket connects to the judged one.
+   */
+  private readonly resolved: LRUCache<string, Promise<ResolvedAddress[]>>;
 
   constructor(
     allowedHosts: readonly string[],
     private readonly resolver: Resolver = systemResolver,
+    { resolvedTtlMs = 10_000, clock }: { resolvedTtlMs?: number; clock?: { now(): number } } = {},
   ) {
     this.allowed = subnetList(allowedHosts);
+    this.resolved = new LRUCache({ max: 10_000, ttl: resolvedTtlMs, ...(clock ? { perf: clock, ttlResolution: 0 } : {}) });
   }
 
   /** Why `address` may not be reached, or undefined when it may. */
@@ -152,10 +161,23 @@ export class UrlGuard {
   async resolve(url: URL): Promise<ResolvedAddress> {
     const host = hostOf(url);
     const literal = isIP(host);
-    const addresses: ResolvedAddress[] = literal ? [{ address: host, family: literal === 6 ? 6 : 4 }] : await this.resolver(host);
+    const addresses: ResolvedAddress[] = literal ? [{ address: host, family: literal === 6 ? 6 : 4 }] : await this.lookup(host);
     if (addresses.length === 0) throw new Error(`${host} has no addresses`);
     for (const { address } of addresses) this.assertAllowed(host, address);
     return addresses[0];
+  }
+
+  private lookup(host: string): Promise<ResolvedAddress[]> {
+    let addresses = this.resolved.get(host);
+    if (!addresses) {
+      const asked = this.resolver(host);
+      addresses = asked;
+      this.resolved.set(host, asked);
+      // A failed lookup, or one without addresses, is asked again next time rather than kept.
+      const forget = () => void (this.resolved.peek(host) === asked && this.resolved.delete(host));
+      asked.then((found) => found.length === 0 && forget(), forget);
+    }
+    return addresses;
   }
 
   parse(raw: string): URL {

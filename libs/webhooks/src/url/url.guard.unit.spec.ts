@@ -112,3 +112,49 @@ describe('UrlGuard', () => {
     expect(await refusedReason(dns.resolve(new URL('https://sneaky.example/')))).toBe('private');
   });
 });
+
+describe('UrlGuard at delivery', () => {
+  const answers = (initial: string[]) => {
+    const dns = { addresses: initial, lookups: 0, fail: false };
+    const resolver = async () => {
+      dns.lookups += 1;
+      if (dns.fail) throw new Error('SERVFAIL');
+      return dns.addresses.map((address) => ({ address, family: 4 as const }));
+    };
+    return { dns, resolver };
+  };
+
+  it('asks DNS once for many deliveries to a host, and again once the answer is older than its time to live', async () => {
+    const { dns, resolver } = answers(['93.184.216.34']);
+    const clock = { ms: 1_000, now: () => clock.ms };
+    const guard = new UrlGuard([], resolver, { resolvedTtlMs: 10_000, clock });
+    const url = new URL('https://hooks.example/in');
+    const first = await Promise.all([guard.resolve(url), guard.resolve(url), guard.resolve(url)]);
+    expect(first.map((resolved) => resolved.address)).toEqual(['93.184.216.34', '93.184.216.34', '93.184.216.34']);
+    dns.addresses = ['93.184.216.35'];
+    clock.ms = 10_000;
+    expect((await guard.resolve(url)).address).toBe('93.184.216.34');
+    expect(dns.lookups).toBe(1);
+    clock.ms = 11_001;
+    expect((await guard.resolve(url)).address).toBe('93.184.216.35');
+    expect(dns.lookups).toBe(2);
+  });
+
+  it('judges reused addresses at every delivery, and does not keep failed lookups', async () => {
+    const { dns, resolver } = answers(['10.0.0.7']);
+    const guard = new UrlGuard([], resolver);
+    const url = new URL('https://inside.example/in');
+    expect(await refusedReason(guard.resolve(url))).toBe('private');
+    expect(await refusedReason(guard.resolve(url))).toBe('private');
+    expect(dns.lookups).toBe(1);
+
+    const flaky = answers(['93.184.216.34']);
+    flaky.dns.fail = true;
+    const other = new UrlGuard([], flaky.resolver);
+    const host = new URL('https://flaky.example/in');
+    await expect(other.resolve(host)).rejects.toThrow('SERVFAIL');
+    flaky.dns.fail = false;
+    expect((await other.resolve(host)).address).toBe('93.184.216.34');
+    expect(flaky.dns.lookups).toBe(2);
+  });
+});
