@@ -37,7 +37,10 @@ export class CopyWriter<Row extends object> {
   private readonly encode: (row: Row) => string;
   private readonly stream: ReturnType<typeof copyFrom>;
   private readonly done: Promise<void>;
-  private chunk = '';
+  // Lines go straight into bytes: a string built of many rows is a rope that the socket write
+  // must first flatten, which cost more than encoding the rows.
+  private chunk = Buffer.allocUnsafe(chunkBytes);
+  private used = 0;
   private count = 0;
   private failed = false;
 
@@ -59,21 +62,34 @@ export class CopyWriter<Row extends object> {
   write(row: Row): Promise<void> | undefined {
     // The COPY failed: the caller stops here, with its error.
     if (this.failed) return this.done;
-    this.chunk += this.encode(row);
+    const line = this.encode(row);
     this.count++;
+    // At most three bytes of UTF-8 per UTF-16 unit: a line that may not fit goes into a chunk of its own.
+    if (this.used + line.length * 3 > this.chunk.length) {
+      const full = this.flush();
+      if (line.length * 3 > this.chunk.length) this.chunk = Buffer.allocUnsafe(line.length * 3);
+      this.used = this.chunk.write(line);
+      return full;
+    }
+    this.used += this.chunk.write(line, this.used);
     // Writes of a few hundred kilobytes: few enough calls, and memory stays flat.
-    if (this.chunk.length < 256 * 1024) return undefined;
-    const full = !this.stream.write(this.chunk);
-    this.chunk = '';
-    return full ? this.drained() : undefined;
+    return this.used < flushBytes ? undefined : this.flush();
   }
 
   /** Ends the COPY; resolves with the rows written once the server has them all. */
   async end(): Promise<number> {
-    if (!this.stream.writableEnded) this.stream.end(this.chunk);
-    this.chunk = '';
+    if (!this.stream.writableEnded) this.stream.end(this.chunk.subarray(0, this.used));
+    this.used = 0;
     await this.done;
     return this.count;
+  }
+
+  /** Hands the chunk to the stream (which keeps it) and starts a new one; a promise when the caller must wait. */
+  private flush(): Promise<void> | undefined {
+    const full = this.used > 0 && !this.stream.write(this.chunk.subarray(0, this.used));
+    this.chunk = Buffer.allocUnsafe(chunkBytes);
+    this.used = 0;
+    return full ? this.drained() : undefined;
   }
 
   // Settles on a failure too, which end() then reports.
@@ -89,6 +105,9 @@ export class CopyWriter<Row extends object> {
     });
   }
 }
+
+const flushBytes = 256 * 1024;
+const chunkBytes = 2 * flushBytes;
 
 /** One row's line: its fields in the columns' order, each encoded for its column's type. */
 function rowEncoder<Row extends object>(columns: Record<keyof Row, string>): (row: Row) => string {
@@ -109,7 +128,7 @@ function fieldEncoder(type: string): (value: unknown) => string {
     (encode: (value: never) => string) =>
     (value: unknown): string =>
       value === null || value === undefined ? '\\N' : encode(value as never);
-  if (type === 'jsonb') return orNull((value: unknown) => escape(JSON.stringify(value)));
+  if (type === 'jsonb') return orNull((value: unknown) => escapeJson(JSON.stringify(value)));
   if (type === 'text[]') return orNull((value: string[]) => escape(arrayLiteral(value)));
   if (type === 'boolean') return orNull((value: unknown) => (value ? 't' : 'f'));
   return orNull((value: unknown) => (typeof value === 'number' ? String(value) : escape(String(value))));
@@ -120,6 +139,9 @@ const specials = /[\\\n\r\t]/g;
 const escapes: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 const escape = (text: string): string => (special.test(text) ? text.replace(specials, (char) => escapes[char]) : text);
+
+/** JSON text has its control characters escaped already (\n is backslash, n): only the backslash is special. */
+const escapeJson = (json: string): string => (json.includes('\\') ? json.replace(/\\/g, '\\\\') : json);
 
 /** A text[] literal: every element quoted, so commas, braces, NULL-like words and spaces stay text. */
 const arrayLiteral = (items: readonly string[]): string =>

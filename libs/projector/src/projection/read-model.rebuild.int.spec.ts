@@ -127,13 +127,15 @@ describe('read-model rebuild', () => {
   it('gives the same rows when the log holds more tasks than the replay keeps in memory, whatever the text', async () => {
     // Text that COPY must carry as it is: quotes, commas, tabs, line breaks, backslashes, NULL-like words.
     const odd = 'He said "no", then\nleft; C:\\temp\\ \\N NULL {x} \t é 🧾';
+    // And a row larger than the COPY's chunks (a task with a big payload), with characters of several UTF-8 lengths.
+    const large = odd.repeat(20_000);
     const writer = tasks();
     const id = await writer.create(actors.service, '2025-12-20T09:00:00.000Z', {
       title: odd,
       description: '',
       tags: ['a,b', '"quoted"', '{brace}', 'NULL', 'back\\slash', ''],
       assignees: [],
-      payload: { text: odd, nested: [null, { odd }] },
+      payload: { text: odd, nested: [null, { odd }], large },
       externalRef: 'NULL',
     });
     await writer.act(id, actors.member, '2025-12-20T09:05:00.000Z', { type: 'CommentOnTask', commentId: randomUUID(), body: odd });

@@ -1,4 +1,4 @@
-import { Client, DatabaseError, type Pool } from 'pg';
+import { Client, DatabaseError, type Pool, type PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { EventStore, RecordedEvent } from '@taskinbox/event-store';
 import { readModelsUpdatedChannel } from '@taskinbox/read-models';
@@ -10,9 +10,11 @@ import {
   readCheckpoint,
   writeBatch,
 } from './read-model.projection';
-import { allSettled, replayInBulk } from './read-model.replay';
-import type { ProjectedRows, StoredTask } from './read-model.rows';
+import { copyRows } from './read-model.copy';
+import { type BulkReplay, insertFacts, replayInBulk } from './read-model.replay';
+import { type ProjectedRows, type StoredTask, inboxColumns } from './read-model.rows';
 import { ReadModelStatements, type SqlClient, quote, shadowTables } from './read-model.tables';
+import { type Step, runSchedule } from './session.schedule';
 
 export interface RebuildOptions {
   /** Source of connection settings: the rebuild runs on one session of its own. */
@@ -91,21 +93,12 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
         batchBytes: options.batchBytes ?? 64 * 1024 * 1024,
         maxTasks: options.maxTasks ?? 100_000,
       });
+      Object.assign(replay, { position: bulk.position, events: bulk.events });
+      logger.info({ events: replay.events }, 'rebuild: replayed; writing the tasks and building indexes');
+      await onSessions(client, options.pool, finishingSteps(bulk.rows, indexes));
       if (bulk.position !== null) await moveCheckpoint(client, shadowProjection, null, bulk.position);
-      Object.assign(replay, bulk);
-      logger.info({ events: replay.events }, 'rebuild: replayed; building indexes');
-      // Secondary indexes are built once, after the bulk of the rows: cheaper than maintaining them per batch.
-      await onTwoSessions(client, options.pool, [
-        ...secondaryIndexes(indexes),
-        (db) => db.query('SELECT stats_rollups_fill($1, $2)', [shadowTables.facts, 'resolution_rollups_rebuild']),
-      ]);
       // From here on the shadow facts keep the shadow rollups as the live ones do (the catch-up and the swap write them).
       await copyTriggers(client);
-      await onTwoSessions(
-        client,
-        options.pool,
-        tablePairs.map(({ shadow }) => (db) => db.query(`ANALYZE ${quote(shadow)}`)),
-      );
       await replay.catchUp();
       logger.info({ events: replay.events }, 'rebuild: caught up; swapping tables');
       await swap(client, replay, indexes, options);
@@ -296,39 +289,81 @@ async function copyTriggers(db: SqlClient): Promise<void> {
   }
 }
 
-function secondaryIndexes(indexes: IndexCopy[][]): ((db: SqlClient) => Promise<unknown>)[] {
-  return indexes.flat().flatMap(({ definition }) => (definition === null ? [] : [(db: SqlClient) => db.query(definition)]));
+/**
+ * What follows the replay, as one schedule: the tasks' inbox and facts rows (unless the replay
+ * spilled and wrote them), the rollups filled from the facts, each table's ANALYZE, and the
+ * secondary indexes (built once, after the rows: cheaper than maintaining them row by row).
+ * ANALYZE and CREATE INDEX lock each other out of a table, so a table's ANALYZE comes as soon
+ * as its rows are in and its indexes after it: the many small builds, not one long ANALYZE,
+ * are what is left at the end for the sessions to share.
+ */
+function finishingSteps(rows: BulkReplay['rows'], indexes: IndexCopy[][]): Step<Client>[] {
+  const [inbox, , facts] = indexes.map((table) =>
+    table
+      .flatMap(({ shadow, definition }) => (definition === null ? [] : [{ name: shadow, definition }]))
+      // GIN builds take longest: first, so that the sessions end together.
+      .sort((a, b) => Number(b.definition.includes(' USING gin ')) - Number(a.definition.includes(' USING gin '))),
+  );
+  const analyze = (table: string, after: string[]): Step<Client> => ({
+    name: `analyze ${table}`,
+    after,
+    run: (db) => db.query(`ANALYZE ${quote(table)}`),
+  });
+  const builds = (table: string, list: { name: string; definition: string }[]): Step<Client>[] =>
+    list.map(({ name, definition }) => ({ name, after: [`analyze ${table}`], run: (db) => db.query(definition) }));
+  const rollups = tablePairs[3].shadow;
+  // Only timeline rows to forget: deleted tasks have no inbox or facts rows here (take() leaves them out).
+  const forgotten = rows ? ['forget'] : [];
+  // The inbox, the largest table, in parts on as many sessions: PostgreSQL takes in each on a core of its own.
+  const inboxParts = Array.from({ length: finishingSessions }, (_, part) => ({
+    name: `inbox rows ${part + 1}`,
+    rows: rows?.inbox.filter((_, index) => index % finishingSessions === part) ?? [],
+  }));
+  // Written by the replay already when it spilled.
+  const written = (...names: string[]): string[] => (rows ? [...names, ...forgotten] : []);
+  return [
+    ...(rows
+      ? [
+          ...inboxParts.map((part) => ({
+            name: part.name,
+            run: (db: Client) => copyRows(db, shadowTables.inbox, inboxColumns, part.rows),
+          })),
+          { name: 'forget', run: (db: Client) => shadowProjection.statements.forget(db, rows) },
+          { name: 'facts rows', run: (db: Client) => insertFacts(db, shadowProjection, rows.facts) },
+        ]
+      : []),
+    analyze(shadowTables.inbox, written(...inboxParts.map(({ name }) => name))),
+    analyze(shadowTables.facts, written('facts rows')),
+    {
+      name: 'rollups',
+      after: written('facts rows'),
+      run: (db) => db.query('SELECT stats_rollups_fill($1, $2)', [shadowTables.facts, rollups]),
+    },
+    analyze(shadowTables.timeline, forgotten),
+    ...builds(shadowTables.inbox, inbox),
+    ...builds(shadowTables.facts, facts),
+    analyze(rollups, ['rollups']),
+  ];
 }
 
-/**
- * Runs `work` in order on the rebuild's session and on one more from the pool, each taking the
- * next piece when it is done: index builds and the like, which PostgreSQL runs on one core each.
- * Throws the first failure once both sessions have stopped.
- */
-async function onTwoSessions(
-  client: Client,
-  pool: Pool,
-  work: readonly ((db: SqlClient) => Promise<unknown>)[],
-): Promise<void> {
-  let next = 0;
+/** Runs `steps` on the rebuild's session and on one more from the pool. */
+async function onSessions(client: Client, pool: Pool, steps: Step<Client>[]): Promise<void> {
+  const others: PoolClient[] = [];
   let failed = false;
-  const run = async (db: SqlClient): Promise<void> => {
-    while (next < work.length && !failed) {
-      try {
-        await work[next++](db);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  const second = await pool.connect();
   try {
-    await allSettled([run(client), run(second)]);
+    for (let count = 1; count < finishingSessions; count++) others.push(await pool.connect());
+    await runSchedule([client, ...others], steps);
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
-    second.release();
+    // One a step failed on may be in the middle of a COPY: not given back.
+    for (const other of others) other.release(failed);
   }
 }
+
+/** Sessions the schedule after the replay runs on. */
+const finishingSessions = 2;
 
 /** Inside the swap transaction: the live tables go, the shadows take their names and their indexes' names. */
 async function replaceLiveTables(db: SqlClient, indexes: IndexCopy[][]): Promise<void> {

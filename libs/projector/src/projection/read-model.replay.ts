@@ -5,10 +5,10 @@ import { CopyWriter, copyRows } from './read-model.copy';
 import type { ProjectionTarget } from './read-model.projection';
 import {
   type FactRow,
+  type ProjectedRows,
   type StoredTask,
   TaskFolds,
   factColumns,
-  inboxColumns,
   taskIdOf,
   timelineColumns,
 } from './read-model.rows';
@@ -26,21 +26,31 @@ export interface BulkReplayOptions {
   maxTasks: number;
 }
 
+export interface BulkReplay {
+  /** Where the log ended; the caller moves the target's checkpoint there. */
+  position: string | null;
+  events: number;
+  /**
+   * The inbox and facts rows of every task, each once, and the tasks to forget: for the caller
+   * to write (COPY the rows, insertFacts, forget) beside its other work on the tables. Null
+   * when the replay spilled: it has written them itself.
+   */
+  rows: Omit<ProjectedRows, 'timeline'> | null;
+}
+
 /**
- * The bulk of a rebuild: the whole log folded in memory, its rows written with COPY into the
- * target's (empty, freshly created) tables. Timeline rows go out as they are folded, one COPY
- * per read; inbox and facts rows once at the end, each task once. Reading, folding and writing
- * overlap: the next read arrives while a read is folded, and the server takes in its timeline
- * rows meanwhile. A log with more than `maxTasks` tasks spills: the tasks held so far are upserted
- * into the tables and loaded back when a later event needs them.
- *
- * Returns where the log ended; the caller moves the target's checkpoint there.
+ * The bulk of a rebuild: the whole log folded in memory, its timeline rows written with COPY
+ * into the target's (empty, freshly created) tables as they are folded, one COPY per read.
+ * Reading, folding and writing overlap: the next read arrives while a read is folded, and the
+ * server takes in its timeline rows meanwhile. A log with more than `maxTasks` tasks spills:
+ * the tasks held so far are upserted into the tables and loaded back when a later event needs
+ * them.
  */
 export async function replayInBulk(
   client: Client,
   target: ProjectionTarget,
   options: BulkReplayOptions,
-): Promise<{ position: string | null; events: number }> {
+): Promise<BulkReplay> {
   const { tables } = target.statements;
   let loaded = new Map<string, StoredTask>();
   const folds = new TaskFolds((taskId) => loaded.get(taskId));
@@ -93,41 +103,27 @@ export async function replayInBulk(
   await writing;
 
   const rows = folds.take();
-  if (spilled) {
-    await target.statements.writeRows(client, { ...rows, timeline: [] });
-  } else {
-    // On two sessions at once: the server takes in the inbox while it computes the facts' durations.
-    await allSettled([
-      copyRows(client, tables.inbox, inboxColumns, rows.inbox),
-      insertFacts(options.pool, target, rows.facts),
-    ]);
-    await target.statements.forget(client, rows);
-  }
-  return { position, events };
+  if (!spilled) return { position, events, rows };
+  await target.statements.writeRows(client, { ...rows, timeline: [] });
+  return { position, events, rows: null };
 }
 
-/** Facts get their durations in SQL (business hours need the org's calendar): staged, then inserted. */
-async function insertFacts(pool: Pool, target: ProjectionTarget, facts: readonly FactRow[]): Promise<void> {
-  const session = await pool.connect();
+/**
+ * Facts get their durations in SQL (business hours need the org's calendar): staged with COPY,
+ * then inserted into the target's (empty) facts table, in one transaction that drops the stage.
+ */
+export async function insertFacts(session: Client, target: ProjectionTarget, facts: readonly FactRow[]): Promise<void> {
   const stage = `${target.statements.tables.facts}_stage`;
+  await session.query('BEGIN');
   try {
-    await session.query(`CREATE TEMPORARY TABLE ${quote(stage)} (${definitions(factColumns)})`);
+    await session.query(`CREATE TEMPORARY TABLE ${quote(stage)} (${definitions(factColumns)}) ON COMMIT DROP`);
     await copyRows(session, stage, factColumns, facts);
     await target.statements.insertFacts(session, stage);
-  } finally {
-    // A session that cannot drop its stage is not given back to the pool.
-    const dropped = await session.query(`DROP TABLE IF EXISTS ${quote(stage)}`).then(
-      () => true,
-      () => false,
-    );
-    session.release(!dropped);
+    await session.query('COMMIT');
+  } catch (error) {
+    await session.query('ROLLBACK').catch(() => undefined);
+    throw error;
   }
-}
-
-/** Waits for every one of `work` (none is left running), then throws the first failure. */
-export async function allSettled(work: readonly Promise<unknown>[]): Promise<void> {
-  const failed = (await Promise.allSettled(work)).find((result) => result.status === 'rejected');
-  if (failed) throw failed.reason;
 }
 
 /** Events folded between two looks at the sockets. */
