@@ -39,7 +39,8 @@ export function reviewNatsLog(text: string, slowMs = 5000): LogReview {
     else if (rest.startsWith('Authenticated') || rest.startsWith('Client connection closed')) {
       const start = accepted.get(cid);
       accepted.delete(cid);
-      if (start && at - start.at >= slowMs)
+      // The server gave up on a client that sent no CONNECT in time: named whatever the wait.
+      if (start && (at - start.at >= slowMs || rest.includes('Authentication Timeout')))
         review.slowHandshakes.push({ cid, name: name ?? '?', acceptedAt: start.clock, ms: Math.round(at - start.at) });
     }
   }

@@ -25,6 +25,15 @@ describe('reviewing a test nats-server log', () => {
     expect(describeReview(review)).toContain('cid 6 (?) accepted at 06:16:20.000: authenticated or closed after 20100 ms');
   });
 
+  it('names a client the server closed for sending no CONNECT in time, however short the wait', () => {
+    const log = [
+      line('13:08:26.087913', '127.0.0.1:37610 - cid:528 - Client connection created'),
+      line('13:08:28.088891', '127.0.0.1:37610 - cid:528 - Authentication Timeout'),
+      line('13:08:28.088935', '127.0.0.1:37610 - cid:528 - Client connection closed: Authentication Timeout'),
+    ].join('\n');
+    expect(reviewNatsLog(log).slowHandshakes).toEqual([{ cid: '528', name: '?', acceptedAt: '13:08:26.087', ms: 2001 }]);
+  });
+
   it('says nothing of a server that never made anyone wait', () => {
     const log = [
       line('06:15:48.962836', '127.0.0.1:52122 - cid:4 - Client connection created'),

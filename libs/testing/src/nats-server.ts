@@ -119,6 +119,10 @@ export async function startNatsServer(options: { label?: string } = {}): Promise
     });
     // Timestamped debug lines (each connection's accept and authentication) say where a slow handshake sat.
     appendFileSync(paths.serverConfig, '\ndebug: true\nlogtime: true\n');
+    // A client must send CONNECT within the auth timeout (2 s by default) after the server's INFO.
+    // A Jest worker on a loaded 2-core machine sometimes took longer: the server closed the
+    // connection ("Authentication Timeout") and nats.js sat out its own 20 s dial timeout.
+    appendFileSync(paths.serverConfig, 'authorization {\n  timeout: 15\n}\n');
     try {
       let child = await launch(paths, port);
       const handle: NatsServerProcess = {
