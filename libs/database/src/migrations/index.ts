@@ -29,6 +29,7 @@ import { TaskActionFollower0000000000101 } from './0101-task-action-follower';
 import { ResolutionRollups0000000000110 } from './0110-resolution-rollups';
 import { BacklogRollups0000000000111 } from './0111-backlog-rollups';
 import { EventReadHorizon0000000000122 } from './0122-event-read-horizon';
+import { DeliveryRecordedTime0000000000123 } from './0123-delivery-recorded-time';
 
 /** Every migration, in the order it runs. Files are numbered; each class name ends in its number. */
 export const migrations = [
@@ -63,4 +64,5 @@ export const migrations = [
   ResolutionRollups0000000000110,
   BacklogRollups0000000000111,
   EventReadHorizon0000000000122,
+  DeliveryRecordedTime0000000000123,
 ];
