@@ -1,5 +1,5 @@
 import { Session } from 'node:inspector/promises';
-import { writeFileSync } from 'node:fs';
+import { startSampling, stopSampling } from './cpu.sampling';
 
 // Preloaded into a bench's server child (node --require): samples its CPU only between the
 // parent's 'cpu-profile:start' and 'cpu-profile:stop' messages, so start-up and warm-up stay out.
@@ -13,13 +13,10 @@ session.connect();
 process.on('message', (message: Message) => {
   void (async () => {
     if (message.type === 'cpu-profile:start') {
-      await session.post('Profiler.enable');
-      await session.post('Profiler.setSamplingInterval', { interval: 500 });
-      await session.post('Profiler.start');
+      await startSampling(session);
       process.send?.({ type: 'cpu-profile:started' });
     } else if (message.type === 'cpu-profile:stop') {
-      const { profile } = await session.post('Profiler.stop');
-      writeFileSync(message.file, JSON.stringify(profile));
+      await stopSampling(session, message.file);
       process.send?.({ type: 'cpu-profile:written' });
     }
   })();

@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { ensureTaskEventsStream, natsNames, type TaskEventEnvelope, taskEventSub
 import { call, connectTestNats, dropQueue, prepareTemplateDatabase, startRunNats, startTestApp, stopRunNats, testNatsPrefix } from '@taskinbox/testing';
 import { WebhooksModule } from '@taskinbox/webhooks';
 import { printCpuProfile } from './cpu-profile.summary';
+import { startSampling, stopSampling } from './cpu.sampling';
 
 // Webhook delivery against a local receiver, next to BullMQ's raw no-op job rate on the same
 // Redis: the gap is what PostgreSQL bookkeeping, signing and HTTP cost per delivery.
@@ -150,9 +151,7 @@ async function main(): Promise<void> {
   const profiler = process.env.BENCH_CPU_PROFILE ? new Session() : undefined;
   if (profiler) {
     profiler.connect();
-    await profiler.post('Profiler.enable');
-    await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
-    await profiler.post('Profiler.start');
+    await startSampling(profiler);
   }
   const burstDone = next('burst');
   const burstCpu = mainThreadCpuMs();
@@ -161,8 +160,7 @@ async function main(): Promise<void> {
   const cpuPerDelivery = burstCpu === undefined ? undefined : (mainThreadCpuMs()! - burstCpu) / burst;
   const profileFile = profiler && join(mkdtempSync(join(tmpdir(), 'bench-webhooks-')), 'burst.cpuprofile');
   if (profiler && profileFile) {
-    const { profile } = await profiler.post('Profiler.stop');
-    writeFileSync(profileFile, JSON.stringify(profile));
+    await stopSampling(profiler, profileFile);
     profiler.disconnect();
   }
 
