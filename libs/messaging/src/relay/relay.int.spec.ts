@@ -367,11 +367,19 @@ describe('RelayService', () => {
     await createTask(env, org, 'refund.approval');
     let reachable = false;
     const attempts: number[] = [];
+    // The pauses the relay chose, from its own warnings: wall-clock gaps alone also hold each
+    // failed dial and lease, which a loaded machine stretches (CI once saw 345 ms, then 300 ms).
+    const pauses: number[] = [];
     const relay = new RelayService(
       {
         store: env.store,
         pool: env.pool,
-        logger,
+        logger: createLogger('warn', {
+          write: (line: string) => {
+            const { retryInMs } = JSON.parse(line) as { retryInMs?: number };
+            if (retryInMs !== undefined) pauses.push(retryInMs);
+          },
+        }),
         connectNats: () => {
           attempts.push(Date.now());
           return connectNats(reachable ? nats : { ...nats, url: 'nats://127.0.0.1:1' }, 'relay-under-test');
@@ -384,9 +392,12 @@ describe('RelayService', () => {
 
     await waitFor('a few failed attempts', () => attempts.length >= 4);
     expect(await checkpoint(env)).toBeNull();
-    // Backing off: the pauses grow.
+    // Backing off: the pauses double (50, 100, 200 ms, each ±20%), and the relay really waits them.
+    expect(pauses[1]).toBeGreaterThan(pauses[0]);
+    expect(pauses[2]).toBeGreaterThan(pauses[1]);
+    expect(pauses[2]).toBeGreaterThanOrEqual(160);
     const gaps = attempts.slice(1).map((at, index) => at - attempts[index]);
-    expect(gaps[2]).toBeGreaterThan(gaps[0]);
+    for (const [index, gap] of gaps.slice(0, 3).entries()) expect(gap).toBeGreaterThanOrEqual(pauses[index] - 2);
 
     reachable = true;
     await caughtUp(env);
