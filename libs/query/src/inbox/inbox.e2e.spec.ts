@@ -365,7 +365,8 @@ describe('read-your-writes (?waitFor=<taskId>:<version>)', () => {
   it('answers at once when the read model is already there', async () => {
     const started = Date.now();
     const { headers } = await list(`?waitFor=${tasks.refund.id}:0`);
-    expect(Date.now() - started).toBeLessThan(500);
+    // Well under the 2 s wait it would sit out, with room for a loaded CI machine.
+    expect(Date.now() - started).toBeLessThan(1500);
     expect(headers.get('x-read-model-stale')).toBeNull();
   });
 
