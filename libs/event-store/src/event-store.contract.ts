@@ -371,6 +371,29 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('countAfter', () => {
+      it('counts what readAll would return after a position, up to a cap, with the first event\'s time', async () => {
+        const start = await marker();
+        const stream = newStream();
+        await store.appendToStream(stream, [newEvent(), newEvent(), newEvent()], { expectedRevision: 'no_stream' });
+        const all = await readAllUntil(store, { after: start }, (events) => events.filter((event) => event.streamId === stream).length === 3);
+        const last = all.filter((event) => event.streamId === stream)[2].position;
+
+        // Other tests' appends may land after ours, so the counts are checked against readAll's.
+        const tail = await store.countAfter(start, 1_000);
+        const read = await store.readAll({ after: start, maxCount: 1_001 });
+        expect(tail.events).toBeGreaterThanOrEqual(3);
+        expect(tail.events).toBe(read.length);
+        expect(tail.firstRecordedAt?.getTime()).toBe(read[0].createdAt.getTime());
+        expect(await store.countAfter(start, 1)).toMatchObject({ events: 2 });
+        expect((await store.countAfter(undefined, 2)).events).toBe(3);
+
+        const afterLast = await store.countAfter(last, 1_000);
+        expect(afterLast.events).toBe((await store.readAll({ after: last, maxCount: 1_001 })).length);
+        if (afterLast.events === 0) expect(afterLast.firstRecordedAt).toBeUndefined();
+      });
+    });
+
     describe('subscribeToAll', () => {
       it('catches up in batches, then follows live appends', async () => {
         const start = await marker();

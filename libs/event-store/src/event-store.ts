@@ -49,6 +49,14 @@ export interface ReadAllOptions {
   maxBytes?: number;
 }
 
+/** What follows a position in the log, counted without reading the events themselves. */
+export interface LogTail {
+  /** Events after the position, counted up to a cap and then cap + 1. */
+  events: number;
+  /** When the first of them was recorded; absent when none follow. */
+  firstRecordedAt?: Date;
+}
+
 export interface SubscribeOptions {
   /** Exclusive start position; omit to start at the beginning of the log. */
   after?: string;
@@ -86,6 +94,8 @@ export interface EventStore {
   /** All events of a stream in revision order; [] when it does not exist. */
   readStream(streamId: string, options?: { fromRevision?: bigint; maxCount?: number }): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** How far the log runs past `after` (omitted: its start), as readAll would see it; for lag probes. */
+  countAfter(after: string | undefined, cap: number): Promise<LogTail>;
   /**
    * Removes a stream and its events for good (retention of history that has expired); a
    * missing stream is no error. Readers of the log never see its events again; appending to

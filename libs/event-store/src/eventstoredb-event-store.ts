@@ -24,6 +24,7 @@ import {
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
+  type LogTail,
   type ReadAllOptions,
   type RecordedEvent,
   type SubscribeOptions,
@@ -169,6 +170,12 @@ export class EventStoreDbEventStore implements EventStore {
       }
     }
     return events;
+  }
+
+  /** The client has no count over $all: the tail is read, up to the cap. */
+  async countAfter(after: string | undefined, cap: number): Promise<LogTail> {
+    const tail = await this.readAll({ after, maxCount: cap + 1 });
+    return tail.length === 0 ? { events: 0 } : { events: tail.length, firstRecordedAt: tail[0].createdAt };
   }
 
   subscribeToAll(handler: (events: RecordedEvent[]) => Promise<void>, options: SubscribeOptions = {}): Subscription {

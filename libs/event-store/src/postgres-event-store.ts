@@ -8,6 +8,7 @@ import {
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
+  type LogTail,
   type ReadAllOptions,
   type RecordedEvent,
   type SubscribeOptions,
@@ -39,6 +40,10 @@ const eventColumns = `es_position(tx_id, global_position) AS position, event_id,
 const visibleAfter = `(tx_id, global_position) > ($1::xid8, $2::bigint) AND tx_id < es_read_horizon()`;
 
 const readAllText = `SELECT ${eventColumns} FROM es_events WHERE ${visibleAfter} ORDER BY tx_id, global_position LIMIT $3`;
+
+// A lag probe's count: the page readAll would return, without its events' data.
+const countAfterText = `SELECT count(*)::int AS events, (extract(epoch FROM min(created_at)) * 1000)::float8 AS first_at
+  FROM (SELECT created_at FROM es_events WHERE ${visibleAfter} ORDER BY tx_id, global_position LIMIT $3) page`;
 
 // The same page cut where the events' sizes add up past $4 bytes (the first row always stays):
 // the size es_append_batch wrote, else (events from before it did) the stored size, which
@@ -193,6 +198,17 @@ export class PostgresEventStore implements EventStore {
         ? await this.pool.query<EventRow>({ name: 'es_read_all', text: readAllText, values })
         : await this.pool.query<EventRow>({ name: 'es_read_all_bytes', text: readAllBytesText, values: [...values, options.maxBytes] });
     return rows.map(toRecordedEvent);
+  }
+
+  async countAfter(after: string | undefined, cap: number): Promise<LogTail> {
+    const [txId, globalPosition] = after === undefined ? [0n, 0n] : parsePosition(after);
+    const { rows } = await this.pool.query<{ events: number; first_at: number | null }>({
+      name: 'es_count_after',
+      text: countAfterText,
+      values: [txId.toString(), globalPosition.toString(), cap + 1],
+    });
+    const { events, first_at: firstAt } = rows[0];
+    return firstAt === null ? { events } : { events, firstRecordedAt: new Date(firstAt) };
   }
 
   async deleteStream(streamId: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
 import { activeTraceCarrier, correlationIdAttribute, inSpan } from '@taskinbox/telemetry';
-import type { AppendResult, EventStore, EventToAppend, ExpectedRevision, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from './event-store';
+import type { AppendResult, EventStore, EventToAppend, ExpectedRevision, LogTail, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from './event-store';
 
 /**
  * The event store of a traced process: each append is a span, and each appended event keeps
@@ -41,6 +41,10 @@ export class TracedEventStore implements EventStore {
 
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.store.readAll(options);
+  }
+
+  countAfter(after: string | undefined, cap: number): Promise<LogTail> {
+    return this.store.countAfter(after, cap);
   }
 
   deleteStream(streamId: string): Promise<void> {

@@ -65,9 +65,8 @@ export interface CheckpointLag {
 export async function checkpointLag(pool: Pool, store: EventStore, checkpoint: string, cap: number, now = Date.now()): Promise<CheckpointLag> {
   const { rows } = await pool.query<{ position: string | null }>('SELECT position FROM projection_checkpoints WHERE name = $1', [checkpoint]);
   const after = rows[0]?.position ?? undefined;
-  const behind = await store.readAll({ after, maxCount: cap + 1 });
-  const oldest = behind[0]?.createdAt.getTime();
-  return { events: behind.length, seconds: oldest === undefined ? 0 : Math.max(0, (now - oldest) / 1000) };
+  const { events, firstRecordedAt } = await store.countAfter(after, cap);
+  return { events, seconds: firstRecordedAt === undefined ? 0 : Math.max(0, (now - firstRecordedAt.getTime()) / 1000) };
 }
 
 /** Events in the log after a checkpoint in projection_checkpoints, against `max`. */

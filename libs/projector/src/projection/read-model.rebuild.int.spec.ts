@@ -162,6 +162,7 @@ describe('read-model rebuild', () => {
       appendToStream: (...args) => store.appendToStream(...args),
       readStream: (...args) => store.readStream(...args),
       deleteStream: (streamId) => store.deleteStream(streamId),
+      countAfter: (...args) => store.countAfter(...args),
       readAll: (...args) => store.readAll(...args),
       subscribeToAll: (handler, options) =>
         store.subscribeToAll((events) => {
