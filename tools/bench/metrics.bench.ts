@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { MetricsRegistry } from '@taskinbox/metrics';
 import { registerResolutionMetrics } from '@taskinbox/query';
-import { benchServer, freshBenchDatabase } from './bench.database';
+import { dropBenchDatabase, freshBenchDatabase } from './bench.database';
 
 // npm run bench:metrics — the scrape-time read of the resolution stats (registerResolutionMetrics:
 // resolved counts, the resolution histogram and the backlog, in one SQL query) over 1,000,000
@@ -89,18 +89,8 @@ async function main(): Promise<void> {
   }
 }
 
-async function dropDatabase(): Promise<void> {
-  const admin = new Client({ connectionString: `${benchServer}/postgres` });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
-
 main()
-  .finally(() => (process.env.BENCH_KEEP_DATABASE ? undefined : dropDatabase()))
+  .finally(() => (process.env.BENCH_KEEP_DATABASE ? undefined : dropBenchDatabase(database)))
   .catch((error) => {
     console.error(error);
     process.exit(1);

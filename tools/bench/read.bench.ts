@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { projectionLag, rebuildSpeed } from './projection.bench';
 import { statsQueries } from './stats.bench';
-import { benchServer, dropBenchDatabases, freshBenchDatabase } from './bench.database';
+import { benchDatabaseName, benchServer, dropBenchDatabases, freshBenchDatabase } from './bench.database';
 
 // npm run bench:read — prints, from one run on this machine, each beside its raw limit:
 //   projection lag p50/p99 while 500 events/s are appended (raw: NOTIFY round trip)
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   }
 
   if (parts.has('stats')) {
-    const stats = await statsQueries(`${benchServer}/taskinbox_bench_stats`);
+    const stats = await statsQueries(`${benchServer}/${benchDatabaseName('taskinbox_bench_stats')}`);
     console.log(
       `\nStats over ${stats.resolvedTasks} resolved tasks (+${stats.noiseFacts} of other organisations), median of 5 warm runs`,
     );
