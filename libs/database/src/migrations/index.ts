@@ -30,6 +30,7 @@ import { ResolutionRollups0000000000110 } from './0110-resolution-rollups';
 import { BacklogRollups0000000000111 } from './0111-backlog-rollups';
 import { EventReadHorizon0000000000122 } from './0122-event-read-horizon';
 import { DeliveryRecordedTime0000000000123 } from './0123-delivery-recorded-time';
+import { DeliveryLeases0000000000124 } from './0124-delivery-leases';
 
 /** Every migration, in the order it runs. Files are numbered; each class name ends in its number. */
 export const migrations = [
@@ -65,4 +66,5 @@ export const migrations = [
   BacklogRollups0000000000111,
   EventReadHorizon0000000000122,
   DeliveryRecordedTime0000000000123,
+  DeliveryLeases0000000000124,
 ];

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { queueStates } from '@taskinbox/metrics';
-import { createWebhookQueue, type DeliveryJobContext, deliveryJobId, enqueueDeliveries, type WebhookQueue } from './webhook.jobs';
+import { createWebhookQueue, type DeliveryJob, deliveryJobId, enqueueDeliveries, enqueueFirstAttempts, type WebhookQueue } from './webhook.jobs';
 
 /** The producer side of the delivery queue. Fails fast while Redis is away: the sweeper catches up. */
 export class DeliveryQueueService {
@@ -15,8 +15,18 @@ export class DeliveryQueueService {
     this.queue.on('error', () => undefined);
   }
 
-  enqueue(deliveryIds: readonly string[], contextOf?: (deliveryId: string) => DeliveryJobContext | undefined): Promise<void> {
-    return enqueueDeliveries(this.queue, deliveryIds, contextOf);
+  enqueue(deliveryIds: readonly string[]): Promise<void> {
+    return enqueueDeliveries(this.queue, deliveryIds.map((deliveryId) => ({ deliveryId })));
+  }
+
+  /** Each delivery's own job, waiting until its time (a retry, or a throttled attempt). */
+  enqueueLater(deliveries: readonly (DeliveryJob & { at: number })[]): Promise<void> {
+    return enqueueDeliveries(this.queue, deliveries);
+  }
+
+  /** The first attempts of deliveries just recorded (and leased), many to a job. */
+  enqueueFirst(deliveries: readonly DeliveryJob[]): Promise<void> {
+    return enqueueFirstAttempts(this.queue, deliveries);
   }
 
   /**

@@ -117,3 +117,23 @@ describe('a task’s events become deliveries in revision order only', () => {
     expect((await fanOut.fanOut([event(taskId, 8)])).created).toHaveLength(1);
   });
 });
+
+describe('the lease of new deliveries', () => {
+  const leasedFor = async (ids: readonly string[]) =>
+    (
+      await pool.query<{ seconds: number | null }>(
+        'SELECT extract(epoch FROM leased_until - now())::float8 AS seconds FROM webhook_deliveries WHERE id = ANY ($1::uuid[])',
+        [ids],
+      )
+    ).rows.map((row) => row.seconds);
+
+  it('keeps the sweeper off them for a minute, unless their job could not be enqueued', async () => {
+    const fanOut = new DeliveryFanOut(pool);
+    const { created } = await fanOut.fanOut([event(randomUUID(), 0), event(randomUUID(), 0)]);
+    expect(created).toHaveLength(2);
+    for (const seconds of await leasedFor(created)) expect(seconds).toBeCloseTo(60, -1);
+
+    await fanOut.release(created);
+    expect(await leasedFor(created)).toEqual([null, null]);
+  });
+});

@@ -26,6 +26,13 @@ export interface FanOutResult {
   deferred: Set<string>;
 }
 
+/**
+ * How long the sweeper leaves a new delivery to the job carrying its first attempt (enqueued
+ * right after its row): longer than that job waits in a backlog, since then the sweeper would
+ * offer it a second time; short enough that one lost with Redis's data goes within a minute or so.
+ */
+export const firstAttemptLeaseMs = 60_000;
+
 /** How long a task's event waits for the one before it before it goes anyway. */
 export const defaultReorderGraceMs = 5 * 60_000;
 
@@ -89,7 +96,18 @@ export class DeliveryFanOut {
     }
   }
 
-  /** Inserts the deliveries and moves the tasks' cursors, in one statement. */
+  /**
+   * Offers deliveries whose first-attempt job could not be enqueued to the sweeper at once,
+   * rather than when their lease runs out.
+   */
+  async release(deliveryIds: readonly string[]): Promise<void> {
+    await this.pool.query('UPDATE webhook_deliveries SET leased_until = NULL WHERE id = ANY ($1::uuid[])', [deliveryIds]);
+  }
+
+  /**
+   * Inserts the deliveries, leased to the job that will carry their first attempts, and moves
+   * the tasks' cursors, in one statement.
+   */
   private async insert(
     db: Pool | PoolClient,
     envelopes: readonly TaskEventEnvelope[],
@@ -100,8 +118,9 @@ export class DeliveryFanOut {
       `WITH cursor AS (
          INSERT INTO webhook_task_cursors (task_id, revision) SELECT * FROM unnest($9::text[], $10::int[])
          ON CONFLICT (task_id) DO UPDATE SET revision = greatest(webhook_task_cursors.revision, excluded.revision))
-       INSERT INTO webhook_deliveries (id, endpoint_id, org_id, event_id, event_type, task_id, revision, occurred_at, body)
-       SELECT gen_random_uuid(), e.id, e.org_id, v.event_id, v.event_type, v.task_id, v.revision, v.occurred_at, v.body
+       INSERT INTO webhook_deliveries (id, endpoint_id, org_id, event_id, event_type, task_id, revision, occurred_at, body, leased_until)
+       SELECT gen_random_uuid(), e.id, e.org_id, v.event_id, v.event_type, v.task_id, v.revision, v.occurred_at, v.body,
+              now() + make_interval(secs => ${firstAttemptLeaseMs / 1000})
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::text[])
               WITH ORDINALITY AS v(org_id, event_id, event_type, task_id, revision, occurred_at, body, task_type, n)
        JOIN webhook_endpoints e ON e.org_id = v.org_id AND e.enabled AND e.created_at <= v.occurred_at

@@ -12,6 +12,9 @@ import type { WebhookSender } from './webhook.sender';
 // job (the consumer enqueued it a moment ago, or its delayed job is firing), and offering those
 // too cost a thousand EXISTS every sweep at any steady rate.
 
+// A delivery whose first attempt rides in a job with others has no job of its own to find:
+// its lease keeps the sweeper off it until that job has had its time.
+
 let database: TestDatabase;
 let pool: Pool;
 let pipeline: DeliveryPipeline;
@@ -44,12 +47,12 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function delivery(dueSecondsAgo: number, status = 'pending'): Promise<string> {
+async function delivery(dueSecondsAgo: number, status = 'pending', leasedForSeconds?: number): Promise<string> {
   const id = randomUUID();
   await pool.query(
-    `INSERT INTO webhook_deliveries (id, endpoint_id, org_id, event_id, event_type, task_id, revision, occurred_at, body, status, next_attempt_at)
-     VALUES ($1, $2, $3, $4, 'task.created', $5, 0, now(), '{}', $6, now() - make_interval(secs => $7))`,
-    [id, endpointId, orgId, randomUUID(), randomUUID(), status, dueSecondsAgo],
+    `INSERT INTO webhook_deliveries (id, endpoint_id, org_id, event_id, event_type, task_id, revision, occurred_at, body, status, next_attempt_at, leased_until)
+     VALUES ($1, $2, $3, $4, 'task.created', $5, 0, now(), '{}', $6, now() - make_interval(secs => $7), now() + make_interval(secs => $8))`,
+    [id, endpointId, orgId, randomUUID(), randomUUID(), status, dueSecondsAgo, leasedForSeconds ?? null],
   );
   return id;
 }
@@ -62,4 +65,13 @@ it('offers the deliveries overdue by the sweep interval, not those that fell due
 
   expect((await pipeline.due(100, 5000)).sort()).toEqual([overdue, retrying].sort());
   expect((await pipeline.due(100, 0)).sort()).toEqual([justDue, overdue, retrying].sort());
+});
+
+it('leaves a delivery to its first attempts\' job while leased, and offers it once the lease has run out', async () => {
+  const leased = await delivery(60, 'pending', 30);
+  const expired = await delivery(60, 'pending', -1);
+
+  const offered = await pipeline.due(100, 5000);
+  expect(offered).not.toContain(leased);
+  expect(offered).toContain(expired);
 });

@@ -74,6 +74,8 @@ export class DeliveryPipeline {
   private readonly throttle: EndpointThrottle;
   private readonly loads: CallBatcher<string, DueDelivery | undefined>;
   private readonly records: CallBatcher<AttemptRecord, void>;
+  /** Deliveries being attempted now. */
+  private readonly attempting = new Set<string>();
   /** Delivered attempts whose job has finished while their record is still being written. */
   private readonly unrecorded = new Map<string, Promise<void>>();
   /** Decrypted signing material per endpoint, keyed by its ciphertexts, so a rotation or a header change is a new entry. */
@@ -98,13 +100,15 @@ export class DeliveryPipeline {
   }
 
   /**
-   * Due deliveries that may go now: open, due for at least `overdueMs`, endpoint enabled, and
-   * (for ordered endpoints) no earlier open delivery of the same task. Oldest first.
+   * Due deliveries that may go now: open, due for at least `overdueMs`, not leased to a job of
+   * first attempts, endpoint enabled, and (for ordered endpoints) no earlier open delivery of
+   * the same task. Oldest first.
    */
   async due(limit: number, overdueMs = 0): Promise<string[]> {
     const { rows } = await this.pool.query<{ id: string }>(
       `SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
        WHERE d.status IN ${open} AND d.next_attempt_at <= now() - make_interval(secs => $2::float8 / 1000) AND e.enabled
+         AND (d.leased_until IS NULL OR d.leased_until <= now())
          AND NOT (e.ordered AND EXISTS (
            SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.task_id = d.task_id
              AND p.revision < d.revision AND p.status IN ${open}))
@@ -117,6 +121,18 @@ export class DeliveryPipeline {
 
   /** One attempt of one delivery, recorded; decides what happens next. */
   async attempt(deliveryId: string): Promise<AttemptOutcome> {
+    // Its first attempts' job and the sweeper's offer, once the lease ran out, may meet here:
+    // the one already under way decides what comes next.
+    if (this.attempting.has(deliveryId)) return { kind: 'skipped' };
+    this.attempting.add(deliveryId);
+    try {
+      return await this.attemptOnce(deliveryId);
+    } finally {
+      this.attempting.delete(deliveryId);
+    }
+  }
+
+  private async attemptOnce(deliveryId: string): Promise<AttemptOutcome> {
     const delivery = await this.loads.call(deliveryId);
     // Final, disabled or waiting for an earlier event of its task: the delivery that
     // unblocks it (or the sweeper, or a resend) enqueues it again.
@@ -312,7 +328,7 @@ export class DeliveryPipeline {
          SELECT delivery_id, endpoint_id, attempted_at, status_code, latency_ms, succeeded, error_class, response_body FROM a),
        delivery AS (
          UPDATE webhook_deliveries d SET status = a.status, attempts = a.attempts, next_attempt_at = coalesce(a.next_attempt_at, d.next_attempt_at),
-           last_error = a.last_error, delivered_at = CASE WHEN a.status = 'delivered' THEN now() ELSE d.delivered_at END, updated_at = now()
+           last_error = a.last_error, leased_until = NULL, delivered_at = CASE WHEN a.status = 'delivered' THEN now() ELSE d.delivered_at END, updated_at = now()
          FROM a WHERE d.id = a.delivery_id),
        h AS (SELECT * FROM unnest($16::uuid[], $17::boolean[], $18::text[], $19::text[]) AS h(endpoint_id, succeeded, disable, kind)),
        endpoint AS (

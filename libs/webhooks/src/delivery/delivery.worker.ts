@@ -5,12 +5,13 @@ import type { Logger } from 'pino';
 import { contextOfCarrier, correlationIdAttribute, inSpan, tracingEnabled } from '@taskinbox/telemetry';
 import type { DeliveryPipeline } from './delivery.pipeline';
 import type { DeliveryQueueService } from './delivery-queue.service';
-import type { WebhookJobHandlers, WebhookJobName, WebhookJobs } from './webhook.jobs';
+import type { DeliveryJob, WebhookJobHandlers, WebhookJobName, WebhookJobs } from './webhook.jobs';
 
 /**
  * Runs the delivery queue's jobs, and sweeps: every few seconds the due deliveries in
- * PostgreSQL are enqueued again (a no-op for those whose job exists), so Redis losing its
- * data, a failed enqueue or a crashed worker loses nothing.
+ * PostgreSQL are enqueued again (a no-op for those whose job exists; those leased to a job of
+ * first attempts wait for the lease to run out), so Redis losing its data, a failed enqueue or
+ * a crashed worker loses nothing.
  */
 export class DeliveryWorker {
   private worker?: Worker<WebhookJobs[WebhookJobName], void, WebhookJobName>;
@@ -18,8 +19,14 @@ export class DeliveryWorker {
   private sweeper?: NodeJS.Timeout;
   private sweeping = false;
 
+  /** Attempts running; `concurrency` bounds them (requests in flight), whichever jobs carry them. */
+  private attempting = 0;
+  /** Attempts waiting for one of those to end, first come first served. */
+  private readonly waiting: (() => void)[] = [];
+
   private readonly handlers: WebhookJobHandlers = {
-    deliver: async (job, token) => this.afterAttempt(job, token, await this.attempt(job)),
+    deliver: async (job, token) => this.afterAttempt(job, token, await this.attempt(job.data)),
+    deliverFirst: async (job) => this.attemptFirst(job.data.deliveries),
   };
 
   constructor(
@@ -36,7 +43,8 @@ export class DeliveryWorker {
     this.connection.on('error', () => undefined);
     this.worker = new Worker<WebhookJobs[WebhookJobName], void, WebhookJobName>(
       this.settings.queueName,
-      (job, token) => this.handlers[job.name](job, token),
+      // The name picks the handler, and each name has its own payload type.
+      (job, token) => this.handlers[job.name](job as never, token),
       { connection: this.connection, prefix: this.settings.queuePrefix, concurrency: this.settings.concurrency },
     );
     this.worker.on('error', (error) => this.logger.warn({ err: error }, 'webhook worker error'));
@@ -59,7 +67,8 @@ export class DeliveryWorker {
     this.sweeping = true;
     try {
       // One that fell due within the last interval has its job (just enqueued, or its delayed
-      // job firing): offering it too cost a thousand EXISTS a sweep at any steady rate.
+      // job firing): offering it too cost a thousand EXISTS a sweep at any steady rate. One
+      // still leased to its first attempts' job is not offered either (that job has no id to find).
       const due = await this.pipeline.due(1000, this.settings.sweepIntervalMs);
       await this.queue.enqueueMissing(due);
       return due.length;
@@ -72,26 +81,55 @@ export class DeliveryWorker {
   }
 
   /**
-   * Traced, each attempt is a span under the event's trace (carried by the job from the consumer
-   * that recorded the delivery); retries of the same job join it again, later.
+   * The first attempts a job carries, side by side. One to try again later (a retry, or
+   * throttled) gets a delayed job of its own; should an attempt fail outright, the job fails
+   * and the sweeper offers its delivery again once the lease has run out.
    */
-  private attempt(job: Job<WebhookJobs['deliver'], void, 'deliver'>): ReturnType<DeliveryPipeline['attempt']> {
-    if (!tracingEnabled()) return this.pipeline.attempt(job.data.deliveryId);
+  private async attemptFirst(deliveries: readonly DeliveryJob[]): Promise<void> {
+    const outcomes = await Promise.allSettled(deliveries.map((delivery) => this.attempt(delivery)));
+    const later = deliveries.flatMap((delivery, index) => {
+      const outcome = outcomes[index];
+      return outcome.status === 'fulfilled' && outcome.value.kind === 'later' ? [{ ...delivery, at: outcome.value.at }] : [];
+    });
+    await this.queue.enqueueLater(later);
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /**
+   * Traced, each attempt is a span under the event's trace (carried by the job from the consumer
+   * that recorded the delivery); retries of the same delivery join it again, later.
+   */
+  private async attempt(delivery: DeliveryJob): ReturnType<DeliveryPipeline['attempt']> {
+    if (this.attempting < this.settings.concurrency) this.attempting += 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await this.traced(delivery);
+    } finally {
+      // The slot passes straight to the next in line, if any.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.attempting -= 1;
+    }
+  }
+
+  private traced(delivery: DeliveryJob): ReturnType<DeliveryPipeline['attempt']> {
+    if (!tracingEnabled()) return this.pipeline.attempt(delivery.deliveryId);
     return inSpan(
       'deliver webhook',
       {
         kind: SpanKind.CONSUMER,
         attributes: {
-          'taskinbox.delivery_id': job.data.deliveryId,
-          ...(job.data.correlationId ? { [correlationIdAttribute]: job.data.correlationId } : {}),
+          'taskinbox.delivery_id': delivery.deliveryId,
+          ...(delivery.correlationId ? { [correlationIdAttribute]: delivery.correlationId } : {}),
         },
       },
       async (span) => {
-        const outcome = await this.pipeline.attempt(job.data.deliveryId);
+        const outcome = await this.pipeline.attempt(delivery.deliveryId);
         span.setAttribute('taskinbox.outcome', outcome.kind);
         return outcome;
       },
-      contextOfCarrier(job.data.trace),
+      contextOfCarrier(delivery.trace),
     );
   }
 

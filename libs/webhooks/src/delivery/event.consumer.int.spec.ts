@@ -68,7 +68,7 @@ describe('WebhookEventConsumer', () => {
         return { created: [], deferred: new Set<string>() };
       },
     } as unknown as DeliveryFanOut;
-    const queue = { enqueue: async () => undefined } as unknown as DeliveryQueueService;
+    const queue = { enqueueFirst: async () => undefined } as unknown as DeliveryQueueService;
     const logged: { level: number; msg: string }[] = [];
     const consumer = new WebhookEventConsumer(
       () => connectNats(nats, 'webhook-consumer-under-test'),

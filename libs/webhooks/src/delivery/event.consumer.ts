@@ -24,8 +24,8 @@ const startSkewMs = 60_000;
 
 /**
  * Durable JetStream pull consumer: task events become delivery rows in PostgreSQL, and only
- * then are the messages acked; the jobs are enqueued after (the sweeper covers a lost
- * enqueue). Messages that arrive while a batch is being recorded wait in a buffer and go
+ * then are the messages acked; their first attempts are enqueued after, a job per batch (the
+ * sweeper covers a lost enqueue once the rows' lease expires, or at once if the enqueue failed). Messages that arrive while a batch is being recorded wait in a buffer and go
  * together in the next one (one INSERT, one addBulk), so the cost per event falls as the
  * rate rises. A failure naks the message so JetStream redelivers it; rows are unique per
  * (endpoint, event), so redelivery adds nothing twice.
@@ -176,8 +176,11 @@ export class WebhookEventConsumer {
     const contexts = tracingEnabled() ? this.jobContexts(events, eventOf) : undefined;
     for (const message of batch) this.endSpan(message);
     this.queue
-      .enqueue(created, contexts && ((deliveryId) => contexts.get(deliveryId)))
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'enqueue failed; the sweeper will retry'));
+      .enqueueFirst(created.map((deliveryId) => ({ deliveryId, ...contexts?.get(deliveryId) })))
+      .catch(async (error: unknown) => {
+        this.logger.warn({ err: error }, 'enqueue failed; the sweeper will retry');
+        await this.fanOut.release(created).catch(() => undefined);
+      });
   }
 
   /**
