@@ -25,7 +25,8 @@ const startSkewMs = 60_000;
 /**
  * Durable JetStream pull consumer: task events become delivery rows in PostgreSQL, and only
  * then are the messages acked; their first attempts are enqueued after, a job per batch (the
- * sweeper covers a lost enqueue once the rows' lease expires, or at once if the enqueue failed). Messages that arrive while a batch is being recorded wait in a buffer and go
+ * sweeper covers a lost enqueue once the rows' lease expires, or at once if the enqueue
+ * failed). Messages that arrive while a batch is being recorded wait in a buffer and go
  * together in the next one (one INSERT, one addBulk), so the cost per event falls as the
  * rate rises. A failure naks the message so JetStream redelivers it; rows are unique per
  * (endpoint, event), so redelivery adds nothing twice.
