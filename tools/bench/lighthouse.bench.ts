@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { launch, type LaunchedChrome } from 'chrome-launcher';
 import lighthouse, { type Result } from 'lighthouse';
 import fs from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { loadavg, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { Pool } from 'pg';
 import { chromiumFlags, startRunNats, stopRunNats } from '@taskinbox/testing';
@@ -17,13 +19,17 @@ import { benchAdmin, createTasks, signIn, waitForInbox } from './inbox.seed';
 //   2. the limit beside them: a bare static page served by the same server, with the same
 //      headers (what Lighthouse gives a page with no script at all on this machine)
 // Targets (issue 18): performance 98 or more, accessibility 100.
+//
+// BENCH_WEB_BUILDS=dirA,dirB (built copies of dist/web) compares builds instead: one server and one
+// seeded inbox, audits alternating between the builds (A B, then B A, ...), each raw figure printed
+// with the load average before it, since on a shared machine a run's figures move with the load.
 
 const taskCount = Number(process.env.BENCH_TASKS ?? 5_000);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const port = 3904;
 const base = `http://127.0.0.1:${port}`;
 const dist = join(__dirname, '..', '..');
-const webDir = join(dist, 'web');
+const defaultWebDir = join(dist, 'web');
 const barePage = 'lighthouse-bare.html';
 // Outside the taskinbox_bench_* names that other benches drop when they end: this one may run beside them.
 const database = 'taskinbox_lighthouse_bench';
@@ -124,7 +130,43 @@ async function measure(label: string, url: string, session?: string): Promise<Fi
   return figures;
 }
 
+/**
+ * The folder served when builds are compared: every build's hashed assets (@fastify/static lists the
+ * files once, at start), and the top-level files (index.html, sw.js, ...) of the build `show` puts in.
+ */
+function comparedBuilds(builds: string[]): { dir: string; show(build: string): void } {
+  const dir = fs.mkdtempSync(join(tmpdir(), 'taskinbox-lighthouse-'));
+  for (const build of builds) execFileSync('cp', ['-a', `${build}/.`, dir]);
+  const show = (build: string) => {
+    for (const entry of fs.readdirSync(build, { withFileTypes: true })) if (entry.isFile()) fs.copyFileSync(join(build, entry.name), join(dir, entry.name));
+  };
+  return { dir, show };
+}
+
+/** Alternates cold audits of the builds on one page, `runs` rounds, printing every figure. */
+async function compare(builds: string[], show: (build: string) => void, label: string, url: string, session?: string): Promise<void> {
+  const all = new Map<string, Figures[]>(builds.map((build) => [build, []]));
+  for (let round = 0; round < runs; round++) {
+    for (const build of round % 2 ? [...builds].reverse() : builds) {
+      show(build);
+      const load = loadavg().map((value) => value.toFixed(2)).join(' ');
+      const figures = await audit(url, session);
+      all.get(build)?.push(figures);
+      console.log(
+        `${label}, ${basename(build)}: performance ${figures.performance}, accessibility ${figures.accessibility}, FCP ${Math.round(figures.fcpMs)} ms, ` +
+          `LCP ${Math.round(figures.lcpMs)} ms, TBT ${Math.round(figures.tbtMs)} ms, load average before ${load}`,
+      );
+    }
+  }
+  for (const [build, figures] of all) {
+    console.log(`${label}, ${basename(build)}: performance median ${median(figures.map((f) => f.performance))} (${figures.map((f) => f.performance).join(', ')})`);
+  }
+}
+
 async function main(): Promise<void> {
+  const builds = process.env.BENCH_WEB_BUILDS?.split(',').filter(Boolean) ?? [];
+  const compared = builds.length ? comparedBuilds(builds) : undefined;
+  const webDir = compared?.dir ?? defaultWebDir;
   if (!fs.existsSync(join(webDir, 'index.html'))) throw new Error('dist/web is missing: npm run build:web');
   console.log(`bench:lighthouse — mobile preset, ${runs} cold runs per page (medians), inbox of ${taskCount} tasks, ${new Date().toISOString()}`);
   const url = await freshBenchDatabase(database);
@@ -147,6 +189,11 @@ async function main(): Promise<void> {
     await createTasks(base, key, taskCount);
     await waitForInbox(pool, taskCount);
     const { session } = await signIn(base, email, password);
+    if (compared) {
+      await compare(builds, compared.show, 'sign-in page', `${base}/`);
+      await compare(builds, compared.show, `inbox, ${taskCount} tasks, signed in`, `${base}/`, session);
+      return;
+    }
 
     const limit = await measure('limit: bare static page, same server (no script)', `${base}/${barePage}`);
     const pages = [await measure('sign-in page', `${base}/`), await measure(`inbox, ${taskCount} tasks, signed in`, `${base}/`, session)];
@@ -160,7 +207,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    fs.rmSync(join(webDir, barePage), { force: true });
+    fs.rmSync(compared ? webDir : join(webDir, barePage), { recursive: true, force: true });
     await stopServer(app);
     await pool.end();
     await dropBenchDatabase(database);
