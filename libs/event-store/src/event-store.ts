@@ -20,7 +20,8 @@ export interface EventToAppend {
   metadata: EventMetadata;
 }
 
-export interface RecordedEvent {
+/** An event without its metadata and time: what a fold of the log (a rebuild) reads. */
+export interface LoggedEvent {
   id: string;
   type: string;
   streamId: string;
@@ -29,6 +30,9 @@ export interface RecordedEvent {
   /** Opaque, totally ordered string: compare positions as strings. */
   position: string;
   data: unknown;
+}
+
+export interface RecordedEvent extends LoggedEvent {
   metadata: EventMetadata;
   createdAt: Date;
 }
@@ -86,6 +90,8 @@ export interface EventStore {
   /** All events of a stream in revision order; [] when it does not exist. */
   readStream(streamId: string, options?: { fromRevision?: bigint; maxCount?: number }): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** readAll without each event's metadata and time, for readers of the whole log that never look at them (a rebuild): less to parse. */
+  readAllWithoutMetadata(options?: ReadAllOptions): Promise<LoggedEvent[]>;
   /**
    * Removes a stream and its events for good (retention of history that has expired); a
    * missing stream is no error. Readers of the log never see its events again; appending to

@@ -24,6 +24,7 @@ import {
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
+  type LoggedEvent,
   type ReadAllOptions,
   type RecordedEvent,
   type SubscribeOptions,
@@ -169,6 +170,11 @@ export class EventStoreDbEventStore implements EventStore {
       }
     }
     return events;
+  }
+
+  // The client parses every event whole: nothing to save here.
+  async readAllWithoutMetadata(options?: ReadAllOptions): Promise<LoggedEvent[]> {
+    return (await this.readAll(options)).map(({ metadata: _, createdAt: __, ...logged }) => logged);
   }
 
   subscribeToAll(handler: (events: RecordedEvent[]) => Promise<void>, options: SubscribeOptions = {}): Subscription {

@@ -1,6 +1,16 @@
 import { SpanKind } from '@opentelemetry/api';
 import { activeTraceCarrier, correlationIdAttribute, inSpan } from '@taskinbox/telemetry';
-import type { AppendResult, EventStore, EventToAppend, ExpectedRevision, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from './event-store';
+import type {
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  LoggedEvent,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from './event-store';
 
 /**
  * The event store of a traced process: each append is a span, and each appended event keeps
@@ -41,6 +51,10 @@ export class TracedEventStore implements EventStore {
 
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.store.readAll(options);
+  }
+
+  readAllWithoutMetadata(options?: ReadAllOptions): Promise<LoggedEvent[]> {
+    return this.store.readAllWithoutMetadata(options);
   }
 
   deleteStream(streamId: string): Promise<void> {

@@ -163,6 +163,7 @@ describe('read-model rebuild', () => {
       readStream: (...args) => store.readStream(...args),
       deleteStream: (streamId) => store.deleteStream(streamId),
       readAll: (...args) => store.readAll(...args),
+      readAllWithoutMetadata: (...args) => store.readAllWithoutMetadata(...args),
       subscribeToAll: (handler, options) =>
         store.subscribeToAll((events) => {
           waiting++;
