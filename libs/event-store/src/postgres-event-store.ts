@@ -55,11 +55,20 @@ const readAllBytesText = (columns: string): string => `SELECT ${columns} FROM (
   WHERE n = 1 OR bytes <= $4
   ORDER BY tx_id, global_position`;
 
-// Each as a named (prepared) statement: its columns, and its name.
-const readAllStatements = {
-  events: { columns: eventColumns, name: 'es_read_all' },
-  logged: { columns: loggedColumns, name: 'es_read_all_logged' },
-};
+/** A read of the log, by count and by bytes, as named (prepared) statements. */
+interface ReadAllStatements {
+  name: string;
+  text: string;
+  bytesText: string;
+}
+
+const readAllStatements = (name: string, columns: string): ReadAllStatements => ({
+  name,
+  text: readAllText(columns),
+  bytesText: readAllBytesText(columns),
+});
+const readAllEvents = readAllStatements('es_read_all', eventColumns);
+const readAllLogged = readAllStatements('es_read_all_logged', loggedColumns);
 
 // Appends that each start a new stream (creating tasks), written set-based: stream rows claimed in
 // array order (a flush sorts it, so parallel flushes cannot deadlock), then the events of the
@@ -197,26 +206,23 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    return (await this.readAllRows<EventRow>(readAllStatements.events, options)).map(toRecordedEvent);
+    return (await this.readAllRows<EventRow>(readAllEvents, options)).map(toRecordedEvent);
   }
 
   async readAllWithoutMetadata(options: ReadAllOptions = {}): Promise<LoggedEvent[]> {
-    return (await this.readAllRows<LoggedRow>(readAllStatements.logged, options)).map(toLoggedEvent);
+    return (await this.readAllRows<LoggedRow>(readAllLogged, options)).map(toLoggedEvent);
   }
 
-  private async readAllRows<Row extends LoggedRow>(
-    statement: { columns: string; name: string },
-    options: ReadAllOptions,
-  ): Promise<Row[]> {
+  private async readAllRows<Row extends LoggedRow>(statements: ReadAllStatements, options: ReadAllOptions): Promise<Row[]> {
     const [txId, globalPosition] = options.after === undefined ? [0n, 0n] : parsePosition(options.after);
     // Decimal without leading zeros: xid8 input reads a leading 0 as octal.
     const values = [txId.toString(), globalPosition.toString(), options.maxCount ?? null];
     const { rows } =
       options.maxBytes === undefined
-        ? await this.pool.query<Row>({ name: statement.name, text: readAllText(statement.columns), values })
+        ? await this.pool.query<Row>({ name: statements.name, text: statements.text, values })
         : await this.pool.query<Row>({
-            name: `${statement.name}_bytes`,
-            text: readAllBytesText(statement.columns),
+            name: `${statements.name}_bytes`,
+            text: statements.bytesText,
             values: [...values, options.maxBytes],
           });
     return rows;
