@@ -364,6 +364,19 @@ export function describeEventStoreContract(
         expect(await store.readAll({ after, maxBytes: 100_000, maxCount: 1 })).toHaveLength(1);
       });
 
+      it('reads the same events without their metadata and time, by count and by bytes', async () => {
+        const start = await marker();
+        const stream = newStream();
+        await store.appendToStream(stream, [newEvent(), newEvent(), newEvent()], { expectedRevision: 'no_stream' });
+        const all = await readAllUntil(store, { after: start }, (events) => events.filter((event) => event.streamId === stream).length === 3);
+        const lean = ({ id, type, streamId, revision, position, data }: RecordedEvent) => ({ id, type, streamId, revision, position, data });
+
+        expect(await store.readAllWithoutMetadata({ after: start, maxCount: all.length })).toEqual(all.map(lean));
+        const [first] = await store.readAllWithoutMetadata({ after: start, maxBytes: 1 });
+        expect(first).toEqual(lean(all[0]));
+        expect(first).not.toHaveProperty('metadata');
+      });
+
       it('starts at the beginning of the log without a position', async () => {
         const stream = await seed(1);
         const all = await readAllUntil(store, {}, (events) => events.some((event) => event.streamId === stream));

@@ -20,7 +20,8 @@ export interface EventToAppend {
   metadata: EventMetadata;
 }
 
-export interface RecordedEvent {
+/** An event without its metadata and time: what a fold of the log (a rebuild) reads. */
+export interface LoggedEvent {
   id: string;
   type: string;
   streamId: string;
@@ -29,6 +30,9 @@ export interface RecordedEvent {
   /** Opaque, totally ordered string: compare positions as strings. */
   position: string;
   data: unknown;
+}
+
+export interface RecordedEvent extends LoggedEvent {
   metadata: EventMetadata;
   createdAt: Date;
 }
@@ -96,6 +100,8 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** How far the log runs past `after` (omitted: its start), as readAll would see it; for lag probes. */
   countAfter(after: string | undefined, cap: number): Promise<LogTail>;
+  /** readAll without each event's metadata and time, for readers of the whole log that never look at them (a rebuild): less to parse. */
+  readAllWithoutMetadata(options?: ReadAllOptions): Promise<LoggedEvent[]>;
   /**
    * Removes a stream and its events for good (retention of history that has expired); a
    * missing stream is no error. Readers of the log never see its events again; appending to

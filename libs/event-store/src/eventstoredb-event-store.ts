@@ -25,6 +25,7 @@ import {
   type EventToAppend,
   type ExpectedRevision,
   type LogTail,
+  type LoggedEvent,
   type ReadAllOptions,
   type RecordedEvent,
   type SubscribeOptions,
@@ -176,6 +177,11 @@ export class EventStoreDbEventStore implements EventStore {
   async countAfter(after: string | undefined, cap: number): Promise<LogTail> {
     const tail = await this.readAll({ after, maxCount: cap + 1 });
     return tail.length === 0 ? { events: 0 } : { events: tail.length, firstRecordedAt: tail[0].createdAt };
+  }
+
+  // The client parses every event whole: nothing to save here.
+  async readAllWithoutMetadata(options?: ReadAllOptions): Promise<LoggedEvent[]> {
+    return (await this.readAll(options)).map(({ metadata: _, createdAt: __, ...logged }) => logged);
   }
 
   subscribeToAll(handler: (events: RecordedEvent[]) => Promise<void>, options: SubscribeOptions = {}): Subscription {

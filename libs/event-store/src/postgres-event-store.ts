@@ -9,6 +9,7 @@ import {
   type EventToAppend,
   type ExpectedRevision,
   type LogTail,
+  type LoggedEvent,
   type ReadAllOptions,
   type RecordedEvent,
   type SubscribeOptions,
@@ -31,15 +32,17 @@ const channel = 'es_events';
 const expectedCodes = { no_stream: '-1', any: '-2', stream_exists: '-4' } as const;
 
 // created_at as epoch milliseconds: a number is far cheaper to read than a timestamp's text.
-const eventColumns = `es_position(tx_id, global_position) AS position, event_id, event_type, stream_id,
-  stream_revision::text AS stream_revision, data, metadata, (extract(epoch FROM created_at) * 1000)::float8 AS created_at`;
+const loggedColumns = `es_position(tx_id, global_position) AS position, event_id, event_type, stream_id,
+  stream_revision::text AS stream_revision, data`;
+const eventColumns = `${loggedColumns}, metadata, (extract(epoch FROM created_at) * 1000)::float8 AS created_at`;
 
 // Rows of a transaction at or above the oldest one running in this database may still be joined
 // by rows of that older transaction at smaller (tx_id, global_position): readAll waits until it
 // finishes (es_read_horizon, migration 0122).
 const visibleAfter = `(tx_id, global_position) > ($1::xid8, $2::bigint) AND tx_id < es_read_horizon()`;
 
-const readAllText = `SELECT ${eventColumns} FROM es_events WHERE ${visibleAfter} ORDER BY tx_id, global_position LIMIT $3`;
+const readAllText = (columns: string): string =>
+  `SELECT ${columns} FROM es_events WHERE ${visibleAfter} ORDER BY tx_id, global_position LIMIT $3`;
 
 // A lag probe's count: the page readAll would return, without its events' data.
 const countAfterText = `SELECT count(*)::int AS events, (extract(epoch FROM min(created_at)) * 1000)::float8 AS first_at
@@ -49,13 +52,28 @@ const countAfterText = `SELECT count(*)::int AS events, (extract(epoch FROM min(
 // the size es_append_batch wrote, else (events from before it did) the stored size, which
 // pg_column_size reads without decompressing or fetching a TOASTed value. Rows past the cut
 // cost no more than their heap tuple.
-const readAllBytesText = `SELECT ${eventColumns} FROM (
+const readAllBytesText = (columns: string): string => `SELECT ${columns} FROM (
     SELECT *, row_number() OVER w AS n, sum(coalesce(size, pg_column_size(data) + pg_column_size(metadata))) OVER w AS bytes
     FROM (SELECT * FROM es_events WHERE ${visibleAfter} ORDER BY tx_id, global_position LIMIT $3) page
     WINDOW w AS (ORDER BY tx_id, global_position ROWS UNBOUNDED PRECEDING)
   ) sized
   WHERE n = 1 OR bytes <= $4
   ORDER BY tx_id, global_position`;
+
+/** A read of the log, by count and by bytes, as named (prepared) statements. */
+interface ReadAllStatements {
+  name: string;
+  text: string;
+  bytesText: string;
+}
+
+const readAllStatements = (name: string, columns: string): ReadAllStatements => ({
+  name,
+  text: readAllText(columns),
+  bytesText: readAllBytesText(columns),
+});
+const readAllEvents = readAllStatements('es_read_all', eventColumns);
+const readAllLogged = readAllStatements('es_read_all_logged', loggedColumns);
 
 // Appends that each start a new stream (creating tasks), written set-based: stream rows claimed in
 // array order (a flush sorts it, so parallel flushes cannot deadlock), then the events of the
@@ -102,13 +120,16 @@ interface PendingAppend {
   metadata: string[];
 }
 
-interface EventRow {
+interface LoggedRow {
   position: string;
   event_id: string;
   event_type: string;
   stream_id: string;
   stream_revision: string;
   data: unknown;
+}
+
+interface EventRow extends LoggedRow {
   metadata: EventMetadata;
   created_at: number;
 }
@@ -190,14 +211,26 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return (await this.readAllRows<EventRow>(readAllEvents, options)).map(toRecordedEvent);
+  }
+
+  async readAllWithoutMetadata(options: ReadAllOptions = {}): Promise<LoggedEvent[]> {
+    return (await this.readAllRows<LoggedRow>(readAllLogged, options)).map(toLoggedEvent);
+  }
+
+  private async readAllRows<Row extends LoggedRow>(statements: ReadAllStatements, options: ReadAllOptions): Promise<Row[]> {
     const [txId, globalPosition] = options.after === undefined ? [0n, 0n] : parsePosition(options.after);
     // Decimal without leading zeros: xid8 input reads a leading 0 as octal.
     const values = [txId.toString(), globalPosition.toString(), options.maxCount ?? null];
     const { rows } =
       options.maxBytes === undefined
-        ? await this.pool.query<EventRow>({ name: 'es_read_all', text: readAllText, values })
-        : await this.pool.query<EventRow>({ name: 'es_read_all_bytes', text: readAllBytesText, values: [...values, options.maxBytes] });
-    return rows.map(toRecordedEvent);
+        ? await this.pool.query<Row>({ name: statements.name, text: statements.text, values })
+        : await this.pool.query<Row>({
+            name: `${statements.name}_bytes`,
+            text: statements.bytesText,
+            values: [...values, options.maxBytes],
+          });
+    return rows;
   }
 
   async countAfter(after: string | undefined, cap: number): Promise<LogTail> {
@@ -400,6 +433,15 @@ function startsNewStreams(appends: PendingAppend[]): boolean {
   }
   return true;
 }
+
+const toLoggedEvent = (row: LoggedRow): LoggedEvent => ({
+  id: row.event_id,
+  type: row.event_type,
+  streamId: row.stream_id,
+  revision: BigInt(row.stream_revision),
+  position: row.position,
+  data: row.data,
+});
 
 const toRecordedEvent = (row: EventRow): RecordedEvent => ({
   id: row.event_id,

@@ -1,6 +1,17 @@
 import { SpanKind } from '@opentelemetry/api';
 import { activeTraceCarrier, correlationIdAttribute, inSpan } from '@taskinbox/telemetry';
-import type { AppendResult, EventStore, EventToAppend, ExpectedRevision, LogTail, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from './event-store';
+import type {
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  LoggedEvent,
+  LogTail,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from './event-store';
 
 /**
  * The event store of a traced process: each append is a span, and each appended event keeps
@@ -45,6 +56,10 @@ export class TracedEventStore implements EventStore {
 
   countAfter(after: string | undefined, cap: number): Promise<LogTail> {
     return this.store.countAfter(after, cap);
+  }
+
+  readAllWithoutMetadata(options?: ReadAllOptions): Promise<LoggedEvent[]> {
+    return this.store.readAllWithoutMetadata(options);
   }
 
   deleteStream(streamId: string): Promise<void> {

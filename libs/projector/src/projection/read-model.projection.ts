@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@taskinbox/event-store';
+import type { LoggedEvent } from '@taskinbox/event-store';
 import { readModelsUpdatedChannel } from '@taskinbox/read-models';
 import { type ProjectedRows, type StoredTask, foldBatch, taskIdOf } from './read-model.rows';
 import { ReadModelStatements, type SqlClient, liveTables } from './read-model.tables';
@@ -50,7 +50,7 @@ export async function readCheckpoint(db: SqlClient, checkpoint: string): Promise
 export async function applyBatch(
   db: SqlClient,
   target: ProjectionTarget,
-  events: readonly RecordedEvent[],
+  events: readonly LoggedEvent[],
   from: string | null,
 ): Promise<string> {
   await db.query('BEGIN');
@@ -69,7 +69,7 @@ export async function applyBatch(
 export async function writeBatch(
   db: SqlClient,
   target: ProjectionTarget,
-  events: readonly RecordedEvent[],
+  events: readonly LoggedEvent[],
   from: string | null,
 ): Promise<string> {
   const to = events[events.length - 1].position;
@@ -108,7 +108,7 @@ export async function moveCheckpoint(
 export async function foldOnStored(
   db: SqlClient,
   target: ProjectionTarget,
-  events: readonly RecordedEvent[],
+  events: readonly LoggedEvent[],
   known: ReadonlyMap<string, StoredTask> = new Map(),
 ): Promise<ProjectedRows> {
   const taskIds = new Set(events.map((event) => taskIdOf(event.streamId)).filter((id) => id !== undefined));

@@ -164,6 +164,7 @@ describe('read-model rebuild', () => {
       deleteStream: (streamId) => store.deleteStream(streamId),
       countAfter: (...args) => store.countAfter(...args),
       readAll: (...args) => store.readAll(...args),
+      readAllWithoutMetadata: (...args) => store.readAllWithoutMetadata(...args),
       subscribeToAll: (handler, options) =>
         store.subscribeToAll((events) => {
           waiting++;

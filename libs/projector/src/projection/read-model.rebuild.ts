@@ -1,6 +1,6 @@
 import { Client, DatabaseError, type Pool, type PoolClient } from 'pg';
 import type { Logger } from 'pino';
-import type { EventStore, RecordedEvent } from '@taskinbox/event-store';
+import type { EventStore, LoggedEvent } from '@taskinbox/event-store';
 import { readModelsUpdatedChannel } from '@taskinbox/read-models';
 import {
   type ProjectionTarget,
@@ -186,8 +186,8 @@ class Replay {
     }
   }
 
-  read(after: string | null): Promise<RecordedEvent[]> {
-    return this.options.store.readAll({ after: after ?? undefined, maxCount: this.batchSize, maxBytes: this.batchBytes });
+  read(after: string | null): Promise<LoggedEvent[]> {
+    return this.options.store.readAllWithoutMetadata({ after: after ?? undefined, maxCount: this.batchSize, maxBytes: this.batchBytes });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Client, Pool } from 'pg';
 import type { Logger } from 'pino';
-import type { EventStore, RecordedEvent } from '@taskinbox/event-store';
+import type { EventStore, LoggedEvent } from '@taskinbox/event-store';
 import { CopyWriter, copyRows } from './read-model.copy';
 import type { ProjectionTarget } from './read-model.projection';
 import {
@@ -57,8 +57,8 @@ export async function replayInBulk(
   let spilled = false;
   let position: string | null = null;
   let events = 0;
-  const read = (after: string | null): Promise<RecordedEvent[]> =>
-    options.store.readAll({ after: after ?? undefined, maxCount: options.batchSize, maxBytes: options.batchBytes });
+  const read = (after: string | null): Promise<LoggedEvent[]> =>
+    options.store.readAllWithoutMetadata({ after: after ?? undefined, maxCount: options.batchSize, maxBytes: options.batchBytes });
 
   let next = read(position);
   // The COPY of the page before: it ends on the server while this page is folded.
@@ -134,7 +134,7 @@ async function loadSpilled(
   pool: Pool,
   target: ProjectionTarget,
   folds: TaskFolds,
-  page: readonly RecordedEvent[],
+  page: readonly LoggedEvent[],
 ): Promise<Map<string, StoredTask>> {
   const ids = new Set<string>();
   for (const event of page) {

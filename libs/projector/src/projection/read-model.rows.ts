@@ -8,7 +8,7 @@ import {
   evolve,
   initialState,
 } from '@taskinbox/domain';
-import type { RecordedEvent } from '@taskinbox/event-store';
+import type { LoggedEvent } from '@taskinbox/event-store';
 import { statusRank } from '@taskinbox/read-models';
 import { describeEvent } from './timeline.summary';
 
@@ -196,7 +196,7 @@ interface Folding {
 }
 
 /** Folds `events` (in log order) onto the stored tasks and returns every row they change. */
-export function foldBatch(events: readonly RecordedEvent[], stored: ReadonlyMap<string, StoredTask>): ProjectedRows {
+export function foldBatch(events: readonly LoggedEvent[], stored: ReadonlyMap<string, StoredTask>): ProjectedRows {
   const folds = new TaskFolds((taskId) => stored.get(taskId));
   const timeline: TimelineRow[] = [];
   for (const recorded of events) {
@@ -227,7 +227,7 @@ export class TaskFolds {
   }
 
   /** Folds one event; its timeline row, if it has one (not for other streams or unknown types). */
-  apply(recorded: RecordedEvent): TimelineRow | undefined {
+  apply(recorded: LoggedEvent): TimelineRow | undefined {
     const taskId = taskIdOf(recorded.streamId);
     if (taskId === undefined) return undefined;
     let folding = this.tasks.get(taskId);
