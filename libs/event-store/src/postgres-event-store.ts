@@ -444,12 +444,7 @@ const toLoggedEvent = (row: LoggedRow): LoggedEvent => ({
 });
 
 const toRecordedEvent = (row: EventRow): RecordedEvent => ({
-  id: row.event_id,
-  type: row.event_type,
-  streamId: row.stream_id,
-  revision: BigInt(row.stream_revision),
-  position: row.position,
-  data: row.data,
+  ...toLoggedEvent(row),
   metadata: row.metadata,
   createdAt: new Date(row.created_at),
 });
