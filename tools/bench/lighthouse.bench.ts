@@ -31,7 +31,7 @@ const base = `http://127.0.0.1:${port}`;
 const dist = join(__dirname, '..', '..');
 const defaultWebDir = join(dist, 'web');
 const barePage = 'lighthouse-bare.html';
-// Outside the taskinbox_bench_* names that other benches drop when they end: this one may run beside them.
+// With this run's process id appended (benchDatabaseName), as every bench's scratch database.
 const database = 'taskinbox_lighthouse_bench';
 
 // The project's Chromium flags (libs/testing browser.ts): this machine's closed network.
