@@ -1,6 +1,7 @@
 import { SpanKind } from '@opentelemetry/api';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import { contextOfCarrier, correlationIdAttribute, inSpan, tracingEnabled } from '@taskinbox/telemetry';
 import type { DeliveryPipeline } from './delivery.pipeline';
@@ -19,10 +20,8 @@ export class DeliveryWorker {
   private sweeper?: NodeJS.Timeout;
   private sweeping = false;
 
-  /** Attempts running; `concurrency` bounds them (requests in flight), whichever jobs carry them. */
-  private attempting = 0;
-  /** Attempts waiting for one of those to end, first come first served. */
-  private readonly waiting: (() => void)[] = [];
+  /** `concurrency` bounds the attempts running (requests in flight), whichever jobs carry them; the rest wait in turn. */
+  private readonly attempts: LimitFunction;
 
   private readonly handlers: WebhookJobHandlers = {
     deliver: async (job, token) => this.afterAttempt(job, token, await this.attempt(job.data)),
@@ -35,7 +34,9 @@ export class DeliveryWorker {
     private readonly pipeline: DeliveryPipeline,
     private readonly settings: { queueName: string; queuePrefix: string; concurrency: number; sweepIntervalMs: number },
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.attempts = pLimit(settings.concurrency);
+  }
 
   start(): void {
     // Blocking commands must wait through reconnects rather than fail.
@@ -100,17 +101,8 @@ export class DeliveryWorker {
    * Traced, each attempt is a span under the event's trace (carried by the job from the consumer
    * that recorded the delivery); retries of the same delivery join it again, later.
    */
-  private async attempt(delivery: DeliveryJob): ReturnType<DeliveryPipeline['attempt']> {
-    if (this.attempting < this.settings.concurrency) this.attempting += 1;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await this.traced(delivery);
-    } finally {
-      // The slot passes straight to the next in line, if any.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.attempting -= 1;
-    }
+  private attempt(delivery: DeliveryJob): ReturnType<DeliveryPipeline['attempt']> {
+    return this.attempts(() => this.traced(delivery));
   }
 
   private traced(delivery: DeliveryJob): ReturnType<DeliveryPipeline['attempt']> {
