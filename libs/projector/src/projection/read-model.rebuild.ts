@@ -47,13 +47,15 @@ const shadowProjection: ProjectionTarget = {
   notify: false,
 };
 
+// Kept by triggers on the facts (migration 0110): filled from the shadow facts after the bulk replay.
+const rollupTables = { live: 'resolution_rollups', shadow: 'resolution_rollups_rebuild' };
+
 const tablePairs = [
   ...(['inbox', 'timeline', 'facts'] as const).map((key) => ({
     live: liveProjection.statements.tables[key],
     shadow: shadowTables[key],
   })),
-  // Kept by triggers on the facts (migration 0110): filled from the shadow facts after the bulk replay.
-  { live: 'resolution_rollups', shadow: 'resolution_rollups_rebuild' },
+  rollupTables,
 ];
 
 /** An index of a live table, the name its shadow copy is built under, and how (null: with its constraint). */
@@ -311,7 +313,7 @@ function finishingSteps(rows: BulkReplay['rows'], indexes: IndexCopy[][]): Step<
   });
   const builds = (table: string, list: { name: string; definition: string }[]): Step<Client>[] =>
     list.map(({ name, definition }) => ({ name, after: [`analyze ${table}`], run: (db) => db.query(definition) }));
-  const rollups = tablePairs[3].shadow;
+  const rollups = rollupTables.shadow;
   // Only timeline rows to forget: deleted tasks have no inbox or facts rows here (take() leaves them out).
   const forgotten = rows ? ['forget'] : [];
   // The inbox, the largest table, in parts on as many sessions: PostgreSQL takes in each on a core of its own.
@@ -346,7 +348,7 @@ function finishingSteps(rows: BulkReplay['rows'], indexes: IndexCopy[][]): Step<
   ];
 }
 
-/** Runs `steps` on the rebuild's session and on one more from the pool. */
+/** Runs `steps` on the rebuild's session and on more from the pool, `finishingSessions` in all. */
 async function onSessions(client: Client, pool: Pool, steps: Step<Client>[]): Promise<void> {
   const others: PoolClient[] = [];
   let failed = false;
