@@ -41,6 +41,13 @@ const eventColumns = `${loggedColumns}, metadata, (extract(epoch FROM created_at
 // finishes (es_read_horizon, migration 0122).
 const visibleAfter = `(tx_id, global_position) > ($1::xid8, $2::bigint) AND tx_id < es_read_horizon()`;
 
+/** `visibleAfter`'s $1 and $2 for a position (omitted: the log's start). */
+function visibleAfterValues(after: string | undefined): [string, string] {
+  const [txId, globalPosition] = after === undefined ? [0n, 0n] : parsePosition(after);
+  // Decimal without leading zeros: xid8 input reads a leading 0 as octal.
+  return [txId.toString(), globalPosition.toString()];
+}
+
 const readAllText = (columns: string): string =>
   `SELECT ${columns} FROM es_events WHERE ${visibleAfter} ORDER BY tx_id, global_position LIMIT $3`;
 
@@ -219,9 +226,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async readAllRows<Row extends LoggedRow>(statements: ReadAllStatements, options: ReadAllOptions): Promise<Row[]> {
-    const [txId, globalPosition] = options.after === undefined ? [0n, 0n] : parsePosition(options.after);
-    // Decimal without leading zeros: xid8 input reads a leading 0 as octal.
-    const values = [txId.toString(), globalPosition.toString(), options.maxCount ?? null];
+    const values = [...visibleAfterValues(options.after), options.maxCount ?? null];
     const { rows } =
       options.maxBytes === undefined
         ? await this.pool.query<Row>({ name: statements.name, text: statements.text, values })
@@ -234,11 +239,10 @@ export class PostgresEventStore implements EventStore {
   }
 
   async countAfter(after: string | undefined, cap: number): Promise<LogTail> {
-    const [txId, globalPosition] = after === undefined ? [0n, 0n] : parsePosition(after);
     const { rows } = await this.pool.query<{ events: number; first_at: number | null }>({
       name: 'es_count_after',
       text: countAfterText,
-      values: [txId.toString(), globalPosition.toString(), cap + 1],
+      values: [...visibleAfterValues(after), cap + 1],
     });
     const { events, first_at: firstAt } = rows[0];
     return firstAt === null ? { events } : { events, firstRecordedAt: new Date(firstAt) };
