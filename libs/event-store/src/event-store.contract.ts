@@ -407,6 +407,30 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('lastPosition', () => {
+      it('is the position of an event readAll returns, at or past every event it has shown', async () => {
+        const start = await marker();
+        const stream = newStream();
+        await store.appendToStream(stream, [newEvent(), newEvent()], { expectedRevision: 'no_stream' });
+        const shown = await readAllUntil(store, { after: start }, (events) => events.filter((event) => event.streamId === stream).length === 2);
+        const second = shown.filter((event) => event.streamId === stream)[1].position;
+
+        // Other tests' appends may land after ours, so the last position is at or past our second
+        // event, and it is the position of an event of the log, not past it.
+        const last = await store.lastPosition();
+        expect(last).toBeDefined();
+        expect(last! >= second).toBe(true);
+        const read = await store.readAll({ after: start, maxCount: 100_000 });
+        expect(read.some((event) => event.position === last)).toBe(true);
+
+        await store.appendToStream(stream, [newEvent()], { expectedRevision: 1n });
+        const third = (await readAllUntil(store, { after: second }, (events) => events.some((event) => event.streamId === stream))).find(
+          (event) => event.streamId === stream,
+        )!.position;
+        expect((await store.lastPosition())! >= third).toBe(true);
+      });
+    });
+
     describe('subscribeToAll', () => {
       it('catches up in batches, then follows live appends', async () => {
         const start = await marker();

@@ -2,6 +2,7 @@ import {
   ANY,
   type AllStreamSubscription,
   type AppendExpectedRevision,
+  BACKWARDS,
   END,
   EventStoreDBClient,
   FORWARDS,
@@ -177,6 +178,17 @@ export class EventStoreDbEventStore implements EventStore {
   async countAfter(after: string | undefined, cap: number): Promise<LogTail> {
     const tail = await this.readAll({ after, maxCount: cap + 1 });
     return tail.length === 0 ? { events: 0 } : { events: tail.length, firstRecordedAt: tail[0].createdAt };
+  }
+
+  async lastPosition(): Promise<string | undefined> {
+    const read = this.client.readAll({ fromPosition: END, direction: BACKWARDS });
+    for await (const resolved of read) {
+      const event = resolved.event;
+      if (!event || event.type.startsWith('$') || event.streamId.startsWith('$')) continue;
+      await read.cancel();
+      return toRecordedEvent(event).position;
+    }
+    return undefined;
   }
 
   // The client parses every event whole: nothing to save here.

@@ -55,6 +55,10 @@ const readAllText = (columns: string): string =>
 const countAfterText = `SELECT count(*)::int AS events, (extract(epoch FROM min(created_at)) * 1000)::float8 AS first_at
   FROM (SELECT created_at FROM es_events WHERE ${visibleAfter} ORDER BY tx_id, global_position LIMIT $3) page`;
 
+// The last row readAll would reach: the same horizon, read backwards along (tx_id, global_position).
+const lastPositionText = `SELECT es_position(tx_id, global_position) AS position FROM es_events
+  WHERE tx_id < es_read_horizon() ORDER BY tx_id DESC, global_position DESC LIMIT 1`;
+
 // The same page cut where the events' sizes add up past $4 bytes (the first row always stays):
 // the size es_append_batch wrote, else (events from before it did) the stored size, which
 // pg_column_size reads without decompressing or fetching a TOASTed value. Rows past the cut
@@ -246,6 +250,11 @@ export class PostgresEventStore implements EventStore {
     });
     const { events, first_at: firstAt } = rows[0];
     return firstAt === null ? { events } : { events, firstRecordedAt: new Date(firstAt) };
+  }
+
+  async lastPosition(): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ position: string }>({ name: 'es_last_position', text: lastPositionText });
+    return rows[0]?.position;
   }
 
   async deleteStream(streamId: string): Promise<void> {

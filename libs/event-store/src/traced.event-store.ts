@@ -58,6 +58,10 @@ export class TracedEventStore implements EventStore {
     return this.store.countAfter(after, cap);
   }
 
+  lastPosition(): Promise<string | undefined> {
+    return this.store.lastPosition();
+  }
+
   readAllWithoutMetadata(options?: ReadAllOptions): Promise<LoggedEvent[]> {
     return this.store.readAllWithoutMetadata(options);
   }

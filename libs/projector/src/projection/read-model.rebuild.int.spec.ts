@@ -163,6 +163,7 @@ describe('read-model rebuild', () => {
       readStream: (...args) => store.readStream(...args),
       deleteStream: (streamId) => store.deleteStream(streamId),
       countAfter: (...args) => store.countAfter(...args),
+      lastPosition: () => store.lastPosition(),
       readAll: (...args) => store.readAll(...args),
       readAllWithoutMetadata: (...args) => store.readAllWithoutMetadata(...args),
       subscribeToAll: (handler, options) =>
