@@ -29,7 +29,7 @@ const libDependencies = {
   'nats-accounts': ['auth', 'config', 'database', 'device-protocol', 'http', 'messaging'],
   testing: ['auth', 'config', 'database', 'domain', 'event-store', 'http', 'messaging', 'metrics', 'nats-accounts'],
   projector: ['database', 'domain', 'event-store', 'http', 'read-models', 'telemetry'],
-  query: ['auth', 'config', 'database', 'domain', 'http', 'messaging', 'metrics', 'read-models'],
+  query: ['auth', 'config', 'database', 'domain', 'event-store', 'http', 'messaging', 'metrics', 'read-models'],
   ingest: ['auth', 'database', 'domain', 'event-store', 'http', 'messaging', 'task-types'],
   webhooks: ['auth', 'config', 'database', 'http', 'messaging', 'metrics', 'telemetry'],
   health: ['auth', 'config', 'database', 'event-store', 'messaging', 'metrics', 'projector'],

@@ -940,7 +940,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-sent events of the caller's organisation's task changes, as they happen (no replay: load state, then follow). `event:` is the public type (task.claimed, …), `id:` the log position, `data:` the event envelope. A comment line every 15 s keeps the connection open. */
+        /** Server-sent events of the caller's organisation's task changes, as they happen (no replay: load state, then follow). `event:` is the public type (task.claimed, …), `id:` the log position, `data:` the event envelope. First, once subscribed, `event: ready` with `data: {"position": …}`, the log's last position then (null when it could not be read): a page read at or past it (the inbox's `position`) missed nothing before the stream opened. A comment line every 15 s keeps the connection open. */
         get: operations["StreamController_stream"];
         put?: never;
         post?: never;
@@ -3183,6 +3183,8 @@ export interface components {
             items: components["schemas"]["TaskSummaryView"][];
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
+            /** @description The event log position the read models stood at when the page was read; null on an empty page. Compare with the live stream's `ready` event: at or past it, nothing was missed in between. */
+            position: string | null;
         };
         TaskDetailView: {
             /** Format: uuid */

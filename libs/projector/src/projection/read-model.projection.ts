@@ -1,5 +1,5 @@
 import type { LoggedEvent } from '@taskinbox/event-store';
-import { readModelsUpdatedChannel } from '@taskinbox/read-models';
+import { readModelsCheckpoint, readModelsUpdatedChannel } from '@taskinbox/read-models';
 import { type ProjectedRows, type StoredTask, foldBatch, taskIdOf } from './read-model.rows';
 import { ReadModelStatements, type SqlClient, liveTables } from './read-model.tables';
 
@@ -13,7 +13,7 @@ export interface ProjectionTarget {
 }
 
 export const liveProjection: ProjectionTarget = {
-  checkpoint: 'read-models',
+  checkpoint: readModelsCheckpoint,
   statements: new ReadModelStatements(liveTables),
   notify: true,
 };

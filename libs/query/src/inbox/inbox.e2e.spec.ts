@@ -131,6 +131,17 @@ describe('the shared queue', () => {
     expect(body.items[0]).not.toHaveProperty('state');
   });
 
+  it("carries the read models' log position with its rows (the live stream's ready event is compared with it), null on an empty page", async () => {
+    const position = '00000000000000000042:00000000000000000007';
+    await t.pool.query(
+      `INSERT INTO projection_checkpoints (name, position) VALUES ('read-models', $1)
+       ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
+      [position],
+    );
+    expect((await list('')).body.position).toBe(position);
+    expect((await list('?type=no.such.type')).body).toMatchObject({ items: [], position: null });
+  });
+
   it('includes finished tasks when asked, in the same order', async () => {
     const { body } = await list('?showCompleted=true');
     expect(ids(body)).toEqual(expected(...everything));

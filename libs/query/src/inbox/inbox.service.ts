@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PeopleDirectory, type Principal } from '@taskinbox/auth';
 import type { TaskStatus } from '@taskinbox/domain';
-import { InboxTask, statusRank } from '@taskinbox/read-models';
+import { InboxTask, readModelsCheckpoint, statusRank } from '@taskinbox/read-models';
 import { invalidParam } from '../tasks/query-param.helpers';
 import { visibilityCondition } from '../tasks/task.visibility';
 import { decodeCursor, encodeCursor } from './inbox.cursor';
@@ -13,6 +13,12 @@ export interface InboxPage {
   items: TaskSummary[];
   /** Pass as `cursor` for the next page; null on the last page. */
   nextCursor: string | null;
+  /**
+   * The log position the read models stood at when these rows were read (same statement, same
+   * snapshot); null on an empty page. The live stream's `ready` event says whether the log has
+   * moved past it since.
+   */
+  position: string | null;
 }
 
 const unfinished: TaskStatus[] = ['pending', 'processing', 'waiting'];
@@ -39,7 +45,9 @@ export class InboxService {
       .createQueryBuilder('t')
       .select(summaryColumns.map((column) => `t.${column}`))
       .addSelect(`to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'cursor_created_at')
-      .where('t.orgId = :orgId', { orgId: principal.orgId });
+      .addSelect('(SELECT c.position FROM projection_checkpoints c WHERE c.name = :checkpoint)', 'read_position')
+      .where('t.orgId = :orgId', { orgId: principal.orgId })
+      .setParameter('checkpoint', readModelsCheckpoint);
 
     const visibility = visibilityCondition('t', principal);
     if (visibility) rows.andWhere(visibility.sql, visibility.parameters);
@@ -103,7 +111,7 @@ export class InboxService {
       .addOrderBy('t.createdAt', 'ASC')
       .addOrderBy('t.taskId', 'ASC')
       .limit(limit + 1)
-      .getRawAndEntities<{ cursor_created_at: string }>();
+      .getRawAndEntities<{ cursor_created_at: string; read_position: string | null }>();
 
     const page = entities.slice(0, limit);
     const last = page.at(-1);
@@ -117,7 +125,7 @@ export class InboxService {
           })
         : null;
     const names = await this.people.names(principal.orgId, page.flatMap((row) => assigneeRefsOf(row.assignees)));
-    return { items: page.map((row) => toTaskSummary(row, names)), nextCursor };
+    return { items: page.map((row) => toTaskSummary(row, names)), nextCursor, position: raw[0]?.read_position ?? null };
   }
 
   /** "Me" filters need a person; API keys never claim or get assigned. */

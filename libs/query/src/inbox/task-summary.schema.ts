@@ -84,6 +84,12 @@ export class TaskSummaryView implements TaskSummary {
 export class InboxPageView implements InboxPage {
   @ApiProperty({ type: [TaskSummaryView] }) items!: TaskSummaryView[];
   @ApiProperty({ ...nullableString, description: 'Pass as `cursor` for the next page; null on the last page.' }) nextCursor!: string | null;
+  @ApiProperty({
+    ...nullableString,
+    description:
+      "The event log position the read models stood at when the page was read; null on an empty page. Compare with the live stream's `ready` event: at or past it, nothing was missed in between.",
+  })
+  position!: string | null;
 }
 
 class TaskDetailView extends TaskSummaryView implements TaskDetail {

@@ -12,6 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { Pool } from 'pg';
 import { AcceptQueryToken, Allow, CurrentAccess, CurrentPrincipal, everyone, type Principal } from '@taskinbox/auth';
+import { type EventStore, InjectEventStore } from '@taskinbox/event-store';
 import { TaskEventFeed, type TaskEventEnvelope } from '@taskinbox/messaging';
 import { InjectPool } from '@taskinbox/database';
 import { AssignedScopeFilter } from './assigned-scope.filter';
@@ -30,6 +31,15 @@ function toSseEvent(envelope: TaskEventEnvelope): string {
   return `event: ${field(envelope.type)}\nid: ${field(envelope.position)}\ndata: ${JSON.stringify(envelope)}\n\n`;
 }
 
+/**
+ * Sent once the stream is subscribed: the log's last position then (null when unknown). Every
+ * event published before the subscription is at or before it, so a page read at or past it
+ * (the inbox's `position`) missed nothing, and a client need not read it again.
+ */
+function readyEvent(position: string | null): string {
+  return `event: ready\ndata: ${JSON.stringify({ position })}\n\n`;
+}
+
 @ApiTags('stream')
 @ApiBearerAuth()
 @Controller('api/stream')
@@ -42,6 +52,7 @@ export class StreamController implements BeforeApplicationShutdown {
     private readonly access: CurrentAccess,
     @Inject(STREAM_OPTIONS) private readonly options: StreamOptions,
     @InjectPool() pool: Pool,
+    @InjectEventStore() private readonly store: EventStore,
   ) {
     this.scope = new AssignedScopeFilter(pool);
   }
@@ -50,6 +61,8 @@ export class StreamController implements BeforeApplicationShutdown {
     summary:
       "Server-sent events of the caller's organisation's task changes, as they happen (no replay: load state, then follow). " +
       '`event:` is the public type (task.claimed, …), `id:` the log position, `data:` the event envelope. ' +
+      'First, once subscribed, `event: ready` with `data: {"position": …}`, the log\'s last position then (null when it could not be read): ' +
+      "a page read at or past it (the inbox's `position`) missed nothing before the stream opened. " +
       'A comment line every 15 s keeps the connection open.',
   })
   @ApiProduces('text/event-stream')
@@ -113,6 +126,11 @@ export class StreamController implements BeforeApplicationShutdown {
       'x-accel-buffering': 'no',
     });
     send(': connected\n\n');
+    // Read after the subscription is in place, so nothing published before it lies past this position.
+    void this.store.lastPosition().then(
+      (position) => send(readyEvent(position ?? null)),
+      () => send(readyEvent(null)),
+    );
     const heartbeat = setInterval(() => send(': heartbeat\n\n'), this.options.heartbeatMs);
     this.open.add(raw);
     // Signing out, removal, blocking or a role change ends the stream; EventSource reconnects

@@ -49,6 +49,8 @@ interface SseClient {
   status: number;
   headers: Headers;
   events: SseEvent[];
+  /** The `ready` event's log position, once it came (null: the server could not read it). */
+  ready?: string | null;
   comments: string[];
   /** The server ended the response. */
   ended: boolean;
@@ -97,7 +99,8 @@ async function openStream(path: string, token?: string): Promise<SseClient> {
             if (line.startsWith(':')) client.comments.push(line.slice(1).trim());
             else fields[line.slice(0, line.indexOf(':'))] = line.slice(line.indexOf(':') + 1).trimStart();
           }
-          if (fields.data !== undefined)
+          if (fields.event === 'ready') client.ready = JSON.parse(fields.data).position;
+          else if (fields.data !== undefined)
             client.events.push({ event: fields.event, id: fields.id, data: JSON.parse(fields.data) });
         }
       }
@@ -161,6 +164,26 @@ describe('GET /api/stream', () => {
       ['task.created', globexTask],
       ['task.claimed', globexTask],
     ]);
+  });
+
+  it("says once subscribed where the log stood: events sent before it are at or before that position, later ones after", async () => {
+    const first = await openStream('/api/stream', acme.tokens.viewer);
+    await first.waitFor('the ready event', () => first.ready !== undefined);
+    const before = await acme.createTask('refund.approval');
+    await first.waitFor('the first task', () => first.events.some((event) => event.data.taskId === before));
+    const published = first.events.find((event) => event.data.taskId === before)!.id;
+    if (first.ready !== null) expect(published > first.ready!).toBe(true);
+
+    // The first task's event went out before this client subscribed, so its ready position is at or past it.
+    const second = await openStream('/api/stream', acme.tokens.viewer);
+    await second.waitFor('the ready event', () => second.ready !== undefined);
+    expect(typeof second.ready).toBe('string');
+    expect(second.ready! >= published).toBe(true);
+    expect(second.events.some((event) => event.data.taskId === before)).toBe(false);
+
+    const after = await acme.createTask('refund.approval');
+    await second.waitFor('the later task', () => second.events.some((event) => event.data.taskId === after));
+    expect(second.events.find((event) => event.data.taskId === after)!.id > second.ready!).toBe(true);
   });
 
   it('sends no forged envelope: none for another organisation than its subject, none whose type would split a frame', async () => {
