@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { until } from '@taskinbox/testing';
 import { alreadyTakenNotice } from './notices.fixture';
-import { scrollsSideways, screenshot, startWebApp, type WebApp } from './web-app.fixture';
+import { eventually, scrollsSideways, screenshot, startWebApp, type WebApp } from './web-app.fixture';
 
 jest.setTimeout(90_000);
 
@@ -131,6 +131,53 @@ describe('the shared inbox in a browser', () => {
     expect(focused).toBe('Start task: Keyboard task 9');
     await page.keyboard.press('Enter');
     await page.waitForURL(`**/tasks/${id}`);
+  });
+
+  it('reads the inbox once when nothing changed before the live stream opened, and shows a task created in between', async () => {
+    await web.createTask({ type: 'refund.request', title: 'Already there when the inbox opens' });
+    const { page } = await web.open({ as: web.admin });
+    await page.locator('[data-task-id]').first().waitFor();
+    // Counts the stream's ready events as the page sees them (this listener runs before the app's).
+    await page.addInitScript(`
+      window.__ready = [];
+      window.EventSource = class extends window.EventSource {
+        constructor(url, init) {
+          super(url, init);
+          this.addEventListener('ready', () => window.__ready.push(true));
+        }
+      };
+    `);
+    let reads = 0;
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/inbox/tasks') reads++;
+    });
+
+    // Quiet: the first page is read once; the stream's ready says nothing came after it.
+    await page.reload();
+    await page.locator('[data-task-id]').first().waitFor();
+    await until(page, 'window.__ready.length === 1');
+    await page.waitForTimeout(750);
+    expect(reads).toBe(1);
+
+    // A task created after the first read and before the stream opened is read again and shown.
+    let openStream!: () => void;
+    const held = new Promise<void>((resolve) => (openStream = resolve));
+    await page.route('**/api/stream**', async (route) => {
+      await held;
+      await route.continue();
+    });
+    reads = 0;
+    await page.reload();
+    await page.locator('[data-task-id]').first().waitFor();
+    const { id } = await web.createTask({ type: 'refund.request', title: 'Created before the stream opened' });
+    // Projected and relayed before the stream subscribes: only reading the inbox again can show it.
+    await eventually('the task in the read model', async () => {
+      const response = await fetch(`${web.t.url}/api/inbox/tasks?limit=200`, { headers: { authorization: `Bearer ${web.admin.token}` } });
+      return ((await response.json()) as { items: { id: string }[] }).items.some((task) => task.id === id);
+    });
+    openStream();
+    await row(page, 'Created before the stream opened').waitFor({ timeout: 10_000 });
+    expect(reads).toBeGreaterThan(1);
   });
 
   it('says what went wrong when the inbox cannot load, and tries again on request', async () => {

@@ -10,6 +10,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import type { paths } from '@taskinbox/client';
 import { answer, api } from '../api/api.client';
 import type { InboxPage, TaskSummary } from '../api/api.types';
+import type { LogPositionMeta } from '../live/catch-up.reads';
 import { useLiveChanges } from '../live/live-changes.context';
 import { expectTaskVersion, sawTaskVersion, versionsToWaitFor } from '../live/read-your-writes.store';
 import { type InboxFilters, readFilters, toInboxQuery } from './inbox.filters';
@@ -34,8 +35,18 @@ function inboxQuery(query: ReturnType<typeof toInboxQuery>, extra: Record<string
       return page;
     },
     getNextPageParam: (last) => last.nextCursor,
+    meta: inboxPositionMeta,
   });
 }
+
+/** Where the inbox was read: its oldest page's position (none while a page is empty). */
+const inboxPositionMeta: LogPositionMeta = {
+  logPosition: (data) => {
+    const positions = (data as InfiniteData<InboxPage>).pages.map((page) => page.position);
+    if (positions.length === 0 || positions.some((position) => position === null)) return undefined;
+    return (positions as string[]).reduce((oldest, position) => (position < oldest ? position : oldest));
+  },
+};
 
 /**
  * Starts reading the inbox's first page (for the filters in the address) as the app starts, beside

@@ -1,7 +1,8 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
-import { type QueryClient, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { publicEventTypes, type TaskChange } from '../api/api.types';
 import { useSignedIn } from '../session/session.context';
+import { CatchUpReads } from './catch-up.reads';
 
 type Listener = (change: TaskChange) => void;
 export type LiveState = 'connecting' | 'live' | 'offline';
@@ -14,9 +15,8 @@ interface LiveChanges {
 const LiveChangesContext = createContext<LiveChanges>({ state: 'offline', subscribe: () => () => undefined });
 
 /**
- * One EventSource on /api/stream for the whole app. The stream has no replay, so whenever it
- * opens every cached query is refetched: nothing missed while offline stays missing, nor a change
- * made between a page's first read and the stream's first open (slow on a busy phone).
+ * One EventSource on /api/stream for the whole app. The stream has no replay: whenever it opens,
+ * what may have missed a change is read again (CatchUpReads).
  */
 export function LiveChangesProvider({ children }: { children: ReactNode }) {
   const { token } = useSignedIn();
@@ -28,6 +28,8 @@ export function LiveChangesProvider({ children }: { children: ReactNode }) {
     let source: EventSource | null = null;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
+    const catchUp = new CatchUpReads(queries);
+    const stopCatchingUp = catchUp.watch();
     const deliver = (message: MessageEvent<string>) => {
       const change = JSON.parse(message.data) as TaskChange;
       for (const listener of listeners.current) listener(change);
@@ -38,8 +40,10 @@ export function LiveChangesProvider({ children }: { children: ReactNode }) {
       current.onopen = () => {
         failures = 0;
         setState('live');
-        readAllAgain(queries);
       };
+      current.addEventListener('ready', (message: MessageEvent<string>) => {
+        catchUp.ready((JSON.parse(message.data) as { position: string | null }).position);
+      });
       current.onerror = () => {
         if (current.readyState !== EventSource.CLOSED) return setState('connecting');
         // The browser stops for good after an answer other than 200 (a 502 during a deploy);
@@ -53,6 +57,7 @@ export function LiveChangesProvider({ children }: { children: ReactNode }) {
     open();
     return () => {
       clearTimeout(retry);
+      stopCatchingUp();
       source?.close();
     };
   }, [token, queries]);
@@ -63,26 +68,6 @@ export function LiveChangesProvider({ children }: { children: ReactNode }) {
   }, []);
   const value = useMemo(() => ({ state, subscribe }), [state, subscribe]);
   return <LiveChangesContext.Provider value={value}>{children}</LiveChangesContext.Provider>;
-}
-
-/**
- * Refetches every cached query. A read still under way is left to finish and made again after:
- * cancelling it (invalidateQueries' default) would hold a page's first rows back by a whole
- * round trip whenever the stream opens while they load.
- */
-function readAllAgain(queries: QueryClient): void {
-  const cache = queries.getQueryCache();
-  const underWay = new Set(cache.findAll({ fetchStatus: 'fetching' }));
-  void queries.invalidateQueries({ predicate: (query) => !underWay.has(query) });
-  for (const query of underWay) {
-    const stop = cache.subscribe((event) => {
-      if (event.query !== query) return;
-      if (event.type === 'removed') return stop();
-      if (query.state.fetchStatus === 'fetching') return;
-      stop();
-      void queries.invalidateQueries({ queryKey: query.queryKey, exact: true });
-    });
-  }
 }
 
 /** Calls `listener` for each task change in the organisation while the component is mounted. */
