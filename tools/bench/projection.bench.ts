@@ -191,11 +191,49 @@ export interface RebuildSpeedFigures {
   tasks: number;
   /** Writing the log with bulk INSERTs (setup, not part of the figure). */
   seedSeconds: number;
-  rebuild: { seconds: number; eventsPerSecond: number };
+  rebuild: { seconds: number; eventsPerSecond: number; phases: RebuildPhases };
   /** The live projector catching up from an empty checkpoint over the same log (batches of 500). */
   catchUp: { seconds: number; eventsPerSecond: number };
   /** Raw limit: copying the finished read-model rows into empty tables of the same shape, one INSERT … SELECT each. */
   rawCopy: { rows: number; seconds: number; rowsPerSecond: number };
+}
+
+/** Seconds of each part of a rebuild, from the times of its own log lines. */
+export interface RebuildPhases {
+  /** Empty shadow tables created. */
+  setup: number;
+  /** The log read and folded, its timeline rows written as it goes. */
+  replay: number;
+  /** Inbox and facts rows, rollups, ANALYZE and indexes (on two sessions), then the catch-up. */
+  finishing: number;
+  swap: number;
+}
+
+/** The rebuild's log lines that start each phase after the first (read-model.rebuild.ts). */
+const phaseEnds: Record<keyof RebuildPhases, string> = {
+  setup: 'rebuild: replaying the event log into shadow tables',
+  replay: 'rebuild: replayed; writing the tasks and building indexes',
+  finishing: 'rebuild: caught up; swapping tables',
+  swap: 'rebuild: done',
+};
+
+/** A logger that notes when each of the rebuild's info lines was written, for rebuildPhases. */
+function phaseLogger(): { logger: pino.Logger; seen: Map<string, number> } {
+  const seen = new Map<string, number>();
+  const logger = pino({ level: 'info' }, { write: (line: string) => seen.set(JSON.parse(line).msg, performance.now()) });
+  return { logger, seen };
+}
+
+function rebuildPhases(started: number, seen: Map<string, number>): RebuildPhases {
+  let from = started;
+  const phases = {} as RebuildPhases;
+  for (const [phase, message] of Object.entries(phaseEnds) as [keyof RebuildPhases, string][]) {
+    const at = seen.get(message);
+    if (at === undefined) throw new Error(`The rebuild no longer logs '${message}': update phaseEnds.`);
+    phases[phase] = round((at - from) / 1000);
+    from = at;
+  }
+  return phases;
 }
 
 /**
@@ -215,8 +253,9 @@ export async function rebuildSpeed(
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     const total = tasks * 4;
 
+    const { logger, seen } = phaseLogger();
     const rebuildStarted = performance.now();
-    await rebuildReadModels({ pool, store, logger: silent });
+    await rebuildReadModels({ pool, store, logger });
     const rebuildSeconds = (performance.now() - rebuildStarted) / 1000;
 
     const rawCopy = await copyRows(pool);
@@ -243,7 +282,11 @@ export async function rebuildSpeed(
       events: total,
       tasks,
       seedSeconds: round(seedSeconds),
-      rebuild: { seconds: round(rebuildSeconds), eventsPerSecond: Math.round(total / rebuildSeconds) },
+      rebuild: {
+        seconds: round(rebuildSeconds),
+        eventsPerSecond: Math.round(total / rebuildSeconds),
+        phases: rebuildPhases(rebuildStarted, seen),
+      },
       catchUp: { seconds: round(catchUpSeconds), eventsPerSecond: Math.round(total / catchUpSeconds) },
       rawCopy,
     };

@@ -39,6 +39,10 @@ async function main(): Promise<void> {
     console.log(
       `  rebuild with swap                ${rebuild.rebuild.eventsPerSecond.toFixed(0)} events/s (${rebuild.rebuild.seconds.toFixed(1)} s)`,
     );
+    const { setup, replay, finishing, swap } = rebuild.rebuild.phases;
+    console.log(
+      `    of which: setup ${setup.toFixed(2)} s, replay ${replay.toFixed(2)} s, finishing ${finishing.toFixed(2)} s, swap ${swap.toFixed(2)} s`,
+    );
     console.log(`  live projector catch-up          ${rebuild.catchUp.eventsPerSecond.toFixed(0)} events/s`);
     console.log(`  raw: copy of the finished rows   ${rebuild.rawCopy.rowsPerSecond.toFixed(0)} rows/s`);
   }
