@@ -90,7 +90,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     }
     const quietSeconds = Math.round((Date.now() - quietFrom) / 1000);
 
-    const findings = await check(deployment, org.orgId, load.ledger, endpoints);
+    const findings = await check(deployment, org.orgId, load.ledger, endpoints, faults.timeline);
     const problems = losses(findings);
     const lines = report(findings, faults.counts, load.ledger.reads, { loadSeconds, quietSeconds, rate: options.rate }, problems);
     for (const line of lines) log(line);
@@ -118,7 +118,7 @@ function report(
     `chaos: read models: ${f.readModels.tasks} tasks, equal to the fold of their stream ${f.readModels.equalToFold}, wrong ${f.readModels.wrong}, missing ${f.readModels.missing}`,
     `chaos: JetStream: ${f.jetstream.events} events, reached once ${f.jetstream.reachedOnce}, missing ${f.jetstream.missing}, twice ${f.jetstream.duplicates}`,
     ...f.webhooks.map(
-      (w) => `chaos: webhooks ${w.endpoint}: expected ${w.expected}, arrived ${w.arrived}, missing ${w.missing}, duplicates ${w.duplicates}${w.ordered ? `, order violations ${w.orderViolations}` : ''}, bad signatures ${w.badSignatures}`,
+      (w) => `chaos: webhooks ${w.endpoint}: expected ${w.expected}, arrived ${w.arrived}, missing ${w.missing}, duplicates ${w.duplicates}${w.duplicates ? ` (after: ${Object.entries(w.duplicatesAfter).map(([fault, n]) => `${fault} ${n}`).join(', ')})` : ''}${w.ordered ? `, order violations ${w.orderViolations}` : ''}, bad signatures ${w.badSignatures}`,
     ),
     `chaos: claim races: ${f.claims.races}, with a winner ${f.claims.withWinner}, two winners ${f.claims.twoWinners}, acked winner not the claimer ${f.claims.ackedWinnerNotTheClaimer}`,
     `chaos: completes acked ${f.completes.acked}, lost ${f.completes.lost}; comments acked ${f.comments.acked} (unknown ${f.comments.unknown}), lost ${f.comments.lost}, applied twice ${f.comments.doubled}; inbox reads ok ${reads.ok}, failed ${reads.failed}`,

@@ -6,7 +6,8 @@ import { evolve, initialState, type Task, type TaskEvent } from '@taskinbox/doma
 import { natsNames } from '@taskinbox/messaging';
 import type { Deployment } from './deployment';
 import type { Ledger } from './load';
-import type { EndpointReceipts } from './webhook-receiver';
+import type { FaultMoment } from './faults';
+import type { EndpointReceipts, Receipt } from './webhook-receiver';
 
 // What a run proves, from the client's ledger, the event store, the read models, JetStream and
 // the webhook receiver. Every count named `lost`, `doubled`, `wrong`, `missing`, `twoWinners` or
@@ -16,7 +17,18 @@ export interface Findings {
   creates: { attempted: number; acked: number; unacked: number; inStoreOnce: number; inInboxOnce: number; lost: number; doubled: number };
   readModels: { tasks: number; equalToFold: number; wrong: number; missing: number; examples: string[] };
   jetstream: { events: number; reachedOnce: number; missing: number; duplicates: number };
-  webhooks: { endpoint: string; ordered: boolean; expected: number; arrived: number; missing: number; duplicates: number; orderViolations: number; badSignatures: number }[];
+  webhooks: {
+    endpoint: string;
+    ordered: boolean;
+    expected: number;
+    arrived: number;
+    missing: number;
+    duplicates: number;
+    /** Each duplicate by the first fault that began between its two copies (from 2 s before the first): `none` is unexplained by faults. */
+    duplicatesAfter: Record<string, number>;
+    orderViolations: number;
+    badSignatures: number;
+  }[];
   claims: { races: number; withWinner: number; twoWinners: number; ackedWinnerNotTheClaimer: number };
   completes: { acked: number; lost: number };
   comments: { acked: number; unknown: number; lost: number; doubled: number };
@@ -75,7 +87,31 @@ export async function progress(
   }
 }
 
-export async function check(deployment: Deployment, orgId: string, ledger: Ledger, endpoints: WebhookEndpointUnderTest[]): Promise<Findings> {
+/**
+ * What each duplicate delivery went through: the first fault that began between one copy and the
+ * next (a send whose record a kill or a crash cut off goes again). The window opens 2 s before the
+ * earlier copy arrived, since a fault can begin while a request is on its way.
+ */
+function duplicateCauses(receipts: readonly Receipt[], faults: readonly FaultMoment[]): Record<string, number> {
+  const copies = new Map<string, Receipt[]>();
+  for (const receipt of receipts) copies.set(receipt.eventId, [...(copies.get(receipt.eventId) ?? []), receipt]);
+  const causes: Record<string, number> = {};
+  for (const list of copies.values()) {
+    for (let i = 1; i < list.length; i++) {
+      const fault = faults.find((f) => f.at >= list[i - 1].at - 2_000 && f.at <= list[i].at)?.fault ?? 'none';
+      causes[fault] = (causes[fault] ?? 0) + 1;
+    }
+  }
+  return causes;
+}
+
+export async function check(
+  deployment: Deployment,
+  orgId: string,
+  ledger: Ledger,
+  endpoints: WebhookEndpointUnderTest[],
+  faults: readonly FaultMoment[],
+): Promise<Findings> {
   const pool = new Pool({ connectionString: deployment.databaseUrl, max: 2 });
   try {
     const events = await taskEvents(pool, orgId);
@@ -174,6 +210,7 @@ export async function check(deployment: Deployment, orgId: string, ledger: Ledge
         arrived: events.length - missing,
         missing,
         duplicates: [...arrivals.values()].reduce((sum, count) => sum + count - 1, 0),
+        duplicatesAfter: duplicateCauses(record.receipts, faults),
         orderViolations: ordered ? orderViolations : 0,
         badSignatures: record.badSignatures,
       };

@@ -18,7 +18,15 @@ export interface FaultPlan {
   serverFaults: number;
 }
 
+/** One fault as it began: what, and when (epoch ms). */
+export interface FaultMoment {
+  at: number;
+  fault: string;
+}
+
 export class FaultInjector {
+  /** Every fault in the order it began, to tell what a webhook sent twice went through between its copies. */
+  readonly timeline: FaultMoment[] = [];
   readonly counts: FaultCounts = {
     kills: { ingest: 0, query: 0, projector: 0, relay: 0, webhooks: 0 },
     natsRestarts: 0,
@@ -64,6 +72,7 @@ export class FaultInjector {
     const candidates = this.deployment.services.filter((service) => this.deployment.running(service));
     if (candidates.length === 0) return;
     const victim = candidates[Math.floor(Math.random() * candidates.length)];
+    this.timeline.push({ at: Date.now(), fault: `${victim.app} kill` });
     await this.deployment.kill(victim);
     this.counts.kills[victim.app] += 1;
     await pause(1000 + Math.random() * 2000);
@@ -71,12 +80,14 @@ export class FaultInjector {
   }
 
   private async restartNats(): Promise<void> {
+    this.timeline.push({ at: Date.now(), fault: 'NATS restart' });
     await this.deployment.nats.restart();
     this.counts.natsRestarts += 1;
     this.log('NATS restarted');
   }
 
   private async wipeRedis(): Promise<void> {
+    this.timeline.push({ at: Date.now(), fault: 'Redis wipe' });
     await this.deployment.redis.shutdownNoSave();
     await pause(1000);
     await this.deployment.redis.start();
@@ -85,6 +96,7 @@ export class FaultInjector {
   }
 
   private async restartPostgres(): Promise<void> {
+    this.timeline.push({ at: Date.now(), fault: 'PostgreSQL crash' });
     await this.deployment.postgres.stop('crash');
     await pause(2000);
     await this.deployment.postgres.start();

@@ -9,6 +9,8 @@ export interface Receipt {
   taskId: string;
   sequence: number;
   type: string;
+  /** When it arrived (epoch ms). */
+  at: number;
 }
 
 export interface EndpointReceipts {
@@ -46,6 +48,7 @@ export class WebhookReceiver {
           taskId: parsed.data.taskId,
           sequence: parsed.data.sequence,
           type: parsed.type,
+          at: Date.now(),
         });
         response.writeHead(204).end();
       });
