@@ -6,12 +6,17 @@ import { join } from 'node:path';
 import { AccountService, ApiKeyService } from '@taskinbox/auth';
 import { loadConfig } from '@taskinbox/config';
 import { openAccounts, startRunNats, stopRunNats } from '@taskinbox/testing';
+import { Pool } from 'pg';
 import { type BenchResult, emmettAppends, rawInserts, storeAppends } from './event-store.bench';
 import { dropBenchDatabases, freshBenchDatabase } from './bench.database';
 import { printCpuProfile } from './cpu-profile.summary';
 import { benchAppEnv, type HttpFigures, load, processCpuMs, profileCpu, startServer, stopServer } from './http-load';
 
-type CreateFigures = HttpFigures & { cpuMsPerRequest?: number };
+type CreateFigures = HttpFigures & {
+  cpuMsPerRequest?: number;
+  /** Milliseconds after the measured load until each follower of the log had reached the log's head. */
+  followersCaughtUp?: Map<string, number | undefined>;
+};
 
 // npm run bench:ingest — prints, from one run on this machine:
 //   1. the raw limit: plain INSERTs/s into a table shaped like es_events (1 event per transaction, 16 clients)
@@ -21,31 +26,65 @@ type CreateFigures = HttpFigures & { cpuMsPerRequest?: number };
 //      split deployment) and through the one-process app, each beside the store's append rate
 //      and a bare Nest/Fastify echo
 //   5. where the one-process app's CPU goes during its measured load, by module
+//   6. how long after that load each follower of the log in the one-process app took to reach the
+//      log's head: a follower that fell behind does its work late (routing, notifications)
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const dist = join(__dirname, '..', '..');
 const body = JSON.stringify({ type: 'refund.approval', title: 'Refund order 1042', payload: { orderId: 1042, amount: 25 }, tags: ['refund'] });
 
 /** A fresh database with an organisation and a tasks:write API key, and the env a server needs for it. */
-async function httpDatabase(name: string): Promise<{ env: NodeJS.ProcessEnv; key: string }> {
+async function httpDatabase(name: string): Promise<{ env: NodeJS.ProcessEnv; key: string; url: string }> {
   const url = await freshBenchDatabase(name);
   const config = loadConfig({ JWT_SECRET: 'b'.repeat(32), DATABASE_URL: url });
   const accounts = await openAccounts(config);
   const org = await accounts.get(AccountService).createOrganisation('bench', 'Bench');
   const { key } = await accounts.get(ApiKeyService).issue(org.id, 'bench', ['tasks:write'], null);
   await accounts.close();
-  return { env: benchAppEnv(url, config.jwtSecret), key };
+  return { env: benchAppEnv(url, config.jwtSecret), key, url };
 }
 
-/** Task creates through a built server script; with `profileFile`, its CPU is sampled during the measured load. */
-async function httpCreates(label: string, script: string, database: string, port: number, profileFile?: string): Promise<CreateFigures> {
-  const { env, key } = await httpDatabase(database);
+/** Polls every checkpoint until it reaches the log's head as it stood when called (at most 60 s). */
+async function followersCaughtUp(url: string): Promise<Map<string, number | undefined>> {
+  const pool = new Pool({ connectionString: url, max: 1 });
+  try {
+    const started = performance.now();
+    const { rows } = await pool.query<{ head: string | null }>('SELECT max(es_position(tx_id, global_position)) AS head FROM es_events');
+    const head = rows[0].head ?? '';
+    const reached = new Map<string, number | undefined>();
+    for (;;) {
+      const checkpoints = await pool.query<{ name: string; position: string | null }>('SELECT name, position FROM projection_checkpoints ORDER BY name');
+      for (const { name, position } of checkpoints.rows) {
+        if (!reached.get(name) && position !== null && position >= head) reached.set(name, Math.round(performance.now() - started));
+        else if (!reached.has(name)) reached.set(name, undefined);
+      }
+      if ([...reached.values()].every((ms) => ms !== undefined) || performance.now() - started > 60_000) return reached;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
+/**
+ * Task creates through a built server script; with `profileFile`, its CPU is sampled during the
+ * measured load; with `followers`, how long its followers of the log then take to catch up.
+ */
+async function httpCreates(
+  label: string,
+  script: string,
+  database: string,
+  port: number,
+  { profileFile, followers = false }: { profileFile?: string; followers?: boolean } = {},
+): Promise<CreateFigures> {
+  const { env, key, url } = await httpDatabase(database);
   const server = await startServer(join(dist, script), env, port, { profiled: profileFile !== undefined });
   try {
     const options = { connections: 50, headers: { authorization: `Bearer ${key}` }, body, url: `http://127.0.0.1:${port}/api/tasks` };
     await load('warm-up', { ...options, seconds: 3 });
     const measure = () => loadWithCpu(server, label, { ...options, seconds });
-    return profileFile ? await profileCpu(server, profileFile, measure) : await measure();
+    const figures = profileFile ? await profileCpu(server, profileFile, measure) : await measure();
+    return followers ? { ...figures, followersCaughtUp: await followersCaughtUp(url) } : figures;
   } finally {
     await stopServer(server);
   }
@@ -98,8 +137,13 @@ async function main(): Promise<void> {
   }
 
   const profileDir = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
-  const ingest = await httpCreates('ingest service alone, POST /api/tasks', 'apps/ingest/src/main.js', 'taskinbox_bench_ingest', 3903, join(profileDir, 'ingest.cpuprofile'));
-  const oneProcess = await httpCreates('one-process app, POST /api/tasks', 'apps/taskinbox/src/main.js', 'taskinbox_bench_http', 3901, join(profileDir, 'taskinbox.cpuprofile'));
+  const ingest = await httpCreates('ingest service alone, POST /api/tasks', 'apps/ingest/src/main.js', 'taskinbox_bench_ingest', 3903, {
+    profileFile: join(profileDir, 'ingest.cpuprofile'),
+  });
+  const oneProcess = await httpCreates('one-process app, POST /api/tasks', 'apps/taskinbox/src/main.js', 'taskinbox_bench_http', 3901, {
+    profileFile: join(profileDir, 'taskinbox.cpuprofile'),
+    followers: true,
+  });
   const ceiling = await echo();
   console.log('\nHTTP, autocannon, 50 connections (targets: ingest alone 70% of store appends and p99 <= 25 ms; one process 50%)');
   for (const figure of [ingest, oneProcess, ceiling]) {
@@ -110,6 +154,9 @@ async function main(): Promise<void> {
       `  ${figure.label.padEnd(40)} ${String(figure.perSecond).padStart(7)}/s ${share.padStart(4)}% of store appends  p50 ${figure.p50Ms} ms  p99 ${figure.p99Ms} ms  non-2xx ${figure.non2xx}  errors ${figure.errors}${cpu}`,
     );
   }
+  const caughtUp = oneProcess.followersCaughtUp ?? new Map<string, number | undefined>();
+  console.log("\nFollowers of the log in the one-process app: ms after its measured load until each reached the log's head (the read models' is the limit)");
+  for (const [name, ms] of caughtUp) console.log(`  ${name.padEnd(40)} ${ms === undefined ? 'not within 60 s' : `${ms} ms`}`);
   printCpuProfile('One-process app during its measured load', join(profileDir, 'taskinbox.cpuprofile'));
   printCpuProfile('Ingest service alone during its measured load', join(profileDir, 'ingest.cpuprofile'));
   console.log(`  (profiles: ${profileDir}; open them in Chrome DevTools or speedscope)`);
