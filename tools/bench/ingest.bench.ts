@@ -55,7 +55,7 @@ async function followersCaughtUp(url: string): Promise<Map<string, number | unde
     for (;;) {
       const checkpoints = await pool.query<{ name: string; position: string | null }>('SELECT name, position FROM projection_checkpoints ORDER BY name');
       for (const { name, position } of checkpoints.rows) {
-        if (!reached.get(name) && position !== null && position >= head) reached.set(name, Math.round(performance.now() - started));
+        if (reached.get(name) === undefined && position !== null && position >= head) reached.set(name, Math.round(performance.now() - started));
         else if (!reached.has(name)) reached.set(name, undefined);
       }
       if ([...reached.values()].every((ms) => ms !== undefined) || performance.now() - started > 60_000) return reached;
