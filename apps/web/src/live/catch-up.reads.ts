@@ -27,21 +27,33 @@ export class CatchUpReads {
   private readonly chasing = new Set<Query>();
   /** Queries a later ready event found still being read: their read may predate it, so they go again. */
   private readonly again = new Set<Query>();
+  /**
+   * Queries still behind after 20 reads (the projector is stalled): not chased again until the
+   * next ready event, or every later read of theirs would start 20 more.
+   */
+  private readonly gaveUp = new Set<Query>();
+  private stopped = false;
 
   constructor(private readonly queries: QueryClient) {}
 
-  /** Follows reads that finish behind the stream's start; returns the function that stops it. */
+  /** Follows reads that finish behind the stream's start; returns the function that stops all of it. */
   watch(): () => void {
-    return this.queries.getQueryCache().subscribe((event) => {
-      if (event.type !== 'updated' || event.action.type !== 'success' || this.chasing.has(event.query)) return;
+    const unsubscribe = this.queries.getQueryCache().subscribe((event) => {
+      if (event.type !== 'updated' || event.action.type !== 'success') return;
+      if (this.chasing.has(event.query) || this.gaveUp.has(event.query)) return;
       const position = positionOf(event.query);
       if (typeof this.readyAt === 'string' && position !== undefined && position < this.readyAt) this.chase(event.query);
     });
+    return () => {
+      this.stopped = true;
+      unsubscribe();
+    };
   }
 
   /** The stream is subscribed; `position` is the log's last position then (null: unknown). */
   ready(position: string | null): void {
     this.readyAt = position;
+    this.gaveUp.clear();
     for (const query of this.queries.getQueryCache().getAll()) {
       if (this.chasing.has(query)) this.again.add(query);
       else this.chase(query);
@@ -52,26 +64,29 @@ export class CatchUpReads {
     this.chasing.add(query);
     void this.readUntilCurrent(query).finally(() => {
       this.chasing.delete(query);
-      if (this.again.delete(query)) this.chase(query);
+      if (this.again.delete(query) && !this.stopped) this.chase(query);
     });
   }
 
   /**
    * Once when the query's data does not say where it was read (or the stream could not tell),
    * else until it is at or past the ready position, up to 20 reads. A read under way is left to
-   * finish first: cancelling it would hold a page's first rows back by a whole round trip
+   * finish, never cancelled: that would hold a page's first rows back by a whole round trip
    * whenever the stream opens while they load.
    */
   private async readUntilCurrent(query: Query): Promise<void> {
     for (let reads = 0; reads < maxReads; reads++) {
-      if (!(await settled(this.queries, query)) || this.current(query)) return;
+      if (this.stopped || !(await settled(this.queries, query)) || this.current(query)) return;
       if (reads > 0) {
-        // Without positions to compare, or with no one watching it (marked stale, read on next use), one read is all.
-        if (typeof this.readyAt !== 'string' || !hasPosition(query) || query.getObserversCount() === 0) return;
+        // Without a position to compare (the stream could not tell, the data does not say: an
+        // empty inbox page), or with no one watching it (marked stale, read on next use), one read is all.
+        if (typeof this.readyAt !== 'string' || positionOf(query) === undefined || query.getObserversCount() === 0) return;
         await new Promise((resolve) => setTimeout(resolve, retryBehindMs));
+        if (this.stopped || !(await settled(this.queries, query)) || this.current(query)) return;
       }
-      await this.queries.invalidateQueries({ queryKey: query.queryKey, exact: true });
+      await this.queries.invalidateQueries({ queryKey: query.queryKey, exact: true }, { cancelRefetch: false });
     }
+    this.gaveUp.add(query);
   }
 
   private current(query: Query): boolean {
@@ -79,8 +94,6 @@ export class CatchUpReads {
     return typeof this.readyAt === 'string' && position !== undefined && position >= this.readyAt;
   }
 }
-
-const hasPosition = (query: Query): boolean => typeof (query.meta as Partial<LogPositionMeta> | undefined)?.logPosition === 'function';
 
 function positionOf(query: Query): string | undefined {
   const read = (query.meta as Partial<LogPositionMeta> | undefined)?.logPosition;

@@ -3,7 +3,7 @@ import { CatchUpReads, type LogPositionMeta } from './catch-up.reads';
 
 // A real QueryClient and observers (as mounted pages would hold), with query functions that count
 // their reads and answer what the test says the server has.
-const positioned: LogPositionMeta = { logPosition: (data) => (data as { position: string }).position };
+const positioned: LogPositionMeta = { logPosition: (data) => (data as { position: string | null }).position ?? undefined };
 
 let client: QueryClient;
 let stops: (() => void)[];
@@ -90,5 +90,51 @@ describe('reads after the live stream opens', () => {
     await until(() => inbox.reads() === 2);
     await settle();
     expect(inbox.reads()).toBe(2);
+  });
+
+  it('reads a page that does not say where it was read (an empty inbox page) once, not over and over', async () => {
+    const catchUp = new CatchUpReads(client);
+    stops.push(catchUp.watch());
+    const inbox = watched('inbox', () => ({ position: null }), positioned);
+    await until(() => inbox.reads() === 1);
+    catchUp.ready('p3');
+    await until(() => inbox.reads() === 2);
+    await settle();
+    expect(inbox.reads()).toBe(2);
+  });
+
+  it('gives up on a query the projector does not catch up with, until the next ready event', async () => {
+    const catchUp = new CatchUpReads(client);
+    stops.push(catchUp.watch());
+    const inbox = watched('inbox', () => ({ position: 'p1' }), positioned);
+    await until(() => inbox.reads() === 1);
+    catchUp.ready('p9');
+    await until(() => inbox.reads() === 21);
+    await settle();
+    expect(inbox.reads()).toBe(21);
+
+    // A later read (a live change's refresh) that is still behind starts no new chase.
+    await client.invalidateQueries({ queryKey: ['inbox'] });
+    await settle();
+    expect(inbox.reads()).toBe(22);
+
+    catchUp.ready('p9');
+    await until(() => inbox.reads() > 22);
+  }, 20_000);
+
+  it('reads nothing more once stopped', async () => {
+    const catchUp = new CatchUpReads(client);
+    const stop = catchUp.watch();
+    const inbox = watched('inbox', () => ({ position: 'p1' }), positioned);
+    await until(() => inbox.reads() === 1);
+    catchUp.ready('p9');
+    await until(() => inbox.reads() === 2);
+    stop();
+    const reads = inbox.reads();
+    await settle();
+    expect(inbox.reads()).toBeLessThanOrEqual(reads + 1);
+    const after = inbox.reads();
+    await settle();
+    expect(inbox.reads()).toBe(after);
   });
 });

@@ -12,6 +12,8 @@ interface LiveChanges {
   subscribe(listener: Listener): () => void;
 }
 
+const readyWaitMs = 5_000;
+
 const LiveChangesContext = createContext<LiveChanges>({ state: 'offline', subscribe: () => () => undefined });
 
 /**
@@ -28,6 +30,7 @@ export function LiveChangesProvider({ children }: { children: ReactNode }) {
     let source: EventSource | null = null;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
+    let readyWait: ReturnType<typeof setTimeout> | undefined;
     const catchUp = new CatchUpReads(queries);
     const stopCatchingUp = catchUp.watch();
     const deliver = (message: MessageEvent<string>) => {
@@ -40,8 +43,13 @@ export function LiveChangesProvider({ children }: { children: ReactNode }) {
       current.onopen = () => {
         failures = 0;
         setState('live');
+        // A server that says nothing of where the log stood (an older one mid-deploy, a slow
+        // database) still gets everything read again, as if it could not tell.
+        clearTimeout(readyWait);
+        readyWait = setTimeout(() => catchUp.ready(null), readyWaitMs);
       };
       current.addEventListener('ready', (message: MessageEvent<string>) => {
+        clearTimeout(readyWait);
         catchUp.ready((JSON.parse(message.data) as { position: string | null }).position);
       });
       current.onerror = () => {
@@ -57,6 +65,7 @@ export function LiveChangesProvider({ children }: { children: ReactNode }) {
     open();
     return () => {
       clearTimeout(retry);
+      clearTimeout(readyWait);
       stopCatchingUp();
       source?.close();
     };
