@@ -101,8 +101,9 @@ export interface EventStore {
   /** How far the log runs past `after` (omitted: its start), as readAll would see it; for lag probes. */
   countAfter(after: string | undefined, cap: number): Promise<LogTail>;
   /**
-   * The position of the log's last event as readAll sees it now (undefined: none yet). Anything
-   * a reader of the log has handed on (the relay's live events) is at or before it.
+   * The position of the log's last committed event (undefined: none yet); readAll returns it once
+   * older transactions have ended. Anything a reader of the log has handed on (the relay's live
+   * events) is at or before it.
    */
   lastPosition(): Promise<string | undefined>;
   /** readAll without each event's metadata and time, for readers of the whole log that never look at them (a rebuild): less to parse. */

@@ -55,9 +55,11 @@ const readAllText = (columns: string): string =>
 const countAfterText = `SELECT count(*)::int AS events, (extract(epoch FROM min(created_at)) * 1000)::float8 AS first_at
   FROM (SELECT created_at FROM es_events WHERE ${visibleAfter} ORDER BY tx_id, global_position LIMIT $3) page`;
 
-// The last row readAll would reach: the same horizon, read backwards along (tx_id, global_position).
+// The last committed row, read backwards along (tx_id, global_position). Not cut at readAll's
+// horizon: that can move back (a transaction in the snapshot that ended meanwhile holds readers
+// back), and an event a reader already handed on must never lie past the answer.
 const lastPositionText = `SELECT es_position(tx_id, global_position) AS position FROM es_events
-  WHERE tx_id < es_read_horizon() ORDER BY tx_id DESC, global_position DESC LIMIT 1`;
+  ORDER BY tx_id DESC, global_position DESC LIMIT 1`;
 
 // The same page cut where the events' sizes add up past $4 bytes (the first row always stays):
 // the size es_append_batch wrote, else (events from before it did) the stored size, which
