@@ -92,9 +92,7 @@ export async function progress(
  * next (a send whose record a kill or a crash cut off goes again). The window opens 2 s before the
  * earlier copy arrived, since a fault can begin while a request is on its way.
  */
-function duplicateCauses(receipts: readonly Receipt[], faults: readonly FaultMoment[]): Record<string, number> {
-  const copies = new Map<string, Receipt[]>();
-  for (const receipt of receipts) copies.set(receipt.eventId, [...(copies.get(receipt.eventId) ?? []), receipt]);
+function duplicateCauses(copies: ReadonlyMap<string, readonly Receipt[]>, faults: readonly FaultMoment[]): Record<string, number> {
   const causes: Record<string, number> = {};
   for (const list of copies.values()) {
     for (let i = 1; i < list.length; i++) {
@@ -190,8 +188,9 @@ export async function check(
     const orderExamples: string[] = [];
     // Webhooks: every event at least once per endpoint; duplicates counted; order per task held on ordered ones.
     const webhooks = endpoints.map(({ name, ordered, record }) => {
-      const arrivals = new Map<string, number>();
-      for (const receipt of record.receipts) arrivals.set(receipt.eventId, (arrivals.get(receipt.eventId) ?? 0) + 1);
+      // Every copy of each event, in arrival order.
+      const arrivals = new Map<string, Receipt[]>();
+      for (const receipt of record.receipts) arrivals.set(receipt.eventId, [...(arrivals.get(receipt.eventId) ?? []), receipt]);
       let orderViolations = 0;
       const highest = new Map<string, number>();
       for (const receipt of record.receipts) {
@@ -209,8 +208,8 @@ export async function check(
         expected: events.length,
         arrived: events.length - missing,
         missing,
-        duplicates: [...arrivals.values()].reduce((sum, count) => sum + count - 1, 0),
-        duplicatesAfter: duplicateCauses(record.receipts, faults),
+        duplicates: [...arrivals.values()].reduce((sum, copies) => sum + copies.length - 1, 0),
+        duplicatesAfter: duplicateCauses(arrivals, faults),
         orderViolations: ordered ? orderViolations : 0,
         badSignatures: record.badSignatures,
       };

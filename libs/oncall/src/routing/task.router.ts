@@ -42,10 +42,9 @@ export class TaskRouter {
   ) {}
 
   /**
-   * Routes a batch's new tasks in log order. What routing reads is read once per batch, not
-   * once per task: the routing rows already written (by an earlier pass over the same events)
-   * in one statement, and each organisation's rules once. Every new task used to cost two
-   * queries here, in the one-process app more than any other follower of the log.
+   * Routes a batch's new tasks in log order. What routing reads is read once per batch, so the
+   * follower keeps up under load: the routing rows already written (by an earlier pass over the
+   * same events) in one statement, and each organisation's rules once.
    */
   async handle(events: RecordedEvent[]): Promise<void> {
     const created = events
