@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccountService, ApiKeyService } from '@taskinbox/auth';
 import { loadConfig } from '@taskinbox/config';
+import { PostgresEventStore } from '@taskinbox/event-store';
 import { openAccounts, startRunNats, stopRunNats } from '@taskinbox/testing';
 import { Pool } from 'pg';
 import { type BenchResult, emmettAppends, rawInserts, storeAppends } from './event-store.bench';
@@ -44,19 +45,17 @@ async function httpDatabase(name: string): Promise<{ env: NodeJS.ProcessEnv; key
   return { env: benchAppEnv(url, config.jwtSecret), key, url };
 }
 
-/** Polls every checkpoint until it reaches the log's head as it stood when called (at most 60 s). */
+/** Polls every checkpoint until it reaches the log's last position as it stood when called (at most 60 s). */
 async function followersCaughtUp(url: string): Promise<Map<string, number | undefined>> {
   const pool = new Pool({ connectionString: url, max: 1 });
   try {
     const started = performance.now();
-    const { rows } = await pool.query<{ head: string | null }>('SELECT max(es_position(tx_id, global_position)) AS head FROM es_events');
-    const head = rows[0].head ?? '';
+    const head = (await new PostgresEventStore({ pool }).lastPosition()) ?? '';
     const reached = new Map<string, number | undefined>();
     for (;;) {
       const checkpoints = await pool.query<{ name: string; position: string | null }>('SELECT name, position FROM projection_checkpoints ORDER BY name');
       for (const { name, position } of checkpoints.rows) {
-        if (reached.get(name) === undefined && position !== null && position >= head) reached.set(name, Math.round(performance.now() - started));
-        else if (!reached.has(name)) reached.set(name, undefined);
+        if (reached.get(name) === undefined) reached.set(name, position !== null && position >= head ? Math.round(performance.now() - started) : undefined);
       }
       if ([...reached.values()].every((ms) => ms !== undefined) || performance.now() - started > 60_000) return reached;
       await new Promise((resolve) => setTimeout(resolve, 20));

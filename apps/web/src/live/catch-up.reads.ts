@@ -76,14 +76,13 @@ export class CatchUpReads {
    */
   private async readUntilCurrent(query: Query): Promise<void> {
     for (let reads = 0; reads < maxReads; reads++) {
-      if (this.stopped || !(await settled(this.queries, query)) || this.current(query)) return;
       if (reads > 0) {
         // Without a position to compare (the stream could not tell, the data does not say: an
         // empty inbox page), or with no one watching it (marked stale, read on next use), one read is all.
         if (typeof this.readyAt !== 'string' || positionOf(query) === undefined || query.getObserversCount() === 0) return;
         await new Promise((resolve) => setTimeout(resolve, retryBehindMs));
-        if (this.stopped || !(await settled(this.queries, query)) || this.current(query)) return;
       }
+      if (this.stopped || !(await settled(this.queries, query)) || this.current(query)) return;
       await this.queries.invalidateQueries({ queryKey: query.queryKey, exact: true }, { cancelRefetch: false });
     }
     this.gaveUp.add(query);

@@ -17,6 +17,13 @@ afterEach(() => {
   client.clear();
 });
 
+/** Catch-up reads following the client's cache, stopped after the test. */
+function watching(): CatchUpReads {
+  const catchUp = new CatchUpReads(client);
+  stops.push(catchUp.watch());
+  return catchUp;
+}
+
 /** A watched query: `answer()` is what each read returns. */
 function watched(key: string, answer: () => unknown, meta?: LogPositionMeta) {
   let reads = 0;
@@ -43,8 +50,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
 
 describe('reads after the live stream opens', () => {
   it('reads again what does not say where it was read, and leaves what was read at or past the ready position', async () => {
-    const catchUp = new CatchUpReads(client);
-    stops.push(catchUp.watch());
+    const catchUp = watching();
     const inbox = watched('inbox', () => ({ position: 'p5' }), positioned);
     const me = watched('me', () => ({ name: 'Ada' }));
     await until(() => inbox.reads() === 1 && me.reads() === 1);
@@ -56,8 +62,7 @@ describe('reads after the live stream opens', () => {
   });
 
   it('reads a query that is behind until it has caught up with the ready position', async () => {
-    const catchUp = new CatchUpReads(client);
-    stops.push(catchUp.watch());
+    const catchUp = watching();
     let projected = 3;
     const inbox = watched('inbox', () => ({ position: `p${Math.min(projected++, 6)}` }), positioned);
     await until(() => inbox.reads() === 1);
@@ -71,8 +76,7 @@ describe('reads after the live stream opens', () => {
   });
 
   it('reads again a query whose first read finishes behind after the stream opened', async () => {
-    const catchUp = new CatchUpReads(client);
-    stops.push(catchUp.watch());
+    const catchUp = watching();
     catchUp.ready('p2');
     let projected = 1;
     const inbox = watched('inbox', () => ({ position: `p${projected++}` }), positioned);
@@ -82,8 +86,7 @@ describe('reads after the live stream opens', () => {
   });
 
   it('reads everything once when the server could not tell where the log stood', async () => {
-    const catchUp = new CatchUpReads(client);
-    stops.push(catchUp.watch());
+    const catchUp = watching();
     const inbox = watched('inbox', () => ({ position: 'p1' }), positioned);
     await until(() => inbox.reads() === 1);
     catchUp.ready(null);
@@ -93,8 +96,7 @@ describe('reads after the live stream opens', () => {
   });
 
   it('reads a page that does not say where it was read (an empty inbox page) once, not over and over', async () => {
-    const catchUp = new CatchUpReads(client);
-    stops.push(catchUp.watch());
+    const catchUp = watching();
     const inbox = watched('inbox', () => ({ position: null }), positioned);
     await until(() => inbox.reads() === 1);
     catchUp.ready('p3');
@@ -104,8 +106,7 @@ describe('reads after the live stream opens', () => {
   });
 
   it('gives up on a query the projector does not catch up with, until the next ready event', async () => {
-    const catchUp = new CatchUpReads(client);
-    stops.push(catchUp.watch());
+    const catchUp = watching();
     const inbox = watched('inbox', () => ({ position: 'p1' }), positioned);
     await until(() => inbox.reads() === 1);
     catchUp.ready('p9');
