@@ -58,6 +58,8 @@ export interface TaskChange {
   taskType: string;
   /** The event's revision in its task's stream: the task's `version` after it. */
   revision: number;
+  /** Its position in the event log (compare as strings). */
+  position: string;
   occurredAt: string;
   /** `user:<id>` or `service:<api key id>` */
   actor: string;

@@ -22,8 +22,13 @@ const maxReads = 20;
  * first page, read after the stream opened but before the projector caught up).
  */
 export class CatchUpReads {
-  /** The last ready event's position: undefined before the first, null when the server could not tell. */
+  /**
+   * Where the log is known to have reached: the last ready event's position, or a later live
+   * event's. Undefined before the first ready, null when the server could not tell.
+   */
   private readyAt: string | null | undefined;
+  /** The furthest live event seen, also before the first ready (events may come first). */
+  private seen: string | undefined;
   private readonly chasing = new Set<Query>();
   /** Queries a later ready event found still being read: their read may predate it, so they go again. */
   private readonly again = new Set<Query>();
@@ -52,12 +57,22 @@ export class CatchUpReads {
 
   /** The stream is subscribed; `position` is the log's last position then (null: unknown). */
   ready(position: string | null): void {
-    this.readyAt = position;
+    this.readyAt = position === null ? null : later(position, this.seen);
     this.gaveUp.clear();
     for (const query of this.queries.getQueryCache().getAll()) {
       if (this.chasing.has(query)) this.again.add(query);
       else this.chase(query);
     }
+  }
+
+  /**
+   * A live event at `position` arrived. A page that reads behind it afterwards is read again: the
+   * event reached no listener of that page if it had not mounted yet (its script still loading),
+   * and its first read may come before the projector has the change.
+   */
+  saw(position: string): void {
+    this.seen = later(position, this.seen);
+    if (typeof this.readyAt === 'string') this.readyAt = later(position, this.readyAt);
   }
 
   private chase(query: Query): void {
@@ -93,6 +108,8 @@ export class CatchUpReads {
     return typeof this.readyAt === 'string' && position !== undefined && position >= this.readyAt;
   }
 }
+
+const later = (a: string, b: string | undefined): string => (b !== undefined && b > a ? b : a);
 
 function positionOf(query: Query): string | undefined {
   const read = (query.meta as Partial<LogPositionMeta> | undefined)?.logPosition;

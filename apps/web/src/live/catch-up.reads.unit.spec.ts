@@ -138,4 +138,15 @@ describe('reads after the live stream opens', () => {
     await settle();
     expect(inbox.reads()).toBe(after);
   });
+
+  it('reads again a page that mounts after a live event and reads behind it', async () => {
+    const catchUp = watching();
+    catchUp.ready('p2');
+    catchUp.saw('p4');
+    let projected = 3;
+    const inbox = watched('inbox', () => ({ position: `p${projected++}` }), positioned);
+    await until(() => (inbox.data() as { position: string } | undefined)?.position === 'p4');
+    await settle();
+    expect(inbox.reads()).toBe(2);
+  });
 });

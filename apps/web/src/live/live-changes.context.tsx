@@ -35,6 +35,7 @@ export function LiveChangesProvider({ children }: { children: ReactNode }) {
     const stopCatchingUp = catchUp.watch();
     const deliver = (message: MessageEvent<string>) => {
       const change = JSON.parse(message.data) as TaskChange;
+      catchUp.saw(change.position);
       for (const listener of listeners.current) listener(change);
     };
     const open = () => {
