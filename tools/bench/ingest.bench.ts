@@ -26,7 +26,7 @@ type CreateFigures = HttpFigures & {
 //   4. HTTP task creates/s at 50 connections with p50/p99, through the ingest service alone (the
 //      split deployment) and through the one-process app, each beside the store's append rate
 //      and a bare Nest/Fastify echo
-//   5. where the one-process app's CPU goes during its measured load (and its followers' catch-up), by module
+//   5. where each server's CPU goes, by module, sampled over a second load like the measured one
 //   6. how long after that load each follower of the log in the one-process app took to reach the
 //      log's head: a follower that fell behind does its work late (routing, notifications)
 
@@ -66,8 +66,9 @@ async function followersCaughtUp(url: string): Promise<Map<string, number | unde
 }
 
 /**
- * Task creates through a built server script; with `profileFile`, its CPU is sampled during the
- * measured load; with `followers`, how long its followers of the log then take to catch up.
+ * Task creates through a built server script; with `followers`, how long its followers of the log
+ * then take to catch up; with `profileFile`, its CPU is then sampled over a second load of the same
+ * length. The figures come from the first load: the sampling profiler costs the server CPU.
  */
 async function httpCreates(
   label: string,
@@ -81,13 +82,10 @@ async function httpCreates(
   try {
     const options = { connections: 50, headers: { authorization: `Bearer ${key}` }, body, url: `http://127.0.0.1:${port}/api/tasks` };
     await load('warm-up', { ...options, seconds: 3 });
-    const measure = async (): Promise<CreateFigures> => {
-      const figures = await loadWithCpu(server, label, { ...options, seconds });
-      // Timed from the load's end, inside the profiled window: stopping the profiler writes the
-      // profile on the server's main thread, which holds its followers back meanwhile.
-      return followers ? { ...figures, followersCaughtUp: await followersCaughtUp(url) } : figures;
-    };
-    return profileFile ? await profileCpu(server, profileFile, measure) : await measure();
+    const figures = await loadWithCpu(server, label, { ...options, seconds });
+    const caughtUp = followers ? { followersCaughtUp: await followersCaughtUp(url) } : {};
+    if (profileFile) await profileCpu(server, profileFile, () => load('profiled', { ...options, seconds }));
+    return { ...figures, ...caughtUp };
   } finally {
     await stopServer(server);
   }
@@ -160,8 +158,8 @@ async function main(): Promise<void> {
   const caughtUp = oneProcess.followersCaughtUp ?? new Map<string, number | undefined>();
   console.log("\nFollowers of the log in the one-process app: ms after its measured load until each reached the log's head (the read models' is the limit)");
   for (const [name, ms] of caughtUp) console.log(`  ${name.padEnd(40)} ${ms === undefined ? 'not within 60 s' : `${ms} ms`}`);
-  printCpuProfile("One-process app during its measured load and its followers' catch-up", join(profileDir, 'taskinbox.cpuprofile'));
-  printCpuProfile('Ingest service alone during its measured load', join(profileDir, 'ingest.cpuprofile'));
+  printCpuProfile('One-process app during a second load like the measured one', join(profileDir, 'taskinbox.cpuprofile'));
+  printCpuProfile('Ingest service alone during a second load like the measured one', join(profileDir, 'ingest.cpuprofile'));
   console.log(`  (profiles: ${profileDir}; open them in Chrome DevTools or speedscope)`);
 }
 
