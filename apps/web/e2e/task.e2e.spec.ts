@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { until } from '@taskinbox/testing';
 import { pdf } from '../../../libs/attachments/src/attachments.fixture';
 import { alreadyTakenNotice } from './notices.fixture';
-import { expectText, type Person, screenshot, scrollsSideways, startWebApp, type WebApp } from './web-app.fixture';
+import { eventually, expectText, type Person, screenshot, scrollsSideways, startWebApp, type WebApp } from './web-app.fixture';
 
 jest.setTimeout(90_000);
 
@@ -128,6 +128,52 @@ describe('the task page', () => {
     await page.getByRole('button', { name: 'Comment', exact: true }).click();
     await expectText(timeline(page), 'Tracking says it is at the depot.');
     await until(page, `document.querySelector('.comment-form textarea').value === ''`);
+  });
+
+  it('reads a quiet task once as the live stream opens, and shows a comment made before it opened', async () => {
+    const task = await web.createTask({ type: 'support.question', title: 'Read once when quiet' });
+    const { page } = await openTask(web.admin, task.id, 'desktop');
+    // Counts the stream's ready events as the page sees them (this listener runs before the app's).
+    await page.addInitScript(`
+      window.__ready = [];
+      window.EventSource = class extends window.EventSource {
+        constructor(url, init) {
+          super(url, init);
+          this.addEventListener('ready', () => window.__ready.push(true));
+        }
+      };
+    `);
+    let reads = 0;
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === `/api/tasks/${task.id}/timeline`) reads++;
+    });
+
+    // Quiet: the task is read once; the stream's ready says nothing came after that read.
+    await page.reload();
+    await page.locator('.task-page.loaded').waitFor();
+    await until(page, 'window.__ready.length === 1');
+    await page.waitForTimeout(750);
+    expect(reads).toBe(1);
+
+    // A comment made after the first read and before the stream opened is read again and shown.
+    let openStream!: () => void;
+    const held = new Promise<void>((resolve) => (openStream = resolve));
+    await page.route('**/api/stream**', async (route) => {
+      await held;
+      await route.continue();
+    });
+    reads = 0;
+    await page.reload();
+    await page.locator('.task-page.loaded').waitFor();
+    await comment(task.id, 'Written before the stream opened.');
+    // Projected and relayed before the stream subscribes: only reading the task again can show it.
+    await eventually('the comment in the read model', async () => {
+      const response = await fetch(`${web.t.url}/api/tasks/${task.id}/timeline`, { headers: { authorization: `Bearer ${web.admin.token}` } });
+      return JSON.stringify(await response.json()).includes('Written before the stream opened.');
+    });
+    openStream();
+    await expectText(timeline(page), 'Written before the stream opened.');
+    expect(reads).toBeGreaterThan(1);
   });
 
   it('shows an attachment added by URL over the API live, kept by taskinbox: the page never asks the sender', async () => {

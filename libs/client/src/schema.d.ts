@@ -3294,6 +3294,8 @@ export interface components {
             task: components["schemas"]["TaskDetailView"];
             /** @description Every event of the task, oldest first. */
             timeline: components["schemas"]["TimelineEntryView"][];
+            /** @description The event log position the read models stood at when the task was read; null before the projector's first batch. Compare with the live stream's `ready` event: at or past it, nothing was missed in between. */
+            position: string | null;
         };
         StatsRecomputeDto: {
             /**

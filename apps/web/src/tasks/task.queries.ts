@@ -3,6 +3,7 @@ import type { Schema } from '@taskinbox/client';
 import { answer, api, ApiError, describeError } from '../api/api.client';
 import { retryWhileNew, retryWhileNewDelay } from '../api/query.retry';
 import type { TaskTimeline } from '../api/api.types';
+import type { LogPositionMeta } from '../live/catch-up.reads';
 import { useNotify } from '../layout/notices.context';
 import { expectTaskVersion, expectedVersion, sawTaskVersion } from '../live/read-your-writes.store';
 import type { TaskView } from './task.types';
@@ -23,8 +24,14 @@ export function useTaskTimeline(taskId: string) {
     },
     retry: retryWhileNew,
     retryDelay: retryWhileNewDelay,
+    meta: timelinePositionMeta,
   });
 }
+
+/** Where the task was read: the read models' position then (none before the projector's first batch). */
+const timelinePositionMeta: LogPositionMeta = {
+  logPosition: (data) => (data as TaskTimeline).position ?? undefined,
+};
 
 /** Refetches the task and marks the inbox lists stale, after a change of that task. */
 export function refreshTask(queries: QueryClient, taskId: string): Promise<unknown> {

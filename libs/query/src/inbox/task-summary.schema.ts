@@ -111,4 +111,10 @@ class TimelineEntryView implements TimelineEntry {
 export class TaskTimelineView implements TaskTimeline {
   @ApiProperty({ type: TaskDetailView }) task!: TaskDetailView;
   @ApiProperty({ type: [TimelineEntryView], description: 'Every event of the task, oldest first.' }) timeline!: TimelineEntryView[];
+  @ApiProperty({
+    ...nullableString,
+    description:
+      "The event log position the read models stood at when the task was read; null before the projector's first batch. Compare with the live stream's `ready` event: at or past it, nothing was missed in between.",
+  })
+  position!: string | null;
 }

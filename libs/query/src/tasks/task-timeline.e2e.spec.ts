@@ -85,6 +85,16 @@ describe('GET /api/tasks/:id/timeline', () => {
     ]);
   });
 
+  it("carries the read models' log position (the live stream's ready event is compared with it)", async () => {
+    const position = '00000000000000000042:00000000000000000007';
+    await db.query(
+      `INSERT INTO projection_checkpoints (name, position) VALUES ('read-models', $1)
+       ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
+      [position],
+    );
+    expect((await timeline(claimed.id, acme.tokens.viewer)).body.position).toBe(position);
+  });
+
   it('lists the actions the domain allows the caller on that state', async () => {
     const actions = async (id: string, token: string) => (await timeline(id, token)).body.task.allowedActions;
     // the claimer may resolve it; another member may not; an admin may force-release and cancel

@@ -24,6 +24,8 @@ export interface TaskTimeline {
   task: TaskDetail;
   /** Every event of the task, oldest first. */
   timeline: TimelineEntryView[];
+  /** The event log position the read models stood at when the task was read (null before the projector's first batch). */
+  position: string | null;
 }
 
 export function toTaskDetail(row: InboxTask, viewer: Actor, names: ReadonlyMap<string, string>): TaskDetail {
