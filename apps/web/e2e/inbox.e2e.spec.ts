@@ -1,7 +1,15 @@
 import type { Page } from 'playwright-core';
 import { until } from '@taskinbox/testing';
 import { alreadyTakenNotice } from './notices.fixture';
-import { eventually, scrollsSideways, screenshot, startWebApp, type WebApp } from './web-app.fixture';
+import {
+  eventually,
+  holdStream,
+  reloadUntilStreamReady,
+  scrollsSideways,
+  screenshot,
+  startWebApp,
+  type WebApp,
+} from './web-app.fixture';
 
 jest.setTimeout(90_000);
 
@@ -137,42 +145,26 @@ describe('the shared inbox in a browser', () => {
     await web.createTask({ type: 'refund.request', title: 'Already there when the inbox opens' });
     const { page } = await web.open({ as: web.admin });
     await page.locator('[data-task-id]').first().waitFor();
-    // Counts the stream's ready events as the page sees them (this listener runs before the app's).
-    await page.addInitScript(`
-      window.__ready = [];
-      window.EventSource = class extends window.EventSource {
-        constructor(url, init) {
-          super(url, init);
-          this.addEventListener('ready', () => window.__ready.push(true));
-        }
-      };
-    `);
     let reads = 0;
     page.on('request', (request) => {
       if (new URL(request.url()).pathname === '/api/inbox/tasks') reads++;
     });
 
     // Quiet: the first page is read once; the stream's ready says nothing came after it.
-    await page.reload();
-    await page.locator('[data-task-id]').first().waitFor();
-    await until(page, 'window.__ready.length === 1');
-    await page.waitForTimeout(750);
+    await reloadUntilStreamReady(page, '[data-task-id]');
     expect(reads).toBe(1);
 
     // A task created after the first read and before the stream opened is read again and shown.
-    let openStream!: () => void;
-    const held = new Promise<void>((resolve) => (openStream = resolve));
-    await page.route('**/api/stream**', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const openStream = await holdStream(page);
     reads = 0;
     await page.reload();
     await page.locator('[data-task-id]').first().waitFor();
     const { id } = await web.createTask({ type: 'refund.request', title: 'Created before the stream opened' });
     // Projected and relayed before the stream subscribes: only reading the inbox again can show it.
     await eventually('the task in the read model', async () => {
-      const response = await fetch(`${web.t.url}/api/inbox/tasks?limit=200`, { headers: { authorization: `Bearer ${web.admin.token}` } });
+      const response = await fetch(`${web.t.url}/api/inbox/tasks?limit=200`, {
+        headers: { authorization: `Bearer ${web.admin.token}` },
+      });
       return ((await response.json()) as { items: { id: string }[] }).items.some((task) => task.id === id);
     });
     openStream();
@@ -253,8 +245,16 @@ describe('the shared inbox in a browser', () => {
   // Last: the organisation's rules reorder the queue for whatever runs after them.
   it('puts the most urgent task first and shows its level and reason', async () => {
     await web.createTask({ type: 'refund.request', title: 'Plain refund 5001' });
-    await web.createTask({ type: 'refund.request', title: 'Gold refund 5002', payload: { customer: { tier: 'gold' } } });
-    const rules = { rules: [{ when: { payload: { path: 'customer.tier', equals: 'gold' } }, level: 'critical', reason: 'Gold customer' }] };
+    await web.createTask({
+      type: 'refund.request',
+      title: 'Gold refund 5002',
+      payload: { customer: { tier: 'gold' } },
+    });
+    const rules = {
+      rules: [
+        { when: { payload: { path: 'customer.tier', equals: 'gold' } }, level: 'critical', reason: 'Gold customer' },
+      ],
+    };
     const saved = await fetch(`${web.t.url}/api/urgency-rules`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${web.org.tokens.admin}`, 'content-type': 'application/json' },
@@ -264,7 +264,9 @@ describe('the shared inbox in a browser', () => {
     // Evaluated after the projector wrote the task: wait until the API says so, then look.
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const inbox = await fetch(`${web.t.url}/api/inbox/tasks?q=5002`, { headers: { authorization: `Bearer ${web.org.tokens.admin}` } });
+      const inbox = await fetch(`${web.t.url}/api/inbox/tasks?q=5002`, {
+        headers: { authorization: `Bearer ${web.org.tokens.admin}` },
+      });
       const { items } = (await inbox.json()) as { items: { urgency: { level: string } }[] };
       if (items[0]?.urgency.level === 'critical' || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -284,20 +286,32 @@ describe('the shared inbox in a browser', () => {
          FROM generate_series(1, 20)`,
       [web.org.id],
     );
-    const late = await web.createTask({ type: 'refund.request', title: 'Late refund 5003', dueAt: new Date(Date.now() + 60_000).toISOString() });
+    const late = await web.createTask({
+      type: 'refund.request',
+      title: 'Late refund 5003',
+      dueAt: new Date(Date.now() + 60_000).toISOString(),
+    });
     // Flagged by the urgency pass after the projector wrote the task: wait until the API says so.
     const flaggedBy = Date.now() + 15_000;
     for (;;) {
-      const inbox = await fetch(`${web.t.url}/api/inbox/tasks?q=5003`, { headers: { authorization: `Bearer ${web.org.tokens.admin}` } });
+      const inbox = await fetch(`${web.t.url}/api/inbox/tasks?q=5003`, {
+        headers: { authorization: `Bearer ${web.org.tokens.admin}` },
+      });
       const { items } = (await inbox.json()) as { items: { atRisk: unknown }[] };
       if (items[0]?.atRisk || Date.now() > flaggedBy) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await page.goto(`${web.t.url}/`);
-    await row(page, 'Late refund 5003').locator('[data-at-risk]').getByText('At risk: expected after the deadline').waitFor({ timeout: 15_000 });
+    await row(page, 'Late refund 5003')
+      .locator('[data-at-risk]')
+      .getByText('At risk: expected after the deadline')
+      .waitFor({ timeout: 15_000 });
     expect(await row(page, 'Plain refund 5001').locator('[data-at-risk]').count()).toBe(0);
     await page.goto(`${web.t.url}/tasks/${late.id}`);
-    await page.locator('.task-badges [data-at-risk]').getByText('At risk: expected after the deadline').waitFor({ timeout: 15_000 });
+    await page
+      .locator('.task-badges [data-at-risk]')
+      .getByText('At risk: expected after the deadline')
+      .waitFor({ timeout: 15_000 });
   });
 });
 

@@ -5,7 +5,17 @@ import sharp from 'sharp';
 import { until } from '@taskinbox/testing';
 import { pdf } from '../../../libs/attachments/src/attachments.fixture';
 import { alreadyTakenNotice } from './notices.fixture';
-import { eventually, expectText, type Person, screenshot, scrollsSideways, startWebApp, type WebApp } from './web-app.fixture';
+import {
+  eventually,
+  expectText,
+  holdStream,
+  reloadUntilStreamReady,
+  type Person,
+  screenshot,
+  scrollsSideways,
+  startWebApp,
+  type WebApp,
+} from './web-app.fixture';
 
 jest.setTimeout(90_000);
 
@@ -133,42 +143,26 @@ describe('the task page', () => {
   it('reads a quiet task once as the live stream opens, and shows a comment made before it opened', async () => {
     const task = await web.createTask({ type: 'support.question', title: 'Read once when quiet' });
     const { page } = await openTask(web.admin, task.id, 'desktop');
-    // Counts the stream's ready events as the page sees them (this listener runs before the app's).
-    await page.addInitScript(`
-      window.__ready = [];
-      window.EventSource = class extends window.EventSource {
-        constructor(url, init) {
-          super(url, init);
-          this.addEventListener('ready', () => window.__ready.push(true));
-        }
-      };
-    `);
     let reads = 0;
     page.on('request', (request) => {
       if (new URL(request.url()).pathname === `/api/tasks/${task.id}/timeline`) reads++;
     });
 
     // Quiet: the task is read once; the stream's ready says nothing came after that read.
-    await page.reload();
-    await page.locator('.task-page.loaded').waitFor();
-    await until(page, 'window.__ready.length === 1');
-    await page.waitForTimeout(750);
+    await reloadUntilStreamReady(page, '.task-page.loaded');
     expect(reads).toBe(1);
 
     // A comment made after the first read and before the stream opened is read again and shown.
-    let openStream!: () => void;
-    const held = new Promise<void>((resolve) => (openStream = resolve));
-    await page.route('**/api/stream**', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const openStream = await holdStream(page);
     reads = 0;
     await page.reload();
     await page.locator('.task-page.loaded').waitFor();
     await comment(task.id, 'Written before the stream opened.');
     // Projected and relayed before the stream subscribes: only reading the task again can show it.
     await eventually('the comment in the read model', async () => {
-      const response = await fetch(`${web.t.url}/api/tasks/${task.id}/timeline`, { headers: { authorization: `Bearer ${web.admin.token}` } });
+      const response = await fetch(`${web.t.url}/api/tasks/${task.id}/timeline`, {
+        headers: { authorization: `Bearer ${web.admin.token}` },
+      });
       return JSON.stringify(await response.json()).includes('Written before the stream opened.');
     });
     openStream();
@@ -193,7 +187,9 @@ describe('the task page', () => {
     });
     const link = attachments.getByRole('link', { name: 'receipt-ORD-3003.pdf' });
     await link.waitFor({ timeout: 10_000 });
-    expect(await link.getAttribute('href')).toMatch(/^\/api\/attachments\/[0-9a-f-]+\/files\/original\?expires=\d+&signature=/);
+    expect(await link.getAttribute('href')).toMatch(
+      /^\/api\/attachments\/[0-9a-f-]+\/files\/original\?expires=\d+&signature=/,
+    );
     await expectText(attachments, 'application/pdf');
     expect(senderSaw.slice(before)).toEqual(['/receipts/ORD-3003.pdf']);
     expect(pageAskedSender).toEqual([]);
@@ -241,7 +237,13 @@ describe('the task page', () => {
     let asked = 0;
     await context.route('**/api/tasks/*/timeline**', async (route) => {
       if (asked++ >= 2) return route.continue();
-      const body = { statusCode: 404, error: 'Not Found', message: 'task not found', details: { code: 'task_not_found' }, correlationId: 'e2e' };
+      const body = {
+        statusCode: 404,
+        error: 'Not Found',
+        message: 'task not found',
+        details: { code: 'task_not_found' },
+        correlationId: 'e2e',
+      };
       return route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify(body) });
     });
     await page.goto(`${web.t.url}/tasks/${task.id}`);

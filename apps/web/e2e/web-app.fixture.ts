@@ -12,6 +12,7 @@ import {
   type TestApp,
   type TestOrganisation,
   testNatsPrefix,
+  until,
   viewports,
 } from '@taskinbox/testing';
 import { appFeatureModules } from '../../taskinbox/src/app.module';
@@ -148,4 +149,37 @@ export async function eventually(what: string, check: () => Promise<boolean>, ti
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** From the next navigation on, counts the live stream's ready events as the page sees them (before the app's own listener). */
+export async function countStreamReady(page: Page): Promise<void> {
+  await page.addInitScript(`
+    window.__ready = [];
+    window.EventSource = class extends window.EventSource {
+      constructor(url, init) {
+        super(url, init);
+        this.addEventListener('ready', () => window.__ready.push(true));
+      }
+    };
+  `);
+}
+
+/** Holds the page's live stream request back until the returned function is called. */
+export async function holdStream(page: Page): Promise<() => void> {
+  let open!: () => void;
+  const held = new Promise<void>((resolve) => (open = resolve));
+  await page.route('**/api/stream**', async (route) => {
+    await held;
+    await route.continue();
+  });
+  return open;
+}
+
+/** Reloads the page and waits until `loaded` shows, the live stream has said ready, and reads that prompts have had time to start. */
+export async function reloadUntilStreamReady(page: Page, loaded: string): Promise<void> {
+  await countStreamReady(page);
+  await page.reload();
+  await page.locator(loaded).first().waitFor();
+  await until(page, 'window.__ready.length === 1');
+  await page.waitForTimeout(750);
 }
