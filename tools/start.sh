@@ -31,4 +31,5 @@ fi
 echo "more users and API keys: npm run cli -- help"
 echo "NATS: ${NATS_URL} (operator mode; an outside service's creds: npm run cli -- nats:creds --for outside --name <service>)"
 echo
-exec node --enable-source-maps dist/apps/taskinbox/src/main.js
+# The server runs on the Node line the image ships (tools/node-lts.sh), not the machine's own.
+exec bash tools/node-lts.sh --enable-source-maps dist/apps/taskinbox/src/main.js

@@ -10,5 +10,7 @@ echo "== type check";  npx tsc -p tsconfig.json; npx tsc -p apps/web/tsconfig.js
 echo "== lint";        npx eslint --max-warnings 0 apps libs tools
 echo "== openapi";     bash tools/openapi/lint.sh
 echo "== build";       node tools/build.js && npm run --silent build:web
-echo "== tests";       npx jest --ci --maxWorkers=2 "$@"
-bash tools/unit-lts.sh
+# On the Node line the image ships (tools/node-lts.sh), not the machine's own, which may be older.
+echo "== tests on Node $(bash tools/node-lts.sh -v)"
+bash tools/node-lts.sh node_modules/jest/bin/jest.js --ci --maxWorkers=2 "$@"
+bash tools/unit-oldest.sh
