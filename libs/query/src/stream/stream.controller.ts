@@ -86,7 +86,11 @@ export class StreamController implements BeforeApplicationShutdown {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const raw = reply.raw;
+    // Events can arrive while the subscription is being confirmed, before the headers are out;
+    // they wait here, because a write would send default headers, not the stream's.
+    let early: string[] | undefined = [];
     const send = (text: string): void => {
+      if (early) return void early.push(text);
       if (raw.writableEnded) return;
       // A client that stopped reading is dropped rather than buffered without bound; EventSource reconnects.
       if (raw.writableLength > maxBufferedBytes) raw.destroy();
@@ -125,7 +129,10 @@ export class StreamController implements BeforeApplicationShutdown {
       // nginx and similar proxies would otherwise buffer the stream.
       'x-accel-buffering': 'no',
     });
+    const waiting = early;
+    early = undefined;
     send(': connected\n\n');
+    for (const text of waiting) send(text);
     // Read after the subscription is in place, so nothing published before it lies past this position.
     void this.store.lastPosition().then(
       (position) => send(readyEvent(position ?? null)),

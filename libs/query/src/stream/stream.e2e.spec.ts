@@ -189,6 +189,41 @@ describe('GET /api/stream', () => {
     expect(second.events.find((event) => event.data.taskId === after)!.id > second.ready!).toBe(true);
   });
 
+  it('opens properly while events arrive as it subscribes: headers first, then connected, then the events', async () => {
+    const { events } = natsNames(t.config.nats.prefix);
+    const envelope = () => ({
+      id: randomUUID(),
+      type: 'task.created',
+      eventType: 'TaskCreated' as const,
+      orgId: acme.id,
+      taskId: randomUUID(),
+      taskType: 'refund.approval',
+      revision: 0,
+      position: '1',
+      occurredAt: new Date().toISOString(),
+      actor: 'user:busy',
+      correlationId: 'busy',
+      data: null,
+    });
+    // A busy organisation: an event every millisecond, so some arrive while each stream's subscription is confirmed.
+    const flood = setInterval(() => {
+      const event = envelope();
+      nc.publish(taskEventSubject(events, event), JSON.stringify(event));
+    }, 1);
+    try {
+      for (let i = 0; i < 10; i++) {
+        const client = await openStream('/api/stream', acme.tokens.viewer);
+        expect(client.status).toBe(200);
+        expect(client.headers.get('content-type')).toMatch(/^text\/event-stream/);
+        await client.waitFor('an event', () => client.events.length > 0);
+        expect(client.comments[0]).toBe('connected');
+        client.close();
+      }
+    } finally {
+      clearInterval(flood);
+    }
+  });
+
   it('sends no forged envelope: none for another organisation than its subject, none whose type would split a frame', async () => {
     const acmeClient = await openStream('/api/stream', acme.tokens.viewer);
     const globexClient = await openStream('/api/stream', globex.tokens.viewer);
