@@ -1,6 +1,7 @@
 import { type IncomingMessage, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 import type { UrlGuard } from '@taskinbox/webhooks';
 import { WebhookUrlRefused } from '@taskinbox/webhooks';
 import { AttachmentFetchFailed, AttachmentTooLarge } from '../attachments.errors';
@@ -13,7 +14,7 @@ export interface FetchSettings {
 
 /** A response being read: its body and the name the sender gave the file, if any. */
 export interface FetchedFile {
-  body: IncomingMessage;
+  body: Readable;
   /** From Content-Disposition, else the last path segment of the final URL. */
   suggestedName: string;
 }
@@ -50,7 +51,12 @@ export class UrlFetcher {
         response.destroy();
         throw new AttachmentTooLarge(this.settings.maxFileBytes);
       }
-      return { body: response, suggestedName: nameOf(response, url) };
+      // On Node 26 a pipeline whose later stage fails (the size limit) waits for a fully received
+      // response to close, which it never does, so the request would hang. The caller reads a
+      // pass-through instead: it closes when destroyed, and the response's errors reach it.
+      const body = new PassThrough();
+      pipeline(response, body, () => undefined);
+      return { body, suggestedName: nameOf(response, url) };
     }
   }
 
