@@ -122,6 +122,7 @@ function report(
     ),
     `chaos: claim races: ${f.claims.races}, with a winner ${f.claims.withWinner}, two winners ${f.claims.twoWinners}, acked winner not the claimer ${f.claims.ackedWinnerNotTheClaimer}`,
     `chaos: completes acked ${f.completes.acked}, lost ${f.completes.lost}; comments acked ${f.comments.acked} (unknown ${f.comments.unknown}), lost ${f.comments.lost}, applied twice ${f.comments.doubled}; inbox reads ok ${reads.ok}, failed ${reads.failed}`,
+    ...f.webhooks.flatMap((w) => w.duplicateTraces.map((trace) => `chaos: duplicate on ${w.endpoint}: ${trace}`)),
     ...f.readModels.examples.map((example) => `chaos: example: ${example}`),
     problems.length === 0 ? 'chaos: PASS: nothing acknowledged was lost or applied twice' : `chaos: FAIL: ${problems.join('; ')}`,
   ];

@@ -26,6 +26,8 @@ export interface Findings {
     duplicates: number;
     /** Each duplicate by the first fault that began between its two copies (from 2 s before the first): `none` is unexplained by faults. */
     duplicatesAfter: Record<string, number>;
+    /** Each duplicate's copies and its attempts as recorded, to tell which path sent it twice. */
+    duplicateTraces: string[];
     orderViolations: number;
     badSignatures: number;
   }[];
@@ -101,6 +103,46 @@ function duplicateCauses(copies: ReadonlyMap<string, readonly Receipt[]>, faults
     }
   }
   return causes;
+}
+
+interface DuplicateRow {
+  event_id: string;
+  revision: number;
+  status: string;
+  created_at: Date;
+  delivered_at: Date | null;
+  tries: { at: string; ok: boolean; error: string | null; ms: number }[] | null;
+  previous_delivered_at: Date | null;
+}
+
+/**
+ * For each event that arrived more than once: when each copy arrived and was signed, from
+ * which socket, the delivery's recorded attempts and (ordered endpoints) when the task's
+ * previous event was delivered; times in ms from the first copy's arrival.
+ */
+async function duplicateTraces(pool: Pool, endpoint: string, copies: ReadonlyMap<string, readonly Receipt[]>, faults: readonly FaultMoment[]): Promise<string[]> {
+  const doubled = [...copies].filter(([, list]) => list.length > 1);
+  if (doubled.length === 0) return [];
+  const { rows } = await pool.query<DuplicateRow>(
+    `SELECT d.event_id, d.revision, d.status, d.created_at, d.delivered_at,
+            (SELECT json_agg(json_build_object('at', a.attempted_at, 'ok', a.succeeded, 'error', a.error_class, 'ms', a.latency_ms) ORDER BY a.id)
+               FROM webhook_attempts a WHERE a.delivery_id = d.id) AS tries,
+            (SELECT p.delivered_at FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.task_id = d.task_id
+               AND p.revision = d.revision - 1) AS previous_delivered_at
+     FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+     WHERE e.url LIKE $1 AND d.event_id = ANY ($2::text[])`,
+    [`%/hooks/${endpoint}`, doubled.map(([eventId]) => eventId)],
+  );
+  const byEvent = new Map(rows.map((row) => [row.event_id, row]));
+  return doubled.map(([eventId, list]) => {
+    const zero = list[0].at;
+    const rel = (at: number | Date | string | null | undefined) => (at === null || at === undefined ? '-' : `${new Date(at).getTime() - zero} ms`);
+    const row = byEvent.get(eventId);
+    const arrived = list.map((copy) => `${rel(copy.at)} (signed ${copy.signedAt * 1000 - zero} ms, port ${copy.fromPort})`).join(', ');
+    const tries = (row?.tries ?? []).map((t) => `${rel(t.at)} ${t.ok ? 'ok' : (t.error ?? 'failed')} ${t.ms} ms`).join(', ');
+    const near = faults.filter((f) => f.at >= zero - 10_000 && f.at <= list[list.length - 1].at + 10_000).map((f) => `${f.fault} ${rel(f.at)}`).join(', ');
+    return `${eventId} rev ${row?.revision ?? '?'}: arrived ${arrived}; row ${row?.status ?? 'none'} created ${rel(row?.created_at)} delivered ${rel(row?.delivered_at)}; attempts [${tries}]; previous delivered ${rel(row?.previous_delivered_at)}; faults near [${near}]`;
+  });
 }
 
 export async function check(
@@ -187,7 +229,8 @@ export async function check(
 
     const orderExamples: string[] = [];
     // Webhooks: every event at least once per endpoint; duplicates counted; order per task held on ordered ones.
-    const webhooks = endpoints.map(({ name, ordered, record }) => {
+    const webhooks: Findings['webhooks'] = [];
+    for (const { name, ordered, record } of endpoints) {
       // Every copy of each event, in arrival order.
       const arrivals = new Map<string, Receipt[]>();
       for (const receipt of record.receipts) arrivals.set(receipt.eventId, [...(arrivals.get(receipt.eventId) ?? []), receipt]);
@@ -202,7 +245,7 @@ export async function check(
         highest.set(receipt.taskId, Math.max(before, receipt.sequence));
       }
       const missing = events.filter((event) => !arrivals.has(event.event_id)).length;
-      return {
+      webhooks.push({
         endpoint: name,
         ordered,
         expected: events.length,
@@ -210,10 +253,11 @@ export async function check(
         missing,
         duplicates: [...arrivals.values()].reduce((sum, copies) => sum + copies.length - 1, 0),
         duplicatesAfter: duplicateCauses(arrivals, faults),
+        duplicateTraces: await duplicateTraces(pool, name, arrivals, faults),
         orderViolations: ordered ? orderViolations : 0,
         badSignatures: record.badSignatures,
-      };
-    });
+      });
+    }
 
     // Claim races: at most one winner, and the acked winner is the one the stream says claimed.
     const claims: Findings['claims'] = { races: ledger.races.length, withWinner: 0, twoWinners: 0, ackedWinnerNotTheClaimer: 0 };

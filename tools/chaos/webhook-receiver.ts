@@ -11,6 +11,10 @@ export interface Receipt {
   type: string;
   /** When it arrived (epoch ms). */
   at: number;
+  /** The `webhook-timestamp` header: when the attempt that sent this copy was signed (epoch s). */
+  signedAt: number;
+  /** The sending socket's port: copies from different sockets may come from different processes. */
+  fromPort: number;
 }
 
 export interface EndpointReceipts {
@@ -49,6 +53,8 @@ export class WebhookReceiver {
           sequence: parsed.data.sequence,
           type: parsed.type,
           at: Date.now(),
+          signedAt: Number(request.headers['webhook-timestamp']),
+          fromPort: request.socket.remotePort ?? 0,
         });
         response.writeHead(204).end();
       });
