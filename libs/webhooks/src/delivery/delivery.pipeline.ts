@@ -45,6 +45,8 @@ interface DueDelivery extends EncryptedMaterial {
   ordered: boolean;
   failing_since: Date | null;
   blocked: boolean;
+  /** Still left to the job carrying its first attempts (a `deliverFirst` job). */
+  leased: boolean;
 }
 
 /** One finished attempt and what it decided, waiting to be written. */
@@ -74,6 +76,7 @@ export class DeliveryPipeline {
   private readonly throttle: EndpointThrottle;
   private readonly loads: CallBatcher<string, DueDelivery | undefined>;
   private readonly records: CallBatcher<AttemptRecord, void>;
+  private readonly releases: CallBatcher<string, void>;
   /** Deliveries being attempted now. */
   private readonly attempting = new Set<string>();
   /** Delivered attempts whose job has finished while their record is still being written. */
@@ -97,6 +100,7 @@ export class DeliveryPipeline {
     // under load that wait, not the statements, is what kept the worker's slots busy.
     this.loads = new CallBatcher((ids) => this.load(ids), 500, 4);
     this.records = new CallBatcher((records) => this.recordRetryingConflicts(records), 500, 4);
+    this.releases = new CallBatcher((ids) => this.releaseBlocked(ids), 500, 2);
   }
 
   /**
@@ -139,7 +143,10 @@ export class DeliveryPipeline {
     if (!delivery || !delivery.enabled || (delivery.status !== 'pending' && delivery.status !== 'retrying')) {
       return { kind: 'skipped' };
     }
-    if (delivery.ordered && delivery.blocked) return { kind: 'skipped' };
+    if (delivery.ordered && delivery.blocked) {
+      if (delivery.leased) await this.releases.call(delivery.id);
+      return { kind: 'skipped' };
+    }
     const wait = this.throttle.acquire(delivery.endpoint_id);
     if (wait > 0) return { kind: 'later', at: Date.now() + wait };
     try {
@@ -156,12 +163,32 @@ export class DeliveryPipeline {
               e.url, e.enabled, e.ordered, e.failing_since,
               e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at, e.headers_encrypted,
               e.ordered AND EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.task_id = d.task_id
-                                      AND p.revision < d.revision AND p.status IN ${open}) AS blocked
+                                      AND p.revision < d.revision AND p.status IN ${open}) AS blocked,
+              coalesce(d.leased_until > now(), false) AS leased
        FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = ANY ($1::uuid[])`,
       [ids],
     );
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id));
+  }
+
+  /**
+   * A first-attempts job leaves an ordered delivery whose task's earlier event is still open:
+   * it gives up the lease, so the earlier one's record may enqueue it as next in line (that
+   * record passes over leased ones, whose own job would send them too). Should the earlier one
+   * have become final since the load, nobody else enqueues it: it is enqueued here. Should the
+   * two statements each miss the other's write, the sweeper offers it within an interval.
+   */
+  private async releaseBlocked(ids: string[]): Promise<void[]> {
+    const { rows } = await this.pool.query<{ id: string; unblocked: boolean }>(
+      `UPDATE webhook_deliveries d SET leased_until = NULL WHERE d.id = ANY ($1::uuid[]) AND d.leased_until IS NOT NULL
+       RETURNING d.id, d.status IN ${open} AND NOT EXISTS (
+         SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.task_id = d.task_id
+           AND p.revision < d.revision AND p.status IN ${open}) AS unblocked`,
+      [ids],
+    );
+    await this.queue.enqueue(rows.filter((row) => row.unblocked).map((row) => row.id)).catch(() => undefined);
+    return ids.map(() => undefined);
   }
 
   private async send(delivery: DueDelivery): Promise<AttemptOutcome> {
@@ -345,7 +372,7 @@ export class DeliveryPipeline {
          RETURNING endpoint_id, kind, reason)
        SELECT 'notice' AS what, endpoint_id::text AS id, kind, reason FROM notice
        UNION ALL
-       SELECT 'next', (SELECT d.id::text FROM webhook_deliveries d
+       SELECT 'next', (SELECT CASE WHEN d.leased_until IS NULL OR d.leased_until <= now() THEN d.id::text END FROM webhook_deliveries d
                        WHERE d.endpoint_id = a.endpoint_id AND d.task_id = a.task_id AND d.revision > a.revision
                          AND d.status IN ${open} ORDER BY d.revision LIMIT 1), NULL, NULL
        FROM a WHERE a.follow`,
@@ -372,6 +399,8 @@ export class DeliveryPipeline {
         endpoints.map((e) => e.kind),
       ],
     );
+    // A next in line still leased is left to its own first-attempts job (enqueued too, it went
+    // twice when that job found this one final); a job that found it waiting gave up the lease.
     const next: string[] = [];
     for (const row of rows) {
       if (row.what === 'next' && row.id) next.push(row.id);
