@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Pool } from 'pg';
 import { evolve, initialState, type Task, type TaskEvent } from '@taskinbox/domain';
 import { natsNames } from '@taskinbox/messaging';
+import { firstAttemptLeaseMs } from '@taskinbox/webhooks';
 import type { Deployment } from './deployment';
 import type { Ledger } from './load';
 import type { FaultMoment } from './faults';
@@ -24,7 +25,7 @@ export interface Findings {
     arrived: number;
     missing: number;
     duplicates: number;
-    /** Each duplicate by the first fault that began between its two copies (from 2 s before the first): `none` is unexplained by faults. */
+    /** Each duplicate by the first fault that began between its two copies (from 2 s before the first), else a failed attempt or a lease that ran out: `none` is unexplained. */
     duplicatesAfter: Record<string, number>;
     /** Each duplicate's copies and its attempts as recorded, to tell which path sent it twice. */
     duplicateTraces: string[];
@@ -89,22 +90,6 @@ export async function progress(
   }
 }
 
-/**
- * What each duplicate delivery went through: the first fault that began between one copy and the
- * next (a send whose record a kill or a crash cut off goes again). The window opens 2 s before the
- * earlier copy arrived, since a fault can begin while a request is on its way.
- */
-function duplicateCauses(copies: ReadonlyMap<string, readonly Receipt[]>, faults: readonly FaultMoment[]): Record<string, number> {
-  const causes: Record<string, number> = {};
-  for (const list of copies.values()) {
-    for (let i = 1; i < list.length; i++) {
-      const fault = faults.find((f) => f.at >= list[i - 1].at - 2_000 && f.at <= list[i].at)?.fault ?? 'none';
-      causes[fault] = (causes[fault] ?? 0) + 1;
-    }
-  }
-  return causes;
-}
-
 interface DuplicateRow {
   event_id: string;
   revision: number;
@@ -115,14 +100,10 @@ interface DuplicateRow {
   previous_delivered_at: Date | null;
 }
 
-/**
- * For each event that arrived more than once: when each copy arrived and was signed, from
- * which socket, the delivery's recorded attempts and (ordered endpoints) when the task's
- * previous event was delivered; times in ms from the first copy's arrival.
- */
-async function duplicateTraces(pool: Pool, endpoint: string, copies: ReadonlyMap<string, readonly Receipt[]>, faults: readonly FaultMoment[]): Promise<string[]> {
-  const doubled = [...copies].filter(([, list]) => list.length > 1);
-  if (doubled.length === 0) return [];
+/** The delivery rows (with their recorded attempts) of the events that arrived more than once on an endpoint. */
+async function duplicateRows(pool: Pool, endpoint: string, copies: ReadonlyMap<string, readonly Receipt[]>): Promise<Map<string, DuplicateRow>> {
+  const doubled = [...copies].filter(([, list]) => list.length > 1).map(([eventId]) => eventId);
+  if (doubled.length === 0) return new Map();
   const { rows } = await pool.query<DuplicateRow>(
     `SELECT d.event_id, d.revision, d.status, d.created_at, d.delivered_at,
             (SELECT json_agg(json_build_object('at', a.attempted_at, 'ok', a.succeeded, 'error', a.error_class, 'ms', a.latency_ms) ORDER BY a.id)
@@ -131,18 +112,51 @@ async function duplicateTraces(pool: Pool, endpoint: string, copies: ReadonlyMap
                AND p.revision = d.revision - 1) AS previous_delivered_at
      FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
      WHERE e.url LIKE $1 AND d.event_id = ANY ($2::text[])`,
-    [`%/hooks/${endpoint}`, doubled.map(([eventId]) => eventId)],
+    [`%/hooks/${endpoint}`, doubled],
   );
-  const byEvent = new Map(rows.map((row) => [row.event_id, row]));
-  return doubled.map(([eventId, list]) => {
-    const zero = list[0].at;
-    const rel = (at: number | Date | string | null | undefined) => (at === null || at === undefined ? '-' : `${new Date(at).getTime() - zero} ms`);
-    const row = byEvent.get(eventId);
-    const arrived = list.map((copy) => `${rel(copy.at)} (signed ${copy.signedAt * 1000 - zero} ms, port ${copy.fromPort})`).join(', ');
-    const tries = (row?.tries ?? []).map((t) => `${rel(t.at)} ${t.ok ? 'ok' : (t.error ?? 'failed')} ${t.ms} ms`).join(', ');
-    const near = faults.filter((f) => f.at >= zero - 10_000 && f.at <= list[list.length - 1].at + 10_000).map((f) => `${f.fault} ${rel(f.at)}`).join(', ');
-    return `${eventId} rev ${row?.revision ?? '?'}: arrived ${arrived}; row ${row?.status ?? 'none'} created ${rel(row?.created_at)} delivered ${rel(row?.delivered_at)}; attempts [${tries}]; previous delivered ${rel(row?.previous_delivered_at)}; faults near [${near}]`;
-  });
+  return new Map(rows.map((row) => [row.event_id, row]));
+}
+
+/**
+ * What each duplicate delivery went through: the first fault that began between one copy and the
+ * next (a send whose record a kill or a crash cut off goes again). The window opens 2 s before the
+ * earlier copy arrived, since a fault can begin while a request is on its way. Without a fault,
+ * at-least-once delivery still sends again after an attempt recorded as failed (a timeout under
+ * load, though the receiver got it), or once the lease of a first attempt whose job waited too
+ * long ran out; `none` is a duplicate nothing explains.
+ */
+function duplicateCauses(copies: ReadonlyMap<string, readonly Receipt[]>, faults: readonly FaultMoment[], rows: ReadonlyMap<string, DuplicateRow>): Record<string, number> {
+  const causes: Record<string, number> = {};
+  for (const [eventId, list] of copies) {
+    const row = rows.get(eventId);
+    for (let i = 1; i < list.length; i++) {
+      const failed = row?.tries?.find((t) => !t.ok && Date.parse(t.at) <= list[i - 1].at);
+      const fault =
+        faults.find((f) => f.at >= list[i - 1].at - 2_000 && f.at <= list[i].at)?.fault ??
+        (failed ? `attempt ${failed.error ?? 'failed'}` : row && list[i - 1].at - row.created_at.getTime() > firstAttemptLeaseMs ? 'lease ran out' : 'none');
+      causes[fault] = (causes[fault] ?? 0) + 1;
+    }
+  }
+  return causes;
+}
+
+/**
+ * For each event that arrived more than once: when each copy arrived and was signed, from
+ * which socket, the delivery's recorded attempts and (ordered endpoints) when the task's
+ * previous event was delivered; times in ms from the first copy's arrival.
+ */
+function duplicateTraces(copies: ReadonlyMap<string, readonly Receipt[]>, faults: readonly FaultMoment[], rows: ReadonlyMap<string, DuplicateRow>): string[] {
+  return [...copies]
+    .filter(([, list]) => list.length > 1)
+    .map(([eventId, list]) => {
+      const zero = list[0].at;
+      const rel = (at: number | Date | string | null | undefined) => (at === null || at === undefined ? '-' : `${new Date(at).getTime() - zero} ms`);
+      const row = rows.get(eventId);
+      const arrived = list.map((copy) => `${rel(copy.at)} (signed ${copy.signedAt * 1000 - zero} ms, port ${copy.fromPort})`).join(', ');
+      const tries = (row?.tries ?? []).map((t) => `${rel(t.at)} ${t.ok ? 'ok' : (t.error ?? 'failed')} ${t.ms} ms`).join(', ');
+      const near = faults.filter((f) => f.at >= zero - 10_000 && f.at <= list[list.length - 1].at + 10_000).map((f) => `${f.fault} ${rel(f.at)}`).join(', ');
+      return `${eventId} rev ${row?.revision ?? '?'}: arrived ${arrived}; row ${row?.status ?? 'none'} created ${rel(row?.created_at)} delivered ${rel(row?.delivered_at)}; attempts [${tries}]; previous delivered ${rel(row?.previous_delivered_at)}; faults near [${near}]`;
+    });
 }
 
 export async function check(
@@ -245,6 +259,7 @@ export async function check(
         highest.set(receipt.taskId, Math.max(before, receipt.sequence));
       }
       const missing = events.filter((event) => !arrivals.has(event.event_id)).length;
+      const doubled = await duplicateRows(pool, name, arrivals);
       webhooks.push({
         endpoint: name,
         ordered,
@@ -252,8 +267,8 @@ export async function check(
         arrived: events.length - missing,
         missing,
         duplicates: [...arrivals.values()].reduce((sum, copies) => sum + copies.length - 1, 0),
-        duplicatesAfter: duplicateCauses(arrivals, faults),
-        duplicateTraces: await duplicateTraces(pool, name, arrivals, faults),
+        duplicatesAfter: duplicateCauses(arrivals, faults, doubled),
+        duplicateTraces: duplicateTraces(arrivals, faults, doubled),
         orderViolations: ordered ? orderViolations : 0,
         badSignatures: record.badSignatures,
       });

@@ -5,7 +5,7 @@ export { UrlGuard, type Resolver, type ResolvedAddress } from './url/url.guard';
 export { SecretCipher } from './secrets/secret.cipher';
 export { generateSecret, signatureHeader, signingSecrets } from './secrets/webhook.signer';
 export { WebhookSender, type SendRequest, type SendResult } from './delivery/webhook.sender';
-export { DeliveryFanOut, webhookBody } from './delivery/delivery.fan-out';
+export { DeliveryFanOut, firstAttemptLeaseMs, webhookBody } from './delivery/delivery.fan-out';
 export { DeliveryHistory } from './delivery/delivery.history';
 export { DeliveryPipeline } from './delivery/delivery.pipeline';
 export { DeliveryWorker } from './delivery/delivery.worker';
