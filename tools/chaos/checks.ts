@@ -118,7 +118,14 @@ async function duplicateRows(pool: Pool, endpoint: string, copies: ReadonlyMap<s
 }
 
 /**
- * What each duplicate delivery went through: the first fault that began between one copy and the
+ * The faults that can make a webhook go twice: a sender killed or its record cut off before it
+ * was written, jobs lost. Other kills and a NATS restart cannot (an event redelivered or
+ * republished makes no second delivery row), so they explain no duplicate.
+ */
+const resends = new Set(['webhooks kill', 'PostgreSQL crash', 'Redis wipe']);
+
+/**
+ * What each duplicate delivery went through: the first such fault that began between one copy and the
  * next (a send whose record a kill or a crash cut off goes again). The window opens 2 s before the
  * earlier copy arrived, since a fault can begin while a request is on its way. Without a fault,
  * at-least-once delivery still sends again after an attempt recorded as failed (a timeout under
@@ -132,7 +139,7 @@ function duplicateCauses(copies: ReadonlyMap<string, readonly Receipt[]>, faults
     for (let i = 1; i < list.length; i++) {
       const failed = row?.tries?.find((t) => !t.ok && Date.parse(t.at) <= list[i - 1].at);
       const fault =
-        faults.find((f) => f.at >= list[i - 1].at - 2_000 && f.at <= list[i].at)?.fault ??
+        faults.find((f) => resends.has(f.fault) && f.at >= list[i - 1].at - 2_000 && f.at <= list[i].at)?.fault ??
         (failed ? `attempt ${failed.error ?? 'failed'}` : row && list[i - 1].at - row.created_at.getTime() > firstAttemptLeaseMs ? 'lease ran out' : 'none');
       causes[fault] = (causes[fault] ?? 0) + 1;
     }
