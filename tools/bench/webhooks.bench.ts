@@ -8,12 +8,14 @@ import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
+import { Client } from 'pg';
 import { isMainThread, parentPort, Worker as Thread, workerData } from 'node:worker_threads';
 import { ensureTaskEventsStream, natsNames, type TaskEventEnvelope, taskEventSubject } from '@taskinbox/messaging';
 import { call, connectTestNats, dropQueue, prepareTemplateDatabase, startRunNats, startTestApp, stopRunNats, testNatsPrefix } from '@taskinbox/testing';
 import { WebhooksModule } from '@taskinbox/webhooks';
 import { printCpuProfile } from './cpu-profile.summary';
 import { startSampling, stopSampling } from './cpu.sampling';
+import { printCensus, takeCensus } from './machine.census';
 
 // Webhook delivery against a local receiver, next to BullMQ's raw no-op job rate on the same
 // Redis: the gap is what PostgreSQL bookkeeping, signing and HTTP cost per delivery.
@@ -40,7 +42,7 @@ const percentile = (values: number[], p: number) => [...values].sort((a, b) => a
 type Command = { kind: 'burst'; count: number } | { kind: 'steady'; rate: number; count: number } | { kind: 'stop' };
 type Report =
   | { kind: 'ready'; receiver: string }
-  | { kind: 'burst'; perSecond: number }
+  | { kind: 'burst'; perSecond: number; cpuMs: number }
   | { kind: 'steady'; p50: number; p99: number; achievedRate: number };
 
 /** The load thread: publishes task events and times each one's arrival at the receiver. */
@@ -82,9 +84,11 @@ async function load({ prefix, orgId }: { prefix: string; orgId: string }): Promi
       if (command.kind === 'burst') {
         // Throughput: a burst, timed from the first publish to the last receipt.
         const start = performance.now();
+        const cpu = process.threadCpuUsage();
         for (let i = 0; i < command.count; i += 100) await Promise.all(Array.from({ length: Math.min(100, command.count - i) }, publish));
         await waitFor((expected += command.count));
-        reply({ kind: 'burst', perSecond: command.count / ((performance.now() - start) / 1000) });
+        const used = process.threadCpuUsage(cpu);
+        reply({ kind: 'burst', perSecond: command.count / ((performance.now() - start) / 1000), cpuMs: (used.user + used.system) / 1000 });
       } else if (command.kind === 'steady') {
         // Latency at a steady rate: JetStream append to receipt at the receiver. Publishes are
         // paced against the clock, so a late timer sends the ones it owes at once.
@@ -153,11 +157,38 @@ async function main(): Promise<void> {
     profiler.connect();
     await startSampling(profiler);
   }
+  // The statements the module sends (its pools' clients), counted for the census below.
+  let statements = new Map<string, number>();
+  const query = Client.prototype.query;
+  Client.prototype.query = function (this: Client, ...args: unknown[]) {
+    const text = (typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string }).text)).replace(/\s+/g, ' ').slice(0, 60);
+    statements.set(text, (statements.get(text) ?? 0) + 1);
+    return (query as (...args: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  const censusRedis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+  // Backends publish their statistics when idle, at most once a second.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const census = await takeCensus(t.database.url, censusRedis);
+  statements = new Map();
   const burstDone = next('burst');
+  console.log(`burst of ${burst} starting`);
   const burstCpu = mainThreadCpuMs();
   thread.postMessage({ kind: 'burst', count: burst } satisfies Command);
-  const { perSecond: deliveriesPerSecond } = await burstDone;
+  const { perSecond: deliveriesPerSecond, cpuMs: loadThreadMs } = await burstDone;
   const cpuPerDelivery = burstCpu === undefined ? undefined : (mainThreadCpuMs()! - burstCpu) / burst;
+  // Delivered attempts are recorded after their receipt: those writes are part of the burst's cost.
+  const watch = new Client({ connectionString: t.database.url });
+  await watch.connect();
+  const openCount = `SELECT count(*)::int AS open FROM webhook_deliveries WHERE status IN ('pending', 'retrying')`;
+  while ((await watch.query<{ open: number }>(openCount)).rows[0].open > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  await watch.end();
+  // Backends publish their statistics when idle, at most once a second.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const sent = statements;
+  sent.delete(openCount.replace(/\s+/g, ' ').slice(0, 60));
+  Client.prototype.query = query;
+  printCensus(census, await takeCensus(t.database.url, censusRedis), burst, loadThreadMs, sent);
+  censusRedis.disconnect();
   const profileFile = profiler && join(mkdtempSync(join(tmpdir(), 'bench-webhooks-')), 'burst.cpuprofile');
   if (profiler && profileFile) {
     await stopSampling(profiler, profileFile);
