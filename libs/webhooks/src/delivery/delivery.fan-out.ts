@@ -36,6 +36,23 @@ export const firstAttemptLeaseMs = 60_000;
 /** How long a task's event waits for the one before it before it goes anyway. */
 export const defaultReorderGraceMs = 5 * 60_000;
 
+// A named statement: each pool connection plans it once, not per batch.
+const fanOutText = `WITH cursor AS (
+         INSERT INTO webhook_task_cursors (task_id, revision) SELECT * FROM unnest($9::text[], $10::int[])
+         ON CONFLICT (task_id) DO UPDATE SET revision = greatest(webhook_task_cursors.revision, excluded.revision))
+       INSERT INTO webhook_deliveries (id, endpoint_id, org_id, event_id, event_type, task_id, revision, occurred_at, body, leased_until)
+       SELECT gen_random_uuid(), e.id, e.org_id, v.event_id, v.event_type, v.task_id, v.revision, v.occurred_at, v.body,
+              now() + make_interval(secs => ${firstAttemptLeaseMs / 1000})
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::text[])
+              WITH ORDINALITY AS v(org_id, event_id, event_type, task_id, revision, occurred_at, body, task_type, n)
+       JOIN webhook_endpoints e ON e.org_id = v.org_id AND e.enabled AND e.created_at <= v.occurred_at
+         AND (cardinality(e.event_types) = 0 OR v.event_type = ANY (e.event_types)
+              OR split_part(v.event_type, '.', 1) || '.*' = ANY (e.event_types))
+         AND (cardinality(e.task_types) = 0 OR v.task_type = ANY (e.task_types))
+       ORDER BY v.n
+       ON CONFLICT (endpoint_id, event_id) DO NOTHING
+       RETURNING id, event_id`;
+
 /** Turns task events into delivery rows, the truth the attempt pipeline works from. */
 export class DeliveryFanOut {
   constructor(
@@ -114,35 +131,22 @@ export class DeliveryFanOut {
     cursorTasks: readonly string[],
     cursorRevisions: readonly number[],
   ): Promise<{ id: string; event_id: string }[]> {
-    const { rows } = await db.query<{ id: string; event_id: string }>(
-      `WITH cursor AS (
-         INSERT INTO webhook_task_cursors (task_id, revision) SELECT * FROM unnest($9::text[], $10::int[])
-         ON CONFLICT (task_id) DO UPDATE SET revision = greatest(webhook_task_cursors.revision, excluded.revision))
-       INSERT INTO webhook_deliveries (id, endpoint_id, org_id, event_id, event_type, task_id, revision, occurred_at, body, leased_until)
-       SELECT gen_random_uuid(), e.id, e.org_id, v.event_id, v.event_type, v.task_id, v.revision, v.occurred_at, v.body,
-              now() + make_interval(secs => ${firstAttemptLeaseMs / 1000})
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::text[])
-              WITH ORDINALITY AS v(org_id, event_id, event_type, task_id, revision, occurred_at, body, task_type, n)
-       JOIN webhook_endpoints e ON e.org_id = v.org_id AND e.enabled AND e.created_at <= v.occurred_at
-         AND (cardinality(e.event_types) = 0 OR v.event_type = ANY (e.event_types)
-              OR split_part(v.event_type, '.', 1) || '.*' = ANY (e.event_types))
-         AND (cardinality(e.task_types) = 0 OR v.task_type = ANY (e.task_types))
-       ORDER BY v.n
-       ON CONFLICT (endpoint_id, event_id) DO NOTHING
-       RETURNING id, event_id`,
-      [
-        envelopes.map((envelope) => envelope.orgId),
-        envelopes.map((envelope) => envelope.id),
-        envelopes.map((envelope) => envelope.type),
-        envelopes.map((envelope) => envelope.taskId),
-        envelopes.map((envelope) => envelope.revision),
-        envelopes.map((envelope) => envelope.occurredAt),
-        envelopes.map(webhookBody),
-        envelopes.map((envelope) => envelope.taskType),
-        cursorTasks,
-        cursorRevisions,
+    const { rows } = await db.query<{ id: string; event_id: string }>({
+      name: 'webhook_fan_out',
+      text: fanOutText,
+      values: [
+          envelopes.map((envelope) => envelope.orgId),
+          envelopes.map((envelope) => envelope.id),
+          envelopes.map((envelope) => envelope.type),
+          envelopes.map((envelope) => envelope.taskId),
+          envelopes.map((envelope) => envelope.revision),
+          envelopes.map((envelope) => envelope.occurredAt),
+          envelopes.map(webhookBody),
+          envelopes.map((envelope) => envelope.taskType),
+          cursorTasks,
+          cursorRevisions,
       ],
-    );
+    });
     return rows;
   }
 }

@@ -64,6 +64,48 @@ interface AttemptRecord {
 
 const open = `('pending', 'retrying')`;
 
+// Named statements: each pool connection parses and plans them once, not per batch; at the few
+// dozen attempts a batch carries, planning was much of PostgreSQL's time per delivery.
+const loadText = `SELECT d.id, d.endpoint_id, d.event_id, d.task_id, d.revision, d.occurred_at, d.body, d.status, d.attempts,
+              e.url, e.enabled, e.ordered, e.failing_since,
+              e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at, e.headers_encrypted,
+              e.ordered AND EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.task_id = d.task_id
+                                      AND p.revision < d.revision AND p.status IN ${open}) AS blocked,
+              coalesce(d.leased_until > now(), false) AS leased
+       FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = ANY ($1::uuid[])`;
+
+const recordText = `WITH a AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::int[], $5::int[], $6::boolean[], $7::text[],
+                              $8::text[], $9::text[], $10::int[], $11::timestamptz[], $12::text[], $13::boolean[], $14::text[], $15::int[])
+           AS a(delivery_id, endpoint_id, attempted_at, status_code, latency_ms, succeeded, error_class,
+                response_body, status, attempts, next_attempt_at, last_error, follow, task_id, revision)),
+       attempt AS (
+         INSERT INTO webhook_attempts (delivery_id, endpoint_id, attempted_at, status_code, latency_ms, succeeded, error_class, response_body)
+         SELECT delivery_id, endpoint_id, attempted_at, status_code, latency_ms, succeeded, error_class, response_body FROM a),
+       delivery AS (
+         UPDATE webhook_deliveries d SET status = a.status, attempts = a.attempts, next_attempt_at = coalesce(a.next_attempt_at, d.next_attempt_at),
+           last_error = a.last_error, leased_until = NULL, delivered_at = CASE WHEN a.status = 'delivered' THEN now() ELSE d.delivered_at END, updated_at = now()
+         FROM a WHERE d.id = a.delivery_id),
+       h AS (SELECT * FROM unnest($16::uuid[], $17::boolean[], $18::text[], $19::text[]) AS h(endpoint_id, succeeded, disable, kind)),
+       endpoint AS (
+         UPDATE webhook_endpoints e SET
+           failing_since = CASE WHEN h.succeeded THEN NULL ELSE coalesce(e.failing_since, now()) END,
+           enabled = e.enabled AND h.disable IS NULL,
+           disabled_reason = coalesce(h.disable, e.disabled_reason),
+           health_since = now()
+         FROM h WHERE e.id = h.endpoint_id
+           AND CASE h.kind WHEN 'disabled' THEN e.enabled WHEN 'recovered' THEN e.failing_since IS NOT NULL ELSE e.failing_since IS NULL END
+         RETURNING e.id, h.kind, h.disable),
+       notice AS (
+         INSERT INTO webhook_endpoint_notices (endpoint_id, kind, reason) SELECT id, kind, disable FROM endpoint
+         RETURNING endpoint_id, kind, reason)
+       SELECT 'notice' AS what, endpoint_id::text AS id, kind, reason FROM notice
+       UNION ALL
+       SELECT 'next', (SELECT CASE WHEN d.leased_until IS NULL OR d.leased_until <= now() THEN d.id::text END FROM webhook_deliveries d
+                       WHERE d.endpoint_id = a.endpoint_id AND d.task_id = a.task_id AND d.revision > a.revision
+                         AND d.status IN ${open} ORDER BY d.revision LIMIT 1), NULL, NULL
+       FROM a WHERE a.follow`;
+
 /** Past this many delivered attempts waiting for their record, jobs wait for theirs again (PostgreSQL is falling behind). */
 const maxUnrecorded = 5000;
 
@@ -158,16 +200,7 @@ export class DeliveryPipeline {
 
   /** The deliveries (with endpoint and signing material) of the attempts starting now, in one query. */
   private async load(ids: string[]): Promise<(DueDelivery | undefined)[]> {
-    const { rows } = await this.pool.query<DueDelivery>(
-      `SELECT d.id, d.endpoint_id, d.event_id, d.task_id, d.revision, d.occurred_at, d.body, d.status, d.attempts,
-              e.url, e.enabled, e.ordered, e.failing_since,
-              e.secret_encrypted, e.previous_secret_encrypted, e.previous_secret_expires_at, e.headers_encrypted,
-              e.ordered AND EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.task_id = d.task_id
-                                      AND p.revision < d.revision AND p.status IN ${open}) AS blocked,
-              coalesce(d.leased_until > now(), false) AS leased
-       FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = ANY ($1::uuid[])`,
-      [ids],
-    );
+    const { rows } = await this.pool.query<DueDelivery>({ name: 'webhook_load', text: loadText, values: [ids] });
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id));
   }
@@ -209,7 +242,12 @@ export class DeliveryPipeline {
         'user-agent': 'taskinbox-webhooks/1',
         'webhook-id': delivery.event_id,
         'webhook-timestamp': String(timestamp),
-        'webhook-signature': signatureHeader(signingSecrets(material.secrets, now), delivery.event_id, timestamp, delivery.body),
+        'webhook-signature': signatureHeader(
+          signingSecrets(material.secrets, now),
+          delivery.event_id,
+          timestamp,
+          delivery.body,
+        ),
       },
     });
     const succeeded = result.errorClass === undefined;
@@ -230,8 +268,11 @@ export class DeliveryPipeline {
     } else {
       const step = retryDelay(this.settings.retrySchedule, attempts);
       const hinted =
-        result.statusCode === 429 || result.statusCode === 503 ? parseRetryAfter(result.retryAfter, now.getTime()) : undefined;
-      const delay = step === undefined ? undefined : hinted === undefined ? step : Math.min(hinted, this.settings.maxRetryAfterMs);
+        result.statusCode === 429 || result.statusCode === 503
+          ? parseRetryAfter(result.retryAfter, now.getTime())
+          : undefined;
+      const delay =
+        step === undefined ? undefined : hinted === undefined ? step : Math.min(hinted, this.settings.maxRetryAfterMs);
       status = delay === undefined ? 'failed' : 'retrying';
       nextAt = delay === undefined ? undefined : new Date(now.getTime() + delay);
       const failingSince = delivery.failing_since ?? now;
@@ -247,7 +288,11 @@ export class DeliveryPipeline {
       status,
       attempts,
       nextAt,
-      lastError: succeeded ? null : result.statusCode ? `${result.errorClass} ${result.statusCode}` : (result.errorClass ?? null),
+      lastError: succeeded
+        ? null
+        : result.statusCode
+          ? `${result.errorClass} ${result.statusCode}`
+          : (result.errorClass ?? null),
       disable,
     });
     // A delivered attempt frees its job's slot before its record is written: that write was
@@ -257,7 +302,11 @@ export class DeliveryPipeline {
         .then(
           () => this.finished(delivery, status),
           // The row stays open, so the sweeper sends it again: at least once, as before.
-          (error: unknown) => this.logger.warn({ err: error, deliveryId: delivery.id }, 'webhook attempt not recorded; the sweeper sends it again'),
+          (error: unknown) =>
+            this.logger.warn(
+              { err: error, deliveryId: delivery.id },
+              'webhook attempt not recorded; the sweeper sends it again',
+            ),
         )
         .finally(() => this.unrecorded.delete(delivery.id));
       this.unrecorded.set(delivery.id, settled);
@@ -300,7 +349,10 @@ export class DeliveryPipeline {
         const result = await this.sender.send(request);
         if (result.statusCode !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, result.statusCode);
         if (result.errorClass) {
-          span.setAttribute(ATTR_ERROR_TYPE, result.errorClass === 'http_status' ? String(result.statusCode) : result.errorClass);
+          span.setAttribute(
+            ATTR_ERROR_TYPE,
+            result.errorClass === 'http_status' ? String(result.statusCode) : result.errorClass,
+          );
           span.setStatus({ code: SpanStatusCode.ERROR });
         }
         return result;
@@ -344,39 +396,15 @@ export class DeliveryPipeline {
     // The endpoint row is only written when its health changes, so concurrent attempts to a
     // healthy endpoint never queue on its row lock; the WHERE is re-checked under that lock,
     // so each change is noticed once.
-    const { rows } = await this.pool.query<{ what: 'notice' | 'next'; id: string | null; kind: EndpointNoticeKind | null; reason: string | null }>(
-      `WITH a AS (
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::int[], $5::int[], $6::boolean[], $7::text[],
-                              $8::text[], $9::text[], $10::int[], $11::timestamptz[], $12::text[], $13::boolean[], $14::text[], $15::int[])
-           AS a(delivery_id, endpoint_id, attempted_at, status_code, latency_ms, succeeded, error_class,
-                response_body, status, attempts, next_attempt_at, last_error, follow, task_id, revision)),
-       attempt AS (
-         INSERT INTO webhook_attempts (delivery_id, endpoint_id, attempted_at, status_code, latency_ms, succeeded, error_class, response_body)
-         SELECT delivery_id, endpoint_id, attempted_at, status_code, latency_ms, succeeded, error_class, response_body FROM a),
-       delivery AS (
-         UPDATE webhook_deliveries d SET status = a.status, attempts = a.attempts, next_attempt_at = coalesce(a.next_attempt_at, d.next_attempt_at),
-           last_error = a.last_error, leased_until = NULL, delivered_at = CASE WHEN a.status = 'delivered' THEN now() ELSE d.delivered_at END, updated_at = now()
-         FROM a WHERE d.id = a.delivery_id),
-       h AS (SELECT * FROM unnest($16::uuid[], $17::boolean[], $18::text[], $19::text[]) AS h(endpoint_id, succeeded, disable, kind)),
-       endpoint AS (
-         UPDATE webhook_endpoints e SET
-           failing_since = CASE WHEN h.succeeded THEN NULL ELSE coalesce(e.failing_since, now()) END,
-           enabled = e.enabled AND h.disable IS NULL,
-           disabled_reason = coalesce(h.disable, e.disabled_reason),
-           health_since = now()
-         FROM h WHERE e.id = h.endpoint_id
-           AND CASE h.kind WHEN 'disabled' THEN e.enabled WHEN 'recovered' THEN e.failing_since IS NOT NULL ELSE e.failing_since IS NULL END
-         RETURNING e.id, h.kind, h.disable),
-       notice AS (
-         INSERT INTO webhook_endpoint_notices (endpoint_id, kind, reason) SELECT id, kind, disable FROM endpoint
-         RETURNING endpoint_id, kind, reason)
-       SELECT 'notice' AS what, endpoint_id::text AS id, kind, reason FROM notice
-       UNION ALL
-       SELECT 'next', (SELECT CASE WHEN d.leased_until IS NULL OR d.leased_until <= now() THEN d.id::text END FROM webhook_deliveries d
-                       WHERE d.endpoint_id = a.endpoint_id AND d.task_id = a.task_id AND d.revision > a.revision
-                         AND d.status IN ${open} ORDER BY d.revision LIMIT 1), NULL, NULL
-       FROM a WHERE a.follow`,
-      [
+    const { rows } = await this.pool.query<{
+      what: 'notice' | 'next';
+      id: string | null;
+      kind: EndpointNoticeKind | null;
+      reason: string | null;
+    }>({
+      name: 'webhook_record',
+      text: recordText,
+      values: [
         records.map((r) => r.delivery.id),
         records.map((r) => r.delivery.endpoint_id),
         records.map((r) => r.attemptedAt),
@@ -398,7 +426,7 @@ export class DeliveryPipeline {
         endpoints.map((e) => e.disable),
         endpoints.map((e) => e.kind),
       ],
-    );
+    });
     // A next in line still leased is left to its own first-attempts job (enqueued too, it went
     // twice when that job found this one final); a job that found it waiting gave up the lease.
     const next: string[] = [];
