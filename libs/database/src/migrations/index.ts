@@ -31,6 +31,7 @@ import { BacklogRollups0000000000111 } from './0111-backlog-rollups';
 import { EventReadHorizon0000000000122 } from './0122-event-read-horizon';
 import { DeliveryRecordedTime0000000000123 } from './0123-delivery-recorded-time';
 import { DeliveryLeases0000000000124 } from './0124-delivery-leases';
+import { BusinessSecondsLoop0000000000125 } from './0125-business-seconds-loop';
 
 /** Every migration, in the order it runs. Files are numbered; each class name ends in its number. */
 export const migrations = [
@@ -67,4 +68,5 @@ export const migrations = [
   EventReadHorizon0000000000122,
   DeliveryRecordedTime0000000000123,
   DeliveryLeases0000000000124,
+  BusinessSecondsLoop0000000000125,
 ];
