@@ -38,23 +38,26 @@ export class BusinessSecondsLoop0000000000125 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(`
-      CREATE OR REPLACE FUNCTION business_seconds(
-        p_from timestamptz, p_to timestamptz, p_zone text, p_days smallint[], p_start time, p_end time
-      ) RETURNS double precision
-      LANGUAGE sql IMMUTABLE PARALLEL SAFE
-      AS $$
-        SELECT coalesce(sum(extract(epoch FROM least(p_to, day_end) - greatest(p_from, day_begin))), 0)
-        FROM (
-          SELECT (d + p_start) AT TIME ZONE p_zone AS day_begin, (d + p_end) AT TIME ZONE p_zone AS day_end
-          FROM generate_series(
-            date_trunc('day', p_from AT TIME ZONE p_zone),
-            date_trunc('day', p_to AT TIME ZONE p_zone),
-            interval '1 day'
-          ) AS d
-          WHERE extract(isodow FROM d)::smallint = ANY (p_days)
-        ) AS days
-        WHERE day_end > p_from AND day_begin < p_to
-      $$`);
+    await db.query(businessSecondsAsIn0003('CREATE OR REPLACE FUNCTION business_seconds'));
   }
 }
+
+/** business_seconds as migration 0003 defined it (a query per call), under `create` (its CREATE … name). */
+export const businessSecondsAsIn0003 = (create: string): string => `
+  ${create}(
+    p_from timestamptz, p_to timestamptz, p_zone text, p_days smallint[], p_start time, p_end time
+  ) RETURNS double precision
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$
+    SELECT coalesce(sum(extract(epoch FROM least(p_to, day_end) - greatest(p_from, day_begin))), 0)
+    FROM (
+      SELECT (d + p_start) AT TIME ZONE p_zone AS day_begin, (d + p_end) AT TIME ZONE p_zone AS day_end
+      FROM generate_series(
+        date_trunc('day', p_from AT TIME ZONE p_zone),
+        date_trunc('day', p_to AT TIME ZONE p_zone),
+        interval '1 day'
+      ) AS d
+      WHERE extract(isodow FROM d)::smallint = ANY (p_days)
+    ) AS days
+    WHERE day_end > p_from AND day_begin < p_to
+  $$`;

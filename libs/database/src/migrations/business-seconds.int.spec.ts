@@ -1,26 +1,10 @@
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '@taskinbox/testing';
+import { businessSecondsAsIn0003 } from './0125-business-seconds-loop';
 
 // business_seconds as migration 0003 defined it (a query per call), beside the database's own
 // (0125, a loop): stats, SLO clocks and the projected facts must not move when one replaced the other.
-const asDefinedIn0003 = `
-  CREATE FUNCTION business_seconds_0003(
-    p_from timestamptz, p_to timestamptz, p_zone text, p_days smallint[], p_start time, p_end time
-  ) RETURNS double precision
-  LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  AS $$
-    SELECT coalesce(sum(extract(epoch FROM least(p_to, day_end) - greatest(p_from, day_begin))), 0)
-    FROM (
-      SELECT (d + p_start) AT TIME ZONE p_zone AS day_begin, (d + p_end) AT TIME ZONE p_zone AS day_end
-      FROM generate_series(
-        date_trunc('day', p_from AT TIME ZONE p_zone),
-        date_trunc('day', p_to AT TIME ZONE p_zone),
-        interval '1 day'
-      ) AS d
-      WHERE extract(isodow FROM d)::smallint = ANY (p_days)
-    ) AS days
-    WHERE day_end > p_from AND day_begin < p_to
-  $$`;
+const asDefinedIn0003 = businessSecondsAsIn0003('CREATE FUNCTION business_seconds_0003');
 
 // Zones with daylight saving (north and south), half- and quarter-hour offsets, a 30-minute
 // shift (Lord Howe) and a skipped calendar day (Apia, 30 December 2011).
