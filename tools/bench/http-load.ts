@@ -1,9 +1,9 @@
 import autocannon from 'autocannon';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testNatsEnv } from '@taskinbox/testing';
+import { statCpuMs } from './machine.census';
 
 export interface HttpFigures {
   label: string;
@@ -106,12 +106,5 @@ export async function load(
  * Per request it depends far less on the machine's other load than requests per second do.
  */
 export function processCpuMs(pid: number | undefined): number | undefined {
-  try {
-    // Fields after the command name, which is in parentheses and may contain spaces.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    // utime and stime (fields 14 and 15) in clock ticks, 100 per second on Linux.
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return undefined;
-  }
+  return statCpuMs(`/proc/${pid}/stat`);
 }

@@ -8,8 +8,10 @@ import { Client } from 'pg';
 
 const tickMs = 10;
 
-function statCpuMs(path: string): number | undefined {
+/** utime + stime in ms from a /proc `stat` file (a process's or a thread's), or undefined where there is none. */
+export function statCpuMs(path: string): number | undefined {
   try {
+    // Fields after the command name, which is in parentheses and may contain spaces.
     const fields = readFileSync(path, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) * tickMs;
   } catch {

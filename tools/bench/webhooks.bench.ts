@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { call, connectTestNats, dropQueue, prepareTemplateDatabase, startRunNats
 import { WebhooksModule } from '@taskinbox/webhooks';
 import { printCpuProfile } from './cpu-profile.summary';
 import { startSampling, stopSampling } from './cpu.sampling';
-import { printCensus, takeCensus } from './machine.census';
+import { printCensus, statCpuMs, takeCensus } from './machine.census';
 
 // Webhook delivery against a local receiver, next to BullMQ's raw no-op job rate on the same
 // Redis: the gap is what PostgreSQL bookkeeping, signing and HTTP cost per delivery.
@@ -29,12 +29,7 @@ import { printCensus, takeCensus } from './machine.census';
  * elsewhere: unlike a rate, it barely moves when other processes load the machine.
  */
 function mainThreadCpuMs(): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
+  return statCpuMs(`/proc/self/task/${process.pid}/stat`);
 }
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
